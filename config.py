@@ -1,0 +1,78 @@
+"""Configuration: a base class, one variant per environment, then environment overrides.
+
+The variant is chosen by ``PEERCHALLENGE_ENV`` (development, testing or production).
+``SECRET_KEY`` and ``DATABASE_URL`` are read as they are; any other setting can be
+overridden with a ``PEERCHALLENGE_`` prefix, for example ``PEERCHALLENGE_MAX_CONTENT_LENGTH``.
+"""
+
+import os
+
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    SERVICE_NAME = "Peer challenge"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    # None means SQLite in the instance folder, filled in by create_app.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 8 * 60 * 60
+
+    SET_PASSWORD_LINK_HOURS = 72
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    SIGN_IN_RATE_LIMIT = "10 per minute;50 per hour"
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"  # noqa: S105
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def check_production_config(config: dict) -> None:
+    """Refuse to run in production with a missing or weak secret key or no database."""
+    key = config.get("SECRET_KEY") or ""
+    if key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
+        raise RuntimeError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production, "
+            'for example: python -c "import secrets; print(secrets.token_hex(32))"'
+        )
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        raise RuntimeError("DATABASE_URL must be set in production.")

@@ -1,0 +1,99 @@
+"""peerchallenge: the regional peer challenge of children's services self-assessments."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+import config as config_module
+from peerchallenge.extensions import csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the application: config, extensions, templates, blueprints, commands, error pages."""
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    configure(app, config_name, overrides)
+    init_extensions(app)
+    init_templates(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, config_name: str | None, overrides: dict | None) -> None:
+    name = config_name or os.environ.get("PEERCHALLENGE_ENV", "development")
+    if name not in config_module.CONFIGS:
+        raise RuntimeError(f"PEERCHALLENGE_ENV must be one of {', '.join(config_module.CONFIGS)}")
+    app.config.from_object(config_module.CONFIGS[name])
+    app.config.from_prefixed_env("PEERCHALLENGE")
+    app.config.update(overrides or {})
+    app.config["ENV_NAME"] = name
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        if name == "production":
+            config_module.check_production_config(app.config)
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'peerchallenge.sqlite'}"
+        )
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if name == "production":
+        config_module.check_production_config(app.config)
+
+
+def init_extensions(app: Flask) -> None:
+    from peerchallenge import models  # noqa: F401  (every model registered before use)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+
+def init_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from peerchallenge.accounts.routes import bp as accounts_bp
+    from peerchallenge.core.errors import register_error_pages
+    from peerchallenge.core.routes import bp as core_bp
+    from peerchallenge.regions.routes import bp as regions_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(regions_bp)
+    register_error_pages(app)
+
+
+def register_commands(app: Flask) -> None:
+    from peerchallenge.accounts.cli import users_cli
+    from peerchallenge.demo.cli import seed_demo_command
+    from peerchallenge.regions.cli import authorities_cli
+
+    app.cli.add_command(authorities_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo_command)

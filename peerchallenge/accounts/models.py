@@ -1,0 +1,135 @@
+"""Users and the roles they hold."""
+
+import enum
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from peerchallenge.extensions import UTCDateTime, db, utcnow
+from peerchallenge.regions.models import Authority, Region
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    LEAD = "lead"
+    DIRECTOR = "director"
+    CONTRIBUTOR = "contributor"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Administrator",
+    Role.LEAD: "Regional lead",
+    Role.DIRECTOR: "Director of children's services",
+    Role.CONTRIBUTOR: "Contributor",
+}
+
+AUTHORITY_ROLES = (Role.DIRECTOR, Role.CONTRIBUTOR)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(150))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Part of the session id: changing it signs the user out everywhere and spends set-password links.
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    grants: Mapped[list["RoleGrant"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="RoleGrant.id"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.session_token = new_session_token()
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_admin(self) -> bool:
+        return any(grant.role == Role.ADMIN for grant in self.grants)
+
+    def lead_region_ids(self) -> set[int]:
+        return {grant.region_id for grant in self.grants if grant.role == Role.LEAD}
+
+    def authority_ids(self, *roles: Role) -> set[int]:
+        """The authorities where the user holds any of the given roles (any authority role if none given)."""
+        wanted = roles or AUTHORITY_ROLES
+        return {grant.authority_id for grant in self.grants if grant.role in wanted}
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class RoleGrant(db.Model):
+    """One role of one user: admin everywhere, lead of a region, director or contributor of an authority."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role = 'admin' AND region_id IS NULL AND authority_id IS NULL)"
+            " OR (role = 'lead' AND region_id IS NOT NULL AND authority_id IS NULL)"
+            " OR (role IN ('director', 'contributor') AND region_id IS NULL"
+            " AND authority_id IS NOT NULL)",
+            name="scope_matches_role",
+        ),
+        sa.UniqueConstraint("user_id", "role", "region_id", "authority_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(
+        sa.Enum(
+            Role,
+            native_enum=False,
+            create_constraint=False,
+            length=20,
+            values_callable=lambda roles: [role.value for role in roles],
+        )
+    )
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+    authority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="grants")
+    region: Mapped[Region | None] = relationship()
+    authority: Mapped[Authority | None] = relationship()
+
+    @property
+    def scope_region_id(self) -> int | None:
+        """The region this grant lies in, whether granted on the region or on one of its authorities."""
+        if self.authority is not None:
+            return self.authority.region_id
+        return self.region_id
+
+    @property
+    def description(self) -> str:
+        if self.authority is not None:
+            return f"{self.role.label}, {self.authority.name}"
+        if self.region is not None:
+            return f"{self.role.label}, {self.region.name}"
+        return self.role.label

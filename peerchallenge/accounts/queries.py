@@ -1,0 +1,43 @@
+"""Reading users and their roles for pages, in a fixed number of queries."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.extensions import db
+from peerchallenge.regions.models import Authority
+
+_GRANT_DETAILS = (
+    selectinload(User.grants).selectinload(RoleGrant.authority),
+    selectinload(User.grants).selectinload(RoleGrant.region),
+)
+
+
+def users_in_region(region_id: int) -> list[User]:
+    """Users holding any role in the region (as its lead or in one of its authorities), by name."""
+    in_region = (
+        sa.select(RoleGrant.user_id)
+        .outerjoin(Authority, RoleGrant.authority_id == Authority.id)
+        .where(sa.or_(RoleGrant.region_id == region_id, Authority.region_id == region_id))
+    )
+    query = (
+        sa.select(User).options(*_GRANT_DETAILS).where(User.id.in_(in_region)).order_by(User.name, User.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def people_by_authority(authority_ids: Iterable[int]) -> dict[int, list[tuple[User, RoleGrant]]]:
+    """For each authority, its users and the role each holds there, directors first."""
+    ids = list(authority_ids)
+    result: dict[int, list[tuple[User, RoleGrant]]] = defaultdict(list)
+    if not ids:
+        return result
+    query = sa.select(RoleGrant).options(selectinload(RoleGrant.user)).where(RoleGrant.authority_id.in_(ids))
+    for grant in db.session.scalars(query):
+        result[grant.authority_id].append((grant.user, grant))
+    for people in result.values():
+        people.sort(key=lambda pair: (pair[1].role != Role.DIRECTOR, pair[0].name))
+    return result

@@ -1,0 +1,267 @@
+"""Signing in and out, passwords, and the lead's pages for managing users."""
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from peerchallenge.accounts import services
+from peerchallenge.accounts.access import can_manage_region, can_manage_user
+from peerchallenge.accounts.forms import (
+    AddUserForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    SetPasswordForm,
+    SignInForm,
+)
+from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.accounts.queries import users_in_region
+from peerchallenge.errors import ServiceError
+from peerchallenge.extensions import db, limiter, login_manager
+from peerchallenge.regions.models import Region
+
+bp = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """The user behind a session id of the form 'id:token'; a stale token signs them out."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def safe_next_path(target: str | None) -> str | None:
+    """The path to go back to after signing in, only if it stays on this site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(char) < 32 for char in target):
+        return None
+    return target
+
+
+def _sign_in_limit() -> str:
+    return current_app.config["SIGN_IN_RATE_LIMIT"]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def sign_in():
+    next_path = safe_next_path(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_path or url_for("core.home"))
+    form = SignInForm()
+    failed = False
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        db.session.commit()
+        if user is not None:
+            login_user(user)
+            return redirect(next_path or url_for("core.home"))
+        failed = True
+    status = 401 if failed else 200
+    return render_template("accounts/sign_in.html", form=form, failed=failed), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except ServiceError as error:
+            form.current_password.errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(current_user)  # the session id changed with the password
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("core.home"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    try:
+        user = services.user_for_set_password_token(token)
+    except services.InvalidLink as error:
+        return render_template("accounts/invalid_link.html", message=error.message), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password_from_link(user, form.new_password.data)
+        except ServiceError as error:
+            form.new_password.errors.append(error.message)
+        else:
+            db.session.commit()
+            logout_user()
+            login_user(user)
+            flash("Your password has been set. You are signed in.", "success")
+            return redirect(url_for("core.home"))
+    return render_template("accounts/set_password.html", form=form, user=user)
+
+
+def _load_region(region_id: int) -> Region:
+    region = db.get_or_404(Region, region_id)
+    if not can_manage_region(current_user, region):
+        abort(403)
+    return region
+
+
+def _load_managed_user(user_id: int) -> User:
+    user = db.get_or_404(User, user_id)
+    if not can_manage_user(current_user, user):
+        abort(403)
+    return user
+
+
+@bp.get("/regions/<int:region_id>/users")
+@login_required
+def region_users(region_id: int):
+    region = _load_region(region_id)
+    return render_template("accounts/region_users.html", region=region, users=users_in_region(region.id))
+
+
+@bp.route("/regions/<int:region_id>/users/new", methods=["GET", "POST"])
+@login_required
+def add_user(region_id: int):
+    region = _load_region(region_id)
+    authorities = [authority for authority in region.authorities]
+    form = AddUserForm()
+    form.authority.choices = [(0, "Select an authority")] + [(a.id, a.name) for a in authorities]
+    if form.validate_on_submit():
+        role = Role(form.role.data)
+        authority = next((a for a in authorities if a.id == form.authority.data), None)
+        try:
+            user, created = services.add_user(
+                current_user,
+                form.email.data,
+                form.name.data,
+                role,
+                region=region if role == Role.LEAD else None,
+                authority=authority if role != Role.LEAD else None,
+            )
+        except ServiceError as error:
+            field = form.authority if "authority" in error.message else form.email
+            field.errors.append(error.message)
+        else:
+            db.session.commit()
+            if created:
+                flash(
+                    f"{user.name} has been added. Send them the link below to set their password.", "success"
+                )
+                _offer_set_password_link(user)
+                return redirect(url_for("accounts.user_detail", user_id=user.id))
+            flash(f"{user.name} already had an account. The new role has been added to it.", "success")
+            return redirect(url_for("accounts.user_detail", user_id=user.id))
+    return render_template("accounts/add_user.html", region=region, form=form)
+
+
+def _offer_set_password_link(user: User) -> None:
+    session[f"set_password_link_{user.id}"] = services.make_set_password_token(user)
+
+
+@bp.get("/users/<int:user_id>")
+@login_required
+def user_detail(user_id: int):
+    user = _load_managed_user(user_id)
+    # Shown once, on the page after it was made; kept out of URLs and logs.
+    token = session.pop(f"set_password_link_{user.id}", None)
+    link = url_for("accounts.set_password", token=token, _external=True) if token else None
+    return render_template("accounts/user_detail.html", user=user, link=link, form=ConfirmForm())
+
+
+@bp.post("/users/<int:user_id>/set-password-link")
+@login_required
+def new_set_password_link(user_id: int):
+    user = _load_managed_user(user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not user.active:
+        flash("Reactivate the account before sending a link.", "error")
+        return redirect(url_for("accounts.user_detail", user_id=user.id))
+    _offer_set_password_link(user)
+    return redirect(url_for("accounts.user_detail", user_id=user.id))
+
+
+def _confirm_user_action(user_id: int, action, template: str, done_message: str):
+    """A confirmation page on GET, the action on POST; service errors are shown, not raised."""
+    user = _load_managed_user(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            action(current_user, user)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(done_message.format(name=user.name), "success")
+        return redirect(url_for("accounts.user_detail", user_id=user.id))
+    return render_template(template, user=user, form=form)
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@login_required
+def deactivate_user(user_id: int):
+    return _confirm_user_action(
+        user_id,
+        services.deactivate_user,
+        "accounts/deactivate_user.html",
+        "{name} has been deactivated and can no longer sign in.",
+    )
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["GET", "POST"])
+@login_required
+def reactivate_user(user_id: int):
+    return _confirm_user_action(
+        user_id, services.reactivate_user, "accounts/reactivate_user.html", "{name} has been reactivated."
+    )
+
+
+@bp.route("/users/<int:user_id>/roles/<int:grant_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_role(user_id: int, grant_id: int):
+    user = _load_managed_user(user_id)
+    grant = db.session.scalar(
+        sa.select(RoleGrant).where(RoleGrant.id == grant_id, RoleGrant.user_id == user.id)
+    )
+    if grant is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_role(current_user, grant)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("The role has been removed.", "success")
+        if can_manage_user(current_user, user) or current_user.is_admin:
+            return redirect(url_for("accounts.user_detail", user_id=user.id))
+        return redirect(url_for("core.home"))
+    return render_template("accounts/remove_role.html", user=user, grant=grant, form=form)

@@ -1,0 +1,1 @@
+"""Pages and plumbing shared by every feature: home, error pages, security headers."""

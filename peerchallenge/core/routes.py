@@ -1,0 +1,98 @@
+"""The home page for each role, the accessibility statement, and per-request plumbing."""
+
+import secrets
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, g, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from peerchallenge.accounts.queries import users_in_region
+from peerchallenge.regions.queries import authorities_by_ids, regions_with_authorities
+
+bp = Blueprint("core", __name__)
+
+UK_TIME = ZoneInfo("Europe/London")
+
+
+@bp.get("/")
+@login_required
+def home():
+    """What the signed-in person can do now, one section per role they hold."""
+    lead_regions = regions_with_authorities(current_user.lead_region_ids())
+    region_users = {region.id: users_in_region(region.id) for region in lead_regions}
+    own_authorities = authorities_by_ids(current_user.authority_ids())
+    all_regions = regions_with_authorities() if current_user.is_admin else []
+    return render_template(
+        "core/home.html",
+        lead_regions=lead_regions,
+        region_users=region_users,
+        own_authorities=own_authorities,
+        all_regions=all_regions,
+    )
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("core/accessibility.html")
+
+
+@bp.before_app_request
+def make_csp_nonce():
+    g.csp_nonce = secrets.token_urlsafe(16)
+
+
+@bp.after_app_request
+def add_security_headers(response):
+    nonce = getattr(g, "csp_nonce", "")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_user.is_authenticated:
+        # Pages for signed-in people hold sensitive material: never keep them in shared caches.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@bp.app_template_filter("uk_datetime")
+def uk_datetime(value) -> str:
+    """A UTC timestamp shown in UK time, for example '3 March 2026 at 2:05pm'."""
+    if value is None:
+        return ""
+    local = value.astimezone(UK_TIME)
+    hour = local.strftime("%I").lstrip("0")
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+
+
+@bp.app_template_filter("uk_date")
+def uk_date(value) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+@bp.app_context_processor
+def navigation():
+    """The header's links for the signed-in person's roles."""
+    items = []
+    if current_user.is_authenticated:
+        items.append(("Home", url_for("core.home"), "core.home"))
+        for region_id in sorted(current_user.lead_region_ids()):
+            items.append(
+                ("Users", url_for("accounts.region_users", region_id=region_id), "accounts.region_users")
+            )
+        if current_user.is_admin:
+            items.append(("Admin", url_for("regions.admin_overview"), "regions.admin_overview"))
+        items.append(("Your account", url_for("accounts.change_password"), "accounts.change_password"))
+    nav = [
+        {"text": text, "href": href, "active": request.endpoint == endpoint} for text, href, endpoint in items
+    ]
+    return {
+        "service_name": current_app.config["SERVICE_NAME"],
+        "navigation_items": nav,
+        "csp_nonce": getattr(g, "csp_nonce", ""),
+    }

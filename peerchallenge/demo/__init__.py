@@ -1,0 +1,1 @@
+"""Demonstration data: the Eastern Region with its people."""

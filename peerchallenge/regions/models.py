@@ -1,0 +1,46 @@
+"""Regions and the local authorities in them."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from peerchallenge.extensions import db
+
+
+class Region(db.Model):
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+
+    authorities: Mapped[list["Authority"]] = relationship(back_populates="region", order_by="Authority.name")
+
+    def __repr__(self) -> str:
+        return f"<Region {self.name}>"
+
+
+class Authority(db.Model):
+    """A local authority with children's services responsibilities."""
+
+    __tablename__ = "authorities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(150))
+    dfe_code: Mapped[str] = mapped_column(sa.String(3), unique=True)
+    ons_code: Mapped[str] = mapped_column(sa.String(9), unique=True)
+    authority_type: Mapped[str] = mapped_column(sa.String(50))
+    active_from: Mapped[date | None] = mapped_column(sa.Date)
+    active_to: Mapped[date | None] = mapped_column(sa.Date)
+
+    region: Mapped[Region] = relationship(back_populates="authorities")
+
+    def is_active_on(self, day: date) -> bool:
+        """Whether the authority exists on the given day (authorities merge and split)."""
+        if self.active_from and day < self.active_from:
+            return False
+        return not (self.active_to and day > self.active_to)
+
+    def __repr__(self) -> str:
+        return f"<Authority {self.dfe_code} {self.name}>"

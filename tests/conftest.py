@@ -1,0 +1,131 @@
+"""Fixtures: an app on a migrated test database, a client, factories and a way to sign in as anyone.
+
+The database is SQLite in a temporary folder, or the one in TEST_DATABASE_URL (PostgreSQL in CI).
+Its schema comes from the migrations, as in production; every test starts with empty tables.
+"""
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from config import normalise_database_url
+from peerchallenge import create_app
+from peerchallenge.extensions import db
+from tests import factories
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        url = normalise_database_url(url)
+        reset_database(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def reset_database(url: str) -> None:
+    """Drop everything in a server database so the migrations start from nothing."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        else:
+            metadata = sa.MetaData()
+            metadata.reflect(connection)
+            metadata.drop_all(connection)
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_tables()
+        db.engine.dispose()
+
+
+def empty_tables() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def sign_in(app):
+    """Sign a test client in as a user through the real sign-in form."""
+
+    def sign_in_as(user, client=None):
+        client = client or app.test_client()
+        response = client.post(
+            "/sign-in", data={"email": user.email, "password": factories.PASSWORD}
+        )
+        assert response.status_code == 302, "sign-in failed"
+        return client
+
+    return sign_in_as
+
+
+@pytest.fixture
+def world(app):
+    """Two regions, each with two authorities, and one user in every role (plus an outsider)."""
+    return factories.make_world()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over HTTP on loopback, for the browser tests."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser_page():
+    """A page in headless Debian Chromium, driven by Playwright."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        context.close()
+        browser.close()
