@@ -1,0 +1,102 @@
+"""The one entry point for an uploaded self-assessment: check it, extract Markdown, split it into sections.
+
+Plain values in, plain values out: no request, no session, no database.
+"""
+
+from dataclasses import dataclass
+
+from peerchallenge.documents.checks import DocumentRejected, check_upload, safe_filename
+from peerchallenge.documents.extract import extract_markdown
+from peerchallenge.documents.sections import (
+    SectionSpec,
+    SectionText,
+    count_words,
+    promote_plain_headings,
+    section_warnings,
+    split_markdown,
+)
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_SECTIONS",
+    "DocumentAnalysis",
+    "DocumentRejected",
+    "SectionSpec",
+    "SectionText",
+    "analyse_document",
+    "count_words",
+    "safe_filename",
+    "section_warnings",
+    "split_markdown",
+]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+DEFAULT_SECTIONS: list[SectionSpec] = [
+    SectionSpec("Headline summary and context", suggested_words=800),
+    SectionSpec("Progress since last year", suggested_words=600),
+    SectionSpec("Early help", suggested_words=800),
+    SectionSpec("Help and protection", suggested_words=1000),
+    SectionSpec("Children in care", suggested_words=1000),
+    SectionSpec("Care leavers", suggested_words=800),
+    SectionSpec("Leadership, management and governance", suggested_words=800),
+    SectionSpec("Workforce", suggested_words=600),
+    SectionSpec("Education and SEND", suggested_words=600, optional=True),
+    SectionSpec("Plans, asks and offers", suggested_words=500),
+]
+
+
+@dataclass
+class DocumentAnalysis:
+    """A self-assessment's text, split into the template's sections, with word counts and warnings."""
+
+    kind: str
+    markdown: str
+    sections: list[SectionText]
+    unmatched: list[tuple[str | None, str]]
+    warnings: list[str]
+    total_words: int
+
+    def to_dict(self) -> dict:
+        """JSON-ready, for `flask documents extract`."""
+        return {
+            "kind": self.kind,
+            "total_words": self.total_words,
+            "warnings": list(self.warnings),
+            "sections": [
+                {
+                    "index": section.index,
+                    "title": section.title,
+                    "found": section.found,
+                    "heading": section.heading,
+                    "word_count": section.word_count,
+                    "suggested_words": section.suggested_words,
+                    "markdown": section.markdown,
+                }
+                for section in self.sections
+            ],
+            "unmatched": [
+                {"heading": heading, "word_count": count_words(markdown), "markdown": markdown}
+                for heading, markdown in self.unmatched
+            ],
+            "markdown": self.markdown,
+        }
+
+
+def analyse_document(
+    filename: str, data: bytes, sections: list[SectionSpec], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> DocumentAnalysis:
+    """Check, extract and split an uploaded self-assessment; DocumentRejected for a file it refuses."""
+    kind = check_upload(filename, data, max_bytes=max_bytes)
+    markdown, warnings = extract_markdown(kind, data)
+    if kind in ("pdf", "txt"):
+        markdown = promote_plain_headings(markdown, sections)
+    section_texts, unmatched, split_warnings = split_markdown(markdown, sections)
+    return DocumentAnalysis(
+        kind=kind,
+        markdown=markdown,
+        sections=section_texts,
+        unmatched=unmatched,
+        warnings=warnings + split_warnings,
+        total_words=count_words(markdown),
+    )
