@@ -20,9 +20,9 @@ def normalise_database_url(url: str) -> str:
 
 class Config:
     SERVICE_NAME = "Peer challenge"
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
     # None means SQLite in the instance folder, filled in by create_app.
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_DATABASE_URI = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
@@ -57,6 +57,14 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+
+
+def read_environment(config: dict, environ=os.environ) -> None:
+    """Take SECRET_KEY and DATABASE_URL from the environment, where hosting platforms put them."""
+    if environ.get("SECRET_KEY"):
+        config["SECRET_KEY"] = environ["SECRET_KEY"]
+    if environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
 
 
 CONFIGS = {

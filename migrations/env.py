@@ -22,6 +22,13 @@ def skip_empty_autogenerate(context_, revision, directives):
         logging.getLogger("alembic.env").info("No changes in the models.")
 
 
+def render_item(type_, obj, autogen_context):
+    """Write the app's UTC timestamp type as the plain column type it stores."""
+    if type_ == "type" and obj.__class__.__name__ == "UTCDateTime":
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=migrate_extension.db.engine.url.render_as_string(hide_password=False),
@@ -39,6 +46,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             process_revision_directives=skip_empty_autogenerate,
+            render_item=render_item,
             **migrate_extension.configure_args,
         )
         with context.begin_transaction():

@@ -29,12 +29,14 @@ def configure(app: Flask, config_name: str | None, overrides: dict | None) -> No
     if name not in config_module.CONFIGS:
         raise RuntimeError(f"PEERCHALLENGE_ENV must be one of {', '.join(config_module.CONFIGS)}")
     app.config.from_object(config_module.CONFIGS[name])
+    if name != "testing":
+        config_module.read_environment(app.config)
     app.config.from_prefixed_env("PEERCHALLENGE")
     app.config.update(overrides or {})
     app.config["ENV_NAME"] = name
+    if name == "production":
+        config_module.check_production_config(app.config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        if name == "production":
-            config_module.check_production_config(app.config)
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'peerchallenge.sqlite'}"
@@ -42,8 +44,6 @@ def configure(app: Flask, config_name: str | None, overrides: dict | None) -> No
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
-    if name == "production":
-        config_module.check_production_config(app.config)
 
 
 def init_extensions(app: Flask) -> None:
@@ -81,11 +81,16 @@ def register_blueprints(app: Flask) -> None:
     from peerchallenge.accounts.routes import bp as accounts_bp
     from peerchallenge.core.errors import register_error_pages
     from peerchallenge.core.routes import bp as core_bp
+    from peerchallenge.cycles.routes import bp as cycles_bp
     from peerchallenge.regions.routes import bp as regions_bp
+    from peerchallenge.submissions.routes import bp as submissions_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(regions_bp)
+    app.register_blueprint(cycles_bp)
+    app.register_blueprint(submissions_bp)
+
     register_error_pages(app)
 
 
@@ -93,7 +98,9 @@ def register_commands(app: Flask) -> None:
     from peerchallenge.accounts.cli import users_cli
     from peerchallenge.demo.cli import seed_demo_command
     from peerchallenge.regions.cli import authorities_cli
+    from peerchallenge.submissions.cli import documents_cli
 
     app.cli.add_command(authorities_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(documents_cli)

@@ -2,8 +2,12 @@
 
 
 class ServiceError(Exception):
-    """A request the rules do not allow; the message says why in plain words."""
+    """A request the rules do not allow; the message says why in plain words.
 
-    def __init__(self, message: str):
+    `field` names the form field the message belongs to, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message = message
+        self.field = field

@@ -4,12 +4,14 @@ The database is SQLite in a temporary folder, or the one in TEST_DATABASE_URL (P
 Its schema comes from the migrations, as in production; every test starts with empty tables.
 """
 
+import contextvars
 import os
 import threading
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
@@ -48,9 +50,21 @@ def reset_database(url: str) -> None:
     engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs as in production: its own app context, `g` and database session.
+
+    Without this, requests would share the test's app context, and with it the signed-in user
+    cached in `g` and the test's database session.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -75,9 +89,7 @@ def sign_in(app):
 
     def sign_in_as(user, client=None):
         client = client or app.test_client()
-        response = client.post(
-            "/sign-in", data={"email": user.email, "password": factories.PASSWORD}
-        )
+        response = client.post("/sign-in", data={"email": user.email, "password": factories.PASSWORD})
         assert response.status_code == 302, "sign-in failed"
         return client
 
@@ -108,7 +120,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 def browser_page():
     """A page in headless Debian Chromium, driven by Playwright."""
     if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (.ci/run installs it)")
+        message = "Chromium is not installed at /usr/bin/chromium (.ci/run installs it)"
+        # In CI a skipped browser test would pass unnoticed.
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -9,6 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from peerchallenge.accounts.models import Role
@@ -95,9 +96,7 @@ class AddUserForm(FlaskForm):
         "Role",
         widget=GovRadioInput(),
         choices=[
-            (Role.DIRECTOR.value, Role.DIRECTOR.label),
-            (Role.CONTRIBUTOR.value, Role.CONTRIBUTOR.label),
-            (Role.LEAD.value, Role.LEAD.label),
+            SelectChoice(role.value, role.label) for role in (Role.DIRECTOR, Role.CONTRIBUTOR, Role.LEAD)
         ],
         validators=[InputRequired("Select a role")],
     )

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from peerchallenge.accounts import services
 from peerchallenge.accounts.access import can_manage_region, can_manage_user
@@ -51,7 +52,9 @@ def safe_next_path(target: str | None) -> str | None:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or any(ord(char) < 32 for char in target):
+    # isprintable() is False for every control character (tab, CR, LF, NUL, DEL, C1) and invisible format
+    # characters such as the right-to-left override.
+    if parts.scheme or parts.netloc or not target.isprintable():
         return None
     return target
 
@@ -82,6 +85,7 @@ def sign_in():
 @bp.post("/sign-out")
 def sign_out():
     logout_user()
+    session.clear()  # nothing of the signed-in person (such as an unseen set-password link) outlives it
     flash("You have signed out.", "success")
     return redirect(url_for("accounts.sign_in"))
 
@@ -97,7 +101,9 @@ def change_password():
             form.current_password.errors.append(error.message)
         else:
             db.session.commit()
-            login_user(current_user)  # the session id changed with the password
+            # The session id changed with the password. Pass the user, not the current_user proxy:
+            # Flask-Login stores what it is given as the request's user, and a proxy to itself recurses.
+            login_user(current_user._get_current_object())
             flash("Your password has been changed.", "success")
             return redirect(url_for("core.home"))
     return render_template("accounts/change_password.html", form=form)
@@ -151,7 +157,9 @@ def add_user(region_id: int):
     region = _load_region(region_id)
     authorities = [authority for authority in region.authorities]
     form = AddUserForm()
-    form.authority.choices = [(0, "Select an authority")] + [(a.id, a.name) for a in authorities]
+    form.authority.choices = [SelectChoice(0, "Select an authority")] + [
+        SelectChoice(a.id, a.name) for a in authorities
+    ]
     if form.validate_on_submit():
         role = Role(form.role.data)
         authority = next((a for a in authorities if a.id == form.authority.data), None)
@@ -176,6 +184,9 @@ def add_user(region_id: int):
                 _offer_set_password_link(user)
                 return redirect(url_for("accounts.user_detail", user_id=user.id))
             flash(f"{user.name} already had an account. The new role has been added to it.", "success")
+            if not can_manage_user(current_user, user):
+                # They also hold a role the lead does not manage (another region, or admin).
+                return redirect(url_for("accounts.region_users", region_id=region.id))
             return redirect(url_for("accounts.user_detail", user_id=user.id))
     return render_template("accounts/add_user.html", region=region, form=form)
 

@@ -1,10 +1,13 @@
 """Account transitions: signing in, adding people and roles, passwords, deactivation."""
 
+import functools
 import hashlib
+import secrets
 
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from peerchallenge.accounts.models import (
     AUTHORITY_ROLES,
@@ -33,6 +36,9 @@ def find_user_by_email(email: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None; both outcomes are audited."""
     user = find_user_by_email(email)
+    if user is None:
+        # Spend as long as a real check, so the response time does not tell whether the email exists.
+        check_password_hash(_timing_hash(), password)
     if user is None or not user.active or not user.check_password(password):
         record_event(
             "sign_in_failed",
@@ -44,6 +50,11 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_signed_in_at = utcnow()
     record_event("signed_in", f"{user.name} signed in", actor=user, subject_user=user)
     return user
+
+
+@functools.cache
+def _timing_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def check_new_password(user: User, password: str) -> None:
@@ -92,12 +103,13 @@ def user_for_set_password_token(token: str) -> User:
     except BadSignature as error:
         raise InvalidLink("This link is not valid. Check you copied all of it.") from error
     user = db.session.get(User, payload.get("user")) if isinstance(payload, dict) else None
+    # Checked before the fingerprint: deactivating changes the session token, which spends the link too.
+    if user is not None and not user.active:
+        raise InvalidLink("This account has been deactivated. Ask your regional lead.")
     if user is None or payload.get("fingerprint") != _password_fingerprint(user):
         raise InvalidLink(
             "This link has already been used. Sign in, or ask your regional lead for a new one."
         )
-    if not user.active:
-        raise InvalidLink("This account has been deactivated. Ask your regional lead.")
     return user
 
 

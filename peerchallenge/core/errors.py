@@ -59,10 +59,13 @@ def register_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        status = error.code if error.code in ERROR_PAGES else (400 if error.code < 500 else 500)
-        response_body, status = render_error(status)
-        headers = {"Retry-After": "60"} if status == 429 else {}
-        return response_body, status, headers
+        page = error.code if error.code in ERROR_PAGES else (400 if error.code < 500 else 500)
+        response_body, _ = render_error(page)
+        # Keep the status and the exception's own headers, such as Allow on a 405.
+        headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+        if error.code == 429:
+            headers.setdefault("Retry-After", "60")
+        return response_body, error.code, headers
 
     @app.errorhandler(500)
     def server_error(error):

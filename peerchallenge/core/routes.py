@@ -7,7 +7,9 @@ from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.queries import users_in_region
+from peerchallenge.cycles.queries import current_cycles, cycles_for_regions
 from peerchallenge.regions.queries import authorities_by_ids, regions_with_authorities
+from peerchallenge.submissions.queries import authority_statuses
 
 bp = Blueprint("core", __name__)
 
@@ -20,13 +22,19 @@ def home():
     """What the signed-in person can do now, one section per role they hold."""
     lead_regions = regions_with_authorities(current_user.lead_region_ids())
     region_users = {region.id: users_in_region(region.id) for region in lead_regions}
+    region_cycles = cycles_for_regions(region.id for region in lead_regions)
     own_authorities = authorities_by_ids(current_user.authority_ids())
+    statuses = authority_statuses(
+        current_cycles({authority.region_id for authority in own_authorities}), own_authorities
+    )
     all_regions = regions_with_authorities() if current_user.is_admin else []
     return render_template(
         "core/home.html",
         lead_regions=lead_regions,
         region_users=region_users,
+        region_cycles=region_cycles,
         own_authorities=own_authorities,
+        statuses=statuses,
         all_regions=all_regions,
     )
 
@@ -41,9 +49,20 @@ def make_csp_nonce():
     g.csp_nonce = secrets.token_urlsafe(16)
 
 
+def csp_nonce() -> str:
+    """This response's nonce for inline scripts.
+
+    Made here if make_csp_nonce has not run: an error raised by an extension's before_request
+    function (a CSRF failure, a body too large) stops the ones registered after it.
+    """
+    if "csp_nonce" not in g:
+        make_csp_nonce()
+    return g.csp_nonce
+
+
 @bp.after_app_request
 def add_security_headers(response):
-    nonce = getattr(g, "csp_nonce", "")
+    nonce = csp_nonce()
     response.headers.setdefault(
         "Content-Security-Policy",
         f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
@@ -94,5 +113,5 @@ def navigation():
     return {
         "service_name": current_app.config["SERVICE_NAME"],
         "navigation_items": nav,
-        "csp_nonce": getattr(g, "csp_nonce", ""),
+        "csp_nonce": csp_nonce(),
     }

@@ -2,9 +2,11 @@
 
 import os
 import secrets
+from datetime import date
 
 import click
 
+from peerchallenge.demo.cycle import seed_demo_cycle
 from peerchallenge.demo.seed import seed_demo
 from peerchallenge.extensions import db
 
@@ -16,10 +18,13 @@ from peerchallenge.extensions import db
     help="Give every demo account the demo password again (a new one unless DEMO_PASSWORD is set).",
 )
 def seed_demo_command(reset_password: bool) -> None:
-    """Load the Eastern Region with a lead and, for each authority, a director and a contributor."""
+    """Load the Eastern Region: a lead, a director and contributor per authority, and an open cycle."""
     password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
     result = seed_demo(password, reset_passwords=reset_password)
+    cycle = seed_demo_cycle(result.region, date.today())
     db.session.commit()
+    if cycle is not None:
+        click.echo(f"Created the demo cycle '{cycle.title}', open, with self-assessments at every stage.")
     if result.created or reset_password:
         click.echo(f"Demo accounts ready. The password for every demo account is: {password}")
     else:

@@ -31,6 +31,7 @@ class DemoAccount:
 
 @dataclass
 class SeedResult:
+    region: Region
     accounts: list[DemoAccount] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
 
@@ -59,7 +60,7 @@ def seed_demo(password: str, reset_passwords: bool = False) -> SeedResult:
     load_authorities(read_authorities())
     region = db.session.scalar(sa.select(Region).where(Region.name == DEMO_REGION))
     authorities = {authority.name: authority for authority in region.authorities}
-    result = SeedResult(accounts=demo_accounts(region))
+    result = SeedResult(region=region, accounts=demo_accounts(region))
     for account in result.accounts:
         user = services.find_user_by_email(account.email)
         if user is None:

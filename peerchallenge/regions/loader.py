@@ -47,11 +47,12 @@ def read_authorities(path: Path = AUTHORITIES_CSV) -> list[AuthorityRow]:
                     values["la_type"],
                 )
             )
-    for field in ("dfe_code", "ons_code"):
+    # Name the file's column, not the attribute, so that the message points at what to fix.
+    for field, column in (("dfe_code", "dfe_la_code"), ("ons_code", "ons_code")):
         codes = [getattr(row, field) for row in rows]
         duplicates = sorted({code for code in codes if codes.count(code) > 1})
         if duplicates:
-            raise AuthorityDataError(f"{path}: repeated {field} {', '.join(duplicates)}")
+            raise AuthorityDataError(f"{path}: repeated {column} {', '.join(duplicates)}")
     return rows
 
 

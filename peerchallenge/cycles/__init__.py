@@ -1,0 +1,1 @@
+"""Cycles: one round of peer challenge in one region, with its template and rating scales."""

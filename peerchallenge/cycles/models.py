@@ -1,0 +1,140 @@
+"""A cycle, its template sections and its rating scales (all data, per cycle)."""
+
+import enum
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from peerchallenge.extensions import UTCDateTime, db, utcnow
+from peerchallenge.regions.models import Region
+
+UK_TIME = ZoneInfo("Europe/London")
+
+
+class CycleState(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    REVIEWING = "reviewing"
+    CONSOLIDATING = "consolidating"
+    RELEASED = "released"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {
+            "draft": "Draft",
+            "open": "Open for submissions",
+            "reviewing": "Reviewing",
+            "consolidating": "Consolidating",
+            "released": "Letters released",
+            "closed": "Closed",
+        }[self.value]
+
+
+def end_of_uk_day(day: date) -> datetime:
+    """The last moment of a day in UK time, in UTC: a deadline 'on' a date lasts all that day."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UK_TIME).astimezone(UTC)
+
+
+def string_enum(enum_class: type[enum.Enum], length: int = 20) -> sa.Enum:
+    """An enum stored as its values in a plain string column, the same on SQLite and PostgreSQL."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Cycle(db.Model):
+    __tablename__ = "cycles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(150))
+    year: Mapped[int]
+    peers_per_authority: Mapped[int] = mapped_column(default=2)
+    opens_on: Mapped[date]
+    submissions_due_on: Mapped[date]
+    reviews_due_on: Mapped[date]
+    letters_due_on: Mapped[date]
+    challenge_event_on: Mapped[date | None]
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[CycleState] = mapped_column(string_enum(CycleState), default=CycleState.DRAFT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    region: Mapped[Region] = relationship()
+    sections: Mapped[list["TemplateSection"]] = relationship(
+        back_populates="cycle", order_by="TemplateSection.position", cascade="all, delete-orphan"
+    )
+    scales: Mapped[list["RatingScale"]] = relationship(
+        back_populates="cycle", order_by="RatingScale.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def submissions_due_at(self) -> datetime:
+        return end_of_uk_day(self.submissions_due_on)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == CycleState.DRAFT
+
+    @property
+    def accepts_submissions(self) -> bool:
+        return self.state == CycleState.OPEN
+
+    def __repr__(self) -> str:
+        return f"<Cycle {self.title}>"
+
+
+class TemplateSection(db.Model):
+    """One section of the self-assessment template: what authorities write about, and how much."""
+
+    __tablename__ = "template_sections"
+    __table_args__ = (sa.UniqueConstraint("cycle_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(150))
+    guidance: Mapped[str] = mapped_column(sa.Text, default="")
+    suggested_words: Mapped[int | None]
+    optional: Mapped[bool] = mapped_column(default=False)
+
+    cycle: Mapped[Cycle] = relationship(back_populates="sections")
+
+
+class RatingScale(db.Model):
+    """A rating scale of a cycle (evidence strength, brevity, self-knowledge), its levels in order."""
+
+    __tablename__ = "rating_scales"
+    __table_args__ = (sa.UniqueConstraint("cycle_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(40))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    question: Mapped[str] = mapped_column(sa.String(300), default="")
+    position: Mapped[int]
+
+    cycle: Mapped[Cycle] = relationship(back_populates="scales")
+    levels: Mapped[list["RatingLevel"]] = relationship(
+        back_populates="scale", order_by="RatingLevel.position", cascade="all, delete-orphan"
+    )
+
+
+class RatingLevel(db.Model):
+    __tablename__ = "rating_levels"
+    __table_args__ = (sa.UniqueConstraint("scale_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scale_id: Mapped[int] = mapped_column(sa.ForeignKey("rating_scales.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    label: Mapped[str] = mapped_column(sa.String(100))
+    definition: Mapped[str] = mapped_column(sa.Text, default="")
+
+    scale: Mapped[RatingScale] = relationship(back_populates="levels")

@@ -1,0 +1,183 @@
+"""The lead's pages for creating a cycle, editing its template, and opening it."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from peerchallenge.accounts.access import can_manage_region
+from peerchallenge.accounts.forms import ConfirmForm
+from peerchallenge.cycles import services
+from peerchallenge.cycles.forms import CycleForm, SectionForm
+from peerchallenge.cycles.models import Cycle, TemplateSection
+from peerchallenge.errors import ServiceError
+from peerchallenge.extensions import db
+from peerchallenge.forms import show_service_error
+from peerchallenge.regions.models import Region
+from peerchallenge.submissions.queries import submission_statuses
+
+bp = Blueprint("cycles", __name__)
+
+
+def load_managed_cycle(cycle_id: int) -> Cycle:
+    """The cycle, if the signed-in person runs its region (404 if missing, 403 if not theirs)."""
+    cycle = db.get_or_404(Cycle, cycle_id)
+    if not can_manage_region(current_user, cycle.region):
+        abort(403)
+    return cycle
+
+
+def _section(cycle: Cycle, section_id: int) -> TemplateSection:
+    section = next((section for section in cycle.sections if section.id == section_id), None)
+    if section is None:
+        abort(404)
+    return section
+
+
+def _details(form: CycleForm) -> dict:
+    return {name: getattr(form, name).data for name in services.DETAIL_FIELDS}
+
+
+@bp.route("/regions/<int:region_id>/cycles/new", methods=["GET", "POST"])
+@login_required
+def new_cycle(region_id: int):
+    region = db.get_or_404(Region, region_id)
+    if not can_manage_region(current_user, region):
+        abort(403)
+    form = CycleForm()
+    if not form.is_submitted():
+        year = date.today().year
+        form.title.data = f"{region.name} peer challenge {year}"
+        form.year.data = year
+    if form.validate_on_submit():
+        try:
+            cycle = services.create_cycle(current_user, region, **_details(form))
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                "The cycle has been created with the default template. Check the template, then open it.",
+                "success",
+            )
+            return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id))
+    return render_template("cycles/cycle_form.html", form=form, region=region, cycle=None)
+
+
+@bp.get("/cycles/<int:cycle_id>")
+@login_required
+def cycle_detail(cycle_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    return render_template("cycles/cycle_detail.html", cycle=cycle, statuses=submission_statuses(cycle))
+
+
+@bp.route("/cycles/<int:cycle_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_cycle(cycle_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    form = CycleForm(obj=cycle)
+    if form.validate_on_submit():
+        try:
+            services.update_cycle(current_user, cycle, **_details(form))
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            db.session.commit()
+            flash("The cycle has been saved.", "success")
+            return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id))
+    return render_template("cycles/cycle_form.html", form=form, region=cycle.region, cycle=cycle)
+
+
+@bp.route("/cycles/<int:cycle_id>/sections/new", methods=["GET", "POST"])
+@login_required
+def new_section(cycle_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    form = SectionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_section(current_user, cycle, **_section_fields(form))
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            db.session.commit()
+            flash("The section has been added.", "success")
+            return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
+    return render_template("cycles/section_form.html", form=form, cycle=cycle, section=None)
+
+
+def _section_fields(form: SectionForm) -> dict:
+    return {
+        "title": form.title.data.strip(),
+        "guidance": form.guidance.data or "",
+        "suggested_words": form.suggested_words.data,
+        "optional": bool(form.optional.data),
+    }
+
+
+@bp.route("/cycles/<int:cycle_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_section(cycle_id: int, section_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    section = _section(cycle, section_id)
+    form = SectionForm(obj=section)
+    if form.validate_on_submit():
+        try:
+            services.update_section(current_user, section, **_section_fields(form))
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            db.session.commit()
+            flash("The section has been saved.", "success")
+            return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
+    return render_template("cycles/section_form.html", form=form, cycle=cycle, section=section)
+
+
+@bp.post("/cycles/<int:cycle_id>/sections/<int:section_id>/move/<direction>")
+@login_required
+def move_section(cycle_id: int, section_id: int, direction: str):
+    cycle = load_managed_cycle(cycle_id)
+    section = _section(cycle, section_id)
+    if direction not in ("up", "down") or not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.move_section(current_user, section, -1 if direction == "up" else 1)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
+
+
+@bp.route("/cycles/<int:cycle_id>/sections/<int:section_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_section(cycle_id: int, section_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    section = _section(cycle, section_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_section(current_user, section)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("The section has been removed.", "success")
+        return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
+    return render_template("cycles/remove_section.html", form=form, cycle=cycle, section=section)
+
+
+@bp.route("/cycles/<int:cycle_id>/open", methods=["GET", "POST"])
+@login_required
+def open_cycle(cycle_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.open_cycle(current_user, cycle)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("The cycle is open. Authorities can now upload their self-assessments.", "success")
+        return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id))
+    return render_template("cycles/open_cycle.html", form=form, cycle=cycle)

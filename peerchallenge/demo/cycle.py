@@ -1,0 +1,89 @@
+"""The demo cycle: open, its self-assessment deadline just passed, authorities at every stage."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from peerchallenge.accounts import services
+from peerchallenge.cycles import services as cycle_services
+from peerchallenge.cycles.models import UK_TIME, Cycle
+from peerchallenge.demo.documents import demo_docx, demo_markdown
+from peerchallenge.demo.seed import DEMO_DOMAIN, DEMO_REGION, LEAD_EMAIL, slug
+from peerchallenge.extensions import db
+from peerchallenge.regions.models import Region
+from peerchallenge.submissions import services as submission_services
+
+# What each demo authority has done in the demo cycle, so a newcomer sees a region in motion.
+SIGNED_OFF_ON_TIME = ("Bedford Borough", "Cambridgeshire", "Central Bedfordshire", "Essex", "Hertfordshire")
+SIGNED_OFF_LATE = ("Luton",)
+EDITED_DRAFTS = ("Norfolk", "Peterborough")
+WORD_DRAFTS = ("Southend-on-Sea",)  # uploaded as Word, with a missing section and an overlong one
+DRAFTS = ("Suffolk",)
+# Thurrock has not started.
+
+
+def demo_cycle_title(year: int) -> str:
+    return f"{DEMO_REGION} Region peer challenge {year}"
+
+
+def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
+    """An open cycle whose self-assessment deadline has just passed; None if it exists already."""
+    title = demo_cycle_title(today.year)
+    if db.session.scalar(sa.select(Cycle).where(Cycle.region_id == region.id, Cycle.title == title)):
+        return None
+    lead = services.find_user_by_email(LEAD_EMAIL)
+    cycle = cycle_services.create_cycle(
+        lead,
+        region,
+        title=title,
+        year=today.year,
+        peers_per_authority=2,
+        opens_on=today - timedelta(days=30),
+        submissions_due_on=today - timedelta(days=3),
+        reviews_due_on=today + timedelta(days=25),
+        letters_due_on=today + timedelta(days=45),
+        challenge_event_on=today + timedelta(days=60),
+        anonymous=False,
+    )
+    cycle_services.open_cycle(lead, cycle)
+    cycle.opened_at = _at(today - timedelta(days=30))
+    template = [(section.title, section.suggested_words) for section in cycle.sections]
+    for authority in region.authorities:
+        name = authority.name
+        contributor = services.find_user_by_email(f"contributor.{slug(name)}@{DEMO_DOMAIN}")
+        director = services.find_user_by_email(f"director.{slug(name)}@{DEMO_DOMAIN}")
+        if name in WORD_DRAFTS:
+            data = demo_docx(name, template, omit={"Workforce"}, long={"Help and protection"})
+            filename = f"{name} self-assessment.docx"
+        elif name in (*SIGNED_OFF_ON_TIME, *SIGNED_OFF_LATE, *EDITED_DRAFTS, *DRAFTS):
+            data = demo_markdown(
+                name, template, long={"Children in care"} if name in EDITED_DRAFTS else set()
+            )
+            data, filename = data.encode(), f"{slug(name)}-self-assessment.md"
+        else:
+            continue
+        version = submission_services.upload_version(contributor, cycle, authority, filename, data)
+        version.created_at = version.file.uploaded_at = _at(today - timedelta(days=12))
+        submission = version.submission
+        if name in EDITED_DRAFTS:
+            position = next(
+                text.position
+                for text in version.sections
+                if text.template_section and text.template_section.title == "Children in care"
+            )
+            shorter = version.sections[position].markdown.split("\n\n")[0]
+            edited = submission_services.edit_section(
+                contributor, submission, position, shorter, version.number
+            )
+            edited.created_at = _at(today - timedelta(days=5))
+        if name in SIGNED_OFF_ON_TIME or name in SIGNED_OFF_LATE:
+            submission_services.sign_off(director, submission)
+            days_before_due = -2 if name in SIGNED_OFF_LATE else 4
+            submission.signed_off_at = _at(cycle.submissions_due_on - timedelta(days=days_before_due))
+    db.session.flush()
+    return cycle
+
+
+def _at(day: date) -> datetime:
+    """Mid-morning UK time on a day, as UTC, for back-dating demo history."""
+    return datetime.combine(day, time(10, 30), tzinfo=UK_TIME).astimezone(UTC)

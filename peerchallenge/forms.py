@@ -1,0 +1,37 @@
+"""Form pieces shared by features."""
+
+from flask import flash
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import DateField
+
+
+class UKDateField(DateField):
+    """A date typed as day, month and year in three boxes; junk or missing parts are a form error."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", "%d %m %Y")
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        # The widget expects exactly three parts; a crafted form may send any number.
+        parts = [str(value).strip()[:10] for value in valuelist[:3]]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        self.data = None
+        if not any(parts):
+            return
+        try:
+            super().process_formdata([" ".join(parts)])
+        except ValueError as error:
+            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026") from error
+
+
+def show_service_error(form, error) -> None:
+    """Show a service's refusal on the field it concerns, or at the top of the page."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")

@@ -1,0 +1,1 @@
+"""Self-assessments: uploads, versions, section texts, sign-off."""

@@ -1,0 +1,40 @@
+"""`flask documents extract`: a dry run of an upload, on the same code path, printing JSON."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from peerchallenge.cycles.models import Cycle
+from peerchallenge.documents import analysis as documents
+from peerchallenge.extensions import db
+from peerchallenge.submissions.services import section_specs
+
+documents_cli = AppGroup("documents", help="Self-assessment documents.")
+
+
+@documents_cli.command("extract")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--cycle", "cycle_id", type=int, help="Split into this cycle's template (default template if not given)."
+)
+def extract_command(path: Path, cycle_id: int | None) -> None:
+    """Print the sections, word counts and warnings found in a file, as an upload would see them."""
+    if cycle_id is None:
+        specs = documents.DEFAULT_SECTIONS
+    else:
+        cycle = db.session.get(Cycle, cycle_id)
+        if cycle is None:
+            raise click.ClickException(f"There is no cycle {cycle_id}")
+        specs = section_specs(cycle)
+    try:
+        result = documents.analyse_document(
+            path.name, path.read_bytes(), specs, max_bytes=current_app.config["MAX_CONTENT_LENGTH"]
+        )
+    except documents.DocumentRejected as error:
+        click.echo(error.message, err=True)
+        sys.exit(1)
+    click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

@@ -1,0 +1,129 @@
+"""An authority's self-assessment in a cycle, its versions, their sections and the files uploaded."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from peerchallenge.accounts.models import User
+from peerchallenge.cycles.models import Cycle, TemplateSection, string_enum
+from peerchallenge.extensions import UTCDateTime, db, utcnow
+from peerchallenge.regions.models import Authority
+
+
+class SubmissionState(enum.StrEnum):
+    DRAFT = "draft"
+    SIGNED_OFF = "signed_off"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Draft", "signed_off": "Signed off"}[self.value]
+
+
+class StoredFile(db.Model):
+    """An uploaded file kept byte for byte in the database, with its hash."""
+
+    __tablename__ = "stored_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    # Deferred: pages list files without loading their bytes.
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    uploaded_by: Mapped[User] = relationship()
+
+
+class Submission(db.Model):
+    """One authority's self-assessment in one cycle; not started until its first version."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (sa.UniqueConstraint("cycle_id", "authority_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"), index=True)
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
+    state: Mapped[SubmissionState] = mapped_column(
+        string_enum(SubmissionState), default=SubmissionState.DRAFT
+    )
+    signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_off_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cycle: Mapped[Cycle] = relationship()
+    authority: Mapped[Authority] = relationship()
+    signed_off_by: Mapped[User | None] = relationship()
+    versions: Mapped[list["SubmissionVersion"]] = relationship(
+        back_populates="submission", order_by="SubmissionVersion.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_version(self) -> "SubmissionVersion | None":
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.state == SubmissionState.SIGNED_OFF
+
+    @property
+    def is_late(self) -> bool:
+        """Signed off after the end of the due date (UK time)."""
+        return self.signed_off_at is not None and self.signed_off_at > self.cycle.submissions_due_at
+
+
+class SubmissionVersion(db.Model):
+    """One version of a self-assessment: from an upload, or from an edit in the browser."""
+
+    __tablename__ = "submission_versions"
+    __table_args__ = (sa.UniqueConstraint("submission_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
+    number: Mapped[int]
+    source: Mapped[str] = mapped_column(sa.String(10))  # "upload" or "edit"
+    # The original file: set on uploads and carried forward by edits.
+    file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_files.id"))
+    total_words: Mapped[int] = mapped_column(default=0)
+    warnings: Mapped[list] = mapped_column(sa.JSON, default=list)
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="versions")
+    file: Mapped[StoredFile | None] = relationship()
+    created_by: Mapped[User] = relationship()
+    sections: Mapped[list["SectionText"]] = relationship(
+        back_populates="version", order_by="SectionText.position", cascade="all, delete-orphan"
+    )
+
+
+class SectionText(db.Model):
+    """The Markdown of one part of a version: a template section, or text under no matching heading."""
+
+    __tablename__ = "section_texts"
+    __table_args__ = (sa.UniqueConstraint("version_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("submission_versions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    # None for unmatched text, which is kept and shown, never dropped.
+    template_section_id: Mapped[int | None] = mapped_column(sa.ForeignKey("template_sections.id"))
+    heading: Mapped[str | None] = mapped_column(sa.String(500))
+    found: Mapped[bool] = mapped_column(default=True)
+    markdown: Mapped[str] = mapped_column(sa.Text, default="")
+    word_count: Mapped[int] = mapped_column(default=0)
+
+    version: Mapped[SubmissionVersion] = relationship(back_populates="sections")
+    template_section: Mapped[TemplateSection | None] = relationship()
+
+    @property
+    def is_unmatched(self) -> bool:
+        return self.template_section_id is None

@@ -1,0 +1,87 @@
+"""Reading self-assessments for pages, in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from peerchallenge.cycles.models import Cycle
+from peerchallenge.extensions import db
+from peerchallenge.regions.models import Authority
+from peerchallenge.submissions.models import Submission, SubmissionVersion
+
+
+@dataclass
+class SubmissionStatus:
+    authority: Authority
+    submission: Submission | None
+
+    @property
+    def label(self) -> str:
+        if self.submission is None or not self.submission.versions:
+            return "Not started"
+        if self.submission.is_signed_off:
+            return "Signed off late" if self.submission.is_late else "Signed off"
+        return "Draft"
+
+    @property
+    def tag_colour(self) -> str:
+        return {
+            "Not started": "grey",
+            "Draft": "yellow",
+            "Signed off": "green",
+            "Signed off late": "orange",
+        }[self.label]
+
+    @property
+    def current_version(self) -> SubmissionVersion | None:
+        return self.submission.current_version if self.submission else None
+
+
+def submission_statuses(cycle: Cycle) -> list[SubmissionStatus]:
+    """Every authority of the cycle's region with its self-assessment, if any, by authority name."""
+    authorities = db.session.scalars(
+        sa.select(Authority).where(Authority.region_id == cycle.region_id).order_by(Authority.name)
+    ).all()
+    submissions = {
+        submission.authority_id: submission
+        for submission in db.session.scalars(
+            sa.select(Submission)
+            .where(Submission.cycle_id == cycle.id)
+            .options(
+                selectinload(Submission.versions).selectinload(SubmissionVersion.created_by),
+                selectinload(Submission.signed_off_by),
+            )
+        )
+    }
+    return [SubmissionStatus(authority, submissions.get(authority.id)) for authority in authorities]
+
+
+def find_submission(cycle: Cycle, authority: Authority) -> Submission | None:
+    return db.session.scalar(
+        sa.select(Submission).where(Submission.cycle_id == cycle.id, Submission.authority_id == authority.id)
+    )
+
+
+def authority_statuses(
+    cycles_by_region: dict[int, Cycle], authorities: list[Authority]
+) -> dict[int, tuple[Cycle, SubmissionStatus]]:
+    """For each authority whose region has a cycle under way: that cycle and its self-assessment status."""
+    wanted = [(cycles_by_region[a.region_id], a) for a in authorities if a.region_id in cycles_by_region]
+    if not wanted:
+        return {}
+    submissions = {
+        (submission.cycle_id, submission.authority_id): submission
+        for submission in db.session.scalars(
+            sa.select(Submission)
+            .where(
+                Submission.cycle_id.in_({cycle.id for cycle, _ in wanted}),
+                Submission.authority_id.in_({authority.id for _, authority in wanted}),
+            )
+            .options(selectinload(Submission.versions))
+        )
+    }
+    return {
+        authority.id: (cycle, SubmissionStatus(authority, submissions.get((cycle.id, authority.id))))
+        for cycle, authority in wanted
+    }

@@ -1,0 +1,231 @@
+"""An authority's self-assessment: read, upload, edit a section, download, sign off, reopen."""
+
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from peerchallenge.accounts.forms import ConfirmForm
+from peerchallenge.audit.services import record_event
+from peerchallenge.cycles.models import Cycle
+from peerchallenge.errors import ServiceError
+from peerchallenge.extensions import db
+from peerchallenge.forms import show_service_error
+from peerchallenge.regions.models import Authority
+from peerchallenge.sanitise import render_markdown
+from peerchallenge.submissions import services
+from peerchallenge.submissions.access import (
+    can_edit_submission,
+    can_reopen_submission,
+    can_sign_off_submission,
+    can_view_submission,
+)
+from peerchallenge.submissions.forms import SectionEditForm, UploadForm
+from peerchallenge.submissions.models import Submission, SubmissionVersion
+from peerchallenge.submissions.queries import find_submission
+
+bp = Blueprint("submissions", __name__, url_prefix="/cycles/<int:cycle_id>/authorities/<int:authority_id>")
+
+
+def _load(cycle_id: int, authority_id: int) -> tuple[Cycle, Authority, Submission | None]:
+    """The cycle, authority and self-assessment, if the signed-in person may read it."""
+    cycle = db.get_or_404(Cycle, cycle_id)
+    authority = db.get_or_404(Authority, authority_id)
+    if authority.region_id != cycle.region_id or cycle.is_draft:
+        abort(404)
+    if not can_view_submission(current_user, cycle, authority):
+        abort(403)
+    return cycle, authority, find_submission(cycle, authority)
+
+
+def _here(cycle: Cycle, authority: Authority, **kwargs) -> str:
+    return url_for("submissions.view", cycle_id=cycle.id, authority_id=authority.id, **kwargs)
+
+
+def _version(submission: Submission | None, number: int | None) -> SubmissionVersion | None:
+    if submission is None or not submission.versions:
+        return None
+    if number is None:
+        return submission.current_version
+    version = next((version for version in submission.versions if version.number == number), None)
+    if version is None:
+        abort(404)
+    return version
+
+
+@bp.get("/self-assessment")
+@login_required
+def view(cycle_id: int, authority_id: int):
+    cycle, authority, submission = _load(cycle_id, authority_id)
+    version = _version(submission, request.args.get("version", type=int))
+    previous = None
+    if version is not None and version.number > 1:
+        previous = submission.versions[version.number - 2]
+    return render_template(
+        "submissions/view.html",
+        cycle=cycle,
+        authority=authority,
+        submission=submission,
+        version=version,
+        previous=previous,
+        render_markdown=render_markdown,
+        can_edit=can_edit_submission(current_user, authority),
+        can_sign_off=can_sign_off_submission(current_user, authority),
+        can_reopen=can_reopen_submission(current_user, cycle),
+    )
+
+
+def _require_editor(authority: Authority) -> None:
+    if not can_edit_submission(current_user, authority):
+        abort(403)
+
+
+@bp.route("/self-assessment/upload", methods=["GET", "POST"])
+@login_required
+def upload(cycle_id: int, authority_id: int):
+    cycle, authority, submission = _load(cycle_id, authority_id)
+    _require_editor(authority)
+    form = UploadForm()
+    status = 200
+    if form.validate_on_submit():
+        upload_file = form.file.data
+        try:
+            version = services.upload_version(
+                current_user, cycle, authority, upload_file.filename or "", upload_file.read()
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            show_service_error(form, error)
+            status = 400
+        else:
+            db.session.commit()
+            flash(
+                f"Version {version.number} has been uploaded. Check how it was split into sections.",
+                "success",
+            )
+            return redirect(_here(cycle, authority))
+    elif form.errors:
+        status = 400
+    return render_template(
+        "submissions/upload.html", form=form, cycle=cycle, authority=authority, submission=submission
+    ), status
+
+
+@bp.route("/self-assessment/sections/<int:position>/edit", methods=["GET", "POST"])
+@login_required
+def edit_section(cycle_id: int, authority_id: int, position: int):
+    cycle, authority, submission = _load(cycle_id, authority_id)
+    _require_editor(authority)
+    current = submission.current_version if submission else None
+    if current is None or not 0 <= position < len(current.sections):
+        abort(404)
+    section = current.sections[position]
+    form = SectionEditForm()
+    conflict, status = None, 200
+    if not form.is_submitted():
+        form.markdown.data = section.markdown
+        form.base_version.data = current.number
+    elif form.validate():
+        try:
+            services.edit_section(
+                current_user, submission, position, form.markdown.data or "", form.base_version.data
+            )
+        except services.VersionConflict as error:
+            db.session.rollback()
+            # Saving again from this page is a choice made with both texts in view.
+            conflict, status = error.current.sections[position], 409
+            form.base_version.data = error.current.number
+            form.base_version.raw_data = [str(error.current.number)]
+            show_service_error(form, error)
+        except ServiceError as error:
+            db.session.rollback()
+            show_service_error(form, error)
+            status = 400
+        else:
+            db.session.commit()
+            flash("Your changes have been saved as a new version.", "success")
+            return redirect(_here(cycle, authority, _anchor=f"section-{position}"))
+    else:
+        status = 400
+    return render_template(
+        "submissions/edit_section.html",
+        form=form,
+        cycle=cycle,
+        authority=authority,
+        section=section,
+        conflict=conflict,
+        render_markdown=render_markdown,
+    ), status
+
+
+@bp.get("/self-assessment/versions/<int:number>/original")
+@login_required
+def download(cycle_id: int, authority_id: int, number: int):
+    cycle, authority, submission = _load(cycle_id, authority_id)
+    version = _version(submission, number)
+    if version is None or version.file is None:
+        abort(404)
+    stored = version.file
+    record_event(
+        "submission_downloaded",
+        f"The original file of {authority.name}'s version {number} was downloaded",
+        actor=current_user,
+        region_id=authority.region_id,
+        authority_id=authority.id,
+        cycle_id=cycle.id,
+        version=number,
+    )
+    db.session.commit()
+    # Always an attachment with a fixed type: an uploaded file is never rendered by the browser.
+    return send_file(
+        BytesIO(stored.data),
+        mimetype=stored.content_type,
+        as_attachment=True,
+        download_name=stored.filename,
+        max_age=0,
+    )
+
+
+def _confirm(cycle_id: int, authority_id: int, allowed, action, template: str, done: str):
+    cycle, authority, submission = _load(cycle_id, authority_id)
+    if not allowed(cycle, authority):
+        abort(403)
+    if submission is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            action(current_user, submission)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(done, "success")
+        return redirect(_here(cycle, authority))
+    return render_template(template, form=form, cycle=cycle, authority=authority, submission=submission)
+
+
+@bp.route("/self-assessment/sign-off", methods=["GET", "POST"])
+@login_required
+def sign_off(cycle_id: int, authority_id: int):
+    return _confirm(
+        cycle_id,
+        authority_id,
+        lambda cycle, authority: can_sign_off_submission(current_user, authority),
+        services.sign_off,
+        "submissions/sign_off.html",
+        "The self-assessment has been signed off.",
+    )
+
+
+@bp.route("/self-assessment/reopen", methods=["GET", "POST"])
+@login_required
+def reopen(cycle_id: int, authority_id: int):
+    return _confirm(
+        cycle_id,
+        authority_id,
+        lambda cycle, authority: can_reopen_submission(current_user, cycle),
+        services.reopen,
+        "submissions/reopen.html",
+        "The self-assessment has been reopened. The authority can change it again.",
+    )

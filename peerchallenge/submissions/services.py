@@ -1,0 +1,261 @@
+"""Self-assessment transitions: upload a version, edit a section, sign off, reopen."""
+
+import hashlib
+
+from flask import current_app
+
+from peerchallenge.accounts.models import User
+from peerchallenge.audit.services import record_event
+from peerchallenge.cycles.models import Cycle
+from peerchallenge.documents import analysis as documents
+from peerchallenge.errors import ServiceError
+from peerchallenge.extensions import db, utcnow
+from peerchallenge.regions.models import Authority
+from peerchallenge.submissions.models import (
+    SectionText,
+    StoredFile,
+    Submission,
+    SubmissionState,
+    SubmissionVersion,
+)
+from peerchallenge.submissions.queries import find_submission
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "md": "text/markdown",
+    "txt": "text/plain",
+}
+MAX_SECTION_CHARACTERS = 200_000
+
+
+def section_specs(cycle: Cycle) -> list[documents.SectionSpec]:
+    """The cycle's template as the document code sees it."""
+    return [
+        documents.SectionSpec(section.title, section.suggested_words, section.optional)
+        for section in cycle.sections
+    ]
+
+
+def _audit(kind: str, summary: str, actor: User, submission: Submission, **details) -> None:
+    record_event(
+        kind,
+        summary,
+        actor=actor,
+        region_id=submission.authority.region_id,
+        authority_id=submission.authority_id,
+        cycle_id=submission.cycle_id,
+        submission_id=submission.id,
+        **details,
+    )
+
+
+def _require_editable(cycle: Cycle, submission: Submission | None) -> None:
+    if not cycle.accepts_submissions:
+        raise ServiceError("This cycle is not open for self-assessments")
+    if submission is not None and submission.is_signed_off:
+        raise ServiceError(
+            "This self-assessment has been signed off. Ask your regional lead to reopen it to change it."
+        )
+
+
+def _get_or_create_submission(cycle: Cycle, authority: Authority) -> Submission:
+    submission = find_submission(cycle, authority)
+    if submission is None:
+        submission = Submission(cycle=cycle, authority=authority, state=SubmissionState.DRAFT)
+        db.session.add(submission)
+        db.session.flush()
+    return submission
+
+
+def upload_version(
+    actor: User, cycle: Cycle, authority: Authority, filename: str, data: bytes
+) -> SubmissionVersion:
+    """Store an uploaded file whole and add a version from its text, split into the template's sections."""
+    _require_editable(cycle, find_submission(cycle, authority))
+    try:
+        analysis = documents.analyse_document(
+            filename, data, section_specs(cycle), max_bytes=current_app.config["MAX_CONTENT_LENGTH"]
+        )
+    except documents.DocumentRejected as error:
+        raise ServiceError(error.message, field="file") from error
+    submission = _get_or_create_submission(cycle, authority)
+    stored = StoredFile(
+        filename=documents.safe_filename(filename),
+        content_type=CONTENT_TYPES[analysis.kind],
+        kind=analysis.kind,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        uploaded_by=actor,
+    )
+    version = _new_version(submission, actor, source="upload", file=stored)
+    texts = [
+        SectionText(
+            template_section=template_section,
+            heading=part.heading,
+            found=part.found,
+            markdown=part.markdown,
+            word_count=part.word_count,
+        )
+        for template_section, part in zip(cycle.sections, analysis.sections, strict=True)
+    ]
+    texts += [
+        SectionText(
+            template_section=None,
+            heading=heading,
+            found=True,
+            markdown=markdown,
+            word_count=documents.count_words(markdown),
+        )
+        for heading, markdown in analysis.unmatched
+    ]
+    _set_sections(version, texts)
+    version.warnings = list(analysis.warnings)
+    _audit(
+        "submission_uploaded",
+        f"{authority.name} uploaded version {version.number} ({stored.filename})",
+        actor,
+        submission,
+        version=version.number,
+        sha256=stored.sha256,
+        size=stored.size,
+    )
+    return version
+
+
+def _new_version(
+    submission: Submission, actor: User, *, source: str, file: StoredFile | None
+) -> SubmissionVersion:
+    previous = submission.current_version
+    version = SubmissionVersion(
+        number=(previous.number + 1) if previous else 1,
+        source=source,
+        file=file,
+        created_by=actor,
+    )
+    submission.versions.append(version)
+    return version
+
+
+def _set_sections(version: SubmissionVersion, texts: list[SectionText]) -> None:
+    for position, text in enumerate(texts):
+        text.position = position
+    version.sections = texts
+    version.total_words = sum(text.word_count for text in texts)
+
+
+class VersionConflict(ServiceError):
+    """The self-assessment changed since the person opened it; nothing was saved."""
+
+    def __init__(self, message: str, current: SubmissionVersion):
+        super().__init__(message, field="markdown")
+        self.current = current
+
+
+def edit_section(
+    actor: User, submission: Submission, position: int, markdown: str, base_version: int
+) -> SubmissionVersion:
+    """Save one section's edited Markdown as a new version; refuse if someone saved in between."""
+    _require_editable(submission.cycle, submission)
+    current = submission.current_version
+    if current is None or not 0 <= position < len(current.sections):
+        raise ServiceError("That section does not exist")
+    if len(markdown) > MAX_SECTION_CHARACTERS:
+        raise ServiceError(
+            f"A section can be at most {MAX_SECTION_CHARACTERS:,} characters", field="markdown"
+        )
+    if current.number != base_version:
+        raise VersionConflict(
+            f"Someone saved a new version ({current.number}) after you started editing. "
+            "Your text has not been saved: compare it with theirs below.",
+            current,
+        )
+    markdown = markdown.replace("\r\n", "\n").strip()
+    version = _new_version(submission, actor, source="edit", file=current.file)
+    texts = []
+    for old in current.sections:
+        text = SectionText(
+            template_section_id=old.template_section_id,
+            heading=old.heading,
+            found=old.found,
+            markdown=old.markdown,
+            word_count=old.word_count,
+        )
+        if old.position == position:
+            text.markdown = markdown
+            text.word_count = documents.count_words(markdown)
+            text.found = text.found or bool(markdown)
+        texts.append(text)
+    _set_sections(version, texts)
+    version.warnings = version_warnings(submission.cycle, texts)
+    title = current.sections[position].heading or "Text under no heading"
+    if current.sections[position].template_section is not None:
+        title = current.sections[position].template_section.title
+    _audit(
+        "submission_edited",
+        f"{submission.authority.name} edited '{title}' (version {version.number})",
+        actor,
+        submission,
+        version=version.number,
+    )
+    return version
+
+
+def version_warnings(cycle: Cycle, texts: list[SectionText]) -> list[str]:
+    """The same warnings an upload gives, for a version's sections as they now stand."""
+    by_section = {text.template_section_id: text for text in texts if text.template_section_id}
+    parts = []
+    for index, section in enumerate(cycle.sections):
+        text = by_section.get(section.id)
+        parts.append(
+            documents.SectionText(
+                title=section.title,
+                index=index,
+                markdown=text.markdown if text else "",
+                word_count=text.word_count if text else 0,
+                suggested_words=section.suggested_words,
+                found=bool(text and text.found),
+                heading=text.heading if text else None,
+            )
+        )
+    return documents.section_warnings(parts, section_specs(cycle))
+
+
+def sign_off(actor: User, submission: Submission) -> None:
+    """The director signs off the self-assessment as it now stands; late if after the due date."""
+    if not submission.cycle.accepts_submissions:
+        raise ServiceError("This cycle is not open for self-assessments")
+    if submission.is_signed_off:
+        raise ServiceError("This self-assessment is already signed off")
+    if submission.current_version is None:
+        raise ServiceError("Upload the self-assessment before signing it off")
+    submission.state = SubmissionState.SIGNED_OFF
+    submission.signed_off_at = utcnow()
+    submission.signed_off_by = actor
+    late = " (late)" if submission.is_late else ""
+    _audit(
+        "submission_signed_off",
+        f"{submission.authority.name}'s self-assessment was signed off{late}",
+        actor,
+        submission,
+        version=submission.current_version.number,
+        late=submission.is_late,
+    )
+
+
+def reopen(actor: User, submission: Submission) -> None:
+    """The lead reopens a signed-off self-assessment so the authority can change it again."""
+    if not submission.is_signed_off:
+        raise ServiceError("This self-assessment is not signed off")
+    if not submission.cycle.accepts_submissions:
+        raise ServiceError("This cycle is no longer open for self-assessments")
+    submission.state = SubmissionState.DRAFT
+    submission.signed_off_at = None
+    submission.signed_off_by = None
+    _audit(
+        "submission_reopened",
+        f"{submission.authority.name}'s self-assessment was reopened",
+        actor,
+        submission,
+    )

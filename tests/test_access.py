@@ -1,0 +1,155 @@
+"""Who may reach which page: one row per page, one column per person, as tables.
+
+The people come from the `world` fixture: region A holds the authority (with its director, "dcs",
+and its contributor) and a sibling authority; region B holds authority_B and its director, "dcs_B".
+"lead" leads region A, "lead_B" region B; "norole" has an account and no role. "login" means a
+signed-out visitor is sent to sign in, with the page to come back to.
+"""
+
+from urllib.parse import quote
+
+import pytest
+import sqlalchemy as sa
+
+from peerchallenge.accounts.models import RoleGrant, User
+from peerchallenge.extensions import db
+
+# Column headings, short so that the tables stay readable, and the world's people they stand for.
+PEOPLE = {
+    "anon": "anonymous",
+    "norole": "no_role",
+    "contrib": "contributor",
+    "dcs": "director",
+    "dcs_B": "other_director",
+    "lead": "lead",
+    "lead_B": "other_lead",
+    "admin": "admin",
+}
+
+PAGES = """
+page                                anon   norole contrib dcs    dcs_B  lead   lead_B admin
+/                                   login  200    200     200    200    200    200    200
+/regions/{region}                   login  403    403     403    403    200    403    200
+/regions/{region_B}                 login  403    403     403    403    403    200    200
+/regions/{region}/users             login  403    403     403    403    200    403    200
+/regions/{region}/users/new         login  403    403     403    403    200    403    200
+/users/{dcs}                        login  403    403     403    403    200    403    200
+/users/{dcs}/deactivate             login  403    403     403    403    200    403    200
+/users/{dcs}/reactivate             login  403    403     403    403    200    403    200
+/users/{dcs}/roles/{grant}/remove   login  403    403     403    403    200    403    200
+/authorities/{authority}            login  403    200     200    403    200    403    200
+/authorities/{sibling}              login  403    403     403    403    200    403    200
+/authorities/{authority_B}          login  403    403     403    200    403    200    200
+/admin                              login  403    403     403    403    403    403    200
+/account/password                   login  200    200     200    200    200    200    200
+/accessibility                      200    200    200     200    200    200    200    200
+/sign-in                            200    302    302     302    302    302    302    302
+"""
+
+# Each action is sent as a POST with a valid form; 302 means it was done.
+ACTIONS = """
+action                              anon   norole contrib dcs    dcs_B  lead   lead_B admin
+/regions/{region}/users/new         login  403    403     403    403    302    403    302
+/users/{dcs}/deactivate             login  403    403     403    403    302    403    302
+/users/{dcs}/roles/{grant}/remove   login  403    403     403    403    302    403    302
+/users/{dcs}/set-password-link      login  403    403     403    403    302    403    302
+"""
+
+NEWCOMER_EMAIL = "nia.newcomer@test.example"
+
+
+def read_table(table: str) -> list:
+    """A test case (path, person, expected) for every cell of a table."""
+    header, *rows = [line.split() for line in table.strip().splitlines()]
+    cases = []
+    for path, *outcomes in rows:
+        assert len(outcomes) == len(header) - 1, path
+        for column, expected in zip(header[1:], outcomes, strict=True):
+            cases.append(pytest.param(path, PEOPLE[column], expected, id=f"{column}-{expected}-{path}"))
+    return cases
+
+
+@pytest.fixture
+def client_for(world, client, sign_in):
+    """A client signed in as the named person of the world, or signed out for 'anonymous'."""
+
+    def make(person: str):
+        user = world.user(person)
+        return client if user is None else sign_in(user)
+
+    return make
+
+
+def fill_in(path: str, world) -> str:
+    return path.format(
+        region=world.region.id,
+        region_B=world.other_region.id,
+        authority=world.authority.id,
+        sibling=world.sibling.id,
+        authority_B=world.other_authority.id,
+        dcs=world.director.id,
+        grant=world.director.grants[0].id,
+    )
+
+
+def assert_outcome(response, url: str, expected: str) -> None:
+    if expected == "login":
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"/sign-in?next={quote(url, safe='')}"
+    else:
+        assert response.status_code == int(expected)
+
+
+@pytest.mark.parametrize(("path", "person", "expected"), read_table(PAGES))
+def test_who_sees_which_page(world, client_for, path, person, expected):
+    url = fill_in(path, world)
+
+    response = client_for(person).get(url)
+
+    assert_outcome(response, url, expected)
+
+
+def director_state(world) -> tuple:
+    db.session.expire_all()
+    newcomer = db.session.scalar(sa.select(User).where(User.email == NEWCOMER_EMAIL))
+    grants = db.session.scalars(sa.select(RoleGrant.id).where(RoleGrant.user_id == world.director.id)).all()
+    return world.director.active, grants, newcomer is not None
+
+
+@pytest.mark.parametrize(("path", "person", "expected"), read_table(ACTIONS))
+def test_who_may_do_what(world, client_for, path, person, expected):
+    url = fill_in(path, world)
+    client = client_for(person)
+    before = director_state(world)
+    form = {
+        "name": "Nia Newcomer",
+        "email": NEWCOMER_EMAIL,
+        "role": "director",
+        "authority": world.sibling.id,
+    }
+
+    response = client.post(url, data=form if url.endswith("/users/new") else {})
+
+    assert_outcome(response, url, expected)
+    with client.session_transaction() as session:
+        link_made = any(key.startswith("set_password_link") for key in session)
+    if expected == "302":
+        assert director_state(world) != before or link_made
+    else:
+        assert director_state(world) == before
+        assert not link_made
+
+
+@pytest.mark.parametrize("person", ["lead", "admin", "director"])
+@pytest.mark.parametrize(
+    "path", ["/regions/999999", "/regions/999999/users", "/users/999999", "/authorities/999999"]
+)
+def test_missing_things_are_not_found_whoever_asks(world, client_for, person, path):
+    assert client_for(person).get(path).status_code == 404
+
+
+def test_lead_cannot_reach_a_grant_through_another_user(world, client_for):
+    path = f"/users/{world.director.id}/roles/{world.sibling_director.grants[0].id}/remove"
+
+    assert client_for("lead").get(path).status_code == 404
+    assert client_for("other_lead").get(path).status_code == 403

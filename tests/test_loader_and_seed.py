@@ -1,0 +1,250 @@
+"""The authorities loader and `flask authorities load`, and the demo region from `flask seed-demo`."""
+
+import csv
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.demo.seed import ADMIN_EMAIL, DEMO_REGION, LEAD_EMAIL
+from peerchallenge.extensions import db
+from peerchallenge.regions.loader import (
+    AUTHORITIES_CSV,
+    EXPECTED_COLUMNS,
+    AuthorityDataError,
+    load_authorities,
+    read_authorities,
+)
+from peerchallenge.regions.models import Authority, Region
+
+DEMO_PASSWORD = "demo password for the tests"
+EASTERN_AUTHORITIES = {
+    "Bedford Borough",
+    "Cambridgeshire",
+    "Central Bedfordshire",
+    "Essex",
+    "Hertfordshire",
+    "Luton",
+    "Norfolk",
+    "Peterborough",
+    "Southend-on-Sea",
+    "Suffolk",
+    "Thurrock",
+}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """Seeding hashes two dozen passwords; a cheap hash keeps these tests quick and still checkable."""
+    monkeypatch.setattr(
+        "peerchallenge.accounts.models.generate_password_hash",
+        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
+    )
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def original_records() -> list[dict]:
+    with open(AUTHORITIES_CSV, newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_csv(path, records: list[dict], columns=EXPECTED_COLUMNS):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(records)
+    return path
+
+
+# The loader
+
+
+def test_the_list_has_all_153_authorities_in_the_9_regions():
+    rows = read_authorities()
+    assert len(rows) == 153
+    assert len({row.region for row in rows}) == 9
+    assert {row.name for row in rows if row.region == DEMO_REGION} == EASTERN_AUTHORITIES
+
+
+def test_loading_adds_every_region_and_authority(app):
+    result = load_authorities(read_authorities())
+
+    assert (result.regions_added, result.authorities_added) == (9, 153)
+    assert (count(Region), count(Authority)) == (9, 153)
+    eastern = db.session.scalar(sa.select(Region).where(Region.name == DEMO_REGION))
+    assert {authority.name for authority in eastern.authorities} == EASTERN_AUTHORITIES
+
+
+def test_loading_twice_changes_nothing(app):
+    load_authorities(read_authorities())
+    db.session.commit()
+    before = {a.dfe_code: (a.id, a.name, a.region_id) for a in db.session.scalars(sa.select(Authority))}
+
+    result = load_authorities(read_authorities())
+    db.session.commit()
+
+    assert (result.regions_added, result.authorities_added, result.authorities_updated) == (0, 0, 0)
+    assert result.authorities_unchanged == 153
+    assert (count(Region), count(Authority)) == (9, 153)
+    after = {a.dfe_code: (a.id, a.name, a.region_id) for a in db.session.scalars(sa.select(Authority))}
+    assert after == before
+
+
+def test_a_renamed_authority_is_updated_in_place(app, tmp_path):
+    load_authorities(read_authorities())
+    db.session.commit()
+    records = original_records()
+    renamed = records[0]
+    old_id = db.session.scalar(sa.select(Authority.id).where(Authority.dfe_code == renamed["dfe_la_code"]))
+    renamed["local_authority"] = "Renamed Borough Council"
+    path = write_csv(tmp_path / "renamed.csv", records)
+
+    result = load_authorities(read_authorities(path))
+    db.session.commit()
+
+    assert (result.authorities_added, result.authorities_updated, result.authorities_unchanged) == (0, 1, 152)
+    assert count(Authority) == 153
+    authority = db.session.scalar(sa.select(Authority).where(Authority.dfe_code == renamed["dfe_la_code"]))
+    assert (authority.id, authority.name) == (old_id, "Renamed Borough Council")
+
+
+def test_a_csv_missing_a_column_is_refused_with_the_column_named(tmp_path):
+    columns = [column for column in EXPECTED_COLUMNS if column != "ons_code"]
+    path = write_csv(tmp_path / "missing.csv", original_records(), columns)
+
+    with pytest.raises(AuthorityDataError, match="missing the columns ons_code"):
+        read_authorities(path)
+
+
+@pytest.mark.parametrize("column", ["dfe_la_code", "ons_code"])
+def test_a_csv_with_a_repeated_code_is_refused_with_the_code_named(tmp_path, column):
+    records = original_records()
+    records[1][column] = records[0][column]
+    path = write_csv(tmp_path / "repeated.csv", records)
+
+    with pytest.raises(AuthorityDataError) as error:
+        read_authorities(path)
+
+    message = str(error.value)
+    assert f"repeated {column}" in message
+    assert records[0][column] in message
+
+
+def test_a_csv_with_an_empty_value_is_refused_with_the_line_named(tmp_path):
+    records = original_records()
+    records[4]["la_type"] = " "
+    path = write_csv(tmp_path / "empty.csv", records)
+
+    with pytest.raises(AuthorityDataError, match="line 6: every column needs a value"):
+        read_authorities(path)
+
+
+# flask authorities load
+
+
+def test_load_command_prints_the_counts_each_time(app):
+    runner = app.test_cli_runner()
+
+    first = runner.invoke(args=["authorities", "load"])
+    second = runner.invoke(args=["authorities", "load"])
+
+    assert first.exit_code == 0, first.output
+    assert "153 authorities read: 153 added, 0 updated, 0 unchanged; 9 regions added." in first.output
+    assert second.exit_code == 0, second.output
+    assert "153 authorities read: 0 added, 0 updated, 153 unchanged; 0 regions added." in second.output
+    assert (count(Region), count(Authority)) == (9, 153)
+
+
+def test_load_command_refuses_a_malformed_file_and_loads_nothing(app, tmp_path):
+    columns = [column for column in EXPECTED_COLUMNS if column != "la_type"]
+    path = write_csv(tmp_path / "missing.csv", original_records(), columns)
+
+    result = app.test_cli_runner().invoke(args=["authorities", "load", "--file", str(path)])
+
+    assert result.exit_code == 1
+    assert "missing the columns la_type" in result.output
+    assert count(Authority) == 0
+
+
+# flask seed-demo
+
+
+def seed(app, *options, password=DEMO_PASSWORD):
+    result = app.test_cli_runner().invoke(args=["seed-demo", *options], env={"DEMO_PASSWORD": password})
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    return result
+
+
+def user(email: str) -> User:
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def test_seed_demo_creates_the_eastern_region_and_its_people(app):
+    result = seed(app)
+
+    assert f"The password for every demo account is: {DEMO_PASSWORD}" in result.output
+    assert LEAD_EMAIL in result.output
+    eastern = db.session.scalar(sa.select(Region).where(Region.name == DEMO_REGION))
+    assert {authority.name for authority in eastern.authorities} == EASTERN_AUTHORITIES
+
+    assert [(g.role, g.region_id, g.authority_id) for g in user(LEAD_EMAIL).grants] == [
+        (Role.LEAD, eastern.id, None)
+    ]
+    assert [(g.role, g.region_id, g.authority_id) for g in user(ADMIN_EMAIL).grants] == [
+        (Role.ADMIN, None, None)
+    ]
+    for authority in eastern.authorities:
+        holders = db.session.execute(
+            sa.select(RoleGrant.role, sa.func.count())
+            .where(RoleGrant.authority_id == authority.id)
+            .group_by(RoleGrant.role)
+        ).all()
+        assert sorted(holders) == [(Role.CONTRIBUTOR, 1), (Role.DIRECTOR, 1)], authority.name
+    assert count(User) == 2 + 2 * 11
+    assert count(RoleGrant) == 2 + 2 * 11
+
+
+def test_seed_demo_twice_creates_nothing_and_keeps_the_password(app):
+    seed(app)
+    users, grants = count(User), count(RoleGrant)
+    lead_hash = user(LEAD_EMAIL).password_hash
+
+    result = seed(app, password="a different password")
+
+    assert "already exist and keep their password" in result.output
+    assert "a different password" not in result.output
+    assert (count(User), count(RoleGrant)) == (users, grants)
+    assert user(LEAD_EMAIL).password_hash == lead_hash
+    assert user(LEAD_EMAIL).check_password(DEMO_PASSWORD)
+
+
+def test_seed_demo_reset_password_sets_the_password_again(app):
+    seed(app)
+    users, grants = count(User), count(RoleGrant)
+
+    result = seed(app, "--reset-password", password="the new demo password")
+
+    assert "The password for every demo account is: the new demo password" in result.output
+    assert (count(User), count(RoleGrant)) == (users, grants)
+    for email in (LEAD_EMAIL, ADMIN_EMAIL, "director.thurrock@demo.example"):
+        assert user(email).check_password("the new demo password"), email
+        assert not user(email).check_password(DEMO_PASSWORD), email
+
+
+def test_the_demo_lead_can_sign_in_with_the_demo_password(app, client):
+    seed(app)
+
+    wrong = client.post("/sign-in", data={"email": LEAD_EMAIL, "password": "not the password"})
+    response = client.post("/sign-in", data={"email": LEAD_EMAIL, "password": DEMO_PASSWORD})
+
+    assert wrong.status_code == 401
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    home = client.get("/").get_data(as_text=True)
+    assert "Eastern region" in home
+    assert all(name in home for name in EASTERN_AUTHORITIES)

@@ -1,0 +1,87 @@
+"""The migrations: one head, the models' exact schema from an empty database, and a working downgrade.
+
+These run on the shared test database and leave it at head, as the other tests expect.
+"""
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+
+from peerchallenge import create_app
+from peerchallenge.extensions import db
+from tests.conftest import reset_database
+
+
+@pytest.fixture
+def migrations_app(database_url):
+    """An app on the test database with no session open, so that tables can be dropped under it."""
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        # Whatever the test did, hand the database back at head for the tests that follow.
+        command.upgrade(alembic_config(), "head")
+        db.engine.dispose()
+
+
+def alembic_config():
+    return current_app.extensions["migrate"].migrate.get_config()
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision() -> str | None:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def schema_drift() -> list:
+    """What autogenerate would change to make the database match the models ([] when they agree)."""
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def table_names() -> set[str]:
+    return set(sa.inspect(db.engine).get_table_names())
+
+
+def test_there_is_exactly_one_head(migrations_app):
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert len(heads) == 1, f"the migrations have {len(heads)} heads: {heads}; merge them"
+
+
+def test_upgrade_of_an_empty_database_gives_the_models_schema(migrations_app, database_url):
+    reset_database(database_url)
+    db.engine.dispose()
+    assert table_names() == set()
+
+    command.upgrade(alembic_config(), "head")
+
+    assert current_revision() == head_revision()
+    assert table_names() == set(db.metadata.tables) | {"alembic_version"}
+    assert schema_drift() == []
+
+
+def test_downgrade_to_base_removes_everything_and_upgrade_works_again(migrations_app):
+    command.upgrade(alembic_config(), "head")
+
+    command.downgrade(alembic_config(), "base")
+
+    assert current_revision() is None
+    assert table_names() == {"alembic_version"}
+    inspector = sa.inspect(db.engine)
+    if db.engine.dialect.name == "postgresql":
+        assert inspector.get_sequence_names() == []
+        assert inspector.get_enums() == []
+
+    command.upgrade(alembic_config(), "head")
+
+    assert current_revision() == head_revision()
+    assert schema_drift() == []
