@@ -1,0 +1,101 @@
+"""`flask assignment solve --input FILE.json`: JSON out and exit 0, or one line of reason and exit 1."""
+
+import json
+from collections import Counter
+
+import pytest
+
+EASTERN = [
+    "Bedford Borough",
+    "Cambridgeshire",
+    "Central Bedfordshire",
+    "Essex",
+    "Hertfordshire",
+    "Luton",
+    "Norfolk",
+    "Peterborough",
+    "Southend-on-Sea",
+    "Suffolk",
+    "Thurrock",
+]
+
+
+def run(app, tmp_path, content):
+    path = tmp_path / "input.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+    return app.test_cli_runner().invoke(args=["assignment", "solve", "--input", str(path)])
+
+
+def test_prints_the_assignment_as_json(app, tmp_path):
+    document = {
+        "authorities": EASTERN,
+        "peers": 2,
+        "conflicts": [["Essex", "Thurrock"]],
+        "history": [["Luton", "Essex", 2024], ["Essex", "Luton", 2023]],
+        "seed": 1,
+    }
+
+    result = run(app, tmp_path, document)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith('{\n  "pairs": [')  # indented by 2
+    output = json.loads(result.stdout)
+    assert list(output) == ["pairs", "reciprocal", "repeated", "shared_reviewers", "optimal"]
+    pairs = [tuple(pair) for pair in output["pairs"]]
+    assert Counter(reviewer for reviewer, _ in pairs) == dict.fromkeys(EASTERN, 2)
+    assert Counter(reviewed for _, reviewed in pairs) == dict.fromkeys(EASTERN, 2)
+    assert not {("Essex", "Thurrock"), ("Thurrock", "Essex"), ("Luton", "Essex")} & set(pairs)
+    assert output["reciprocal"] == output["repeated"] == output["shared_reviewers"] == 0
+    assert output["optimal"] is True
+
+
+def test_the_same_file_gives_the_same_output(app, tmp_path):
+    document = {"authorities": EASTERN, "peers": 3, "seed": 9}
+
+    assert run(app, tmp_path, document).stdout == run(app, tmp_path, document).stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (
+            {"authorities": ["Essex", "Luton"], "peers": 2},
+            "Only 2 authorities are active; 2 peers per authority needs at least 3.",
+        ),
+        (
+            {
+                "authorities": EASTERN,
+                "peers": 2,
+                "conflicts": [["Thurrock", name] for name in EASTERN if name not in ("Thurrock", "Essex")],
+            },
+            "Thurrock has only one eligible reviewer after conflicts (it needs 2).",
+        ),
+        ({"authorities": EASTERN, "peers": 7}, "peers must be a whole number from 1 to 4, not 7"),
+        (
+            {"authorities": EASTERN, "peers": 2, "conflicts": [["Essex", "Barnet"]]},
+            "The conflict between Essex and Barnet names Barnet, which is not listed",
+        ),
+        ('{"authorities": ["Essex",', "input.json is not valid JSON"),
+        (b"\xff\xfe{}", "input.json: it is not UTF-8 text"),
+    ],
+)
+def test_says_why_on_one_line_and_exits_1(app, tmp_path, content, reason):
+    result = run(app, tmp_path, content)
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert reason in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"), [("missing.json", "No such file or directory"), (".", "Is a directory")]
+)
+def test_an_unreadable_file_is_one_line_and_exit_1(app, tmp_path, name, reason):
+    result = app.test_cli_runner().invoke(args=["assignment", "solve", "--input", str(tmp_path / name)])
+
+    assert result.exit_code == 1
+    assert result.stderr == f"Cannot read {tmp_path / name}: {reason}\n"
