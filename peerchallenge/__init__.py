@@ -79,10 +79,12 @@ def init_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from peerchallenge.accounts.routes import bp as accounts_bp
+    from peerchallenge.assignments.routes import bp as assignments_bp
     from peerchallenge.core.errors import register_error_pages
     from peerchallenge.core.routes import bp as core_bp
     from peerchallenge.cycles.routes import bp as cycles_bp
     from peerchallenge.regions.routes import bp as regions_bp
+    from peerchallenge.reviews.routes import bp as reviews_bp
     from peerchallenge.submissions.routes import bp as submissions_bp
 
     app.register_blueprint(core_bp)
@@ -90,12 +92,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(regions_bp)
     app.register_blueprint(cycles_bp)
     app.register_blueprint(submissions_bp)
+    app.register_blueprint(assignments_bp)
+    app.register_blueprint(reviews_bp)
 
     register_error_pages(app)
 
 
 def register_commands(app: Flask) -> None:
     from peerchallenge.accounts.cli import users_cli
+    from peerchallenge.assignments.cli import assignment_cli
     from peerchallenge.demo.cli import seed_demo_command
     from peerchallenge.regions.cli import authorities_cli
     from peerchallenge.submissions.cli import documents_cli
@@ -104,3 +109,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(documents_cli)
+    app.cli.add_command(assignment_cli)

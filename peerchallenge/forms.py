@@ -1,8 +1,13 @@
-"""Form pieces shared by features."""
+"""Form pieces shared by features, and running a service from a form."""
+
+from collections.abc import Callable
 
 from flask import flash
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField
+
+from peerchallenge.errors import ServiceError
+from peerchallenge.extensions import db
 
 
 class UKDateField(DateField):
@@ -35,3 +40,17 @@ def show_service_error(form, error) -> None:
         field.errors = [*field.errors, error.message]
     else:
         flash(error.message, "error")
+
+
+def run_service(action: Callable[[], object], done_message: str | None = None) -> bool:
+    """Run one service transition for a request: commit and say so, or roll back and show why not."""
+    try:
+        action()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    if done_message:
+        flash(done_message, "success")
+    return True

@@ -365,3 +365,13 @@ def test_cli_extract_uses_the_cycles_template(world, cycle, app, tmp_path):
     assert [s["title"] for s in json.loads(result.output)["sections"]] == [s.title for s in cycle.sections]
     missing = app.test_cli_runner().invoke(args=["documents", "extract", str(cycle_file), "--cycle", "999"])
     assert missing.exit_code == 1
+
+
+def test_an_unsigned_self_assessment_past_its_due_date_is_shown_overdue(world, sign_in):
+    cycle = open_cycle(world, due=date.today() - timedelta(days=2))
+    client = sign_in(world.contributor)
+    assert "Overdue" in client.get("/").get_data(as_text=True)
+    upload(client, cycle, world.authority, self_assessment_md(), "ours.md")
+    assert "Overdue" in client.get(page_url(cycle, world.authority)).get_data(as_text=True)
+    sign_in(world.director).post(page_url(cycle, world.authority) + "/sign-off")
+    assert "Overdue" not in client.get(page_url(cycle, world.authority)).get_data(as_text=True)

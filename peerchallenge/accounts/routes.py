@@ -30,6 +30,7 @@ from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.accounts.queries import users_in_region
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, limiter, login_manager
+from peerchallenge.forms import run_service
 from peerchallenge.regions.models import Region
 
 bp = Blueprint("accounts", __name__)
@@ -224,13 +225,7 @@ def _confirm_user_action(user_id: int, action, template: str, done_message: str)
     user = _load_managed_user(user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            action(current_user, user)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(done_message.format(name=user.name), "success")
+        run_service(lambda: action(current_user, user), done_message.format(name=user.name))
         return redirect(url_for("accounts.user_detail", user_id=user.id))
     return render_template(template, user=user, form=form)
 
@@ -265,13 +260,7 @@ def remove_role(user_id: int, grant_id: int):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            services.remove_role(current_user, grant)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("The role has been removed.", "success")
+        run_service(lambda: services.remove_role(current_user, grant), "The role has been removed.")
         if can_manage_user(current_user, user) or current_user.is_admin:
             return redirect(url_for("accounts.user_detail", user_id=user.id))
         return redirect(url_for("core.home"))

@@ -6,10 +6,12 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from peerchallenge.accounts.models import Role
 from peerchallenge.accounts.queries import users_in_region
+from peerchallenge.assignments.queries import delegated_authority_ids, reviews_for_authorities
 from peerchallenge.cycles.queries import current_cycles, cycles_for_regions
 from peerchallenge.regions.queries import authorities_by_ids, regions_with_authorities
-from peerchallenge.submissions.queries import authority_statuses
+from peerchallenge.submissions.queries import SubmissionStatus, authority_statuses, submissions_for
 
 bp = Blueprint("core", __name__)
 
@@ -27,6 +29,14 @@ def home():
     statuses = authority_statuses(
         current_cycles({authority.region_id for authority in own_authorities}), own_authorities
     )
+    reviews = reviews_for_authorities(
+        current_user.authority_ids(Role.DIRECTOR) | delegated_authority_ids(current_user)
+    )
+    reviewed = submissions_for({(item.cycle_id, item.reviewed_id) for item in reviews})
+    review_statuses = [
+        (item, SubmissionStatus(item.reviewed, reviewed.get((item.cycle_id, item.reviewed_id))))
+        for item in reviews
+    ]
     all_regions = regions_with_authorities() if current_user.is_admin else []
     return render_template(
         "core/home.html",
@@ -35,6 +45,7 @@ def home():
         region_cycles=region_cycles,
         own_authorities=own_authorities,
         statuses=statuses,
+        review_statuses=review_statuses,
         all_regions=all_regions,
     )
 
@@ -100,6 +111,8 @@ def navigation():
     items = []
     if current_user.is_authenticated:
         items.append(("Home", url_for("core.home"), "core.home"))
+        if current_user.authority_ids(Role.DIRECTOR) or delegated_authority_ids(current_user):
+            items.append(("Your reviews", url_for("reviews.my_reviews"), "reviews.my_reviews"))
         for region_id in sorted(current_user.lead_region_ids()):
             items.append(
                 ("Users", url_for("accounts.region_users", region_id=region_id), "accounts.region_users")
@@ -113,5 +126,6 @@ def navigation():
     return {
         "service_name": current_app.config["SERVICE_NAME"],
         "navigation_items": nav,
+        "ROLE_DIRECTOR": Role.DIRECTOR,
         "csp_nonce": csp_nonce(),
     }

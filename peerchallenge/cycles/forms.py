@@ -52,6 +52,11 @@ class CycleForm(FlaskForm):
         "Anonymous reviews: letters say Peer 1 and Peer 2 instead of naming the reviewing authorities",
         widget=GovCheckboxInput(),
     )
+    co_reviews_visible_after_submission = BooleanField(
+        "Reviewers can read the other peer's review once they have submitted their own",
+        widget=GovCheckboxInput(),
+        default=True,
+    )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 

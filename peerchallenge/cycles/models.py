@@ -63,9 +63,14 @@ class Cycle(db.Model):
     letters_due_on: Mapped[date]
     challenge_event_on: Mapped[date | None]
     anonymous: Mapped[bool] = mapped_column(default=False)
+    # Whether a reviewer sees the co-reviewer's review once it has submitted its own, or only in the letter.
+    co_reviews_visible_after_submission: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     state: Mapped[CycleState] = mapped_column(string_enum(CycleState), default=CycleState.DRAFT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The seed of the latest generated assignment proposal: "generate another" moves it on.
+    assignment_seed: Mapped[int] = mapped_column(default=0, server_default="0")
+    assignments_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     region: Mapped[Region] = relationship()
     sections: Mapped[list["TemplateSection"]] = relationship(
@@ -78,6 +83,15 @@ class Cycle(db.Model):
     @property
     def submissions_due_at(self) -> datetime:
         return end_of_uk_day(self.submissions_due_on)
+
+    @property
+    def reviews_due_at(self) -> datetime:
+        return end_of_uk_day(self.reviews_due_on)
+
+    @property
+    def submissions_overdue(self) -> bool:
+        """The self-assessment deadline has passed."""
+        return utcnow() > self.submissions_due_at
 
     @property
     def is_draft(self) -> bool:

@@ -12,7 +12,7 @@ from peerchallenge.cycles.forms import CycleForm, SectionForm
 from peerchallenge.cycles.models import Cycle, TemplateSection
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
-from peerchallenge.forms import show_service_error
+from peerchallenge.forms import run_service, show_service_error
 from peerchallenge.regions.models import Region
 from peerchallenge.submissions.queries import submission_statuses
 
@@ -139,12 +139,7 @@ def move_section(cycle_id: int, section_id: int, direction: str):
     section = _section(cycle, section_id)
     if direction not in ("up", "down") or not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.move_section(current_user, section, -1 if direction == "up" else 1)
-    except ServiceError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    run_service(lambda: services.move_section(current_user, section, -1 if direction == "up" else 1))
     return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
 
 
@@ -155,13 +150,7 @@ def remove_section(cycle_id: int, section_id: int):
     section = _section(cycle, section_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            services.remove_section(current_user, section)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("The section has been removed.", "success")
+        run_service(lambda: services.remove_section(current_user, section), "The section has been removed.")
         return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
     return render_template("cycles/remove_section.html", form=form, cycle=cycle, section=section)
 
@@ -172,12 +161,9 @@ def open_cycle(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            services.open_cycle(current_user, cycle)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("The cycle is open. Authorities can now upload their self-assessments.", "success")
+        run_service(
+            lambda: services.open_cycle(current_user, cycle),
+            "The cycle is open. Authorities can now upload their self-assessments.",
+        )
         return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id))
     return render_template("cycles/open_cycle.html", form=form, cycle=cycle)

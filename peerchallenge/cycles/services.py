@@ -26,6 +26,7 @@ DETAIL_FIELDS = (
     "letters_due_on",
     "challenge_event_on",
     "anonymous",
+    "co_reviews_visible_after_submission",
 )
 
 
@@ -37,6 +38,10 @@ def check_dates(details: dict) -> None:
         ("reviews_due_on", "date reviews are due"),
         ("letters_due_on", "date letters are due"),
     ]
+    for name, label in [*order, ("challenge_event_on", "date of the challenge event")]:
+        day = details.get(name)
+        if day is not None and not 2000 <= day.year <= 2100:
+            raise ServiceError(f"The {label} must be between the years 2000 and 2100", field=name)
     for (earlier, earlier_name), (later, later_name) in zip(order, order[1:], strict=False):
         if details[later] < details[earlier]:
             raise ServiceError(f"The {later_name} must be on or after the {earlier_name}", field=later)
@@ -54,7 +59,11 @@ def _audit(kind: str, summary: str, actor: User, cycle: Cycle, **details) -> Non
 def create_cycle(actor: User, region: Region, **details) -> Cycle:
     """A draft cycle for the region, with the default template and rating scales copied in."""
     check_dates(details)
-    cycle = Cycle(region=region, state=CycleState.DRAFT, **{key: details[key] for key in DETAIL_FIELDS})
+    cycle = Cycle(
+        region=region,
+        state=CycleState.DRAFT,
+        **{key: details[key] for key in DETAIL_FIELDS if key in details},
+    )
     for position, default in enumerate(DEFAULT_TEMPLATE):
         cycle.sections.append(
             TemplateSection(
@@ -87,7 +96,7 @@ def update_cycle(actor: User, cycle: Cycle, **details) -> None:
             "The number of peers can only be changed before the cycle opens", field="peers_per_authority"
         )
     check_dates(details)
-    changed = [key for key in DETAIL_FIELDS if getattr(cycle, key) != details[key]]
+    changed = [key for key in DETAIL_FIELDS if key in details and getattr(cycle, key) != details[key]]
     for key in changed:
         setattr(cycle, key, details[key])
     if changed:

@@ -1,17 +1,23 @@
 """The demo cycle: open, its self-assessment deadline just passed, authorities at every stage."""
 
+import random
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from peerchallenge.accounts import services
+from peerchallenge.assignments import services as assignment_services
+from peerchallenge.assignments.models import AssignmentState
+from peerchallenge.assignments.queries import cycle_assignments
 from peerchallenge.cycles import services as cycle_services
 from peerchallenge.cycles.models import UK_TIME, Cycle
 from peerchallenge.demo.documents import demo_docx, demo_markdown
 from peerchallenge.demo.seed import DEMO_DOMAIN, DEMO_REGION, LEAD_EMAIL, slug
 from peerchallenge.extensions import db
 from peerchallenge.regions.models import Region
+from peerchallenge.reviews import services as review_services
 from peerchallenge.submissions import services as submission_services
+from peerchallenge.submissions.queries import find_submission
 
 # What each demo authority has done in the demo cycle, so a newcomer sees a region in motion.
 SIGNED_OFF_ON_TIME = ("Bedford Borough", "Cambridgeshire", "Central Bedfordshire", "Essex", "Hertfordshire")
@@ -81,9 +87,77 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
             days_before_due = -2 if name in SIGNED_OFF_LATE else 4
             submission.signed_off_at = _at(cycle.submissions_due_on - timedelta(days=days_before_due))
     db.session.flush()
+    seed_demo_reviews(cycle, today)
     return cycle
 
 
 def _at(day: date) -> datetime:
     """Mid-morning UK time on a day, as UTC, for back-dating demo history."""
     return datetime.combine(day, time(10, 30), tzinfo=UK_TIME).astimezone(UTC)
+
+
+STRENGTHS = (
+    "Clear line of sight from audit findings to practice changes.",
+    "Children's voices are quoted and acted on.",
+    "Honest about where practice is not yet good enough.",
+    "Performance data is current and compared with statistical neighbours.",
+)
+DEVELOPMENT = (
+    "Much of the section describes structures rather than their impact on children.",
+    "Claims about improvement are not backed by audit or feedback.",
+    "The section could be half the length without losing a judgement.",
+    "Evidence is from last year; more recent data would strengthen it.",
+)
+QUESTIONS = (
+    "How do you know the new model has improved children's experience?",
+    "What does your audit tell you about the quality of management oversight?",
+    "What would you stop doing to fund this priority?",
+    "How do care leavers judge the support they receive?",
+)
+
+
+def demo_review_content(cycle: Cycle, seed: str) -> dict:
+    """A complete, plausible review: every rating given, a few comments and questions."""
+    rng = random.Random(seed)  # noqa: S311 (demo text, not security)
+
+    def part() -> dict:
+        return {
+            "ratings": {scale.key: rng.choice(scale.levels[:3]).position for scale in cycle.scales},
+            "strengths": rng.choice(STRENGTHS),
+            "development": rng.choice(DEVELOPMENT),
+            "questions": rng.sample(QUESTIONS, 2),
+        }
+
+    overall = part() | {"summary": "A readable self-assessment. " + rng.choice(DEVELOPMENT)}
+    return {"sections": {str(section.id): part() for section in cycle.sections}, "overall": overall}
+
+
+def seed_demo_reviews(cycle: Cycle, today: date) -> None:
+    """Publish an assignment and write reviews in every state: none, draft, submitted, both submitted."""
+    lead = services.find_user_by_email(LEAD_EMAIL)
+    assignment_services.generate_proposal(lead, cycle)
+    assignment_services.publish(lead, cycle)
+    cycle.assignments_published_at = _at(today - timedelta(days=2))
+    by_reviewed: dict[int, list] = {}
+    for assignment in cycle_assignments(cycle, AssignmentState.PUBLISHED):
+        submission = find_submission(cycle, assignment.reviewed)
+        if submission is not None and submission.is_signed_off:
+            by_reviewed.setdefault(assignment.reviewed_id, []).append(assignment)
+    # Reviewed authorities in turn: both reviews submitted, one submitted and one draft, one draft, none.
+    plans = [("submit", "submit"), ("submit", "submit"), ("submit", "draft"), ("draft",), ("draft",)]
+    for plan, assignments in zip(plans, by_reviewed.values(), strict=False):
+        for step, assignment in zip(plan, assignments, strict=False):
+            director = services.find_user_by_email(f"director.{slug(assignment.reviewer.name)}@{DEMO_DOMAIN}")
+            content = demo_review_content(cycle, f"{assignment.reviewer.name}-{assignment.reviewed.name}")
+            if step == "draft":
+                content["overall"] = {
+                    "ratings": {},
+                    "strengths": "",
+                    "development": "",
+                    "questions": [],
+                    "summary": "",
+                }
+                review_services.save_draft(director, assignment, content, 0)
+            else:
+                review_services.submit(director, assignment, content, 0)
+    db.session.flush()

@@ -2,13 +2,28 @@
 
 from peerchallenge.accounts.access import can_manage_region, can_view_authority
 from peerchallenge.accounts.models import Role, User
+from peerchallenge.assignments.queries import delegated_authority_ids, reviewer_authority_ids
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.regions.models import Authority
 
 
-def can_view_submission(user: User, cycle: Cycle, authority: Authority) -> bool:
-    """The authority's own people, the region's leads and admins (reviewers come with assignments)."""
-    return authority.region_id == cycle.region_id and can_view_authority(user, authority)
+def can_view_submission(user: User, cycle: Cycle, authority: Authority, submission=None) -> bool:
+    """The authority's people, the region's leads and admins; its assigned reviewers once signed off."""
+    if authority.region_id != cycle.region_id or not user.is_authenticated:
+        return False
+    if can_view_authority(user, authority):
+        return True
+    return bool(
+        submission is not None and submission.is_signed_off and is_assigned_reviewer(user, cycle, authority)
+    )
+
+
+def is_assigned_reviewer(user: User, cycle: Cycle, authority: Authority) -> bool:
+    """The user reviews this authority: as director of, or delegate for, a reviewing authority."""
+    reviewing = reviewer_authority_ids(cycle, authority)
+    if not reviewing:
+        return False
+    return bool(reviewing & (user.authority_ids(Role.DIRECTOR) | delegated_authority_ids(user)))
 
 
 def can_edit_submission(user: User, authority: Authority) -> bool:

@@ -63,24 +63,28 @@ def find_submission(cycle: Cycle, authority: Authority) -> Submission | None:
     )
 
 
+def submissions_for(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Submission]:
+    """Self-assessments for (cycle id, authority id) pairs, in one query, with their versions."""
+    if not pairs:
+        return {}
+    query = (
+        sa.select(Submission)
+        .where(
+            Submission.cycle_id.in_({cycle_id for cycle_id, _ in pairs}),
+            Submission.authority_id.in_({authority_id for _, authority_id in pairs}),
+        )
+        .options(selectinload(Submission.versions))
+    )
+    found = {(s.cycle_id, s.authority_id): s for s in db.session.scalars(query)}
+    return {pair: submission for pair, submission in found.items() if pair in pairs}
+
+
 def authority_statuses(
     cycles_by_region: dict[int, Cycle], authorities: list[Authority]
 ) -> dict[int, tuple[Cycle, SubmissionStatus]]:
     """For each authority whose region has a cycle under way: that cycle and its self-assessment status."""
     wanted = [(cycles_by_region[a.region_id], a) for a in authorities if a.region_id in cycles_by_region]
-    if not wanted:
-        return {}
-    submissions = {
-        (submission.cycle_id, submission.authority_id): submission
-        for submission in db.session.scalars(
-            sa.select(Submission)
-            .where(
-                Submission.cycle_id.in_({cycle.id for cycle, _ in wanted}),
-                Submission.authority_id.in_({authority.id for _, authority in wanted}),
-            )
-            .options(selectinload(Submission.versions))
-        )
-    }
+    submissions = submissions_for({(cycle.id, authority.id) for cycle, authority in wanted})
     return {
         authority.id: (cycle, SubmissionStatus(authority, submissions.get((cycle.id, authority.id))))
         for cycle, authority in wanted

@@ -5,12 +5,13 @@ from io import BytesIO
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from peerchallenge.accounts.access import can_view_authority
 from peerchallenge.accounts.forms import ConfirmForm
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
-from peerchallenge.forms import show_service_error
+from peerchallenge.forms import run_service, show_service_error
 from peerchallenge.regions.models import Authority
 from peerchallenge.sanitise import render_markdown
 from peerchallenge.submissions import services
@@ -33,20 +34,26 @@ def _load(cycle_id: int, authority_id: int) -> tuple[Cycle, Authority, Submissio
     authority = db.get_or_404(Authority, authority_id)
     if authority.region_id != cycle.region_id or cycle.is_draft:
         abort(404)
-    if not can_view_submission(current_user, cycle, authority):
+    submission = find_submission(cycle, authority)
+    if not can_view_submission(current_user, cycle, authority, submission):
         abort(403)
-    return cycle, authority, find_submission(cycle, authority)
+    return cycle, authority, submission
 
 
 def _here(cycle: Cycle, authority: Authority, **kwargs) -> str:
     return url_for("submissions.view", cycle_id=cycle.id, authority_id=authority.id, **kwargs)
 
 
-def _version(submission: Submission | None, number: int | None) -> SubmissionVersion | None:
+def _version(
+    authority: Authority, submission: Submission | None, number: int | None
+) -> SubmissionVersion | None:
+    """The version asked for; reviewers see only the signed-off (current) one, never earlier drafts."""
     if submission is None or not submission.versions:
         return None
     if number is None:
         return submission.current_version
+    if not can_view_authority(current_user, authority) and number != submission.current_version.number:
+        abort(404)
     version = next((version for version in submission.versions if version.number == number), None)
     if version is None:
         abort(404)
@@ -57,9 +64,10 @@ def _version(submission: Submission | None, number: int | None) -> SubmissionVer
 @login_required
 def view(cycle_id: int, authority_id: int):
     cycle, authority, submission = _load(cycle_id, authority_id)
-    version = _version(submission, request.args.get("version", type=int))
+    version = _version(authority, submission, request.args.get("version", type=int))
+    own = can_view_authority(current_user, authority)  # reviewers see the signed-off text alone
     previous = None
-    if version is not None and version.number > 1:
+    if own and version is not None and version.number > 1:
         previous = submission.versions[version.number - 2]
     return render_template(
         "submissions/view.html",
@@ -68,6 +76,7 @@ def view(cycle_id: int, authority_id: int):
         submission=submission,
         version=version,
         previous=previous,
+        own=own,
         render_markdown=render_markdown,
         can_edit=can_edit_submission(current_user, authority),
         can_sign_off=can_sign_off_submission(current_user, authority),
@@ -162,7 +171,7 @@ def edit_section(cycle_id: int, authority_id: int, position: int):
 @login_required
 def download(cycle_id: int, authority_id: int, number: int):
     cycle, authority, submission = _load(cycle_id, authority_id)
-    version = _version(submission, number)
+    version = _version(authority, submission, number)
     if version is None or version.file is None:
         abort(404)
     stored = version.file
@@ -194,13 +203,7 @@ def _confirm(cycle_id: int, authority_id: int, allowed, action, template: str, d
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            action(current_user, submission)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(done, "success")
+        run_service(lambda: action(current_user, submission), done)
         return redirect(_here(cycle, authority))
     return render_template(template, form=form, cycle=cycle, authority=authority, submission=submission)
 

@@ -2,15 +2,18 @@
 
 import hashlib
 
+import sqlalchemy as sa
 from flask import current_app
 
 from peerchallenge.accounts.models import User
+from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.documents import analysis as documents
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, utcnow
 from peerchallenge.regions.models import Authority
+from peerchallenge.reviews.models import Review
 from peerchallenge.submissions.models import (
     SectionText,
     StoredFile,
@@ -93,7 +96,7 @@ def upload_version(
     texts = [
         SectionText(
             template_section=template_section,
-            heading=part.heading,
+            heading=part.heading[:500] if part.heading else None,
             found=part.found,
             markdown=part.markdown,
             word_count=part.word_count,
@@ -103,7 +106,7 @@ def upload_version(
     texts += [
         SectionText(
             template_section=None,
-            heading=heading,
+            heading=heading[:500] if heading else None,
             found=True,
             markdown=markdown,
             word_count=documents.count_words(markdown),
@@ -250,6 +253,11 @@ def reopen(actor: User, submission: Submission) -> None:
         raise ServiceError("This self-assessment is not signed off")
     if not submission.cycle.accepts_submissions:
         raise ServiceError("This cycle is no longer open for self-assessments")
+    if reviews_started(submission):
+        raise ServiceError(
+            "Peers have started reviewing this self-assessment, so it cannot be reopened: "
+            "their reviews would no longer match the text."
+        )
     submission.state = SubmissionState.DRAFT
     submission.signed_off_at = None
     submission.signed_off_by = None
@@ -258,4 +266,19 @@ def reopen(actor: User, submission: Submission) -> None:
         f"{submission.authority.name}'s self-assessment was reopened",
         actor,
         submission,
+    )
+
+
+def reviews_started(submission: Submission) -> bool:
+    """Whether any peer has saved a review of this self-assessment under a published assignment."""
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count(Review.id))
+            .join(Assignment, Review.assignment_id == Assignment.id)
+            .where(
+                Assignment.cycle_id == submission.cycle_id,
+                Assignment.reviewed_id == submission.authority_id,
+                Assignment.state == AssignmentState.PUBLISHED,
+            )
+        )
     )

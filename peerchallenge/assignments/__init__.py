@@ -1,0 +1,1 @@
+"""Peer assignment: who reviews whom, conflicts, delegation."""

@@ -1,0 +1,126 @@
+"""Reading conflicts, assignments and delegations for pages and services."""
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.assignments.models import Assignment, AssignmentState, Conflict, Delegation
+from peerchallenge.cycles.models import Cycle
+from peerchallenge.extensions import db
+from peerchallenge.regions.models import Authority
+
+
+def region_conflicts(region_id: int) -> list[Conflict]:
+    """The region's declared conflicts, by the first authority's name."""
+    first = sa.orm.aliased(Authority)
+    query = (
+        sa.select(Conflict)
+        .join(first, Conflict.first_authority_id == first.id)
+        .where(first.region_id == region_id)
+        .options(
+            selectinload(Conflict.first_authority),
+            selectinload(Conflict.second_authority),
+            selectinload(Conflict.declared_by),
+        )
+        .order_by(first.name, Conflict.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def cycle_assignments(cycle: Cycle, *states: AssignmentState) -> list[Assignment]:
+    """The cycle's assignments in the given states, by reviewed then reviewer authority name."""
+    reviewed, reviewer = sa.orm.aliased(Authority), sa.orm.aliased(Authority)
+    query = (
+        sa.select(Assignment)
+        .join(reviewed, Assignment.reviewed_id == reviewed.id)
+        .join(reviewer, Assignment.reviewer_id == reviewer.id)
+        .where(Assignment.cycle_id == cycle.id, Assignment.state.in_(states))
+        .options(selectinload(Assignment.reviewer), selectinload(Assignment.reviewed))
+        .order_by(reviewed.name, reviewer.name)
+    )
+    return list(db.session.scalars(query))
+
+
+def past_pairings(cycle: Cycle) -> list[tuple[int, int, int]]:
+    """(reviewer id, reviewed id, cycles ago) from the region's two cycles before this one."""
+    earlier = db.session.scalars(
+        sa.select(Cycle.id)
+        .where(
+            Cycle.region_id == cycle.region_id,
+            Cycle.id != cycle.id,
+            Cycle.year <= cycle.year,
+            Cycle.assignments_published_at.is_not(None),
+        )
+        .order_by(Cycle.year.desc(), Cycle.id.desc())
+        .limit(2)
+    ).all()
+    ago = {cycle_id: index + 1 for index, cycle_id in enumerate(earlier)}
+    if not ago:
+        return []
+    rows = db.session.execute(
+        sa.select(Assignment.reviewer_id, Assignment.reviewed_id, Assignment.cycle_id).where(
+            Assignment.cycle_id.in_(ago), Assignment.state == AssignmentState.PUBLISHED
+        )
+    )
+    return [(reviewer, reviewed, ago[cycle_id]) for reviewer, reviewed, cycle_id in rows]
+
+
+def reviews_for_authorities(authority_ids: Iterable[int]) -> list[Assignment]:
+    """Published assignments in which the given authorities are the reviewers, newest cycle first."""
+    ids = list(authority_ids)
+    if not ids:
+        return []
+    query = (
+        sa.select(Assignment)
+        .where(Assignment.reviewer_id.in_(ids), Assignment.state == AssignmentState.PUBLISHED)
+        .options(selectinload(Assignment.reviewed), selectinload(Assignment.cycle))
+        .order_by(Assignment.cycle_id.desc(), Assignment.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def reviewer_authority_ids(cycle: Cycle, reviewed: Authority) -> set[int]:
+    """The authorities currently assigned, and published, to review this one in the cycle."""
+    return set(
+        db.session.scalars(
+            sa.select(Assignment.reviewer_id).where(
+                Assignment.cycle_id == cycle.id,
+                Assignment.reviewed_id == reviewed.id,
+                Assignment.state == AssignmentState.PUBLISHED,
+            )
+        )
+    )
+
+
+def delegates_of(authority_ids: Iterable[int]) -> list[Delegation]:
+    ids = list(authority_ids)
+    if not ids:
+        return []
+    query = (
+        sa.select(Delegation)
+        .where(Delegation.authority_id.in_(ids))
+        .options(selectinload(Delegation.delegate))
+        .order_by(Delegation.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def delegated_authority_ids(user: User) -> set[int]:
+    """Authorities whose reviews this user has been nominated to draft."""
+    if not user.is_authenticated:
+        return set()
+    return set(db.session.scalars(_current_delegations().where(Delegation.delegate_id == user.id)))
+
+
+def _current_delegations() -> sa.Select:
+    """Delegations whose delegate is still a contributor of the authority (a removed role ends them)."""
+    return sa.select(Delegation.authority_id).join(
+        RoleGrant,
+        sa.and_(
+            RoleGrant.user_id == Delegation.delegate_id,
+            RoleGrant.authority_id == Delegation.authority_id,
+            RoleGrant.role == Role.CONTRIBUTOR,
+        ),
+    )

@@ -1,0 +1,302 @@
+"""The lead's assignment pages, conflicts, and a director's delegation of reviews."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from peerchallenge.accounts.access import can_manage_region
+from peerchallenge.accounts.forms import ConfirmForm
+from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.assignments import services
+from peerchallenge.assignments.access import can_declare_conflict_for, can_manage_delegates
+from peerchallenge.assignments.forms import ConflictForm, DelegateForm, authority_choices
+from peerchallenge.assignments.models import AssignmentState, Conflict, Delegation
+from peerchallenge.assignments.queries import cycle_assignments, delegates_of, region_conflicts
+from peerchallenge.cycles.routes import load_managed_cycle
+from peerchallenge.errors import ServiceError
+from peerchallenge.extensions import db
+from peerchallenge.forms import run_service, show_service_error
+from peerchallenge.regions.models import Authority, Region
+
+bp = Blueprint("assignments", __name__)
+
+
+def _pairs_by_reviewed(assignments) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for item in assignments:
+        grouped.setdefault(item.reviewed_id, []).append(item.reviewer)
+    return grouped
+
+
+@bp.get("/cycles/<int:cycle_id>/assignments")
+@login_required
+def overview(cycle_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    published = cycle.assignments_published_at is not None
+    state = AssignmentState.PUBLISHED if published else AssignmentState.PROPOSED
+    assignments = cycle_assignments(cycle, state)
+    evaluation = (
+        services.evaluate_pairs(cycle, [(a.reviewer, a.reviewed) for a in assignments])
+        if assignments
+        else None
+    )
+    return render_template(
+        "assignments/overview.html",
+        cycle=cycle,
+        published=published,
+        assignments=assignments,
+        reviewers=_pairs_by_reviewed(assignments),
+        authorities=services.participants(cycle),
+        evaluation=evaluation,
+        replaced=cycle_assignments(cycle, AssignmentState.REPLACED) if published else [],
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/cycles/<int:cycle_id>/assignments/generate")
+@login_required
+def generate(cycle_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    run_service(
+        lambda: services.generate_proposal(current_user, cycle),
+        "A new assignment has been proposed. Check it, then publish it.",
+    )
+    return redirect(url_for("assignments.overview", cycle_id=cycle.id))
+
+
+def _posted_pairs(cycle) -> list[tuple[Authority, Authority]]:
+    """The pairs in an adjust form: one select per reviewer slot, named reviewers-<reviewed id>."""
+    authorities = {authority.id: authority for authority in services.participants(cycle)}
+    pairs = []
+    for reviewed_id, reviewed in authorities.items():
+        for value in request.form.getlist(f"reviewers-{reviewed_id}")[: cycle.peers_per_authority]:
+            valid = value.isascii() and value.isdigit() and len(value) < 12
+            reviewer = authorities.get(int(value)) if valid else None
+            if reviewer is None:
+                abort(400)
+            pairs.append((reviewer, reviewed))
+    return pairs
+
+
+@bp.route("/cycles/<int:cycle_id>/assignments/adjust", methods=["GET", "POST"])
+@login_required
+def adjust(cycle_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    if cycle.assignments_published_at is not None:
+        flash("The assignment has been published. To change it, withdraw an authority.", "error")
+        return redirect(url_for("assignments.overview", cycle_id=cycle.id))
+    form = ConfirmForm()
+    status = 200
+    if form.validate_on_submit():
+        pairs = _posted_pairs(cycle)
+        if request.form.get("action") == "save":
+            try:
+                services.save_adjusted_proposal(current_user, cycle, pairs)
+            except ServiceError as error:
+                db.session.rollback()
+                flash(error.message, "error")
+                status = 400
+            else:
+                db.session.commit()
+                flash("Your changes to the proposal have been saved.", "success")
+                return redirect(url_for("assignments.overview", cycle_id=cycle.id))
+    else:
+        if request.method == "POST":
+            abort(400)
+        proposal = cycle_assignments(cycle, AssignmentState.PROPOSED)
+        if not proposal:
+            flash("Generate an assignment first, then adjust it.", "error")
+            return redirect(url_for("assignments.overview", cycle_id=cycle.id))
+        pairs = [(item.reviewer, item.reviewed) for item in proposal]
+    return render_template(
+        "assignments/adjust.html", cycle=cycle, form=form, **_adjust_context(cycle, pairs)
+    ), status
+
+
+def _adjust_context(cycle, pairs) -> dict:
+    chosen: dict[int, list[int]] = {}
+    for reviewer, reviewed in pairs:
+        chosen.setdefault(reviewed.id, []).append(reviewer.id)
+    return {
+        "authorities": services.participants(cycle),
+        "chosen": chosen,
+        "evaluation": services.evaluate_pairs(cycle, pairs),
+    }
+
+
+@bp.post("/cycles/<int:cycle_id>/assignments/check")
+@login_required
+def check(cycle_id: int):
+    """The evaluation of the adjust form as it stands, as an HTML fragment for the page's live check."""
+    cycle = load_managed_cycle(cycle_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    evaluation = services.evaluate_pairs(cycle, _posted_pairs(cycle))
+    return render_template("assignments/_evaluation.html", evaluation=evaluation, cycle=cycle)
+
+
+def _confirm(cycle, template: str, action, done: str, **context):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        run_service(lambda: action(), done)
+        return redirect(url_for("assignments.overview", cycle_id=cycle.id))
+    return render_template(template, cycle=cycle, form=form, **context)
+
+
+@bp.route("/cycles/<int:cycle_id>/assignments/publish", methods=["GET", "POST"])
+@login_required
+def publish(cycle_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    return _confirm(
+        cycle,
+        "assignments/publish.html",
+        lambda: services.publish(current_user, cycle),
+        "The assignment has been published and the directors have been told.",
+        count=len(cycle_assignments(cycle, AssignmentState.PROPOSED)),
+    )
+
+
+@bp.route("/cycles/<int:cycle_id>/assignments/withdraw/<int:authority_id>", methods=["GET", "POST"])
+@login_required
+def withdraw(cycle_id: int, authority_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    authority = db.get_or_404(Authority, authority_id)
+    if authority.region_id != cycle.region_id:
+        abort(404)
+    return _confirm(
+        cycle,
+        "assignments/withdraw.html",
+        lambda: services.withdraw_authority(current_user, cycle, authority),
+        f"{authority.name} has been withdrawn and its reviews reassigned.",
+        authority=authority,
+    )
+
+
+def _conflict_page(region: Region, form: ConflictForm, fixed: Authority | None):
+    """Record a conflict from a lead's region page (two choices) or a director's authority (one)."""
+    others = [a for a in region.authorities if fixed is None or a.id != fixed.id]
+    form.first.choices = authority_choices(region.authorities, "Select an authority")
+    form.other.choices = authority_choices(others, "Select an authority")
+    if fixed is not None:
+        form.first.data = fixed.id
+    status = 200
+    if form.validate_on_submit():
+        by_id = {authority.id: authority for authority in region.authorities}
+        try:
+            services.declare_conflict(
+                current_user, by_id[form.first.data], by_id[form.other.data], form.reason.data or ""
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            show_service_error(form, error)
+            status = 400
+        else:
+            db.session.commit()
+            flash("The conflict has been recorded. Assignments will respect it.", "success")
+            return redirect(request.path)
+    elif form.errors:
+        status = 400
+    conflicts = region_conflicts(region.id)
+    if fixed is not None:
+        conflicts = [c for c in conflicts if fixed.id in (c.first_authority_id, c.second_authority_id)]
+    return render_template(
+        "assignments/conflicts.html",
+        region=region,
+        form=form,
+        fixed=fixed,
+        conflicts=conflicts,
+        can_remove=can_manage_region(current_user, region),
+    ), status
+
+
+@bp.route("/regions/<int:region_id>/conflicts", methods=["GET", "POST"])
+@login_required
+def region_conflict_list(region_id: int):
+    region = db.get_or_404(Region, region_id)
+    if not can_manage_region(current_user, region):
+        abort(403)
+    return _conflict_page(region, ConflictForm(), None)
+
+
+@bp.route("/authorities/<int:authority_id>/conflicts", methods=["GET", "POST"])
+@login_required
+def authority_conflicts(authority_id: int):
+    authority = db.get_or_404(Authority, authority_id)
+    if not can_declare_conflict_for(current_user, authority):
+        abort(403)
+    return _conflict_page(authority.region, ConflictForm(), authority)
+
+
+@bp.route("/conflicts/<int:conflict_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_conflict(conflict_id: int):
+    conflict = db.get_or_404(Conflict, conflict_id)
+    region = conflict.first_authority.region
+    if not can_manage_region(current_user, region):
+        abort(403)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.remove_conflict(current_user, conflict)
+        db.session.commit()
+        flash("The conflict has been removed.", "success")
+        return redirect(url_for("assignments.region_conflict_list", region_id=region.id))
+    return render_template("assignments/remove_conflict.html", conflict=conflict, form=form, region=region)
+
+
+@bp.route("/authorities/<int:authority_id>/delegates", methods=["GET", "POST"])
+@login_required
+def delegates(authority_id: int):
+    authority = db.get_or_404(Authority, authority_id)
+    if not can_manage_delegates(current_user, authority):
+        abort(403)
+    contributors = db.session.scalars(
+        sa.select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(
+            RoleGrant.authority_id == authority.id, RoleGrant.role == Role.CONTRIBUTOR, User.active.is_(True)
+        )
+        .order_by(User.name)
+    ).all()
+    form = DelegateForm()
+    form.delegate.choices = authority_choices(contributors, "Select a contributor")
+    status = 200
+    if form.validate_on_submit():
+        delegate = next(user for user in contributors if user.id == form.delegate.data)
+        try:
+            services.nominate_delegate(current_user, authority, delegate)
+        except ServiceError as error:
+            db.session.rollback()
+            show_service_error(form, error)
+            status = 400
+        else:
+            db.session.commit()
+            flash(f"{delegate.name} can now draft {authority.name}'s reviews.", "success")
+            return redirect(request.path)
+    elif form.errors:
+        status = 400
+    return render_template(
+        "assignments/delegates.html",
+        authority=authority,
+        form=form,
+        delegations=delegates_of([authority.id]),
+        remove_form=ConfirmForm(),
+    ), status
+
+
+@bp.post("/authorities/<int:authority_id>/delegates/<int:delegation_id>/remove")
+@login_required
+def remove_delegate(authority_id: int, delegation_id: int):
+    authority = db.get_or_404(Authority, authority_id)
+    if not can_manage_delegates(current_user, authority):
+        abort(403)
+    delegation = db.session.get(Delegation, delegation_id)
+    if delegation is None or delegation.authority_id != authority.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.remove_delegate(current_user, delegation)
+    db.session.commit()
+    flash("They can no longer draft reviews.", "success")
+    return redirect(url_for("assignments.delegates", authority_id=authority.id))

@@ -1,0 +1,335 @@
+"""Assignment transitions: conflicts, proposals (generated or adjusted), publishing, withdrawal."""
+
+import sqlalchemy as sa
+
+from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.assignments import solver
+from peerchallenge.assignments.models import Assignment, AssignmentState, Conflict, Delegation
+from peerchallenge.assignments.queries import cycle_assignments, past_pairings, region_conflicts
+from peerchallenge.audit.services import record_event
+from peerchallenge.cycles.models import Cycle
+from peerchallenge.errors import ServiceError
+from peerchallenge.extensions import db, utcnow
+from peerchallenge.mail.services import queue_email
+from peerchallenge.regions.models import Authority
+
+MAX_REASON = 500
+
+
+def declare_conflict(actor: User, first: Authority, second: Authority, reason: str) -> Conflict:
+    """Record that two authorities must not review each other, and why."""
+    reason = reason.strip()
+    if first.id == second.id:
+        raise ServiceError("Choose two different authorities", field="other")
+    if first.region_id != second.region_id:
+        raise ServiceError("Both authorities must be in the same region", field="other")
+    if not reason:
+        raise ServiceError("Enter the reason for the conflict", field="reason")
+    low, high = sorted((first, second), key=lambda authority: authority.id)
+    exists = db.session.scalar(
+        sa.select(Conflict).where(
+            Conflict.first_authority_id == low.id, Conflict.second_authority_id == high.id
+        )
+    )
+    if exists:
+        raise ServiceError(
+            f"A conflict between {low.name} and {high.name} is already recorded", field="other"
+        )
+    conflict = Conflict(
+        first_authority=low, second_authority=high, reason=reason[:MAX_REASON], declared_by=actor
+    )
+    db.session.add(conflict)
+    record_event(
+        "conflict_declared",
+        f"Conflict declared between {low.name} and {high.name}",
+        actor=actor,
+        region_id=low.region_id,
+        reason=conflict.reason,
+    )
+    return conflict
+
+
+def remove_conflict(actor: User, conflict: Conflict) -> None:
+    first, second = conflict.first_authority, conflict.second_authority
+    db.session.delete(conflict)
+    record_event(
+        "conflict_removed",
+        f"Conflict removed between {first.name} and {second.name}",
+        actor=actor,
+        region_id=first.region_id,
+    )
+
+
+def participants(cycle: Cycle) -> list[Authority]:
+    """The region's authorities active when the cycle opens."""
+    return [authority for authority in cycle.region.authorities if authority.is_active_on(cycle.opens_on)]
+
+
+def _solver_inputs(cycle: Cycle, authorities: list[Authority]) -> dict:
+    names = {authority.id: authority.name for authority in authorities}
+    conflicts = [
+        (names[c.first_authority_id], names[c.second_authority_id])
+        for c in region_conflicts(cycle.region_id)
+        if c.first_authority_id in names and c.second_authority_id in names
+    ]
+    history = [
+        solver.PastPairing(names[reviewer], names[reviewed], ago)
+        for reviewer, reviewed, ago in past_pairings(cycle)
+        if reviewer in names and reviewed in names
+    ]
+    return {"conflicts": conflicts, "history": history}
+
+
+def _audit(kind: str, summary: str, actor: User, cycle: Cycle, **details) -> None:
+    record_event(kind, summary, actor=actor, region_id=cycle.region_id, cycle_id=cycle.id, **details)
+
+
+def _require_unpublished(cycle: Cycle) -> None:
+    if cycle.is_draft:
+        raise ServiceError("Open the cycle before assigning peers")
+    if cycle.assignments_published_at is not None:
+        raise ServiceError("The assignment has been published. To change it, withdraw an authority instead.")
+
+
+def generate_proposal(actor: User, cycle: Cycle) -> solver.Solution:
+    """Solve a new proposal with the next seed, replacing any earlier proposal."""
+    _require_unpublished(cycle)
+    authorities = participants(cycle)
+    by_name = {authority.name: authority for authority in authorities}
+    cycle.assignment_seed += 1
+    try:
+        solution = solver.solve(
+            [authority.name for authority in authorities],
+            cycle.peers_per_authority,
+            seed=cycle.assignment_seed,
+            **_solver_inputs(cycle, authorities),
+        )
+    except solver.NoAssignment as error:
+        raise ServiceError(error.message) from error
+    _replace_proposal(
+        cycle, [(by_name[reviewer], by_name[reviewed]) for reviewer, reviewed in solution.pairs]
+    )
+    _audit(
+        "assignment_generated",
+        f"An assignment was proposed (seed {cycle.assignment_seed})",
+        actor,
+        cycle,
+        reciprocal=solution.reciprocal,
+        repeated=solution.repeated,
+        shared=solution.shared_reviewers,
+    )
+    return solution
+
+
+def _replace_proposal(cycle: Cycle, pairs: list[tuple[Authority, Authority]]) -> None:
+    db.session.execute(
+        sa.delete(Assignment).where(
+            Assignment.cycle_id == cycle.id, Assignment.state == AssignmentState.PROPOSED
+        )
+    )
+    for reviewer, reviewed in pairs:
+        db.session.add(
+            Assignment(cycle=cycle, reviewer=reviewer, reviewed=reviewed, state=AssignmentState.PROPOSED)
+        )
+    db.session.flush()
+
+
+def evaluate_pairs(cycle: Cycle, pairs: list[tuple[Authority, Authority]]) -> solver.Evaluation:
+    """The hard-rule breaks and soft-rule counts of a set of pairs for this cycle."""
+    authorities = participants(cycle)
+    return solver.evaluate(
+        [authority.name for authority in authorities],
+        cycle.peers_per_authority,
+        [(reviewer.name, reviewed.name) for reviewer, reviewed in pairs],
+        **_solver_inputs(cycle, authorities),
+    )
+
+
+def save_adjusted_proposal(
+    actor: User, cycle: Cycle, pairs: list[tuple[Authority, Authority]]
+) -> solver.Evaluation:
+    """Save a hand-adjusted proposal, refusing one that breaks a hard rule."""
+    _require_unpublished(cycle)
+    evaluation = evaluate_pairs(cycle, pairs)
+    if not evaluation.valid:
+        raise ServiceError(
+            "This change breaks a rule, so it was not saved: " + "; ".join(evaluation.hard_breaks)
+        )
+    _replace_proposal(cycle, pairs)
+    _audit("assignment_adjusted", "The proposed assignment was adjusted by hand", actor, cycle)
+    return evaluation
+
+
+def _review_emails(cycle: Cycle, assignments: list[Assignment], kind: str, intro: str) -> None:
+    """Tell each reviewing authority's director and delegates which self-assessments they review."""
+    by_reviewer: dict[int, list[Assignment]] = {}
+    for assignment in assignments:
+        by_reviewer.setdefault(assignment.reviewer_id, []).append(assignment)
+    if not by_reviewer:
+        return
+    recipients = _reviewers_people(list(by_reviewer))
+    for authority_id, items in by_reviewer.items():
+        names = ", ".join(item.reviewed.name for item in items)
+        for user in recipients.get(authority_id, []):
+            queue_email(
+                user,
+                kind,
+                f"{cycle.title}: your peer reviews",
+                f"Dear {user.name},\n\n{intro}\n\n{items[0].reviewer.name} reviews: {names}.\n\n"
+                f"Reviews are due by {cycle.reviews_due_on:%d %B %Y}. Sign in to the peer challenge service "
+                "to see the self-assessments once they are signed off.\n",
+            )
+
+
+def _reviewers_people(authority_ids: list[int]) -> dict[int, list[User]]:
+    """Active directors and delegates of the given authorities."""
+    people: dict[int, list[User]] = {}
+    directors = db.session.execute(
+        sa.select(RoleGrant.authority_id, User)
+        .join(User, RoleGrant.user_id == User.id)
+        .where(
+            RoleGrant.authority_id.in_(authority_ids), RoleGrant.role == Role.DIRECTOR, User.active.is_(True)
+        )
+    )
+    delegates = db.session.execute(
+        sa.select(Delegation.authority_id, User)
+        .join(User, Delegation.delegate_id == User.id)
+        .join(
+            RoleGrant,
+            sa.and_(
+                RoleGrant.user_id == User.id,
+                RoleGrant.authority_id == Delegation.authority_id,
+                RoleGrant.role == Role.CONTRIBUTOR,
+            ),
+        )
+        .where(Delegation.authority_id.in_(authority_ids), User.active.is_(True))
+    )
+    for authority_id, user in [*directors, *delegates]:
+        if user not in people.setdefault(authority_id, []):
+            people[authority_id].append(user)
+    return people
+
+
+def publish(actor: User, cycle: Cycle) -> None:
+    """Make the proposal the cycle's assignment, visible to the directors, and tell them."""
+    _require_unpublished(cycle)
+    proposal = cycle_assignments(cycle, AssignmentState.PROPOSED)
+    if not proposal:
+        raise ServiceError("Generate an assignment before publishing it")
+    evaluation = evaluate_pairs(cycle, [(item.reviewer, item.reviewed) for item in proposal])
+    if not evaluation.valid:
+        raise ServiceError("The proposal breaks a rule: " + "; ".join(evaluation.hard_breaks))
+    now = utcnow()
+    for item in proposal:
+        item.state, item.published_at = AssignmentState.PUBLISHED, now
+    cycle.assignments_published_at = now
+    _review_emails(
+        cycle,
+        proposal,
+        "assignments_published",
+        "The regional lead has published this year's peer review assignments.",
+    )
+    _audit("assignment_published", f"The assignment of {len(proposal)} reviews was published", actor, cycle)
+
+
+def withdraw_authority(actor: User, cycle: Cycle, authority: Authority) -> list[Assignment]:
+    """Take an authority out of the published assignment and re-solve with the fewest changes.
+
+    Every remaining authority still reviews and is reviewed by exactly k others; the withdrawn
+    authority's pairs, and any others that had to move, are kept as 'replaced'.
+    """
+    if cycle.assignments_published_at is None:
+        raise ServiceError("The assignment has not been published yet: adjust the proposal instead")
+    current = cycle_assignments(cycle, AssignmentState.PUBLISHED)
+    remaining = sorted(
+        {item.reviewer for item in current} | {item.reviewed for item in current}, key=lambda a: a.name
+    )
+    if authority not in remaining:
+        raise ServiceError(f"{authority.name} is not in the published assignment")
+    remaining.remove(authority)
+    by_name = {item.name: item for item in remaining}
+    keep = [
+        (item.reviewer.name, item.reviewed.name)
+        for item in current
+        if authority.id not in (item.reviewer_id, item.reviewed_id)
+    ]
+    try:
+        solution = solver.solve(
+            list(by_name),
+            cycle.peers_per_authority,
+            seed=cycle.assignment_seed,
+            keep=keep,
+            **_solver_inputs(cycle, remaining),
+        )
+    except solver.NoAssignment as error:
+        raise ServiceError(f"{authority.name} cannot be withdrawn: {error.message}") from error
+    wanted = {(by_name[reviewer].id, by_name[reviewed].id) for reviewer, reviewed in solution.pairs}
+    existing = {(item.reviewer_id, item.reviewed_id): item for item in current}
+    now = utcnow()
+    added = []
+    for reviewer_id, reviewed_id in sorted(wanted - set(existing)):
+        added.append(
+            Assignment(
+                cycle=cycle,
+                reviewer_id=reviewer_id,
+                reviewed_id=reviewed_id,
+                state=AssignmentState.PUBLISHED,
+                published_at=now,
+            )
+        )
+    db.session.add_all(added)
+    db.session.flush()
+    for key, item in existing.items():
+        if key not in wanted:
+            item.state, item.replaced_at = AssignmentState.REPLACED, now
+            item.replaced_by = next((new for new in added if new.reviewed_id == item.reviewed_id), None)
+    db.session.flush()
+    _review_emails(
+        cycle,
+        added,
+        "assignments_changed",
+        f"{authority.name} has withdrawn from peer review, so your reviews have changed.",
+    )
+    _audit(
+        "authority_withdrawn",
+        f"{authority.name} was withdrawn from the assignment; {len(added)} reviews were reassigned",
+        actor,
+        cycle,
+        authority_id=authority.id,
+    )
+    return added
+
+
+def nominate_delegate(actor: User, authority: Authority, delegate: User) -> Delegation:
+    """A director lets one of the authority's contributors draft its reviews."""
+    if authority.id not in delegate.authority_ids(Role.CONTRIBUTOR):
+        raise ServiceError(f"{delegate.name} is not a contributor for {authority.name}", field="delegate")
+    if db.session.scalar(
+        sa.select(Delegation).where(
+            Delegation.authority_id == authority.id, Delegation.delegate_id == delegate.id
+        )
+    ):
+        raise ServiceError(f"{delegate.name} can already draft reviews", field="delegate")
+    delegation = Delegation(authority=authority, delegate=delegate, nominated_by_id=actor.id)
+    db.session.add(delegation)
+    record_event(
+        "delegate_nominated",
+        f"{delegate.name} may draft {authority.name}'s reviews",
+        actor=actor,
+        region_id=authority.region_id,
+        authority_id=authority.id,
+        subject_user=delegate,
+    )
+    return delegation
+
+
+def remove_delegate(actor: User, delegation: Delegation) -> None:
+    record_event(
+        "delegate_removed",
+        f"{delegation.delegate.name} may no longer draft {delegation.authority.name}'s reviews",
+        actor=actor,
+        region_id=delegation.authority.region_id,
+        authority_id=delegation.authority_id,
+        subject_user=delegation.delegate,
+    )
+    db.session.delete(delegation)

@@ -1,0 +1,1 @@
+"""The outbox: every message the service sends is written here first."""

@@ -1,0 +1,12 @@
+"""Queueing messages in the outbox; delivery is a separate step, so nothing is lost if it fails."""
+
+from peerchallenge.accounts.models import User
+from peerchallenge.extensions import db
+from peerchallenge.mail.models import OutboxEmail
+
+
+def queue_email(user: User, kind: str, subject: str, body: str) -> OutboxEmail:
+    """Add a message for a user to the outbox, in the same transaction as the change it reports."""
+    email = OutboxEmail(to_address=user.email, to_user_id=user.id, kind=kind, subject=subject, body=body)
+    db.session.add(email)
+    return email

@@ -1,0 +1,1 @@
+"""Structured peer reviews of self-assessments."""

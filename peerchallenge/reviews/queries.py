@@ -1,0 +1,82 @@
+"""Reading reviews with their assignments for lists, in a fixed number of queries."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from peerchallenge.assignments.models import Assignment, AssignmentState
+from peerchallenge.cycles.models import Cycle
+from peerchallenge.extensions import db
+from peerchallenge.reviews.models import Review
+from peerchallenge.submissions.models import Submission
+from peerchallenge.submissions.queries import submissions_for
+
+
+@dataclass
+class ReviewStatus:
+    assignment: Assignment
+    review: Review | None
+    submission: Submission | None
+
+    @property
+    def label(self) -> str:
+        if self.submission is None or not self.submission.is_signed_off:
+            return "Waiting for sign-off"
+        if self.review is None:
+            return "Not started"
+        if self.review.is_submitted:
+            return "Submitted late" if self.review.is_late else "Submitted"
+        return "Draft"
+
+    @property
+    def tag_colour(self) -> str:
+        return {
+            "Waiting for sign-off": "grey",
+            "Not started": "blue",
+            "Draft": "yellow",
+            "Submitted": "green",
+            "Submitted late": "orange",
+        }[self.label]
+
+
+def review_statuses(assignments: Iterable[Assignment]) -> list[ReviewStatus]:
+    """Each assignment with its review and the self-assessment it reviews."""
+    assignments = list(assignments)
+    if not assignments:
+        return []
+    reviews = {
+        review.assignment_id: review
+        for review in db.session.scalars(
+            sa.select(Review).where(Review.assignment_id.in_([a.id for a in assignments]))
+        )
+    }
+    submissions = submissions_for({(a.cycle_id, a.reviewed_id) for a in assignments})
+    return [
+        ReviewStatus(a, reviews.get(a.id), submissions.get((a.cycle_id, a.reviewed_id))) for a in assignments
+    ]
+
+
+def assignments_of_reviewers(authority_ids: Iterable[int]) -> list[Assignment]:
+    ids = list(authority_ids)
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Assignment)
+            .where(Assignment.reviewer_id.in_(ids), Assignment.state == AssignmentState.PUBLISHED)
+            .options(
+                selectinload(Assignment.reviewed),
+                selectinload(Assignment.reviewer),
+                selectinload(Assignment.cycle),
+            )
+            .order_by(Assignment.cycle_id.desc(), Assignment.id)
+        )
+    )
+
+
+def cycle_review_statuses(cycle: Cycle) -> list[ReviewStatus]:
+    from peerchallenge.assignments.queries import cycle_assignments
+
+    return review_statuses(cycle_assignments(cycle, AssignmentState.PUBLISHED))

@@ -1,0 +1,141 @@
+"""In a real browser: a director drafts a review, reloads it, completes and submits it; autosave; leaving."""
+
+import pytest
+from playwright.sync_api import expect
+
+from peerchallenge.reviews.models import ReviewState
+from tests import factories
+from tests.test_assignments import six  # noqa: F401
+from tests.test_reviews import published, reviewing, stored_review  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+# The page saves 4 seconds after the last change; allow for a slow machine, but not forever.
+AUTOSAVE_WAIT_MS = 9_000
+
+
+def sign_in(page, base: str, user) -> None:
+    page.goto(f"{base}/sign-in")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+
+@pytest.fixture
+def review_page(reviewing, live_server, browser_page):  # noqa: F811
+    """The reviewing director, signed in, on the review page opened from "Your reviews"; and the review."""
+    page = browser_page
+    page.script_errors = []
+    page.on("pageerror", lambda error: page.script_errors.append(str(error)))
+    sign_in(page, live_server, reviewing.reviewer_director)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your reviews").click()
+    page.get_by_role("link", name="Anyshire").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review of Anyshire")
+    return reviewing, page
+
+
+def rating(page, scale, part_title: str, label: str):
+    """The radio for one level, found as a person would: by the question, then the level's name."""
+    return page.get_by_role("group", name=f"{scale.name}: {part_title}", exact=True).get_by_label(
+        label, exact=True
+    )
+
+
+def test_a_director_drafts_reloads_completes_and_submits_a_review(review_page):
+    r, page = review_page
+    first, second, *rest = r.cycle.sections
+    evidence, brevity, self_knowledge = r.cycle.scales
+    chosen = {
+        first.title: ("Strong", "Concise", "Accurate"),
+        second.title: ("Limited", "Overlong", "Over-optimistic"),
+    }
+    for title, labels in chosen.items():
+        for scale, label in zip(r.cycle.scales, labels, strict=True):
+            rating(page, scale, title, label).check()
+        page.get_by_label(f"Strengths: {title}", exact=True).fill(f"What {title} does well.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your draft has been saved.")
+
+    page.reload()
+    for title, labels in chosen.items():
+        for scale, label in zip(r.cycle.scales, labels, strict=True):
+            expect(rating(page, scale, title, label)).to_be_checked()
+        expect(page.get_by_label(f"Strengths: {title}", exact=True)).to_have_value(f"What {title} does well.")
+    expect(rating(page, evidence, rest[0].title, "Strong")).not_to_be_checked()
+
+    for title in [section.title for section in rest] + ["Overall"]:
+        for scale in (evidence, brevity, self_knowledge):
+            rating(page, scale, title, scale.levels[1].label).check()
+    page.get_by_label("Summary", exact=True).fill("Honest and mostly evidenced.")
+    page.get_by_role("button", name="Submit review").click()
+
+    main = page.locator("main")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Your review of Anyshire has been submitted."
+    )
+    expect(main).to_contain_text("can no longer be changed")
+    expect(main).to_contain_text(f"What {first.title} does well.")
+    expect(main).to_contain_text("Honest and mostly evidenced.")
+    expect(page.locator("form[data-autosave]")).to_have_count(0)
+    expect(page.locator("textarea")).to_have_count(0)
+    expect(page.get_by_role("button", name="Submit review")).to_have_count(0)
+    assert page.script_errors == []
+
+    review = stored_review(r.assignment)
+    assert review.state == ReviewState.SUBMITTED and review.submitted_by_id == r.reviewer_director.id
+    assert review.content["sections"][str(second.id)]["ratings"] == {
+        "evidence": 2,
+        "brevity": 3,
+        "self_knowledge": 2,
+    }
+    assert review.content["overall"]["summary"] == "Honest and mostly evidenced."
+
+
+def test_the_review_saves_itself_a_few_seconds_after_typing_stops(review_page):
+    r, page = review_page
+    summary = page.get_by_label("Summary", exact=True)
+    summary.click()
+    summary.press_sequentially("Saved without pressing a button.")
+    status = page.locator("#autosave-status")
+    expect(status).to_contain_text("Draft saved automatically", timeout=AUTOSAVE_WAIT_MS)
+
+    review = stored_review(r.assignment)
+    assert review.state == ReviewState.DRAFT
+    assert review.content["overall"]["summary"] == "Saved without pressing a button."
+    expect(page.locator("input[name=version]")).to_have_value(str(review.version))
+
+    # The plain form carries on from the version autosave reached: no conflict with itself.
+    summary.fill("Then saved with the button.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your draft has been saved.")
+    assert stored_review(r.assignment).content["overall"]["summary"] == "Then saved with the button."
+    assert page.script_errors == []
+
+
+def test_leaving_with_unsaved_changes_warns_and_leaving_after_saving_does_not(review_page, live_server):
+    r, page = review_page
+    dialogs = []
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", on_dialog)
+    strengths = page.get_by_label(f"Strengths: {r.cycle.sections[0].title}", exact=True)
+    strengths.click()
+    strengths.press_sequentially("Not saved yet")
+    page.locator("a.govuk-back-link").click()  # well within the 4 seconds before autosave
+    page.wait_for_url(f"{live_server}/reviews")
+    assert dialogs == ["beforeunload"]
+    assert stored_review(r.assignment) is None  # leaving anyway keeps nothing
+
+    page.get_by_role("link", name="Anyshire").click()
+    strengths.click()
+    strengths.press_sequentially("Saved this time")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your draft has been saved.")
+    page.locator("a.govuk-back-link").click()
+    page.wait_for_url(f"{live_server}/reviews")
+    assert dialogs == ["beforeunload"]  # no second warning
+    assert page.script_errors == []

@@ -1,0 +1,62 @@
+"""The demo cycle: a region in motion, with self-assessments and reviews in every state; safe to run again."""
+
+from collections import Counter
+from datetime import date
+
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from peerchallenge.assignments.models import Assignment, AssignmentState
+from peerchallenge.demo.cycle import seed_demo_cycle
+from peerchallenge.demo.seed import seed_demo
+from peerchallenge.extensions import db
+from peerchallenge.reviews.models import Review, ReviewState
+from peerchallenge.submissions.models import Submission
+from peerchallenge.submissions.queries import submission_statuses
+
+
+def seed(monkeypatch, today: date):
+    # Hashing 24 demo passwords at full strength is slow and beside the point here.
+    monkeypatch.setattr(
+        "peerchallenge.accounts.models.generate_password_hash",
+        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
+    )
+    result = seed_demo("demo password")
+    cycle = seed_demo_cycle(result.region, today)
+    db.session.commit()
+    return result, cycle
+
+
+def test_demo_cycle_has_every_state(app, monkeypatch):
+    _, cycle = seed(monkeypatch, date(2026, 11, 26))
+    labels = Counter(status.label for status in submission_statuses(cycle))
+    assert labels == {"Signed off": 5, "Signed off late": 1, "Draft": 4, "Not started": 1}
+    southend = next(s for s in submission_statuses(cycle) if s.authority.name == "Southend-on-Sea")
+    assert southend.current_version.file.kind == "docx"
+    assert any("Workforce" in warning for warning in southend.current_version.warnings)
+    edited = [s for s in submission_statuses(cycle) if s.submission and len(s.submission.versions) == 2]
+    assert {s.authority.name for s in edited} == {"Norfolk", "Peterborough"}
+
+    published = db.session.scalars(
+        sa.select(Assignment).where(
+            Assignment.cycle_id == cycle.id, Assignment.state == AssignmentState.PUBLISHED
+        )
+    ).all()
+    assert len(published) == 22
+    reviews = db.session.scalars(sa.select(Review)).all()
+    states = Counter(review.state for review in reviews)
+    assert states[ReviewState.SUBMITTED] >= 4 and states[ReviewState.DRAFT] >= 2
+    submitted_per_authority = Counter(
+        review.assignment.reviewed_id for review in reviews if review.state == ReviewState.SUBMITTED
+    )
+    assert 2 in submitted_per_authority.values()  # both reviews in for some
+    assert len(published) > len(reviews)  # and some not started
+
+
+def test_demo_cycle_is_created_once(app, monkeypatch):
+    result, cycle = seed(monkeypatch, date(2026, 11, 26))
+    counts = [db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (Submission, Review)]
+    assert seed_demo_cycle(result.region, date(2026, 11, 26)) is None
+    assert [
+        db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (Submission, Review)
+    ] == counts
