@@ -256,9 +256,9 @@ def test_withdrawing_an_authority_reassigns_with_the_rules_kept_and_history_kept
     lead.post(f"/cycles/{six.cycle.id}/assignments/publish")
     before = current_pairs(six.cycle, AssignmentState.PUBLISHED)
     gone = six.authorities[5]
-    assert "Withdraw Fenland" in lead.get(f"/cycles/{six.cycle.id}/assignments/withdraw/{gone.id}").get_data(
-        as_text=True
-    )
+    preview = lead.get(f"/cycles/{six.cycle.id}/assignments/withdraw/{gone.id}").get_data(as_text=True)
+    assert "Withdraw Fenland" in preview and "What would change" in preview
+    assert current_pairs(six.cycle, AssignmentState.PUBLISHED) == before  # the preview saved nothing
     assert lead.post(f"/cycles/{six.cycle.id}/assignments/withdraw/{gone.id}").status_code == 302
     after = current_pairs(six.cycle, AssignmentState.PUBLISHED)
     assert_hard_rules(after, {a.id for a in six.authorities[:5]})

@@ -75,7 +75,13 @@ def test_a_review_of_a_replaced_assignment_cannot_be_reopened(reviewing, sign_in
     db.session.commit()
     db.session.expire_all()
     assert r.assignment.state == AssignmentState.REPLACED
-    assert sign_in(r.lead).get(f"/reviews/{r.assignment.id}/reopen").status_code == 404
+    lead = sign_in(r.lead)
+    assert lead.get(f"/reviews/{r.assignment.id}/reopen").status_code == 404
+    page = lead.get(f"/reviews/{r.assignment.id}")
+    assert page.status_code == 200 and "This pairing was replaced" in page.get_data(as_text=True)
+    reviewer = sign_in(r.reviewer_director)
+    assert reviewer.get(f"/reviews/{r.assignment.id}").status_code == 403
+    assert reviewer.post(f"/reviews/{r.assignment.id}/autosave").status_code == 403
 
 
 def test_junk_numbers_in_the_adjust_form_are_a_400(six, sign_in):  # noqa: F811

@@ -165,12 +165,20 @@ def withdraw(cycle_id: int, authority_id: int):
     authority = db.get_or_404(Authority, authority_id)
     if authority.region_id != cycle.region_id:
         abort(404)
+    plan = None
+    if request.method == "GET":
+        try:
+            plan = services.plan_withdrawal(cycle, authority)
+        except ServiceError as error:
+            flash(error.message, "error")
+            return redirect(url_for("assignments.overview", cycle_id=cycle.id))
     return _confirm(
         cycle,
         "assignments/withdraw.html",
         lambda: services.withdraw_authority(current_user, cycle, authority),
         f"{authority.name} has been withdrawn and its reviews reassigned.",
         authority=authority,
+        plan=plan,
     )
 
 

@@ -1,5 +1,7 @@
 """Assignment transitions: conflicts, proposals (generated or adjusted), publishing, withdrawal."""
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 
 from peerchallenge.accounts.models import Role, RoleGrant, User
@@ -232,12 +234,17 @@ def publish(actor: User, cycle: Cycle) -> None:
     _audit("assignment_published", f"The assignment of {len(proposal)} reviews was published", actor, cycle)
 
 
-def withdraw_authority(actor: User, cycle: Cycle, authority: Authority) -> list[Assignment]:
-    """Take an authority out of the published assignment and re-solve with the fewest changes.
+@dataclass
+class WithdrawalPlan:
+    """What withdrawing an authority would change: the reviews that end and the ones that replace them."""
 
-    Every remaining authority still reviews and is reviewed by exactly k others; the withdrawn
-    authority's pairs, and any others that had to move, are kept as 'replaced'.
-    """
+    ending: list[Assignment]
+    starting: list[tuple[Authority, Authority]]  # (reviewer, reviewed)
+    current: list[Assignment]
+
+
+def plan_withdrawal(cycle: Cycle, authority: Authority) -> WithdrawalPlan:
+    """Re-solve without the authority, keeping as many published pairs as the rules allow; saves nothing."""
     if cycle.assignments_published_at is None:
         raise ServiceError("The assignment has not been published yet: adjust the proposal instead")
     current = cycle_assignments(cycle, AssignmentState.PUBLISHED)
@@ -263,26 +270,38 @@ def withdraw_authority(actor: User, cycle: Cycle, authority: Authority) -> list[
         )
     except solver.NoAssignment as error:
         raise ServiceError(f"{authority.name} cannot be withdrawn: {error.message}") from error
-    wanted = {(by_name[reviewer].id, by_name[reviewed].id) for reviewer, reviewed in solution.pairs}
-    existing = {(item.reviewer_id, item.reviewed_id): item for item in current}
+    wanted = {(by_name[reviewer], by_name[reviewed]) for reviewer, reviewed in solution.pairs}
+    existing = {(item.reviewer, item.reviewed) for item in current}
+    return WithdrawalPlan(
+        ending=[item for item in current if (item.reviewer, item.reviewed) not in wanted],
+        starting=sorted(wanted - existing, key=lambda pair: (pair[1].name, pair[0].name)),
+        current=current,
+    )
+
+
+def withdraw_authority(actor: User, cycle: Cycle, authority: Authority) -> list[Assignment]:
+    """Take an authority out of the published assignment and apply the plan with the fewest changes.
+
+    Every remaining authority still reviews and is reviewed by exactly k others; the withdrawn
+    authority's pairs, and any others that had to move, are kept as 'replaced'.
+    """
+    plan = plan_withdrawal(cycle, authority)
     now = utcnow()
-    added = []
-    for reviewer_id, reviewed_id in sorted(wanted - set(existing)):
-        added.append(
-            Assignment(
-                cycle=cycle,
-                reviewer_id=reviewer_id,
-                reviewed_id=reviewed_id,
-                state=AssignmentState.PUBLISHED,
-                published_at=now,
-            )
+    added = [
+        Assignment(
+            cycle=cycle,
+            reviewer=reviewer,
+            reviewed=reviewed,
+            state=AssignmentState.PUBLISHED,
+            published_at=now,
         )
+        for reviewer, reviewed in plan.starting
+    ]
     db.session.add_all(added)
     db.session.flush()
-    for key, item in existing.items():
-        if key not in wanted:
-            item.state, item.replaced_at = AssignmentState.REPLACED, now
-            item.replaced_by = next((new for new in added if new.reviewed_id == item.reviewed_id), None)
+    for item in plan.ending:
+        item.state, item.replaced_at = AssignmentState.REPLACED, now
+        item.replaced_by = next((new for new in added if new.reviewed_id == item.reviewed_id), None)
     db.session.flush()
     _review_emails(
         cycle,

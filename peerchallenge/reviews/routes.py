@@ -35,8 +35,9 @@ def my_reviews():
 def _load(assignment_id: int) -> tuple[Assignment, bool]:
     """The assignment and whether the signed-in person writes it (else they manage it); 403 for others."""
     assignment = db.get_or_404(Assignment, assignment_id)
-    if assignment.state != AssignmentState.PUBLISHED:
+    if assignment.state == AssignmentState.PROPOSED:
         abort(404)
+    # Only published pairings are written; a replaced one's review stays readable by the lead.
     if can_write_review(current_user, assignment):
         return assignment, True
     if can_manage_reviews(current_user, assignment):
