@@ -24,7 +24,9 @@ def seed_demo_command(reset_password: bool) -> None:
     cycle = seed_demo_cycle(result.region, date.today())
     db.session.commit()
     if cycle is not None:
-        click.echo(f"Created the demo cycle '{cycle.title}', open, with self-assessments at every stage.")
+        click.echo(
+            f"Created the demo cycle '{cycle.title}', with self-assessments and reviews at every stage."
+        )
     if result.created or reset_password:
         click.echo(f"Demo accounts ready. The password for every demo account is: {password}")
     else:
