@@ -4,6 +4,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from peerchallenge.extensions import db
 from peerchallenge.submissions.models import Submission, SubmissionState
@@ -55,9 +56,10 @@ def test_upload_edit_and_sign_off_in_the_browser(world, live_server, browser_pag
     sign_in(page, live_server, world.director)
     page.get_by_role("link", name="Your self-assessment").click()
     page.get_by_role("button", name="Sign off").click()
+    expect(page.get_by_role("heading", name="Sign off the self-assessment")).to_be_visible()
     assert "version 2" in page.inner_text("main")
     page.get_by_role("button", name="Sign off").click()
-    assert re.search(r"Signed off\s+by", page.inner_text("main"))
+    expect(page.locator("main")).to_contain_text(re.compile(r"Signed off\s+by"))
     assert page.get_by_role("link", name=re.compile("^Edit")).count() == 0
 
     db.session.expire_all()
