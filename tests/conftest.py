@@ -79,6 +79,22 @@ def empty_tables() -> None:
 
 
 @pytest.fixture
+def make_site(app, database_url):
+    """Build another app on the test database, for settings read only when the app is created."""
+    sites = []
+
+    def make(**overrides):
+        site = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+        sites.append(site)
+        return site
+
+    yield make
+    for site in sites:
+        with site.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

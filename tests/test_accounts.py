@@ -12,7 +12,6 @@ import pytest
 import sqlalchemy as sa
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from peerchallenge import create_app
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.accounts.routes import load_user, safe_next_path
 from peerchallenge.accounts.services import SET_PASSWORD_SALT
@@ -23,22 +22,6 @@ from tests import factories
 SIGN_IN_ERROR = "Enter a correct email address and password"
 NEW_PASSWORD = "a brand new long passphrase"
 NEWCOMER_EMAIL = "nia.newcomer@test.example"
-
-
-@pytest.fixture
-def make_site(app, database_url):
-    """Build another app on the test database, for settings read only when the app is created."""
-    sites = []
-
-    def make(**overrides):
-        site = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
-        sites.append(site)
-        return site
-
-    yield make
-    for site in sites:
-        with site.app_context():
-            db.engine.dispose()
 
 
 def text(response) -> str:

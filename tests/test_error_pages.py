@@ -7,28 +7,11 @@ import re
 import pytest
 from flask import abort
 
-from peerchallenge import create_app
 from peerchallenge.accounts.models import User
 from peerchallenge.extensions import db
 from tests import factories
 
 SERVICE_NAME = "Peer challenge"
-
-
-@pytest.fixture
-def make_site(app, database_url):
-    """Build another app on the test database, for settings read only when the app is created."""
-    sites = []
-
-    def make(**overrides):
-        site = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
-        sites.append(site)
-        return site
-
-    yield make
-    for site in sites:
-        with site.app_context():
-            db.engine.dispose()
 
 
 def signed_in(app, user):

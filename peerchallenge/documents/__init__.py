@@ -3,30 +3,7 @@
 Pure domain code: plain values in, plain values out. Start from analyse_document.
 """
 
-from peerchallenge.documents.analysis import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_SECTIONS,
-    DocumentAnalysis,
-    DocumentRejected,
-    SectionSpec,
-    SectionText,
-    analyse_document,
-    count_words,
-    safe_filename,
-    section_warnings,
-    split_markdown,
-)
+from peerchallenge.documents import analysis
+from peerchallenge.documents.analysis import *  # noqa: F403 (the package's API is analysis's)
 
-__all__ = [
-    "DEFAULT_MAX_BYTES",
-    "DEFAULT_SECTIONS",
-    "DocumentAnalysis",
-    "DocumentRejected",
-    "SectionSpec",
-    "SectionText",
-    "analyse_document",
-    "count_words",
-    "safe_filename",
-    "section_warnings",
-    "split_markdown",
-]
+__all__ = analysis.__all__

@@ -5,6 +5,7 @@ Plain values in, plain values out: no request, no session, no database.
 
 from dataclasses import dataclass
 
+from peerchallenge.cycles.defaults import DEFAULT_TEMPLATE
 from peerchallenge.documents.checks import DocumentRejected, check_upload, safe_filename
 from peerchallenge.documents.extract import extract_markdown
 from peerchallenge.documents.sections import (
@@ -32,17 +33,10 @@ __all__ = [
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
+# The cycles' default template, as the document code sees it (for a dry run without a cycle).
 DEFAULT_SECTIONS: list[SectionSpec] = [
-    SectionSpec("Headline summary and context", suggested_words=800),
-    SectionSpec("Progress since last year", suggested_words=600),
-    SectionSpec("Early help", suggested_words=800),
-    SectionSpec("Help and protection", suggested_words=1000),
-    SectionSpec("Children in care", suggested_words=1000),
-    SectionSpec("Care leavers", suggested_words=800),
-    SectionSpec("Leadership, management and governance", suggested_words=800),
-    SectionSpec("Workforce", suggested_words=600),
-    SectionSpec("Education and SEND", suggested_words=600, optional=True),
-    SectionSpec("Plans, asks and offers", suggested_words=500),
+    SectionSpec(section.title, suggested_words=section.suggested_words, optional=section.optional)
+    for section in DEFAULT_TEMPLATE
 ]
 
 

@@ -5,19 +5,7 @@ from collections import Counter
 
 import pytest
 
-EASTERN = [
-    "Bedford Borough",
-    "Cambridgeshire",
-    "Central Bedfordshire",
-    "Essex",
-    "Hertfordshire",
-    "Luton",
-    "Norfolk",
-    "Peterborough",
-    "Southend-on-Sea",
-    "Suffolk",
-    "Thurrock",
-]
+from tests.assignments.test_solver import EASTERN
 
 
 def run(app, tmp_path, content):
