@@ -80,9 +80,13 @@ def init_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from peerchallenge.accounts.routes import bp as accounts_bp
     from peerchallenge.assignments.routes import bp as assignments_bp
+    from peerchallenge.audit.routes import bp as audit_bp
     from peerchallenge.core.errors import register_error_pages
     from peerchallenge.core.routes import bp as core_bp
     from peerchallenge.cycles.routes import bp as cycles_bp
+    from peerchallenge.letters.routes import bp as letters_bp
+    from peerchallenge.mail.routes import bp as mail_bp
+    from peerchallenge.monitoring.routes import bp as monitoring_bp
     from peerchallenge.regions.routes import bp as regions_bp
     from peerchallenge.reviews.routes import bp as reviews_bp
     from peerchallenge.submissions.routes import bp as submissions_bp
@@ -94,6 +98,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(submissions_bp)
     app.register_blueprint(assignments_bp)
     app.register_blueprint(reviews_bp)
+    app.register_blueprint(letters_bp)
+    app.register_blueprint(monitoring_bp)
+    app.register_blueprint(mail_bp)
+    app.register_blueprint(audit_bp)
 
     register_error_pages(app)
 
@@ -102,6 +110,8 @@ def register_commands(app: Flask) -> None:
     from peerchallenge.accounts.cli import users_cli
     from peerchallenge.assignments.cli import assignment_cli
     from peerchallenge.demo.cli import seed_demo_command
+    from peerchallenge.mail.cli import mail_cli
+    from peerchallenge.monitoring.cli import send_reminders_command
     from peerchallenge.regions.cli import authorities_cli
     from peerchallenge.submissions.cli import documents_cli
 
@@ -110,3 +120,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(documents_cli)
     app.cli.add_command(assignment_cli)
+    app.cli.add_command(mail_cli)
+    app.cli.add_command(send_reminders_command)

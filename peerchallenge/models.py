@@ -4,7 +4,9 @@ from peerchallenge.accounts.models import RoleGrant, User
 from peerchallenge.assignments.models import Assignment, Conflict, Delegation
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.cycles.models import Cycle, RatingLevel, RatingScale, TemplateSection
+from peerchallenge.letters.models import Letter, LetterRead, LetterVersion
 from peerchallenge.mail.models import OutboxEmail
+from peerchallenge.monitoring.models import ReminderSent
 from peerchallenge.regions.models import Authority, Region
 from peerchallenge.reviews.models import Review
 from peerchallenge.submissions.models import SectionText, StoredFile, Submission, SubmissionVersion
@@ -13,12 +15,16 @@ __all__ = [
     "Assignment",
     "Conflict",
     "Delegation",
+    "Letter",
+    "LetterRead",
+    "LetterVersion",
     "OutboxEmail",
     "AuditEvent",
     "Authority",
     "Cycle",
     "RatingLevel",
     "RatingScale",
+    "ReminderSent",
     "Region",
     "Review",
     "RoleGrant",

@@ -180,6 +180,7 @@ def _review_emails(cycle: Cycle, assignments: list[Assignment], kind: str, intro
                 f"Dear {user.name},\n\n{intro}\n\n{items[0].reviewer.name} reviews: {names}.\n\n"
                 f"Reviews are due by {cycle.reviews_due_on:%d %B %Y}. Sign in to the peer challenge service "
                 "to see the self-assessments once they are signed off.\n",
+                region_id=cycle.region_id,
             )
 
 

@@ -71,6 +71,8 @@ class Cycle(db.Model):
     # The seed of the latest generated assignment proposal: "generate another" moves it on.
     assignment_seed: Mapped[int] = mapped_column(default=0, server_default="0")
     assignments_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The Markdown around each letter's content; None means the service's default wording.
+    letter_template: Mapped[str | None] = mapped_column(sa.Text)
 
     region: Mapped[Region] = relationship()
     sections: Mapped[list["TemplateSection"]] = relationship(

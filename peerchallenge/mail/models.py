@@ -22,6 +22,8 @@ class OutboxEmail(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     to_address: Mapped[str] = mapped_column(sa.String(254))
     to_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # The region the message concerns, so its lead can read the region's outbox.
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("regions.id"), index=True)
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
     kind: Mapped[str] = mapped_column(sa.String(64), index=True)
@@ -30,3 +32,5 @@ class OutboxEmail(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When delivery may next be tried: set after a failure, further off each time.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -5,8 +5,15 @@ from peerchallenge.extensions import db
 from peerchallenge.mail.models import OutboxEmail
 
 
-def queue_email(user: User, kind: str, subject: str, body: str) -> OutboxEmail:
+def queue_email(user: User, kind: str, subject: str, body: str, *, region_id: int | None) -> OutboxEmail:
     """Add a message for a user to the outbox, in the same transaction as the change it reports."""
-    email = OutboxEmail(to_address=user.email, to_user_id=user.id, kind=kind, subject=subject, body=body)
+    email = OutboxEmail(
+        to_address=user.email,
+        to_user_id=user.id,
+        region_id=region_id,
+        kind=kind,
+        subject=subject,
+        body=body,
+    )
     db.session.add(email)
     return email

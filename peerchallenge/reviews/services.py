@@ -114,6 +114,7 @@ def submit(actor: User, assignment: Assignment, content: dict, base_version: int
             f"{assignment.cycle.title}: review of {assignment.reviewed.name} submitted",
             f"Dear {lead.name},\n\n{assignment.reviewer.name} has submitted its review of "
             f"{assignment.reviewed.name}{late}.\n",
+            region_id=assignment.cycle.region_id,
         )
     return review
 

@@ -1,0 +1,5 @@
+"""Pages of the audit feature."""
+
+from flask import Blueprint
+
+bp = Blueprint("audit", __name__)

@@ -1,0 +1,1 @@
+"""Challenge letters: composed from the peer reviews, edited and released by the lead, read and answered."""

@@ -1,0 +1,132 @@
+"""A challenge letter per authority in a cycle, its versions, who has read it, and the response."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from peerchallenge.accounts.models import User
+from peerchallenge.cycles.models import Cycle, string_enum
+from peerchallenge.extensions import UTCDateTime, db, utcnow
+from peerchallenge.regions.models import Authority
+
+
+class LetterState(enum.StrEnum):
+    COMPOSED = "composed"
+    APPROVED = "approved"
+    RELEASED = "released"
+
+    @property
+    def label(self) -> str:
+        return {"composed": "Composed", "approved": "Approved", "released": "Released"}[self.value]
+
+
+class VersionSource(enum.StrEnum):
+    COMPOSED = "composed"
+    EDITED = "edited"
+    RESTORED = "restored"
+    RECOMPOSED = "recomposed"
+
+    @property
+    def label(self) -> str:
+        return {
+            "composed": "Composed from the reviews",
+            "edited": "Edited",
+            "restored": "Restored from an earlier version",
+            "recomposed": "Composed again from the reviews",
+        }[self.value]
+
+
+class Letter(db.Model):
+    """The regional group's letter to one authority; its text is the latest of its versions."""
+
+    __tablename__ = "letters"
+    __table_args__ = (sa.UniqueConstraint("cycle_id", "authority_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"), index=True)
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
+    state: Mapped[LetterState] = mapped_column(string_enum(LetterState), default=LetterState.COMPOSED)
+    composed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when a review changed after the letter was edited: the lead decides whether to compose again.
+    reviews_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    response: Mapped[str] = mapped_column(sa.Text, default="")
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    responded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    cycle: Mapped[Cycle] = relationship()
+    authority: Mapped[Authority] = relationship()
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    released_by: Mapped[User | None] = relationship(foreign_keys=[released_by_id])
+    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
+    responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
+    versions: Mapped[list["LetterVersion"]] = relationship(
+        back_populates="letter", order_by="LetterVersion.number", cascade="all, delete-orphan"
+    )
+    reads: Mapped[list["LetterRead"]] = relationship(
+        back_populates="letter", order_by="LetterRead.read_at", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_version(self) -> "LetterVersion":
+        return self.versions[-1]
+
+    @property
+    def body(self) -> str:
+        return self.current_version.body
+
+    @property
+    def is_released(self) -> bool:
+        return self.state == LetterState.RELEASED
+
+    @property
+    def is_edited(self) -> bool:
+        """The lead has changed the text since it was last composed from the reviews."""
+        return self.current_version.source in (VersionSource.EDITED, VersionSource.RESTORED)
+
+    @property
+    def is_read(self) -> bool:
+        return bool(self.reads)
+
+    @property
+    def has_response(self) -> bool:
+        return self.responded_at is not None
+
+
+class LetterVersion(db.Model):
+    __tablename__ = "letter_versions"
+    __table_args__ = (sa.UniqueConstraint("letter_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    body: Mapped[str] = mapped_column(sa.Text)
+    source: Mapped[VersionSource] = mapped_column(string_enum(VersionSource))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # None when the service composed it by itself, as the last review came in.
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    letter: Mapped[Letter] = relationship(back_populates="versions")
+    created_by: Mapped[User | None] = relationship()
+
+
+class LetterRead(db.Model):
+    """The first time each user of the authority opened the released letter."""
+
+    __tablename__ = "letter_reads"
+    __table_args__ = (sa.UniqueConstraint("letter_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    letter: Mapped[Letter] = relationship(back_populates="reads")
+    user: Mapped[User] = relationship()

@@ -1,0 +1,1 @@
+"""Monitoring a cycle: the dashboard, reminders, exports and the regional overview."""

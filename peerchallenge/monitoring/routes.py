@@ -1,0 +1,5 @@
+"""Pages of the monitoring feature."""
+
+from flask import Blueprint
+
+bp = Blueprint("monitoring", __name__)
