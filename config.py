@@ -42,6 +42,15 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     SIGN_IN_RATE_LIMIT = "10 per minute;50 per hour"
 
+    # Email: every message waits in the outbox; `flask mail deliver` sends it when a host is set.
+    MAIL_SMTP_HOST = ""  # empty: nothing is sent, messages stay readable in the outbox
+    MAIL_SMTP_PORT = 587
+    MAIL_SMTP_SECURITY = "starttls"  # "starttls", "tls" (implicit TLS, usually port 465) or "none"
+    MAIL_SMTP_USERNAME = ""
+    MAIL_SMTP_PASSWORD = ""
+    MAIL_SMTP_TIMEOUT = 10  # seconds
+    MAIL_FROM = "Peer challenge <peerchallenge@localhost>"
+
 
 class DevelopmentConfig(Config):
     DEBUG = False

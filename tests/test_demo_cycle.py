@@ -30,7 +30,7 @@ def seed(monkeypatch, today: date):
 def test_demo_cycle_has_every_state(app, monkeypatch):
     _, cycle = seed(monkeypatch, date(2026, 11, 26))
     labels = Counter(status.label for status in submission_statuses(cycle))
-    assert labels == {"Signed off": 5, "Signed off late": 1, "Draft": 4, "Not started": 1}
+    assert labels == {"Signed off": 5, "Signed off late": 2, "Draft": 3, "Not started": 1}
     southend = next(s for s in submission_statuses(cycle) if s.authority.name == "Southend-on-Sea")
     assert southend.current_version.file.kind == "docx"
     assert any("Workforce" in warning for warning in southend.current_version.warnings)
@@ -60,3 +60,30 @@ def test_demo_cycle_is_created_once(app, monkeypatch):
     assert [
         db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (Submission, Review)
     ] == counts
+
+
+def test_demo_cycle_has_letters_in_every_state_a_full_dashboard_and_reminders_to_send(app, monkeypatch):
+    from peerchallenge.letters.models import Letter, LetterState
+    from peerchallenge.monitoring.dashboard import cycle_dashboard
+    from peerchallenge.monitoring.services import send_reminders
+
+    today = date(2026, 11, 26)
+    _, cycle = seed(monkeypatch, today)
+    letters = db.session.scalars(sa.select(Letter).order_by(Letter.id)).all()
+    assert [letter.state for letter in letters] == [
+        LetterState.COMPOSED,
+        LetterState.APPROVED,
+        LetterState.RELEASED,
+        LetterState.RELEASED,
+        LetterState.RELEASED,
+    ]
+    assert [letter.is_read for letter in letters[2:]] == [False, True, True]
+    assert [letter.has_response for letter in letters] == [False] * 4 + [True]
+    assert letters[1].is_edited
+
+    board = cycle_dashboard(cycle, today)
+    colours = {cell.status.name for row in board.rows for cell in row.cells.values()}
+    assert {"DONE", "DONE_LATE", "OVERDUE", "DUE_SOON", "NOT_YET_DUE"} <= colours
+
+    run = send_reminders(today)
+    assert run.emails > 0

@@ -41,3 +41,15 @@ def people_by_authority(authority_ids: Iterable[int]) -> dict[int, list[tuple[Us
     for people in result.values():
         people.sort(key=lambda pair: (pair[1].role != Role.DIRECTOR, pair[0].name))
     return result
+
+
+def region_leads(region_id: int) -> list[User]:
+    """The region's active leads."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(RoleGrant.role == Role.LEAD, RoleGrant.region_id == region_id, User.active.is_(True))
+            .order_by(User.name)
+        )
+    )

@@ -213,7 +213,13 @@ def deactivate_user(actor: User, user: User) -> None:
         raise ServiceError(f"{user.name} is already deactivated")
     user.active = False
     user.session_token = new_session_token()  # ends the sessions they have open
-    record_event("user_deactivated", f"{user.name} was deactivated", actor=actor, subject_user=user)
+    record_event(
+        "user_deactivated",
+        f"{user.name} was deactivated",
+        actor=actor,
+        subject_user=user,
+        region_id=_home_region_id(user),
+    )
 
 
 def reactivate_user(actor: User, user: User) -> None:
@@ -221,4 +227,16 @@ def reactivate_user(actor: User, user: User) -> None:
     if user.active:
         raise ServiceError(f"{user.name} is already active")
     user.active = True
-    record_event("user_reactivated", f"{user.name} was reactivated", actor=actor, subject_user=user)
+    record_event(
+        "user_reactivated",
+        f"{user.name} was reactivated",
+        actor=actor,
+        subject_user=user,
+        region_id=_home_region_id(user),
+    )
+
+
+def _home_region_id(user: User) -> int | None:
+    """The one region all of a user's roles lie in, so its lead sees changes to the account; else None."""
+    regions = {grant.scope_region_id for grant in user.grants}
+    return next(iter(regions)) if len(regions) == 1 and None not in regions else None

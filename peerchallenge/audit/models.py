@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from peerchallenge.extensions import UTCDateTime, db, utcnow
 
@@ -22,3 +22,47 @@ class AuditEvent(db.Model):
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     actor = relationship("User", foreign_keys=[actor_id])
+    # Read-only: an event names who and what it concerns through the ids set when it was recorded.
+    subject_user = relationship("User", foreign_keys=[subject_user_id], viewonly=True)
+    authority = relationship("Authority", viewonly=True)
+
+    @property
+    def who(self) -> str:
+        """Who did it: the signed-in person, someone who was not signed in, or the service itself."""
+        if self.actor is not None:
+            return self.actor.name
+        return "Not signed in" if self.typed_email else "The service"
+
+    @property
+    def who_email(self) -> str:
+        """The actor's email, or the one typed at a failed sign-in."""
+        return self.actor.email if self.actor is not None else self.typed_email
+
+    @property
+    def typed_email(self) -> str:
+        email = (self.details or {}).get("email")
+        return email if isinstance(email, str) else ""
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or delete an audit event."""
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _refuse_changed_events(session: Session, flush_context, instances) -> None:
+    """Events are only ever added: a flush that would update or delete one fails, and nothing is written."""
+    for event in session.deleted:
+        if isinstance(event, AuditEvent):
+            raise AuditLogIsAppendOnly("Audit events cannot be deleted")
+    for event in session.dirty:
+        if isinstance(event, AuditEvent) and session.is_modified(event):
+            raise AuditLogIsAppendOnly("Audit events cannot be changed")
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state) -> None:
+    """The same rule for bulk UPDATE and DELETE statements run through a session, which skip the flush."""
+    if (state.is_update or state.is_delete) and (
+        getattr(state.statement.table, "name", None) == AuditEvent.__tablename__
+    ):
+        raise AuditLogIsAppendOnly("Audit events cannot be changed or deleted")

@@ -1,5 +1,103 @@
-"""Pages of the audit feature."""
+"""The audit log: read it, filter it, export it. Nothing here changes or deletes an event."""
 
-from flask import Blueprint
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask_login import current_user, login_required
+
+from peerchallenge.audit import queries, services
+from peerchallenge.audit.forms import FILTER_NAMES, AuditFilterForm, kind_label
+from peerchallenge.audit.models import AuditEvent
+from peerchallenge.cycles.models import UK_TIME
+from peerchallenge.extensions import db
 
 bp = Blueprint("audit", __name__)
+
+PER_PAGE = 50
+MAX_PAGE_DIGITS = 7
+
+
+def _filter_form() -> AuditFilterForm:
+    """The filters from the address, checked; 403 for anyone who may not read the log."""
+    if not queries.can_view_audit_log(current_user):
+        abort(403)
+    return AuditFilterForm(
+        request.args, queries.visible_authorities(current_user), queries.kinds_present(current_user)
+    )
+
+
+def _filter_args() -> dict[str, list[str]]:
+    """The filters in use, to carry into the page and CSV links; blank ones are left out."""
+    args = {name: request.args.getlist(name) for name in FILTER_NAMES}
+    return {name: values for name, values in args.items() if any(value.strip() for value in values)}
+
+
+def _page_number(total: int) -> tuple[int, int]:
+    """The page asked for and the number of pages; 404 for a page that is not there."""
+    pages = max(1, -(-total // PER_PAGE))
+    raw = request.args.get("page", "1")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_PAGE_DIGITS or not 1 <= int(raw) <= pages:
+        abort(404)
+    return int(raw), pages
+
+
+def _pagination(page: int, pages: int) -> dict | None:
+    """Parameters for govukPagination: the first, last and nearby pages, with ellipses between."""
+    if pages == 1:
+        return None
+
+    def href(number: int) -> str:
+        return url_for("audit.audit_log", **_filter_args(), page=number)
+
+    items, shown = [], sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
+    for previous, number in zip([0, *shown], shown, strict=False):
+        if number - previous > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": href(number), "current": number == page})
+    return {
+        "items": items,
+        "previous": {"href": href(page - 1)} if page > 1 else None,
+        "next": {"href": href(page + 1)} if page < pages else None,
+    }
+
+
+@bp.get("/audit")
+@login_required
+def audit_log():
+    form = _filter_form()
+    context = {"form": form, "kind_label": kind_label, "filter_args": _filter_args()}
+    if not form.validate():
+        return render_template("audit/log.html", events=None, **context), 400
+    statement = queries.filtered_events(current_user, form.filters())
+    total = queries.count_events(statement)
+    page, pages = _page_number(total)
+    return render_template(
+        "audit/log.html",
+        events=queries.page_of_events(statement, page, PER_PAGE),
+        total=total,
+        first=(page - 1) * PER_PAGE + 1,
+        pagination=_pagination(page, pages),
+        **context,
+    )
+
+
+@bp.get("/audit.csv")
+@login_required
+def audit_log_csv():
+    form = _filter_form()
+    if not form.validate():
+        abort(400)
+    filters = form.filters()
+    statement = queries.filtered_events(current_user, filters)
+    export = services.record_export(current_user, filters, queries.count_events(statement))
+    export_id = export.id
+    db.session.commit()
+    # Exactly the events there were when the export was asked for, without the export's own event.
+    rows = queries.events_csv(statement.where(AuditEvent.id < export_id))
+    return Response(
+        stream_with_context(rows),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="audit-log-{datetime.now(UK_TIME):%Y-%m-%d}.csv"'
+        },
+    )

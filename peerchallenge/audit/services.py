@@ -1,7 +1,10 @@
-"""Writing audit events."""
+"""Writing audit events: the only thing done to the log is adding to it."""
 
+from peerchallenge.accounts.models import User
 from peerchallenge.audit.models import AuditEvent
+from peerchallenge.audit.queries import EventFilters
 from peerchallenge.extensions import db
+from peerchallenge.regions.models import Authority
 
 
 def record_event(
@@ -14,7 +17,10 @@ def record_event(
     subject_user=None,
     **details,
 ) -> AuditEvent:
-    """Add an audit event to the session; the request's commit writes it with the change it records."""
+    """Add an audit event to the session; the request's commit writes it with the change it records.
+
+    There is deliberately no function here to change or delete an event; models.py refuses both.
+    """
     event = AuditEvent(
         kind=kind,
         summary=summary[:500],
@@ -25,4 +31,37 @@ def record_event(
         details=details,
     )
     db.session.add(event)
+    return event
+
+
+def record_export(actor: User, filters: EventFilters, count: int) -> AuditEvent:
+    """Note that someone downloaded part of the log, with the filters they used.
+
+    The event belongs to the region exported, when that is one region, so its other leads see it too.
+    """
+    authority = db.session.get(Authority, filters.authority_id) if filters.authority_id else None
+    led = actor.lead_region_ids()
+    if authority is not None:
+        region_id = authority.region_id
+    elif not actor.is_admin and len(led) == 1:
+        region_id = next(iter(led))
+    else:
+        region_id = None
+    described = {
+        "authority_id": filters.authority_id,
+        "user": filters.user or None,
+        "kind": filters.kind or None,
+        "from": filters.from_day.isoformat() if filters.from_day else None,
+        "to": filters.to_day.isoformat() if filters.to_day else None,
+    }
+    event = record_event(
+        "audit_exported",
+        f"{actor.name} exported {count} audit {'event' if count == 1 else 'events'} as CSV",
+        actor=actor,
+        region_id=region_id,
+        authority_id=filters.authority_id,
+        filters={key: value for key, value in described.items() if value is not None},
+        count=count,
+    )
+    db.session.flush()
     return event

@@ -10,6 +10,8 @@ from peerchallenge.accounts.models import Role
 from peerchallenge.accounts.queries import users_in_region
 from peerchallenge.assignments.queries import delegated_authority_ids, reviews_for_authorities
 from peerchallenge.cycles.queries import current_cycles, cycles_for_regions
+from peerchallenge.monitoring.reminders import urgency, urgency_colour
+from peerchallenge.monitoring.tasks import uk_today, user_tasks
 from peerchallenge.regions.queries import authorities_by_ids, regions_with_authorities
 from peerchallenge.submissions.queries import SubmissionStatus, authority_statuses, submissions_for
 
@@ -38,6 +40,11 @@ def home():
         for item in reviews
     ]
     all_regions = regions_with_authorities() if current_user.is_admin else []
+    today = uk_today()
+    your_tasks = [
+        (task, urgency(task.due_on, today), urgency_colour(task.due_on, today))
+        for task in user_tasks(current_user)
+    ]
     return render_template(
         "core/home.html",
         lead_regions=lead_regions,
@@ -47,6 +54,8 @@ def home():
         statuses=statuses,
         review_statuses=review_statuses,
         all_regions=all_regions,
+        has_tasks_section=bool(own_authorities) or bool(reviews),
+        your_tasks=your_tasks,
     )
 
 
@@ -117,6 +126,11 @@ def navigation():
             items.append(
                 ("Users", url_for("accounts.region_users", region_id=region_id), "accounts.region_users")
             )
+        if current_user.authority_ids(Role.DIRECTOR, Role.CONTRIBUTOR):
+            items.append(("Letters", url_for("letters.my_letters"), "letters.my_letters"))
+        if current_user.is_admin or current_user.lead_region_ids():
+            items.append(("Outbox", url_for("mail.outbox"), "mail.outbox"))
+            items.append(("Audit log", url_for("audit.audit_log"), "audit.audit_log"))
         if current_user.is_admin:
             items.append(("Admin", url_for("regions.admin_overview"), "regions.admin_overview"))
         items.append(("Your account", url_for("accounts.change_password"), "accounts.change_password"))

@@ -1,4 +1,8 @@
-"""The demo cycle: open, its self-assessment deadline just passed, authorities at every stage."""
+"""The demo cycle: open, its self-assessment deadline just passed, authorities at every stage.
+
+Self-assessments were due three days ago and reviews are due in five days, so the dashboard shows work
+done, done late, overdue, due soon and not yet due, and `flask send-reminders` has reminders to send.
+"""
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
@@ -14,6 +18,8 @@ from peerchallenge.cycles.models import UK_TIME, Cycle
 from peerchallenge.demo.documents import demo_docx, demo_markdown
 from peerchallenge.demo.seed import DEMO_DOMAIN, DEMO_REGION, LEAD_EMAIL, slug
 from peerchallenge.extensions import db
+from peerchallenge.letters import services as letter_services
+from peerchallenge.letters.models import Letter
 from peerchallenge.regions.models import Region
 from peerchallenge.reviews import services as review_services
 from peerchallenge.submissions import services as submission_services
@@ -21,10 +27,11 @@ from peerchallenge.submissions.queries import find_submission
 
 # What each demo authority has done in the demo cycle, so a newcomer sees a region in motion.
 SIGNED_OFF_ON_TIME = ("Bedford Borough", "Cambridgeshire", "Central Bedfordshire", "Essex", "Hertfordshire")
-SIGNED_OFF_LATE = ("Luton",)
+SIGNED_OFF_LATE = ("Luton", "Suffolk")
 EDITED_DRAFTS = ("Norfolk", "Peterborough")
 WORD_DRAFTS = ("Southend-on-Sea",)  # uploaded as Word, with a missing section and an overlong one
-DRAFTS = ("Suffolk",)
+DRAFTS: tuple[str, ...] = ()
+UPLOADED_LATE = ("Suffolk",)  # first uploaded after the deadline
 # Thurrock has not started.
 
 
@@ -46,7 +53,7 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
         peers_per_authority=2,
         opens_on=today - timedelta(days=30),
         submissions_due_on=today - timedelta(days=3),
-        reviews_due_on=today + timedelta(days=25),
+        reviews_due_on=today + timedelta(days=5),
         letters_due_on=today + timedelta(days=45),
         challenge_event_on=today + timedelta(days=60),
         anonymous=False,
@@ -69,7 +76,8 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
         else:
             continue
         version = submission_services.upload_version(contributor, cycle, authority, filename, data)
-        version.created_at = version.file.uploaded_at = _at(today - timedelta(days=12))
+        uploaded_on = today - timedelta(days=1 if name in UPLOADED_LATE else 12)
+        version.created_at = version.file.uploaded_at = _at(uploaded_on)
         submission = version.submission
         if name in EDITED_DRAFTS:
             position = next(
@@ -88,6 +96,7 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
             submission.signed_off_at = _at(cycle.submissions_due_on - timedelta(days=days_before_due))
     db.session.flush()
     seed_demo_reviews(cycle, today)
+    seed_demo_letters(cycle)
     return cycle
 
 
@@ -143,8 +152,9 @@ def seed_demo_reviews(cycle: Cycle, today: date) -> None:
         submission = find_submission(cycle, assignment.reviewed)
         if submission is not None and submission.is_signed_off:
             by_reviewed.setdefault(assignment.reviewed_id, []).append(assignment)
-    # Reviewed authorities in turn: both reviews submitted, one submitted and one draft, one draft, none.
-    plans = [("submit", "submit"), ("submit", "submit"), ("submit", "draft"), ("draft",), ("draft",)]
+    # Reviewed authorities in turn: both reviews submitted (so their letters are composed) for five,
+    # then one submitted and one draft, then one draft; the others' reviewers have not started.
+    plans = [("submit", "submit")] * 5 + [("submit", "draft"), ("draft",)]
     for plan, assignments in zip(plans, by_reviewed.values(), strict=False):
         for step, assignment in zip(plan, assignments, strict=False):
             director = services.find_user_by_email(f"director.{slug(assignment.reviewer.name)}@{DEMO_DOMAIN}")
@@ -160,4 +170,39 @@ def seed_demo_reviews(cycle: Cycle, today: date) -> None:
                 review_services.save_draft(director, assignment, content, 0)
             else:
                 review_services.submit(director, assignment, content, 0)
+    db.session.flush()
+
+
+DEMO_RESPONSE = """We thank our peers for a careful reading. What we will do:
+
+- **Evidence of impact:** our quality assurance framework will report on children's outcomes, not only
+  on compliance, from April.
+- **Length:** next year's self-assessment will be half the length, with a one-page summary.
+- **Care leavers' views:** we will ask our care leavers' forum to judge our support and publish the results.
+"""
+
+
+def seed_demo_letters(cycle: Cycle) -> None:
+    """The composed letters in every state: composed, edited and approved, released, read, responded."""
+    lead = services.find_user_by_email(LEAD_EMAIL)
+    letters = db.session.scalars(
+        sa.select(Letter).where(Letter.cycle_id == cycle.id).order_by(Letter.id)
+    ).all()
+    states = ["composed", "approved", "released", "read", "responded"]
+    for state, letter in zip(states, letters, strict=False):
+        if state == "composed":
+            continue
+        director = services.find_user_by_email(f"director.{slug(letter.authority.name)}@{DEMO_DOMAIN}")
+        edited = letter.body.replace(
+            "\n", f"\n\nThank you for the openness of {letter.authority.name}'s self-assessment.\n", 1
+        )
+        letter_services.save_text(lead, letter, edited, letter.current_version.number)
+        letter_services.approve(lead, letter)
+        if state == "approved":
+            continue
+        letter_services.release(lead, letter)
+        if state in ("read", "responded"):
+            letter_services.record_read(director, letter)
+        if state == "responded":
+            letter_services.respond(director, letter, acknowledged=True, response=DEMO_RESPONSE)
     db.session.flush()

@@ -1,5 +1,320 @@
-"""Pages of the letters feature."""
+"""Pages for letters: the lead's list, template, editing and release; the authority's reading and response."""
 
-from flask import Blueprint
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from peerchallenge.accounts.forms import ConfirmForm
+from peerchallenge.audit.services import record_event
+from peerchallenge.cycles.routes import load_managed_cycle
+from peerchallenge.errors import ServiceError
+from peerchallenge.extensions import csrf, db
+from peerchallenge.forms import run_service, show_service_error
+from peerchallenge.letters import access, services
+from peerchallenge.letters.diff import line_diff
+from peerchallenge.letters.forms import LetterTextForm, ResponseForm, TemplateForm
+from peerchallenge.letters.models import Letter
+from peerchallenge.letters.output import letter_docx, letter_pdf
+from peerchallenge.letters.queries import cycle_letter_rows, readers, released_letters_for
+from peerchallenge.letters.template import PLACEHOLDERS, TemplateProblem, render_letter
+from peerchallenge.sanitise import render_markdown
 
 bp = Blueprint("letters", __name__)
+
+
+def _managed_letter(letter_id: int) -> Letter:
+    letter = db.get_or_404(Letter, letter_id)
+    if not access.can_manage_letter(current_user, letter):
+        abort(403)
+    return letter
+
+
+def _back(letter: Letter):
+    return redirect(url_for("letters.letter", letter_id=letter.id))
+
+
+@bp.get("/cycles/<int:cycle_id>/letters")
+@login_required
+def cycle_letters(cycle_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    rows = cycle_letter_rows(cycle)
+    approved = sum(1 for row in rows if row.letter is not None and row.letter.state.value == "approved")
+    return render_template("letters/cycle_letters.html", cycle=cycle, rows=rows, approved=approved)
+
+
+@bp.route("/cycles/<int:cycle_id>/letters/template", methods=["GET", "POST"])
+@login_required
+def edit_template(cycle_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    form = TemplateForm()
+    preview, status = None, 200
+    if not form.is_submitted():
+        form.template.data = services.letter_template(cycle)
+    elif form.validate():
+        if form.save.data:
+            if run_service(
+                lambda: services.save_template(current_user, cycle, form.template.data),
+                "The letter template has been saved. Letters composed from now on use it.",
+            ):
+                return redirect(url_for("letters.cycle_letters", cycle_id=cycle.id))
+            status = 400
+        else:
+            try:
+                preview = render_markdown(render_letter(form.template.data, services.preview_values(cycle)))
+            except TemplateProblem as problem:
+                form.template.errors = [*form.template.errors, problem.message]
+                status = 400
+    else:
+        status = 400
+    return render_template(
+        "letters/template.html", cycle=cycle, form=form, preview=preview, placeholders=PLACEHOLDERS
+    ), status
+
+
+@bp.route("/cycles/<int:cycle_id>/letters/release", methods=["GET", "POST"])
+@login_required
+def release_all(cycle_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    rows = [row for row in cycle_letter_rows(cycle) if row.letter and row.letter.state.value == "approved"]
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        run_service(
+            lambda: services.release_all(current_user, cycle),
+            f"{len(rows)} letters have been released. Their authorities have been emailed.",
+        )
+        return redirect(url_for("letters.cycle_letters", cycle_id=cycle.id))
+    return render_template("letters/release_all.html", cycle=cycle, rows=rows, form=form)
+
+
+@bp.route("/letters/<int:letter_id>", methods=["GET", "POST"])
+@csrf.exempt  # checked in the view, so that an expired form comes back with the lead's text in it
+@login_required
+def letter(letter_id: int):
+    letter = _managed_letter(letter_id)
+    form = LetterTextForm()
+    conflict, status = False, 200
+    if not form.is_submitted():
+        form.body.data = letter.body
+        form.base_version.data = letter.current_version.number
+    elif letter.is_released:
+        abort(409)
+    elif form.validate():
+        try:
+            changed = services.save_text(current_user, letter, form.body.data, form.base_version.data)
+        except services.LetterChanged as error:
+            db.session.rollback()
+            conflict, status = True, 409
+            form.base_version.data = letter.current_version.number
+            form.base_version.raw_data = [str(letter.current_version.number)]
+            show_service_error(form, error)
+        except ServiceError as error:
+            db.session.rollback()
+            show_service_error(form, error)
+            status = 400
+        else:
+            db.session.commit()
+            flash(
+                "Saved as a new version." if changed else "Nothing had changed, so nothing was saved.",
+                "success",
+            )
+            return _back(letter)
+    else:
+        if "csrf_token" in form.errors:
+            form.body.errors = [
+                *form.body.errors,
+                "The page had expired, so nothing was saved. Your text is below: save it again.",
+            ]
+        status = 400
+    return render_template(
+        "letters/letter.html",
+        letter=letter,
+        cycle=letter.cycle,
+        form=form,
+        conflict=conflict,
+        readers=readers(letter),
+        actions=ConfirmForm(),
+        render_markdown=render_markdown,
+    ), status
+
+
+@bp.get("/letters/<int:letter_id>/compare")
+@login_required
+def compare(letter_id: int):
+    letter = _managed_letter(letter_id)
+    numbers = [version.number for version in letter.versions]
+    old_number = request.args.get("from", type=int, default=numbers[-2] if len(numbers) > 1 else numbers[0])
+    new_number = request.args.get("to", type=int, default=numbers[-1])
+    versions = {version.number: version for version in letter.versions}
+    if old_number not in versions or new_number not in versions:
+        abort(404)
+    old, new = versions[old_number], versions[new_number]
+    return render_template(
+        "letters/compare.html",
+        letter=letter,
+        cycle=letter.cycle,
+        old=old,
+        new=new,
+        rows=line_diff(old.body, new.body),
+        actions=ConfirmForm(),
+    )
+
+
+def _action(letter_id: int, service, done: str):
+    letter = _managed_letter(letter_id)
+    if ConfirmForm().validate_on_submit():
+        run_service(lambda: service(current_user, letter), done)
+    else:
+        flash("The page had expired. Try again.", "error")
+    return _back(letter)
+
+
+@bp.post("/letters/<int:letter_id>/versions/<int:number>/restore")
+@login_required
+def restore(letter_id: int, number: int):
+    return _action(
+        letter_id,
+        lambda actor, letter: services.restore(actor, letter, number),
+        f"Version {number} is the current text again, saved as a new version.",
+    )
+
+
+@bp.post("/letters/<int:letter_id>/approve")
+@login_required
+def approve(letter_id: int):
+    return _action(letter_id, services.approve, "The letter has been approved. It is ready to release.")
+
+
+@bp.post("/letters/<int:letter_id>/unapprove")
+@login_required
+def unapprove(letter_id: int):
+    return _action(letter_id, services.unapprove, "Approval has been withdrawn. You can edit the letter.")
+
+
+@bp.post("/letters/<int:letter_id>/keep-edits")
+@login_required
+def keep_edits(letter_id: int):
+    return _action(letter_id, services.keep_edits, "Your edited letter has been kept.")
+
+
+@bp.route("/letters/<int:letter_id>/recompose", methods=["GET", "POST"])
+@login_required
+def recompose(letter_id: int):
+    letter = _managed_letter(letter_id)
+    form = ConfirmForm()
+    if form.validate_on_submit() and run_service(
+        lambda: services.recompose(current_user, letter, replace_edits=True),
+        "The letter has been composed again from the reviews, as a new version.",
+    ):
+        return _back(letter)
+    return render_template("letters/recompose.html", letter=letter, cycle=letter.cycle, form=form)
+
+
+@bp.route("/letters/<int:letter_id>/release", methods=["GET", "POST"])
+@login_required
+def release(letter_id: int):
+    letter = _managed_letter(letter_id)
+    form = ConfirmForm()
+    if form.validate_on_submit() and run_service(
+        lambda: services.release(current_user, letter),
+        f"The letter has been released to {letter.authority.name}. Its people have been emailed.",
+    ):
+        return _back(letter)
+    return render_template("letters/release.html", letter=letter, cycle=letter.cycle, form=form)
+
+
+def _readable_letter(letter_id: int) -> Letter:
+    """A letter the signed-in person may read; before release it does not exist for the authority."""
+    letter = db.get_or_404(Letter, letter_id)
+    if not access.can_read_letter(current_user, letter):
+        abort(404)
+    return letter
+
+
+@bp.get("/letters")
+@login_required
+def my_letters():
+    return render_template("letters/my_letters.html", letters=released_letters_for(current_user))
+
+
+@bp.get("/letters/<int:letter_id>/read")
+@login_required
+def read_letter(letter_id: int):
+    letter = _readable_letter(letter_id)
+    if services.record_read(current_user, letter):
+        db.session.commit()
+    form = ResponseForm()
+    form.response.data = letter.response
+    form.acknowledged.data = letter.acknowledged_at is not None
+    return _reading_page(letter, form)
+
+
+def _reading_page(letter: Letter, form: ResponseForm, status: int = 200):
+    return render_template(
+        "letters/read.html",
+        letter=letter,
+        cycle=letter.cycle,
+        form=form,
+        can_respond=access.can_respond(current_user, letter),
+        render_markdown=render_markdown,
+    ), status
+
+
+@bp.post("/letters/<int:letter_id>/response")
+@csrf.exempt  # checked in the view, so that an expired form keeps the response typed
+@login_required
+def respond(letter_id: int):
+    letter = _readable_letter(letter_id)
+    if not access.can_respond(current_user, letter):
+        abort(403)
+    form = ResponseForm()
+    if not form.validate():
+        if "csrf_token" in form.errors:
+            form.response.errors = [
+                *form.response.errors,
+                "The page had expired, so nothing was saved. Your response is below: save it again.",
+            ]
+        return _reading_page(letter, form, 400)
+    try:
+        services.respond(
+            current_user, letter, acknowledged=form.acknowledged.data, response=form.response.data or ""
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        show_service_error(form, error)
+        return _reading_page(letter, form, 400)
+    db.session.commit()
+    flash("Your response has been saved. The regional lead and your peers can see it.", "success")
+    return redirect(url_for("letters.read_letter", letter_id=letter.id, _anchor="your-response"))
+
+
+@bp.get("/letters/<int:letter_id>/letter.<any(pdf, docx):kind>")
+@login_required
+def download(letter_id: int, kind: str):
+    letter = _readable_letter(letter_id)
+    cycle = letter.cycle
+    details = {
+        "body_markdown": letter.body,
+        "title": f"{cycle.title}: peer challenge letter",
+        "authority_name": letter.authority.name,
+        "region_name": cycle.region.name,
+        "released_on": letter.released_at.date() if letter.released_at else None,
+    }
+    if kind == "pdf":
+        data, mimetype = letter_pdf(**details), "application/pdf"
+    else:
+        data = letter_docx(**details)
+        mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    record_event(
+        "letter_downloaded",
+        f"{current_user.name} downloaded {letter.authority.name}'s letter as {kind.upper()}",
+        actor=current_user,
+        region_id=cycle.region_id,
+        authority_id=letter.authority_id,
+        cycle_id=cycle.id,
+        letter_id=letter.id,
+        format=kind,
+    )
+    db.session.commit()
+    filename = f"peer-challenge-letter-{letter.authority.name.lower().replace(' ', '-')}-{cycle.year}.{kind}"
+    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)

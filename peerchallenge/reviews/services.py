@@ -4,12 +4,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.accounts.models import User
+from peerchallenge.accounts.queries import region_leads
 from peerchallenge.assignments.models import Assignment
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, utcnow
+from peerchallenge.letters.services import compose_when_complete, mark_review_reopened
 from peerchallenge.mail.services import queue_email
 from peerchallenge.reviews import content as review_content
 from peerchallenge.reviews.models import Review, ReviewState
@@ -107,7 +109,7 @@ def submit(actor: User, assignment: Assignment, content: dict, base_version: int
         assignment,
         late=review.is_late,
     )
-    for lead in _region_leads(assignment.cycle.region_id):
+    for lead in region_leads(assignment.cycle.region_id):
         queue_email(
             lead,
             "review_submitted",
@@ -116,6 +118,7 @@ def submit(actor: User, assignment: Assignment, content: dict, base_version: int
             f"{assignment.reviewed.name}{late}.\n",
             region_id=assignment.cycle.region_id,
         )
+    compose_when_complete(actor, assignment.cycle, assignment.reviewed)
     return review
 
 
@@ -130,20 +133,11 @@ class IncompleteReview(ServiceError):
         self.review = review
 
 
-def _region_leads(region_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(RoleGrant.role == Role.LEAD, RoleGrant.region_id == region_id, User.active.is_(True))
-        )
-    )
-
-
 def reopen(actor: User, review: Review) -> None:
     """The lead reopens a submitted review so its reviewer can change it."""
     if not review.is_submitted:
         raise ServiceError("This review is not submitted")
+    mark_review_reopened(actor, review.assignment)
     review.state = ReviewState.DRAFT
     review.submitted_at = None
     review.submitted_by = None

@@ -1,0 +1,152 @@
+"""Reading the audit log: who sees which events, filtering, paging and the CSV export.
+
+A lead sees the events recorded against a region it leads. Events recorded without a region (sign-ins,
+failed sign-ins, password changes, deactivations) concern a person's account rather than one region's work,
+and a person may hold roles in several regions, so only admins see them.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from peerchallenge.accounts.models import User
+from peerchallenge.audit.models import AuditEvent
+from peerchallenge.cycles.models import UK_TIME
+from peerchallenge.extensions import db
+from peerchallenge.regions.models import Authority
+
+CSV_HEADER = ("Event", "When (UK time)", "Who", "Email", "What", "Kind", "Authority", "Details")
+CSV_BATCH = 500
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    authority_id: int | None = None
+    user: str = ""
+    kind: str = ""
+    from_day: date | None = None
+    to_day: date | None = None
+
+
+def can_view_audit_log(user: User) -> bool:
+    """Admins see the whole log; regional leads see their regions' part of it."""
+    return user.is_authenticated and (user.is_admin or bool(user.lead_region_ids()))
+
+
+def _visible(user: User) -> sa.ColumnElement[bool]:
+    if user.is_admin:
+        return sa.true()
+    return AuditEvent.region_id.in_(sorted(user.lead_region_ids()))
+
+
+def visible_authorities(user: User) -> list[Authority]:
+    """The authorities whose events this person may filter by."""
+    statement = sa.select(Authority).order_by(Authority.name, Authority.id)
+    if not user.is_admin:
+        statement = statement.where(Authority.region_id.in_(sorted(user.lead_region_ids())))
+    return list(db.session.scalars(statement))
+
+
+def kinds_present(user: User) -> list[str]:
+    """The kinds of event in the part of the log this person sees."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent.kind).where(_visible(user)).distinct().order_by(AuditEvent.kind)
+        )
+    )
+
+
+def start_of_uk_day(day: date) -> datetime:
+    """Midnight at the start of a day in UK time, in UTC."""
+    return datetime.combine(day, time(0), tzinfo=UK_TIME).astimezone(UTC)
+
+
+def filtered_events(user: User, filters: EventFilters) -> sa.Select:
+    """The events this person sees that match the filters, newest first."""
+    statement = sa.select(AuditEvent).where(_visible(user))
+    if filters.authority_id:
+        statement = statement.where(AuditEvent.authority_id == filters.authority_id)
+    if filters.kind:
+        statement = statement.where(AuditEvent.kind == filters.kind)
+    if filters.user:
+        text = filters.user.strip().lower()
+        people = sa.select(User.id).where(
+            sa.or_(
+                sa.func.lower(User.email).contains(text, autoescape=True),
+                sa.func.lower(User.name).contains(text, autoescape=True),
+            )
+        )
+        statement = statement.where(
+            sa.or_(
+                AuditEvent.actor_id.in_(people),
+                AuditEvent.subject_user_id.in_(people),
+                # The email typed at a failed sign-in, which may belong to nobody.
+                sa.func.lower(AuditEvent.details["email"].as_string()).contains(text, autoescape=True),
+            )
+        )
+    if filters.from_day:
+        statement = statement.where(AuditEvent.occurred_at >= start_of_uk_day(filters.from_day))
+    if filters.to_day:
+        statement = statement.where(
+            AuditEvent.occurred_at < start_of_uk_day(filters.to_day + timedelta(days=1))
+        )
+    return statement.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+
+
+def count_events(statement: sa.Select) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
+
+
+def _with_people(statement: sa.Select) -> sa.Select:
+    return statement.options(
+        joinedload(AuditEvent.actor), joinedload(AuditEvent.subject_user), joinedload(AuditEvent.authority)
+    )
+
+
+def page_of_events(statement: sa.Select, page: int, per_page: int) -> list[AuditEvent]:
+    """One page of events with the people and authorities they name, in one query."""
+    return list(db.session.scalars(_with_people(statement).limit(per_page).offset((page - 1) * per_page)))
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def csv_row(event: AuditEvent) -> list[str]:
+    cells = [
+        str(event.id),
+        event.occurred_at.astimezone(UK_TIME).strftime("%Y-%m-%d %H:%M:%S"),
+        event.who,
+        event.who_email,
+        event.summary,
+        event.kind,
+        event.authority.name if event.authority is not None else "",
+        json.dumps(event.details or {}, sort_keys=True, ensure_ascii=False),
+    ]
+    return [spreadsheet_safe(cell) for cell in cells]
+
+
+def events_csv(statement: sa.Select) -> Iterator[str]:
+    """The events of a query as CSV text, read from the database and sent in batches."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    # The byte order mark makes Excel read the file as UTF-8 (names with accents, curly apostrophes).
+    buffer.write("\ufeff")
+    writer.writerow(CSV_HEADER)
+    results = db.session.scalars(_with_people(statement).execution_options(yield_per=CSV_BATCH))
+    for number, event in enumerate(results, start=1):
+        writer.writerow(csv_row(event))
+        if number % CSV_BATCH == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

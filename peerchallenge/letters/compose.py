@@ -1,0 +1,323 @@
+"""One authority's letter content from its peers' reviews: ratings side by side, merged points, Markdown.
+
+Plain values in and out. The reviews' content is as stored by peerchallenge.reviews.content: ratings are
+level positions, strengths and areas for development free text, questions one per line. Reviewers' text goes
+into the Markdown escaped so that it stays inside its bullet, cell or quote: it can neither add headings nor
+break a table, and raw HTML shows as text.
+"""
+
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from peerchallenge.letters.merge import MergedItem, merge_items, split_points
+
+
+@dataclass(frozen=True)
+class ScaleSpec:
+    key: str
+    name: str
+    levels: tuple[tuple[int, str], ...]  # (position, label) in the scale's order, strongest first
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class PeerReview:
+    authority_name: str
+    content: dict
+
+
+class Agreement(enum.StrEnum):
+    SAME = "same"
+    ONE_APART = "one_apart"
+    FURTHER_APART = "further_apart"
+    INCOMPLETE = "incomplete"
+
+    @property
+    def label(self) -> str:
+        return {
+            "same": "Agree",
+            "one_apart": "One level apart",
+            "further_apart": "Further apart",
+            "incomplete": "Not all rated",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    scale_name: str
+    ratings: tuple[tuple[str, str | None], ...]
+    agreement: Agreement
+
+
+@dataclass(frozen=True)
+class PartComposition:
+    title: str
+    ratings: tuple[RatingRow, ...]
+    strengths: tuple[MergedItem, ...]
+    development: tuple[MergedItem, ...]
+    questions: tuple[MergedItem, ...]
+    summaries: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Composition:
+    peer_labels: tuple[str, ...]
+    sections: tuple[PartComposition, ...]
+    overall: PartComposition
+
+
+OVERALL_TITLE = "Overall"
+NOT_RATED = "Not rated"
+
+
+def peer_labels(peers: Sequence[PeerReview], *, anonymous: bool) -> tuple[str, ...]:
+    """The names the letter gives the peers: their authorities, or Peer 1, Peer 2... when anonymous."""
+    if anonymous:
+        return tuple(f"Peer {number}" for number in range(1, len(peers) + 1))
+    labels: list[str] = []
+    for peer in peers:
+        name = " ".join(peer.authority_name.split()) or "Unnamed authority"
+        label, copy = name, 1
+        while label in labels:  # labels key the attributions, so two peers must never share one
+            copy += 1
+            label = f"{name} ({copy})"
+        labels.append(label)
+    return tuple(labels)
+
+
+def agreement(positions: Sequence[int | None]) -> Agreement:
+    """How far apart the peers' ratings are, given each rating's index in the scale's order."""
+    known = [position for position in positions if position is not None]
+    if not known or len(known) < len(positions):
+        return Agreement.INCOMPLETE
+    spread = max(known) - min(known)
+    if spread == 0:
+        return Agreement.SAME
+    return Agreement.ONE_APART if spread == 1 else Agreement.FURTHER_APART
+
+
+def _redactor(peers: Sequence[PeerReview], labels: Sequence[str]):
+    # In an anonymous cycle a reviewer may still name its own authority ("as we found in Norfolk"): the name
+    # becomes the peer's label so the letter never says who wrote what.
+    names = sorted(
+        ((peer.authority_name.strip(), label) for peer, label in zip(peers, labels, strict=True)),
+        key=lambda pair: len(pair[0]),
+        reverse=True,  # longest first, so "North Norfolk" is replaced before "Norfolk"
+    )
+    patterns = [
+        (re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE), label)
+        for name, label in names
+        if name
+    ]
+
+    def redact(text: str) -> str:
+        for pattern, label in patterns:
+            text = pattern.sub(label, text)
+        return text
+
+    return redact
+
+
+def _questions(part: dict) -> list[str]:
+    questions = part.get("questions") or []
+    if isinstance(questions, str):  # tolerate content saved as one block of lines
+        questions = questions.splitlines()
+    return [str(question) for question in questions if str(question).strip()]
+
+
+def _text(part: dict, field: str) -> str:
+    value = part.get(field) or ""
+    return value if isinstance(value, str) else ""
+
+
+def _rating_rows(
+    parts: Sequence[dict], labels: Sequence[str], scales: Sequence[ScaleSpec]
+) -> tuple[RatingRow, ...]:
+    rows = []
+    for scale in scales:
+        order = {position: (index, label) for index, (position, label) in enumerate(scale.levels)}
+        ratings: list[tuple[str, str | None]] = []
+        indexes: list[int | None] = []
+        for part, label in zip(parts, labels, strict=True):
+            value = (part.get("ratings") or {}).get(scale.key)
+            try:
+                level = order.get(int(value)) if value is not None else None
+            except (TypeError, ValueError):
+                level = None  # a rating that is not a level of this scale counts as not rated
+            ratings.append((label, level[1] if level else None))
+            indexes.append(level[0] if level else None)
+        rows.append(RatingRow(scale.name, tuple(ratings), agreement(indexes)))
+    return tuple(rows)
+
+
+def _compose_part(
+    title: str,
+    parts: Sequence[dict],
+    labels: Sequence[str],
+    scales: Sequence[ScaleSpec],
+    redact,
+    *,
+    summaries,
+) -> PartComposition:
+    def points(field: str) -> tuple[MergedItem, ...]:
+        items = [
+            (label, point)
+            for part, label in zip(parts, labels, strict=True)
+            for point in split_points(redact(_text(part, field)))
+        ]
+        return tuple(merge_items(items))
+
+    questions = [
+        (label, point)
+        for part, label in zip(parts, labels, strict=True)
+        for question in _questions(part)
+        for point in split_points(redact(question))  # drops a number or bullet the reviewer typed
+    ]
+    written = []
+    if summaries:
+        for part, label in zip(parts, labels, strict=True):
+            summary = redact(_text(part, "summary")).strip()
+            if summary:
+                written.append((label, summary))
+    return PartComposition(
+        title=title,
+        ratings=_rating_rows(parts, labels, scales),
+        strengths=points("strengths"),
+        development=points("development"),
+        questions=tuple(merge_items(questions)),
+        summaries=tuple(written),
+    )
+
+
+def compose(
+    sections: Sequence[SectionSpec],
+    scales: Sequence[ScaleSpec],
+    peers: Sequence[PeerReview],
+    *,
+    anonymous: bool,
+) -> Composition:
+    """The letter's content for one authority: ratings, merged points and summaries, section by section."""
+    labels = peer_labels(peers, anonymous=anonymous)
+    redact = _redactor(peers, labels) if anonymous else (lambda text: text)
+    contents = [peer.content if isinstance(peer.content, dict) else {} for peer in peers]
+    composed_sections = []
+    for section in sections:
+        # A review saved before a section existed has no part for it: that peer simply said nothing there.
+        parts = [(content.get("sections") or {}).get(str(section.id)) or {} for content in contents]
+        composed_sections.append(_compose_part(section.title, parts, labels, scales, redact, summaries=False))
+    overall_parts = [content.get("overall") or {} for content in contents]
+    overall = _compose_part(OVERALL_TITLE, overall_parts, labels, scales, redact, summaries=True)
+    return Composition(peer_labels=labels, sections=tuple(composed_sections), overall=overall)
+
+
+# --- Markdown ---------------------------------------------------------------------------------------------
+
+_LIST_MARKER = re.compile(r"^([-+*])(\s|$)")
+_ORDERED_MARKER = re.compile(r"^(\d+)([.)])(\s|$)")
+_RULE = re.compile(r"^([-*_])(\s*\1){2,}\s*$")
+_LINK_DEFINITION = re.compile(r"^\[[^\]]*\]:")
+
+
+def _escape_line(line: str) -> str:
+    """One line of reviewer text that Markdown reads as plain text: no heading, list, quote, fence or rule."""
+    line = line.strip()  # leading spaces would make an indented code block
+    line = line.replace("<", "&lt;")  # raw HTML (even an allowed <h1>) shows as text
+    line = line.replace("|", r"\|")  # a pipe would end a table cell, or start a table
+    if not line:
+        return line
+    if line[0] in "#>`" or _LIST_MARKER.match(line) or _RULE.match(line) or _LINK_DEFINITION.match(line):
+        return "\\" + line
+    if line[0] in "=~":  # a setext underline or a ~~~ fence; Markdown cannot backslash-escape these
+        return f"&#{ord(line[0])};{line[1:]}"
+    if match := _ORDERED_MARKER.match(line):
+        return f"{match.group(1)}\\{line[len(match.group(1)) :]}"
+    return line
+
+
+def _inline(text: str) -> str:
+    """Text on one line, safe in a heading, a bullet or a table cell."""
+    return _escape_line(" ".join(text.split()))
+
+
+def _heading(level: int, text: str) -> str:
+    # A closing run of "#" would be dropped from an ATX heading, so every "#" is escaped.
+    content = " ".join(text.split()).replace("<", "&lt;").replace("#", r"\#")
+    return "#" * level + " " + content
+
+
+def _ratings_table(part: PartComposition, labels: Sequence[str]) -> list[str]:
+    if not part.ratings:
+        return []
+    if not labels:
+        return ["No ratings were given.", ""]
+    show_agreement = len(labels) > 1  # one peer cannot agree or disagree with anyone
+    header = ["Scale", *labels, *(["Agreement"] if show_agreement else [])]
+    lines = [
+        "| " + " | ".join(_inline(cell) for cell in header) + " |",
+        "| " + " | ".join("---" for _ in header) + " |",
+    ]
+    for row in part.ratings:
+        cells = [row.scale_name, *(level or NOT_RATED for _, level in row.ratings)]
+        if show_agreement:
+            cells.append(row.agreement.label)
+        lines.append("| " + " | ".join(_inline(cell) for cell in cells) + " |")
+    return [*lines, ""]
+
+
+def _item_list(heading: str, items: Sequence[MergedItem], nothing: str) -> list[str]:
+    lines = [f"### {heading}", ""]
+    if not items:
+        return [*lines, nothing, ""]
+    for item in items:
+        sources = ", ".join(" ".join(source.split()) for source in item.sources)
+        lines.append(f"- {_inline(item.text)} ({_inline(sources)})")
+    return [*lines, ""]
+
+
+def _summary_lines(summaries: Sequence[tuple[str, str]]) -> list[str]:
+    lines = ["### Summaries", ""]
+    if not summaries:
+        return [*lines, "No summaries were written.", ""]
+    for label, summary in summaries:
+        lines += [_heading(4, label), ""]
+        paragraphs = [block for block in re.split(r"\n\s*\n", summary.replace("\r\n", "\n")) if block.strip()]
+        quoted = []
+        for paragraph in paragraphs:
+            rows = [f"> {_escape_line(row)}" for row in paragraph.split("\n") if row.strip()]
+            # The reviewer's line breaks stay as line breaks (two trailing spaces) within the paragraph,
+            # never as new blocks.
+            quoted.append("  \n".join(rows))
+        lines += ["\n>\n".join(quoted), ""]
+    return lines
+
+
+def _part_markdown(part: PartComposition, labels: Sequence[str], *, summaries: bool) -> list[str]:
+    lines = [_heading(2, part.title), ""]
+    lines += _ratings_table(part, labels)
+    lines += _item_list("Strengths", part.strengths, "No strengths were noted.")
+    lines += _item_list("Areas for development", part.development, "No areas for development were noted.")
+    lines += _item_list("Challenge questions", part.questions, "No challenge questions were asked.")
+    if summaries:
+        lines += _summary_lines(part.summaries)
+    return lines
+
+
+def sections_markdown(composition: Composition) -> str:
+    """The sections' part of the letter as Markdown: per section, the ratings table and the merged points."""
+    lines: list[str] = []
+    for part in composition.sections:
+        lines += _part_markdown(part, composition.peer_labels, summaries=False)
+    return "\n".join(lines).strip() + "\n"
+
+
+def overall_markdown(composition: Composition) -> str:
+    """The overall part of the letter as Markdown: ratings, merged points and each peer's summary."""
+    lines = _part_markdown(composition.overall, composition.peer_labels, summaries=True)
+    return "\n".join(lines).strip() + "\n"

@@ -1,0 +1,543 @@
+"""A letter as a PDF (WeasyPrint) and as a Word file (python-docx), both from the sanitised HTML.
+
+The letter's Markdown goes through peerchallenge.sanitise.render_markdown first, so the browser, the PDF and
+the Word file show the same allow-listed HTML. Neither function needs a request or an app context: the print
+page is rendered by a Jinja environment of its own over templates/.
+"""
+
+import functools
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import docx
+import jinja2
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from markupsafe import Markup
+
+from peerchallenge.sanitise import render_markdown
+
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcher
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+PRINT_TEMPLATE = "letters/print.html"
+MONOSPACE_FONT = "Courier New"
+LINK_COLOUR = RGBColor(0x1D, 0x70, 0xB8)
+# Characters XML 1.0 cannot hold (python-docx refuses them); text pasted from PDFs carries form feeds.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+WHITESPACE = re.compile(r"\s+")
+
+
+def released_text(released_on: date | None) -> str:
+    """The release date as GOV.UK writes dates ("3 March 2025"), or a note that it is a draft."""
+    if released_on is None:
+        return "Not released yet (draft)"
+    return f"{released_on.day} {released_on:%B %Y}"
+
+
+# PDF -------------------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _print_environment() -> jinja2.Environment:
+    # Autoescaping as in Flask: the title and names are user text; only the sanitised body is Markup.
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def letter_print_html(
+    *, body_markdown: str, title: str, authority_name: str, region_name: str, released_on: date | None
+) -> str:
+    """The page WeasyPrint renders: the title block, then the sanitised letter."""
+    template = _print_environment().get_template(PRINT_TEMPLATE)
+    return template.render(
+        title=title,
+        authority_name=authority_name,
+        region_name=region_name,
+        released=released_text(released_on),
+        body_html=render_markdown(body_markdown),
+    )
+
+
+def refusing_url_fetcher() -> "URLFetcher":
+    """A WeasyPrint URL fetcher that fetches nothing: every URL is an error, so nothing leaves the machine."""
+    from weasyprint.urls import URLFetcher
+
+    class RefusingFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise ValueError(f"letters fetch nothing (refused {url[:80]})")
+
+    return RefusingFetcher()
+
+
+def letter_pdf(
+    *, body_markdown: str, title: str, authority_name: str, region_name: str, released_on: date | None
+) -> bytes:
+    """The letter as an A4 PDF: title block, sanitised body, the region and page numbers in the margins."""
+    # Imported here: WeasyPrint loads Pango and fontconfig, which pages that never print should not pay for.
+    import weasyprint
+
+    html = letter_print_html(
+        body_markdown=body_markdown,
+        title=title,
+        authority_name=authority_name,
+        region_name=region_name,
+        released_on=released_on,
+    )
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=refusing_url_fetcher())
+    # Presentational hints make <ol start="4"> count from 4; the sanitiser leaves no other attribute they
+    # read but align, which the stylesheet handles anyway. They cost nothing measurable in the benchmark.
+    return document.write_pdf(presentational_hints=True)
+
+
+# Word ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Segment:
+    """A piece of inline text with its formatting; a line break when text is None."""
+
+    text: str | None
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    href: str | None = None
+
+
+@dataclass
+class _Block:
+    """A paragraph being collected: its style, its segments and, for numbered items, its numbering."""
+
+    style: str
+    segments: list[_Segment] = field(default_factory=list)
+    num_id: int | None = None
+    list_item: bool = False
+    preformatted: bool = False
+    alignment: str | None = None
+
+    def is_empty(self) -> bool:
+        return all(segment.text is not None and not segment.text.strip() for segment in self.segments)
+
+
+@dataclass
+class _List:
+    ordered: bool
+    start: int = 1
+    num_id: int | None = None
+
+
+@dataclass
+class _Cell:
+    header: bool
+    block: _Block
+
+
+class _WordWriter(HTMLParser):
+    """Walks the sanitised HTML and writes Word structure; tags it does not know give up only their text."""
+
+    def __init__(self, document) -> None:
+        super().__init__(convert_charrefs=True)
+        self.document = document
+        self.block: _Block | None = None
+        self.lists: list[_List] = []
+        self.quote_depth = 0
+        self.bold = 0
+        self.italic = 0
+        self.code = 0
+        self.preformatted = 0
+        self.links: list[str | None] = []
+        self.table_rows: list[list[_Cell]] | None = None
+        self.cell: _Cell | None = None
+        self.heading_shift = 1
+        self.style_ids: dict[str, str] = {}
+        self.last_was_table = False
+
+    # Blocks
+
+    def context_style(self) -> str:
+        if self.lists:
+            return _list_style("List Continue", len(self.lists))
+        if self.quote_depth:
+            return "Quote"
+        return "Normal"
+
+    def open_block(self, style: str | None = None, **options) -> _Block:
+        self.close_block()
+        self.block = _Block(style or self.context_style(), **options)
+        return self.block
+
+    def close_block(self) -> None:
+        block, self.block = self.block, None
+        if block is None or self.cell is not None:
+            return
+        if block.is_empty() and not block.list_item:
+            return
+        paragraph = self.document.add_paragraph()
+        self.last_was_table = False
+        paragraph._p.style = self.style_id(block.style)
+        if block.num_id is not None:
+            _set_numbering(paragraph, block.num_id)
+        if block.alignment:
+            paragraph.alignment = _ALIGNMENTS.get(block.alignment)
+        _write_segments(paragraph, block.segments, preformatted=block.preformatted)
+
+    def add_text(self, text: str) -> None:
+        if self.preformatted:
+            lines = text.split("\n")
+        else:
+            text = WHITESPACE.sub(" ", text)
+            if self.block is None and self.cell is None and not text.strip():
+                return  # whitespace between blocks
+            lines = [text]
+        block = self.cell.block if self.cell is not None else (self.block or self.open_block())
+        for number, line in enumerate(lines):
+            if number:
+                block.segments.append(_Segment(None))
+            if not line:
+                continue
+            previous = block.segments[-1].text if block.segments else ""
+            if not self.preformatted and line.startswith(" ") and (previous or " ").endswith(" "):
+                line = line[1:]  # collapse spaces across inline tags, as a browser would
+                if not line:
+                    continue
+            block.segments.append(
+                _Segment(
+                    line,
+                    bold=bool(self.bold),
+                    italic=bool(self.italic),
+                    code=bool(self.code),
+                    href=self.links[-1] if self.links else None,
+                )
+            )
+
+    def style_id(self, name: str) -> str:
+        # python-docx finds a style by name with a linear search through all of them: once per name is enough.
+        if name not in self.style_ids:
+            self.style_ids[name] = self.document.styles[name].style_id
+        return self.style_ids[name]
+
+    # Parser callbacks
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag in _HEADINGS:
+            level = min(max(_HEADINGS[tag] - self.heading_shift, 1), 9)
+            self.open_block(f"Heading {level}")
+        elif tag == "p":
+            if self.block is not None and self.block.list_item and self.block.is_empty():
+                return  # a loose list's <li><p>: the item's own paragraph
+            if self.cell is None:
+                self.open_block()
+        elif tag in ("ul", "ol"):
+            self.close_block()
+            start = _integer(attributes.get("start"), default=1)
+            self.lists.append(_List(ordered=tag == "ol", start=start))
+        elif tag == "li":
+            self.list_item()
+        elif tag == "blockquote":
+            self.close_block()
+            self.quote_depth += 1
+        elif tag == "pre":
+            self.open_block(preformatted=True)
+            self.preformatted += 1
+        elif tag == "table":
+            self.close_block()
+            self.table_rows = []
+        elif tag == "tr" and self.table_rows is not None:
+            self.table_rows.append([])
+        elif tag in ("th", "td") and self.table_rows is not None:
+            if not self.table_rows:
+                self.table_rows.append([])
+            block = _Block("Normal", alignment=attributes.get("align"))
+            self.cell = _Cell(header=tag == "th", block=block)
+            self.table_rows[-1].append(self.cell)
+        elif tag in ("strong", "b"):
+            self.bold += 1
+        elif tag in ("em", "i"):
+            self.italic += 1
+        elif tag == "code":
+            self.code += 1
+        elif tag == "a":
+            self.links.append(attributes.get("href") or None)
+        elif tag == "br":
+            self.line_break()
+        elif tag == "hr":
+            self.close_block()
+            _add_rule(self.document.add_paragraph())
+            self.last_was_table = False
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HEADINGS or tag in ("p", "li"):
+            if self.cell is None:
+                self.close_block()
+        elif tag in ("ul", "ol"):
+            self.close_block()
+            if self.lists:
+                self.lists.pop()
+        elif tag == "blockquote":
+            self.close_block()
+            self.quote_depth = max(self.quote_depth - 1, 0)
+        elif tag == "pre":
+            self.close_block()
+            self.preformatted = max(self.preformatted - 1, 0)
+        elif tag in ("th", "td"):
+            self.cell = None
+        elif tag == "table":
+            self.write_table()
+        elif tag in ("strong", "b"):
+            self.bold = max(self.bold - 1, 0)
+        elif tag in ("em", "i"):
+            self.italic = max(self.italic - 1, 0)
+        elif tag == "code":
+            self.code = max(self.code - 1, 0)
+        elif tag == "a" and self.links:
+            self.links.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.add_text(XML_INVALID.sub("", data))
+
+    # Structures
+
+    def list_item(self) -> None:
+        if not self.lists:
+            self.lists.append(_List(ordered=False))  # a stray <li> still reads as a bullet
+        current = self.lists[-1]
+        depth = len(self.lists)
+        if current.ordered:
+            if current.num_id is None:
+                current.num_id = _restart_numbering(
+                    self.document, _list_style("List Number", depth), current.start
+                )
+            self.open_block(_list_style("List Number", depth), num_id=current.num_id, list_item=True)
+        else:
+            self.open_block(_list_style("List Bullet", depth), list_item=True)
+
+    def line_break(self) -> None:
+        block = self.cell.block if self.cell is not None else (self.block or self.open_block())
+        block.segments.append(_Segment(None))
+
+    def write_table(self) -> None:
+        rows = [row for row in self.table_rows or [] if row]
+        self.table_rows = None
+        self.cell = None
+        if not rows:
+            return
+        if self.last_was_table:
+            # Word joins two tables into one unless a paragraph separates them.
+            self.document.add_paragraph()
+        self.last_was_table = True
+        columns = max(len(row) for row in rows)
+        table = self.document.add_table(rows=len(rows), cols=columns)
+        table._tbl.tblPr.style = self.style_id("Table Grid")
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        for row_number, (row, cells) in enumerate(zip(table.rows, rows, strict=True)):
+            if row_number == 0 and all(cell.header for cell in cells):
+                _repeat_as_header(row)
+            for target, cell in zip(row.cells, cells, strict=False):
+                paragraph = target.paragraphs[0]
+                if cell.block.alignment:
+                    paragraph.alignment = _ALIGNMENTS.get(cell.block.alignment)
+                _write_segments(paragraph, cell.block.segments, bold=cell.header)
+
+    def close(self) -> None:
+        super().close()
+        if self.table_rows is not None:
+            self.write_table()
+        self.close_block()
+
+
+_HEADINGS = {f"h{level}": level for level in range(1, 7)}
+_ALIGNMENTS = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+}
+
+
+def _integer(value: str | None, *, default: int) -> int:
+    try:
+        return max(int(value or default), 0)
+    except ValueError:
+        return default
+
+
+def _list_style(base: str, depth: int) -> str:
+    # The default template has three levels of each list style; deeper lists stay at the third.
+    return base if depth <= 1 else f"{base} {min(depth, 3)}"
+
+
+def _write_segments(
+    paragraph, segments: list[_Segment], *, bold: bool = False, preformatted: bool = False
+) -> None:
+    """Runs (and hyperlinks) for the segments, without the paragraph's leading and trailing spaces."""
+    segments = list(segments)
+    while segments and segments[-1].text is None:
+        segments.pop()  # a trailing break (the last newline of a <pre>) would only add an empty line
+    if not preformatted:
+        while segments and segments[0].text is not None and not segments[0].text.strip():
+            segments.pop(0)
+        while segments and segments[-1].text is not None and not segments[-1].text.strip():
+            segments.pop()
+        if segments and segments[0].text:
+            segments[0] = _replace_text(segments[0], segments[0].text.lstrip())
+        if segments and segments[-1].text:
+            segments[-1] = _replace_text(segments[-1], segments[-1].text.rstrip())
+    hyperlink = None
+    hyperlink_href = None
+    for segment in segments:
+        if segment.href != hyperlink_href:
+            hyperlink = _add_hyperlink(paragraph, segment.href) if segment.href else None
+            hyperlink_href = segment.href
+        run = paragraph.add_run()
+        if segment.text is None:
+            run.add_break()
+        else:
+            run.text = segment.text
+        run.bold = (segment.bold or bold) or None
+        run.italic = segment.italic or None
+        if segment.code or preformatted:
+            run.font.name = MONOSPACE_FONT
+        if hyperlink is not None:
+            run.font.color.rgb = LINK_COLOUR
+            run.font.underline = True
+            hyperlink.append(run._r)  # moves the run from the paragraph into the hyperlink
+
+
+def _replace_text(segment: _Segment, text: str) -> _Segment:
+    return _Segment(text, bold=segment.bold, italic=segment.italic, code=segment.code, href=segment.href)
+
+
+def _add_hyperlink(paragraph, url: str):
+    """A real Word hyperlink to url (already limited to http, https and mailto by the sanitiser)."""
+    relationship_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    hyperlink = OxmlElement("w:hyperlink")
+    hyperlink.set(qn("r:id"), relationship_id)
+    paragraph._p.append(hyperlink)
+    return hyperlink
+
+
+def _set_numbering(paragraph, num_id: int) -> None:
+    properties = paragraph._p.get_or_add_pPr()
+    numbering = properties.get_or_add_numPr()
+    numbering.get_or_add_ilvl().val = 0
+    numbering.get_or_add_numId().val = num_id
+
+
+def _restart_numbering(document, style_name: str, start: int) -> int:
+    """A new numbering instance for one numbered list, so that each list counts from its own start."""
+    style = document.styles[style_name]
+    style_numbering = style.element.pPr.numPr if style.element.pPr is not None else None
+    numbering = document.part.numbering_part.element
+    style_num_id = style_numbering.numId.val
+    abstract_id = next(num.abstractNumId.val for num in numbering.num_lst if num.numId == style_num_id)
+    num = numbering.add_num(abstract_id)
+    num.add_lvlOverride(ilvl=0).add_startOverride(start)
+    return num.numId
+
+
+def _repeat_as_header(row) -> None:
+    # Word repeats a header row at the top of each page the table runs on to.
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(header)
+
+
+def _add_rule(paragraph) -> None:
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "B1B4B6")):
+        bottom.set(qn(name), value)
+    border.append(bottom)
+    paragraph._p.get_or_add_pPr().append(border)
+
+
+def _add_field(paragraph, instruction: str) -> None:
+    # A simple field Word fills in when it lays the page out; "1" shows until then.
+    field_element = OxmlElement("w:fldSimple")
+    field_element.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field_element.append(run)
+    paragraph._p.append(field_element)
+
+
+def _heading_shift(html: str) -> int:
+    """How far to lift the body's headings so that its top level becomes Heading 1 under the title."""
+    levels = [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+    return min(levels) - 1 if levels else 0
+
+
+def _write_footer(document, section, region_name: str) -> None:
+    paragraph = section.footer.paragraphs[0]
+    paragraph.style = document.styles["Footer"]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    paragraph.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
+    paragraph.add_run(_xml_safe(region_name))
+    paragraph.add_run("\tPage ")
+    _add_field(paragraph, "PAGE")
+    paragraph.add_run(" of ")
+    _add_field(paragraph, "NUMPAGES")
+    for run in paragraph.runs:
+        run.font.size = Pt(9)
+
+
+def _xml_safe(text: str) -> str:
+    return XML_INVALID.sub("", text or "")
+
+
+def letter_docx(
+    *, body_markdown: str, title: str, authority_name: str, region_name: str, released_on: date | None
+) -> bytes:
+    """The letter as a Word file: Title and Heading styles, lists, tables, quotes, links, and a footer."""
+    body_html: Markup = render_markdown(body_markdown)
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin, section.bottom_margin = Mm(22), Mm(24)
+
+    properties = document.core_properties
+    properties.title = _xml_safe(title)
+    properties.author = _xml_safe(region_name)
+    properties.last_modified_by = _xml_safe(region_name)
+    properties.subject = _xml_safe(authority_name)
+    properties.comments = ""  # the template's says "generated by python-docx"
+
+    document.add_paragraph(_xml_safe(title), style="Title")
+    for label, value in (
+        ("Authority", authority_name),
+        ("Region", region_name),
+        ("Released", released_text(released_on)),
+    ):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(_xml_safe(value))
+
+    writer = _WordWriter(document)
+    writer.heading_shift = _heading_shift(str(body_html))
+    writer.feed(str(body_html))
+    writer.close()
+
+    _write_footer(document, section, region_name)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

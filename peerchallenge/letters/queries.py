@@ -1,0 +1,100 @@
+"""Reading letters for pages, in a fixed number of queries."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from peerchallenge.accounts.models import Role, User
+from peerchallenge.cycles.models import Cycle
+from peerchallenge.extensions import db
+from peerchallenge.letters.models import Letter, LetterRead, LetterState
+from peerchallenge.regions.models import Authority
+from peerchallenge.reviews.queries import ReviewStatus, cycle_review_statuses
+
+
+@dataclass
+class LetterRow:
+    """One reviewed authority of a cycle: how many reviews are in, and its letter if composed."""
+
+    authority: Authority
+    reviews: list[ReviewStatus]
+    letter: Letter | None
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for status in self.reviews if status.review is not None and status.review.is_submitted)
+
+    @property
+    def label(self) -> str:
+        if self.letter is None:
+            return f"Waiting for reviews ({self.submitted} of {len(self.reviews)} submitted)"
+        if self.letter.state == LetterState.RELEASED:
+            if self.letter.has_response:
+                return "Responded"
+            return "Read" if self.letter.is_read else "Released"
+        if self.letter.reviews_changed_at is not None:
+            return "Reviews changed"
+        if self.letter.state == LetterState.APPROVED:
+            return "Approved"
+        return "Edited" if self.letter.is_edited else "Composed"
+
+    @property
+    def tag_colour(self) -> str:
+        return {
+            "Responded": "green",
+            "Read": "turquoise",
+            "Released": "blue",
+            "Reviews changed": "orange",
+            "Approved": "purple",
+            "Edited": "yellow",
+            "Composed": "yellow",
+        }.get(self.label, "grey")
+
+
+def cycle_letter_rows(cycle: Cycle) -> list[LetterRow]:
+    """Every authority reviewed in the cycle, by name, with its reviews and letter."""
+    by_authority: dict[int, list[ReviewStatus]] = defaultdict(list)
+    authorities: dict[int, Authority] = {}
+    for status in cycle_review_statuses(cycle):
+        by_authority[status.assignment.reviewed_id].append(status)
+        authorities[status.assignment.reviewed_id] = status.assignment.reviewed
+    letters = {
+        letter.authority_id: letter
+        for letter in db.session.scalars(
+            sa.select(Letter)
+            .where(Letter.cycle_id == cycle.id)
+            .options(selectinload(Letter.versions), selectinload(Letter.reads))
+        )
+    }
+    rows = [LetterRow(authorities[key], statuses, letters.get(key)) for key, statuses in by_authority.items()]
+    return sorted(rows, key=lambda row: row.authority.name)
+
+
+def readers(letter: Letter) -> list[tuple[User, LetterRead | None]]:
+    """The authority's people and when each first read the letter (None: not yet)."""
+    from peerchallenge.letters.services import authority_people
+
+    reads = {read.user_id: read for read in letter.reads}
+    people = authority_people(letter.authority_id)
+    listed = {person.id for person in people}
+    # Someone who read it and has since left the authority still counts as having read it.
+    extra = [(read.user, read) for read in letter.reads if read.user_id not in listed]
+    return [(person, reads.get(person.id)) for person in people] + extra
+
+
+def released_letters_for(user: User) -> list[Letter]:
+    """Released letters to the user's authorities, newest first."""
+    ids: Iterable[int] = user.authority_ids(Role.DIRECTOR, Role.CONTRIBUTOR)
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Letter)
+            .where(Letter.authority_id.in_(list(ids)), Letter.state == LetterState.RELEASED)
+            .options(selectinload(Letter.authority), selectinload(Letter.cycle))
+            .order_by(Letter.released_at.desc())
+        )
+    )

@@ -1,0 +1,466 @@
+"""Letter transitions: compose, edit, restore, approve, release, read, respond.
+
+Each function checks the state, changes the models, writes the audit event and queues the emails; the
+request commits. The letter's text is always its latest version, so nothing the lead typed is lost.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.accounts.queries import region_leads
+from peerchallenge.assignments.models import Assignment, AssignmentState
+from peerchallenge.audit.services import record_event
+from peerchallenge.cycles.models import Cycle
+from peerchallenge.errors import ServiceError
+from peerchallenge.extensions import db, utcnow
+from peerchallenge.letters import compose as composition
+from peerchallenge.letters.models import Letter, LetterRead, LetterState, LetterVersion, VersionSource
+from peerchallenge.letters.template import (
+    DEFAULT_LETTER_TEMPLATE,
+    TemplateProblem,
+    check_template,
+    render_letter,
+)
+from peerchallenge.mail.services import queue_email
+from peerchallenge.regions.models import Authority
+from peerchallenge.reviews.models import Review
+
+MAX_LETTER = 100_000
+MAX_RESPONSE = 20_000
+
+
+class LetterChanged(ServiceError):
+    """Someone saved the letter after this page was opened; nothing was saved."""
+
+    def __init__(self, letter: Letter):
+        who = letter.current_version.created_by.name if letter.current_version.created_by else "the service"
+        super().__init__(
+            f"This letter was changed by {who} after you opened it. Nothing you typed has been lost: "
+            "it is in the box below. Compare it with the current text, then save again."
+        )
+
+
+def _audit(kind: str, summary: str, actor: User | None, letter: Letter, **details) -> None:
+    record_event(
+        kind,
+        summary,
+        actor=actor,
+        region_id=letter.cycle.region_id,
+        authority_id=letter.authority_id,
+        cycle_id=letter.cycle_id,
+        letter_id=letter.id,
+        **details,
+    )
+
+
+def find_letter(cycle: Cycle, authority: Authority) -> Letter | None:
+    return db.session.scalar(
+        sa.select(Letter).where(Letter.cycle_id == cycle.id, Letter.authority_id == authority.id)
+    )
+
+
+def peer_reviews(cycle: Cycle, authority: Authority) -> list[tuple[Assignment, Review | None]]:
+    """The published assignments reviewing this authority, in a stable order, with their reviews."""
+    rows = db.session.execute(
+        sa.select(Assignment, Review)
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .where(
+            Assignment.cycle_id == cycle.id,
+            Assignment.reviewed_id == authority.id,
+            Assignment.state == AssignmentState.PUBLISHED,
+        )
+        .options(selectinload(Assignment.reviewer))
+        .order_by(Assignment.id)
+    ).all()
+    return [(assignment, review) for assignment, review in rows]
+
+
+def reviews_complete(pairs: Sequence[tuple[Assignment, Review | None]]) -> bool:
+    return bool(pairs) and all(review is not None and review.is_submitted for _, review in pairs)
+
+
+def _specs(cycle: Cycle) -> tuple[list[composition.SectionSpec], list[composition.ScaleSpec]]:
+    sections = [composition.SectionSpec(section.id, section.title) for section in cycle.sections]
+    scales = [
+        composition.ScaleSpec(
+            scale.key, scale.name, tuple((level.position, level.label) for level in scale.levels)
+        )
+        for scale in cycle.scales
+    ]
+    return sections, scales
+
+
+def _director_names(authority: Authority) -> str:
+    names = db.session.scalars(
+        sa.select(User.name)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == Role.DIRECTOR, RoleGrant.authority_id == authority.id, User.active.is_(True))
+        .order_by(User.name)
+    ).all()
+    return join_names(list(names)) or "Director of Children's Services"
+
+
+def join_names(names: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def template_values(
+    cycle: Cycle, authority: Authority | None, composed: composition.Composition
+) -> dict[str, str]:
+    """The placeholders' values for one authority's letter (an example authority when None)."""
+    return {
+        "authority": authority.name if authority else "Example Council",
+        "dcs_name": _director_names(authority) if authority else "Alex Example",
+        "peers": join_names(composed.peer_labels),
+        "cycle": cycle.title,
+        "year": str(cycle.year),
+        "region": cycle.region.name,
+        "submissions_due": f"{cycle.submissions_due_on:%-d %B %Y}",
+        "reviews_due": f"{cycle.reviews_due_on:%-d %B %Y}",
+        "letters_due": f"{cycle.letters_due_on:%-d %B %Y}",
+        "challenge_event": f"{cycle.challenge_event_on:%-d %B %Y}" if cycle.challenge_event_on else "",
+        "sections": composition.sections_markdown(composed),
+        "overall": composition.overall_markdown(composed),
+    }
+
+
+def letter_template(cycle: Cycle) -> str:
+    return cycle.letter_template or DEFAULT_LETTER_TEMPLATE
+
+
+def compose_reviews(
+    cycle: Cycle, pairs: Sequence[tuple[Assignment, Review | None]]
+) -> composition.Composition:
+    """The peers' submitted reviews brought together, section by section."""
+    sections, scales = _specs(cycle)
+    peers = [
+        composition.PeerReview(assignment.reviewer.name, review.content)
+        for assignment, review in pairs
+        if review is not None and review.is_submitted
+    ]
+    return composition.compose(sections, scales, peers, anonymous=cycle.anonymous)
+
+
+def compose_text(
+    cycle: Cycle, authority: Authority, pairs: Sequence[tuple[Assignment, Review | None]]
+) -> str:
+    """The letter's Markdown from the cycle's template and the submitted reviews."""
+    values = template_values(cycle, authority, compose_reviews(cycle, pairs))
+    return render_letter(letter_template(cycle), values)
+
+
+def preview_values(cycle: Cycle) -> dict[str, str]:
+    """Values to preview a template with: the first authority whose reviews are all in, else an example."""
+    reviewed_ids = db.session.scalars(
+        sa.select(Assignment.reviewed_id)
+        .where(Assignment.cycle_id == cycle.id, Assignment.state == AssignmentState.PUBLISHED)
+        .distinct()
+    ).all()
+    for authority in db.session.scalars(
+        sa.select(Authority).where(Authority.id.in_(reviewed_ids)).order_by(Authority.name)
+    ):
+        pairs = peer_reviews(cycle, authority)
+        if reviews_complete(pairs):
+            return template_values(cycle, authority, compose_reviews(cycle, pairs))
+    return template_values(cycle, None, compose_reviews(cycle, []))
+
+
+def _add_version(letter: Letter, body: str, source: VersionSource, actor: User | None) -> LetterVersion:
+    number = letter.versions[-1].number + 1 if letter.versions else 1
+    version = LetterVersion(letter=letter, number=number, body=body, source=source, created_by=actor)
+    db.session.add(version)
+    letter.versions.append(version)
+    return version
+
+
+def _withdraw_approval(letter: Letter, actor: User | None, reason: str) -> None:
+    if letter.state == LetterState.APPROVED:
+        letter.state = LetterState.COMPOSED
+        letter.approved_at = None
+        letter.approved_by = None
+        _audit(
+            "letter_unapproved",
+            f"Approval of {letter.authority.name}'s letter withdrawn: {reason}",
+            actor,
+            letter,
+        )
+
+
+def compose_when_complete(actor: User | None, cycle: Cycle, authority: Authority) -> Letter | None:
+    """After a review is submitted: compose the letter if every review is in, or refresh an unedited one.
+
+    A letter the lead has edited is never replaced here: it is marked so the lead can choose.
+    """
+    pairs = peer_reviews(cycle, authority)
+    if not reviews_complete(pairs):
+        return None
+    letter = find_letter(cycle, authority)
+    if letter is not None and letter.is_released:
+        return letter
+    if letter is not None and letter.is_edited:
+        letter.reviews_changed_at = utcnow()
+        _withdraw_approval(letter, actor, "a review changed")
+        _audit(
+            "letter_reviews_changed",
+            f"The reviews of {authority.name} changed after its letter was edited",
+            actor,
+            letter,
+        )
+        return letter
+    body = compose_text(cycle, authority, pairs)
+    if letter is None:
+        letter = Letter(cycle=cycle, authority=authority, state=LetterState.COMPOSED, response="")
+        db.session.add(letter)
+        _add_version(letter, body, VersionSource.COMPOSED, None)
+        db.session.flush()
+        _audit("letter_composed", f"{authority.name}'s letter was composed from its reviews", actor, letter)
+        return letter
+    if body != letter.body:
+        _add_version(letter, body, VersionSource.RECOMPOSED, None)
+        _withdraw_approval(letter, actor, "the reviews changed")
+        letter.composed_at = utcnow()
+        _audit("letter_recomposed", f"{authority.name}'s letter was composed again", actor, letter)
+    letter.reviews_changed_at = None
+    return letter
+
+
+def mark_review_reopened(actor: User, assignment: Assignment) -> None:
+    """A review was reopened: a released letter stops it; an unreleased one waits for the new review."""
+    letter = find_letter(assignment.cycle, assignment.reviewed)
+    if letter is None:
+        return
+    if letter.is_released:
+        raise ServiceError(
+            f"{assignment.reviewed.name}'s letter has been released, "
+            "so its reviews can no longer be reopened."
+        )
+    letter.reviews_changed_at = utcnow()
+    _withdraw_approval(letter, actor, "a review was reopened")
+
+
+def recompose(actor: User, letter: Letter, *, replace_edits: bool) -> None:
+    """The lead composes the letter again from the reviews, replacing edits only when told to."""
+    if letter.is_released:
+        raise ServiceError("This letter has been released and can no longer be changed.")
+    pairs = peer_reviews(letter.cycle, letter.authority)
+    if not reviews_complete(pairs):
+        raise ServiceError(
+            "Not every review of this authority is submitted, so the letter cannot be composed."
+        )
+    if letter.is_edited and not replace_edits:
+        raise ServiceError("This letter has been edited. Confirm that the edits may be replaced.")
+    body = compose_text(letter.cycle, letter.authority, pairs)
+    _add_version(letter, body, VersionSource.RECOMPOSED, actor)
+    letter.composed_at = utcnow()
+    letter.reviews_changed_at = None
+    _withdraw_approval(letter, actor, "it was composed again")
+    _audit("letter_recomposed", f"{letter.authority.name}'s letter was composed again", actor, letter)
+
+
+def keep_edits(actor: User, letter: Letter) -> None:
+    """The lead keeps the edited letter although a review changed."""
+    if letter.reviews_changed_at is None:
+        raise ServiceError("There is nothing to confirm: the reviews have not changed.")
+    if not reviews_complete(peer_reviews(letter.cycle, letter.authority)):
+        raise ServiceError("A review of this authority is reopened. Wait until it is submitted again.")
+    letter.reviews_changed_at = None
+    _audit("letter_edits_kept", f"The edited letter to {letter.authority.name} was kept", actor, letter)
+
+
+def _check_editable(letter: Letter) -> None:
+    if letter.is_released:
+        raise ServiceError("This letter has been released and can no longer be changed.")
+
+
+def save_text(actor: User, letter: Letter, body: str, base_version: int) -> bool:
+    """Save the lead's edit as a new version; False when nothing changed."""
+    _check_editable(letter)
+    body = body.replace("\r\n", "\n").strip() + "\n"
+    if len(body) > MAX_LETTER:
+        raise ServiceError(f"The letter must be {MAX_LETTER:,} characters or fewer.", field="body")
+    if not body.strip():
+        raise ServiceError("Enter the letter's text.", field="body")
+    if letter.current_version.number != base_version:
+        raise LetterChanged(letter)
+    if body == letter.body:
+        return False
+    version = _add_version(letter, body, VersionSource.EDITED, actor)
+    _withdraw_approval(letter, actor, "its text changed")
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # a second tab saved the same version number at the same moment
+        raise LetterChanged(letter) from error
+    _audit(
+        "letter_edited", f"{letter.authority.name}'s letter was edited", actor, letter, version=version.number
+    )
+    return True
+
+
+def restore(actor: User, letter: Letter, number: int) -> LetterVersion:
+    """Make an earlier version the current text again, as a new version."""
+    _check_editable(letter)
+    old = next((version for version in letter.versions if version.number == number), None)
+    if old is None:
+        raise ServiceError("That version does not exist.")
+    if old.number == letter.current_version.number:
+        raise ServiceError("That version is already the current text.")
+    version = _add_version(letter, old.body, VersionSource.RESTORED, actor)
+    _withdraw_approval(letter, actor, "an earlier version was restored")
+    _audit(
+        "letter_restored",
+        f"{letter.authority.name}'s letter went back to version {old.number}",
+        actor,
+        letter,
+        version=version.number,
+        restored=old.number,
+    )
+    return version
+
+
+def approve(actor: User, letter: Letter) -> None:
+    if letter.state != LetterState.COMPOSED:
+        raise ServiceError("Only a letter that is not yet approved or released can be approved.")
+    if letter.reviews_changed_at is not None:
+        raise ServiceError(
+            "A review has changed since this letter was edited. Compose the letter again, or keep "
+            "your edits, before approving it."
+        )
+    letter.state = LetterState.APPROVED
+    letter.approved_at = utcnow()
+    letter.approved_by = actor
+    _audit("letter_approved", f"{letter.authority.name}'s letter was approved", actor, letter)
+
+
+def unapprove(actor: User, letter: Letter) -> None:
+    if letter.state != LetterState.APPROVED:
+        raise ServiceError("This letter is not approved.")
+    _withdraw_approval(letter, actor, "the lead withdrew it")
+
+
+def authority_people(authority_id: int) -> list[User]:
+    """The active director and contributors of an authority: the letter's readers."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(
+                RoleGrant.authority_id == authority_id,
+                RoleGrant.role.in_([Role.DIRECTOR, Role.CONTRIBUTOR]),
+                User.active.is_(True),
+            )
+            .distinct()
+            .order_by(User.name)
+        )
+    )
+
+
+def release(actor: User, letter: Letter) -> None:
+    """Release an approved letter to its authority, and tell its people."""
+    if letter.state != LetterState.APPROVED:
+        raise ServiceError("Only an approved letter can be released. Approve it first.")
+    letter.state = LetterState.RELEASED
+    letter.released_at = utcnow()
+    letter.released_by = actor
+    _audit("letter_released", f"{letter.authority.name}'s letter was released", actor, letter)
+    cycle = letter.cycle
+    for person in authority_people(letter.authority_id):
+        queue_email(
+            person,
+            "letter_released",
+            f"{cycle.title}: your peer challenge letter",
+            f"Dear {person.name},\n\nThe {cycle.region.name} peer challenge letter to "
+            f"{letter.authority.name} has been released.\n\n"
+            "Sign in to the peer challenge service to read it, download it as PDF or Word, "
+            "acknowledge it and respond to its challenge questions.\n",
+            region_id=cycle.region_id,
+        )
+
+
+def release_all(actor: User, cycle: Cycle) -> int:
+    """Release every approved letter of the cycle; the number released."""
+    letters = db.session.scalars(
+        sa.select(Letter)
+        .where(Letter.cycle_id == cycle.id, Letter.state == LetterState.APPROVED)
+        .options(selectinload(Letter.authority))
+        .order_by(Letter.id)
+    ).all()
+    if not letters:
+        raise ServiceError("There are no approved letters to release.")
+    for letter in letters:
+        release(actor, letter)
+    return len(letters)
+
+
+def record_read(user: User, letter: Letter) -> bool:
+    """Record the first time one of the authority's people opens the released letter."""
+    if not letter.is_released or letter.authority_id not in user.authority_ids():
+        return False
+    if any(read.user_id == user.id for read in letter.reads):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(LetterRead(letter=letter, user=user))
+    except IntegrityError:  # the same person opened it in two tabs at once
+        return False
+    _audit("letter_read", f"{user.name} read {letter.authority.name}'s letter", user, letter)
+    return True
+
+
+def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -> None:
+    """The authority acknowledges the letter and says what it will do about each challenge question."""
+    if not letter.is_released:
+        raise ServiceError("This letter has not been released.")
+    response = response.replace("\r\n", "\n").strip()
+    if len(response) > MAX_RESPONSE:
+        raise ServiceError(f"The response must be {MAX_RESPONSE:,} characters or fewer.", field="response")
+    if not acknowledged and letter.acknowledged_at is None:
+        raise ServiceError("Confirm that you have read and acknowledge the letter.", field="acknowledged")
+    if letter.acknowledged_at is None:
+        letter.acknowledged_at = utcnow()
+        letter.acknowledged_by = actor
+        _audit(
+            "letter_acknowledged",
+            f"{actor.name} acknowledged {letter.authority.name}'s letter",
+            actor,
+            letter,
+        )
+    if response and response != letter.response:
+        first = letter.responded_at is None
+        letter.response = response
+        letter.responded_at = utcnow()
+        letter.responded_by = actor
+        _audit("letter_responded", f"{letter.authority.name} responded to its letter", actor, letter)
+        if first:
+            for lead in region_leads(letter.cycle.region_id):
+                queue_email(
+                    lead,
+                    "letter_responded",
+                    f"{letter.cycle.title}: {letter.authority.name} has responded",
+                    f"Dear {lead.name},\n\n{actor.name} has recorded {letter.authority.name}'s response to "
+                    "its peer challenge letter.\n",
+                    region_id=letter.cycle.region_id,
+                )
+
+
+def save_template(actor: User, cycle: Cycle, source: str) -> None:
+    """Save the cycle's letter template after checking it; letters already composed keep their text."""
+    source = source.replace("\r\n", "\n")
+    try:
+        check_template(source)
+    except TemplateProblem as problem:
+        raise ServiceError(problem.message, field="template") from problem
+    cycle.letter_template = None if source.strip() == DEFAULT_LETTER_TEMPLATE.strip() else source
+    record_event(
+        "letter_template_saved",
+        f"The letter template of {cycle.title} was saved",
+        actor=actor,
+        region_id=cycle.region_id,
+        cycle_id=cycle.id,
+    )

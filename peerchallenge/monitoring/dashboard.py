@@ -1,0 +1,436 @@
+"""The lead's cycle dashboard: a row per authority, a cell per stage, each cell a status in words and colour.
+
+`classify` is pure: plain values in, a status out. `cycle_dashboard` loads a cycle in a fixed number of
+queries (authorities, self-assessments, assignments with their reviews, letters with their reads) however
+many authorities the region has, and builds the rows, the totals per column and the days left to each
+deadline.
+
+Deadlines per stage: uploading and signing off the self-assessment are due on the cycle's self-assessment
+date; giving and receiving reviews on its review date; composing, approving and releasing the letter on its
+letter date. Reading and responding to a letter have no due date: they are "not yet due" until the letter
+is released, then "waiting" until the authority reads or responds, and never overdue.
+"""
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from peerchallenge.assignments.models import Assignment, AssignmentState
+from peerchallenge.cycles.models import Cycle, end_of_uk_day
+from peerchallenge.extensions import db
+from peerchallenge.letters.models import Letter, LetterRead
+from peerchallenge.regions.models import Authority
+from peerchallenge.reviews.models import Review, ReviewState
+from peerchallenge.submissions.models import Submission, SubmissionState, SubmissionVersion
+
+DUE_SOON_DAYS = 7
+
+
+class Status(enum.StrEnum):
+    DONE = "done"
+    DONE_LATE = "done_late"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    NOT_YET_DUE = "not_yet_due"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def label(self) -> str:
+        return {
+            "done": "Done",
+            "done_late": "Done late",
+            "due_soon": "Due soon",
+            "overdue": "Overdue",
+            "not_yet_due": "Not yet due",
+            "not_applicable": "Not needed",
+        }[self.value]
+
+    @property
+    def colour(self) -> str:
+        """The colour's name; the words carry the meaning, the colour is a second channel."""
+        return {
+            "done": "green",
+            "done_late": "orange",
+            "due_soon": "yellow",
+            "overdue": "red",
+            "not_yet_due": "grey",
+            "not_applicable": "white",
+        }[self.value]
+
+    @property
+    def fill(self) -> str:
+        """A light background (hex RGB) on which black text keeps a high contrast: for the Excel export."""
+        return {
+            "green": "CCE2D8",
+            "orange": "FCD6C3",
+            "yellow": "FFF7BF",
+            "red": "F4CDC6",
+            "grey": "E5E6E7",
+            "white": "FFFFFF",
+        }[self.colour]
+
+    @property
+    def is_done(self) -> bool:
+        return self in (Status.DONE, Status.DONE_LATE)
+
+
+def classify(
+    *, done: bool, done_late: bool = False, due_on: date | None, today: date, applicable: bool = True
+) -> Status:
+    """The status of one stage: done (late or not), else how it stands against its due date on `today`.
+
+    Due soon means due within DUE_SOON_DAYS days, today included; overdue means the due date has passed.
+    A stage with no due date is never overdue.
+    """
+    if not applicable:
+        return Status.NOT_APPLICABLE
+    if done:
+        return Status.DONE_LATE if done_late else Status.DONE
+    if due_on is None or (due_on - today).days > DUE_SOON_DAYS:
+        return Status.NOT_YET_DUE
+    if today > due_on:
+        return Status.OVERDUE
+    return Status.DUE_SOON
+
+
+def days_left_words(due_on: date, today: date) -> str:
+    days = (due_on - today).days
+    if days == 0:
+        return "Due today"
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''} left"
+    return f"Passed {-days} day{'s' if days != -1 else ''} ago"
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    group: str
+    title: str
+    due_date: str | None  # the Cycle attribute holding its due date
+
+
+STAGES = (
+    Stage("uploaded", "Self-assessment", "Uploaded", "submissions_due_on"),
+    Stage("signed_off", "Self-assessment", "Signed off", "submissions_due_on"),
+    Stage("reviews_given", "Reviews", "Given", "reviews_due_on"),
+    Stage("reviews_received", "Reviews", "Received", "reviews_due_on"),
+    Stage("composed", "Letter", "Composed", "letters_due_on"),
+    Stage("approved", "Letter", "Approved", "letters_due_on"),
+    Stage("released", "Letter", "Released", "letters_due_on"),
+    Stage("read", "Letter", "Read", None),
+    Stage("responded", "Letter", "Responded", None),
+)
+STAGE_GROUPS = ("Self-assessment", "Reviews", "Letter")
+
+
+@dataclass
+class Cell:
+    """One authority's stage: its status, the words shown, an optional count, and where it links."""
+
+    status: Status
+    label: str = ""  # the status's own words unless something more precise fits ("Waiting to be read")
+    count: str = ""  # "1 of 2" for reviews
+    endpoint: str | None = None
+    params: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.label = self.label or self.status.label
+
+    @property
+    def text(self) -> str:
+        """The cell in words, as shown and exported: "Overdue, 1 of 2"."""
+        return f"{self.label}, {self.count}" if self.count else self.label
+
+
+@dataclass
+class Row:
+    authority_id: int
+    authority_name: str
+    cells: dict[str, Cell]
+
+    @property
+    def has_overdue(self) -> bool:
+        return any(cell.status == Status.OVERDUE for cell in self.cells.values())
+
+
+@dataclass
+class Total:
+    done: int = 0
+    late: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    applicable: int = 0
+
+    @property
+    def text(self) -> str:
+        words = f"{self.done} of {self.applicable} done"
+        if self.overdue:
+            words += f", {self.overdue} overdue"
+        return words
+
+
+@dataclass
+class Deadline:
+    title: str
+    due_on: date
+    words: str
+    passed: bool
+
+
+@dataclass
+class Dashboard:
+    cycle_id: int
+    today: date
+    rows: list[Row]
+    totals: dict[str, Total]
+    deadlines: list[Deadline]
+
+    @property
+    def overdue_rows(self) -> list[Row]:
+        return [row for row in self.rows if row.has_overdue]
+
+
+# Loading: one query per kind of thing, whatever the number of authorities.
+
+
+def cycle_authorities(cycle: Cycle) -> list[Authority]:
+    """The authorities of the cycle's region that exist on the day it opens, by name."""
+    opens = cycle.opens_on
+    return list(
+        db.session.scalars(
+            sa.select(Authority)
+            .where(
+                Authority.region_id == cycle.region_id,
+                sa.or_(Authority.active_from.is_(None), Authority.active_from <= opens),
+                sa.or_(Authority.active_to.is_(None), Authority.active_to >= opens),
+            )
+            .order_by(Authority.name, Authority.id)
+        )
+    )
+
+
+@dataclass
+class _Submission:
+    signed_off: bool
+    signed_off_at: datetime | None
+    first_upload_at: datetime | None
+
+
+def _submissions(cycle: Cycle) -> dict[int, _Submission]:
+    query = (
+        sa.select(
+            Submission.authority_id,
+            Submission.state,
+            Submission.signed_off_at,
+            sa.func.min(SubmissionVersion.created_at),
+        )
+        .outerjoin(SubmissionVersion, SubmissionVersion.submission_id == Submission.id)
+        .where(Submission.cycle_id == cycle.id)
+        .group_by(Submission.id, Submission.authority_id, Submission.state, Submission.signed_off_at)
+    )
+    return {
+        authority_id: _Submission(state == SubmissionState.SIGNED_OFF, signed_off_at, first_upload_at)
+        for authority_id, state, signed_off_at, first_upload_at in db.session.execute(query)
+    }
+
+
+@dataclass
+class _Review:
+    assignment_id: int
+    reviewer_id: int
+    reviewed_id: int
+    submitted_at: datetime | None  # None until submitted
+
+
+def _reviews(cycle: Cycle) -> list[_Review]:
+    query = (
+        sa.select(
+            Assignment.id, Assignment.reviewer_id, Assignment.reviewed_id, Review.state, Review.submitted_at
+        )
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .where(Assignment.cycle_id == cycle.id, Assignment.state == AssignmentState.PUBLISHED)
+        .order_by(Assignment.id)
+    )
+    return [
+        _Review(
+            assignment_id, reviewer_id, reviewed_id, submitted_at if state == ReviewState.SUBMITTED else None
+        )
+        for assignment_id, reviewer_id, reviewed_id, state, submitted_at in db.session.execute(query)
+    ]
+
+
+@dataclass
+class _Letter:
+    id: int
+    composed_at: datetime
+    approved_at: datetime | None
+    released_at: datetime | None
+    responded_at: datetime | None
+    first_read_at: datetime | None
+
+
+def _letters(cycle: Cycle) -> dict[int, _Letter]:
+    query = (
+        sa.select(
+            Letter.authority_id,
+            Letter.id,
+            Letter.composed_at,
+            Letter.approved_at,
+            Letter.released_at,
+            Letter.responded_at,
+            sa.func.min(LetterRead.read_at),
+        )
+        .outerjoin(LetterRead, LetterRead.letter_id == Letter.id)
+        .where(Letter.cycle_id == cycle.id)
+        .group_by(
+            Letter.id,
+            Letter.authority_id,
+            Letter.composed_at,
+            Letter.approved_at,
+            Letter.released_at,
+            Letter.responded_at,
+        )
+    )
+    return {authority_id: _Letter(*rest) for authority_id, *rest in db.session.execute(query)}
+
+
+# Building the rows.
+
+
+def _late(at: datetime | None, due_on: date) -> bool:
+    return at is not None and at > end_of_uk_day(due_on)
+
+
+def _review_cell(cycle: Cycle, reviews: list[_Review], today: date) -> Cell:
+    """Reviews given or received: "1 of 2", done when all are submitted, late if any came in late."""
+    if not reviews:
+        return Cell(Status.NOT_APPLICABLE, "None assigned")
+    submitted = [review for review in reviews if review.submitted_at is not None]
+    status = classify(
+        done=len(submitted) == len(reviews),
+        done_late=any(_late(review.submitted_at, cycle.reviews_due_on) for review in submitted),
+        due_on=cycle.reviews_due_on,
+        today=today,
+    )
+    outstanding = [review for review in reviews if review.submitted_at is None]
+    # The review that needs attention if there is just one, else the cycle's list of reviews.
+    if len(outstanding) == 1:
+        target = ("reviews.review_page", {"assignment_id": outstanding[0].assignment_id})
+    else:
+        target = ("reviews.cycle_reviews", {"cycle_id": cycle.id})
+    return Cell(status, count=f"{len(submitted)} of {len(reviews)}", endpoint=target[0], params=target[1])
+
+
+def _row(
+    cycle: Cycle,
+    authority: Authority,
+    submission: _Submission | None,
+    given: list[_Review],
+    received: list[_Review],
+    letter: _Letter | None,
+    today: date,
+) -> Row:
+    submission_link = {
+        "endpoint": "submissions.view",
+        "params": {"cycle_id": cycle.id, "authority_id": authority.id},
+    }
+    uploaded_at = submission.first_upload_at if submission else None
+    signed_off_at = submission.signed_off_at if submission and submission.signed_off else None
+    cells = {
+        "uploaded": Cell(
+            classify(
+                done=uploaded_at is not None,
+                done_late=_late(uploaded_at, cycle.submissions_due_on),
+                due_on=cycle.submissions_due_on,
+                today=today,
+            ),
+            **submission_link,
+        ),
+        "signed_off": Cell(
+            classify(
+                done=signed_off_at is not None,
+                done_late=_late(signed_off_at, cycle.submissions_due_on),
+                due_on=cycle.submissions_due_on,
+                today=today,
+            ),
+            **submission_link,
+        ),
+        "reviews_given": _review_cell(cycle, given, today),
+        "reviews_received": _review_cell(cycle, received, today),
+    }
+    letter_link = {"endpoint": "letters.letter", "params": {"letter_id": letter.id}} if letter else {}
+    for key, at in (
+        ("composed", letter.composed_at if letter else None),
+        ("approved", letter.approved_at if letter else None),
+        ("released", letter.released_at if letter else None),
+    ):
+        status = classify(
+            done=at is not None,
+            done_late=_late(at, cycle.letters_due_on),
+            due_on=cycle.letters_due_on,
+            today=today,
+        )
+        cells[key] = Cell(status, **letter_link)
+    released = letter is not None and letter.released_at is not None
+    for key, at, waiting in (
+        ("read", letter.first_read_at if letter else None, "Waiting to be read"),
+        ("responded", letter.responded_at if letter else None, "Waiting for a response"),
+    ):
+        status = classify(done=at is not None, due_on=None, today=today)
+        cells[key] = Cell(status, "" if status.is_done or not released else waiting, **letter_link)
+    return Row(authority.id, authority.name, cells)
+
+
+def _totals(rows: list[Row]) -> dict[str, Total]:
+    totals = {stage.key: Total() for stage in STAGES}
+    for row in rows:
+        for key, cell in row.cells.items():
+            total = totals[key]
+            if cell.status == Status.NOT_APPLICABLE:
+                continue
+            total.applicable += 1
+            total.done += cell.status.is_done
+            total.late += cell.status == Status.DONE_LATE
+            total.overdue += cell.status == Status.OVERDUE
+            total.due_soon += cell.status == Status.DUE_SOON
+    return totals
+
+
+def _deadlines(cycle: Cycle, today: date) -> list[Deadline]:
+    return [
+        Deadline(title, due_on, days_left_words(due_on, today), today > due_on)
+        for title, due_on in (
+            ("Self-assessments", cycle.submissions_due_on),
+            ("Reviews", cycle.reviews_due_on),
+            ("Letters", cycle.letters_due_on),
+        )
+    ]
+
+
+def cycle_dashboard(cycle: Cycle, today: date) -> Dashboard:
+    """Every authority of the cycle at every stage on `today`, loaded in a fixed number of queries."""
+    authorities = cycle_authorities(cycle)
+    submissions = _submissions(cycle)
+    reviews = _reviews(cycle)
+    letters = _letters(cycle)
+    given: dict[int, list[_Review]] = {}
+    received: dict[int, list[_Review]] = {}
+    for review in reviews:
+        given.setdefault(review.reviewer_id, []).append(review)
+        received.setdefault(review.reviewed_id, []).append(review)
+    rows = [
+        _row(
+            cycle,
+            authority,
+            submissions.get(authority.id),
+            given.get(authority.id, []),
+            received.get(authority.id, []),
+            letters.get(authority.id),
+            today,
+        )
+        for authority in authorities
+    ]
+    return Dashboard(cycle.id, today, rows, _totals(rows), _deadlines(cycle, today))

@@ -1,0 +1,110 @@
+"""Downloads for the region's own analysis: the dashboard as CSV and Excel, and a cycle's ratings as CSV.
+
+Spreadsheets run a cell that starts with =, +, - or @ as a formula, so text from users (an authority's or a
+section's name) is written so that it stays text: in CSV with a leading apostrophe, in Excel as a string cell.
+"""
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from peerchallenge.cycles.models import Cycle
+from peerchallenge.monitoring.dashboard import STAGES, Dashboard, Row, Status
+from peerchallenge.monitoring.overview import cycle_parts, cycle_scales, part_ratings, submitted_reviews
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """The value as text that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv(rows: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([csv_safe(value) for value in row])
+    return out.getvalue()
+
+
+def dashboard_header() -> list[str]:
+    return ["Authority"] + [f"{stage.group}: {stage.title}" for stage in STAGES]
+
+
+def dashboard_rows(dashboard: Dashboard, rows: list[Row]) -> list[list[str]]:
+    """The dashboard's table as words: one row per authority, then the totals of all authorities."""
+    table = [[row.authority_name] + [row.cells[stage.key].text for stage in STAGES] for row in rows]
+    return [*table, totals_row(dashboard)]
+
+
+def totals_row(dashboard: Dashboard) -> list[str]:
+    return ["Total (all authorities)"] + [dashboard.totals[stage.key].text for stage in STAGES]
+
+
+def dashboard_csv(dashboard: Dashboard, rows: list[Row]) -> str:
+    return _csv([dashboard_header(), *dashboard_rows(dashboard, rows)])
+
+
+def dashboard_xlsx(dashboard: Dashboard, rows: list[Row], title: str) -> bytes:
+    """The dashboard as a workbook: bold frozen header, the words in each cell and its colour as a fill."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Dashboard"
+    header = dashboard_header()
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    fills = {
+        status: PatternFill("solid", start_color=status.fill, end_color=status.fill) for status in Status
+    }
+    for number, row in enumerate(rows, start=2):
+        _text_cell(sheet, number, 1, row.authority_name)
+        for column, stage in enumerate(STAGES, start=2):
+            item = row.cells[stage.key]
+            _text_cell(sheet, number, column, item.text).fill = fills[item.status]
+    last = len(rows) + 2
+    for column, value in enumerate(totals_row(dashboard), start=1):
+        _text_cell(sheet, last, column, value).font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = max([24] + [len(row.authority_name) + 2 for row in rows])
+    for column in range(2, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 22
+    book.properties.title = title
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _text_cell(sheet, row: int, column: int, value: str):
+    """A cell holding text, never a formula, whatever it starts with."""
+    cell = sheet.cell(row=row, column=column, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def ratings_table(cycle: Cycle) -> list[list[str]]:
+    """A row per submitted review and part: authority, section (or Overall), peer, a level per scale."""
+    parts = cycle_parts(cycle)
+    scales = cycle_scales(cycle)
+    labels = [{level.position: level.label for level in scale.levels} for scale in scales]
+    table = [["Authority reviewed", "Section", "Peer"] + [scale.name for scale in scales]]
+    for review in submitted_reviews(cycle):
+        for key, title in parts:
+            ratings = part_ratings(review.content, key)
+            table.append(
+                [review.reviewed_name, title, review.peer]
+                + [names.get(ratings.get(scale.key), "") for scale, names in zip(scales, labels, strict=True)]
+            )
+    return table
+
+
+def ratings_csv(cycle: Cycle) -> tuple[str, int]:
+    """The ratings as CSV, and how many rows of ratings it holds."""
+    table = ratings_table(cycle)
+    return _csv(table), len(table) - 1

@@ -1,0 +1,180 @@
+"""Reminders: one digest per person of the tasks due a reminder today, and weekly escalations to leads."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.extensions import db
+from peerchallenge.mail.services import queue_email
+from peerchallenge.monitoring.models import ReminderSent
+from peerchallenge.monitoring.reminders import due_in_words, escalation_occasion, reminder_occasion
+from peerchallenge.monitoring.tasks import Task, cycle_tasks, open_cycles
+
+REMINDER = "reminder"
+ESCALATION = "reminder_escalation"
+
+
+@dataclass
+class ReminderRun:
+    """What one run queued."""
+
+    emails: int = 0
+    escalations: int = 0  # of the emails, those to leads about others' overdue tasks
+    people: set[int] = field(default_factory=set)
+    skipped: int = 0  # digests dropped because another run recorded them first
+
+    def summary(self) -> str:
+        if not self.emails:
+            return "No reminders are due today"
+        emails = "1 reminder email" if self.emails == 1 else f"{self.emails} reminder emails"
+        people = "1 person" if len(self.people) == 1 else f"{len(self.people)} people"
+        text = f"Queued {emails} to {people}"
+        if self.escalations:
+            leads = (
+                "1 escalation to a lead"
+                if self.escalations == 1
+                else f"{self.escalations} escalations to leads"
+            )
+            text += f" ({leads})"
+        return text
+
+
+@dataclass
+class _Digest:
+    user_id: int
+    kind: str
+    items: list[tuple[Task, str]] = field(default_factory=list)  # (task, occasion)
+
+
+def send_reminders(today: date) -> ReminderRun:
+    """Queue today's reminders: one digest per person, and one per lead of others' overdue tasks."""
+    tasks = [task for task in cycle_tasks(open_cycles()) if task.due_on is not None]
+    leads = _region_leads({task.region_id for task in tasks})
+    digests: dict[tuple[int, str], _Digest] = {}
+
+    def add(user_id: int, kind: str, task: Task, occasion: str) -> None:
+        digests.setdefault((user_id, kind), _Digest(user_id, kind)).items.append((task, occasion))
+
+    for task in tasks:
+        occasion = reminder_occasion(task.due_on, today)
+        if occasion:
+            for user_id in task.user_ids:
+                add(user_id, REMINDER, task, occasion)
+        escalation = escalation_occasion(task.due_on, today)
+        # A review waiting for the other authority's sign-off is not its reviewer's fault.
+        if escalation and not task.waiting_for:
+            for lead_id in leads.get(task.region_id, ()):
+                if lead_id not in task.user_ids:
+                    add(lead_id, ESCALATION, task, escalation)
+    run = ReminderRun()
+    if not digests:
+        return run
+    sent = _already_sent({task.key for digest in digests.values() for task, _ in digest.items})
+    users = _active_users({user_id for user_id, _ in digests})
+    for digest in digests.values():
+        digest.items = [item for item in digest.items if (digest.user_id, item[0].key, item[1]) not in sent]
+        user = users.get(digest.user_id)
+        if user is None or not digest.items:
+            continue
+        try:
+            # A run started at the same time may record the same reminders first: then this digest is dropped.
+            with db.session.begin_nested():
+                _queue_digest(user, digest, today)
+        except IntegrityError:
+            run.skipped += 1
+            continue
+        run.emails += 1
+        run.escalations += digest.kind == ESCALATION
+        run.people.add(user.id)
+    return run
+
+
+def _region_leads(region_ids: set[int]) -> dict[int, set[int]]:
+    """The active leads' user ids by region."""
+    leads: dict[int, set[int]] = defaultdict(set)
+    if region_ids:
+        rows = db.session.execute(
+            sa.select(RoleGrant.region_id, RoleGrant.user_id)
+            .join(User, User.id == RoleGrant.user_id)
+            .where(RoleGrant.role == Role.LEAD, RoleGrant.region_id.in_(region_ids), User.active.is_(True))
+        )
+        for region_id, user_id in rows:
+            leads[region_id].add(user_id)
+    return leads
+
+
+def _already_sent(task_keys: set[str]) -> set[tuple[int, str, str]]:
+    rows = db.session.execute(
+        sa.select(ReminderSent.user_id, ReminderSent.task_key, ReminderSent.occasion).where(
+            ReminderSent.task_key.in_(task_keys)
+        )
+    )
+    return {tuple(row) for row in rows}
+
+
+def _active_users(user_ids: set[int]) -> dict[int, User]:
+    users = db.session.scalars(sa.select(User).where(User.id.in_(user_ids), User.active.is_(True)))
+    return {user.id: user for user in users}
+
+
+def _queue_digest(user: User, digest: _Digest, today: date) -> None:
+    """Queue one email listing the digest's tasks, and record each (task, occasion) as sent to the user."""
+    items = digest.items
+    region_ids = {task.region_id for task, _ in items}
+    # A digest spanning two regions (a rare interim director) is kept out of both regions' outboxes.
+    region_id = region_ids.pop() if len(region_ids) == 1 else None
+    if digest.kind == ESCALATION:
+        subject, body = _escalation_text(user, items, today)
+    else:
+        subject, body = _reminder_text(user, items, today)
+    email = queue_email(user, digest.kind, subject, body, region_id=region_id)
+    db.session.flush()
+    for task, occasion in items:
+        db.session.add(ReminderSent(user_id=user.id, task_key=task.key, occasion=occasion, email_id=email.id))
+    db.session.flush()
+
+
+def _task_lines(title: str, task: Task, today: date) -> list[str]:
+    lines = [f"- {title}: {due_in_words(task.due_on, today)}"]
+    if task.waiting_for:
+        lines.append(f"  {task.waiting_for}.")
+    if task.url:
+        lines.append(f"  {task.url}")
+    return lines
+
+
+def _reminder_text(user: User, items: list[tuple[Task, str]], today: date) -> tuple[str, str]:
+    count = len(items)
+    overdue = sum(1 for task, _ in items if task.due_on < today)
+    noun = "1 task" if count == 1 else f"{count} tasks"
+    subject = f"Peer challenge: {noun} overdue" if overdue == count else f"Peer challenge: {noun} due"
+    lines = [f"Dear {user.name},", "", f"You have {noun} to do in the peer challenge:", ""]
+    for task, _ in items:
+        lines += _task_lines(task.title, task, today)
+    lines += ["", f"Sign in to the peer challenge service to do {'it' if count == 1 else 'them'}."]
+    return subject, "\n".join(lines) + "\n"
+
+
+def _escalation_text(user: User, items: list[tuple[Task, str]], today: date) -> tuple[str, str]:
+    count = len(items)
+    noun = "1 task is" if count == 1 else f"{count} tasks are"
+    subject = f"Peer challenge: {noun} a week or more overdue"
+    lines = [
+        f"Dear {user.name},",
+        "",
+        f"You are the regional lead. In your region, {noun} 7 days or more overdue:",
+        "",
+    ]
+    for task, _ in items:
+        lines += _task_lines(task.lead_title, task, today)
+        if not task.user_ids:
+            lines.append("  Nobody at the authority can do this: add or reactivate its director.")
+    lines += [
+        "",
+        "The people who must do them have been reminded. You may want to contact the authorities concerned.",
+    ]
+    return subject, "\n".join(lines) + "\n"

@@ -1,0 +1,296 @@
+"""The open tasks of cycles under way: what is to be done, by whom and by when, in a fixed number of queries.
+
+A task is open while the thing it asks for is not done:
+
+- upload the self-assessment: the authority's director and contributors, while nothing is uploaded;
+- sign it off: the director, once uploaded and until signed off (both only while the cycle is open for
+  self-assessments, and both due on the cycle's submissions due date);
+- write a review: the reviewing authority's director and delegates, for each published assignment whose
+  review is not submitted, due on the reviews due date (a task even while waiting for the other authority's
+  sign-off);
+- read and respond to the challenge letter: the authority's director and contributors, once released and until
+  they respond; the service sets no date for this, so it is never reminded.
+
+Only active people are counted, and only cycles that are under way (not drafts, not closed).
+"""
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, url_for
+
+from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.assignments.models import Assignment, AssignmentState, Delegation
+from peerchallenge.assignments.queries import delegated_authority_ids
+from peerchallenge.cycles.models import UK_TIME, Cycle, CycleState
+from peerchallenge.extensions import db
+from peerchallenge.letters.models import Letter, LetterState
+from peerchallenge.monitoring.reminders import most_urgent_first
+from peerchallenge.regions.models import Authority
+from peerchallenge.reviews.models import Review, ReviewState
+from peerchallenge.submissions.models import Submission, SubmissionState, SubmissionVersion
+
+
+class TaskKind(enum.StrEnum):
+    UPLOAD = "upload"
+    SIGN_OFF = "signoff"
+    REVIEW = "review"
+    LETTER = "letter"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing one or more people must do in a cycle; `key` names it for good (see ReminderSent)."""
+
+    key: str
+    kind: TaskKind
+    title: str
+    # The same task as the regional lead reads it: "Alpha has not signed off its self-assessment".
+    lead_title: str
+    cycle_id: int
+    region_id: int
+    authority_id: int  # the authority whose people do it
+    due_on: date | None
+    endpoint: str
+    url_args: tuple[tuple[str, int], ...]
+    user_ids: frozenset[int] = field(default_factory=frozenset)
+    # Why it cannot be done yet ("Waiting for Alpha's sign-off"); such a task is not escalated to the lead.
+    waiting_for: str = ""
+
+    @property
+    def url(self) -> str:
+        """The path of the page where the task is done."""
+        values = dict(self.url_args)
+        if has_request_context():
+            return url_for(self.endpoint, **values)
+        # From the command line there is no request, so no host: a path is what the emails show.
+        adapter = current_app.url_map.bind("localhost", script_name=current_app.config["APPLICATION_ROOT"])
+        return adapter.build(self.endpoint, values)
+
+
+def uk_today() -> date:
+    """Today's date in the UK, the day deadlines are counted in."""
+    return datetime.now(UK_TIME).date()
+
+
+def possessive(name: str) -> str:
+    return f"{name}'s"
+
+
+def open_cycles(region_ids: Iterable[int] | None = None) -> list[Cycle]:
+    """Cycles under way (neither draft nor closed), of the given regions or of all."""
+    query = sa.select(Cycle).where(Cycle.state.not_in([CycleState.DRAFT, CycleState.CLOSED]))
+    if region_ids is not None:
+        query = query.where(Cycle.region_id.in_(list(region_ids)))
+    return list(db.session.scalars(query.order_by(Cycle.id)))
+
+
+def cycle_tasks(cycles: Sequence[Cycle]) -> list[Task]:
+    """Every open task of the cycles with the active people who must do it, most urgent first."""
+    if not cycles:
+        return []
+    return _build_tasks(cycles, _people(cycles))
+
+
+def user_tasks(user: User) -> list[Task]:
+    """The open tasks of one person, most urgent first (for the home page)."""
+    directing = user.authority_ids(Role.DIRECTOR)
+    contributing = user.authority_ids(Role.CONTRIBUTOR)
+    delegated = delegated_authority_ids(user)
+    own = directing | contributing | delegated
+    if not own or not user.is_active:
+        return []
+    region_ids = set(db.session.scalars(sa.select(Authority.region_id).where(Authority.id.in_(own))))
+    cycles = open_cycles(region_ids)
+    if not cycles:
+        return []
+    people = _People(
+        directors={authority_id: {user.id} for authority_id in directing},
+        contributors={authority_id: {user.id} for authority_id in contributing},
+        delegates={authority_id: {user.id} for authority_id in delegated},
+    )
+    return [task for task in _build_tasks(cycles, people, only=own) if user.id in task.user_ids]
+
+
+@dataclass
+class _People:
+    """Active user ids by authority id, in each role that has tasks."""
+
+    directors: dict[int, set[int]]
+    contributors: dict[int, set[int]]
+    delegates: dict[int, set[int]]
+
+    def of(self, authority_id: int, *groups: str) -> frozenset[int]:
+        found: set[int] = set()
+        for group in groups:
+            found |= getattr(self, group).get(authority_id, set())
+        return frozenset(found)
+
+
+def _people(cycles: Sequence[Cycle]) -> _People:
+    """The active directors, contributors and delegates of the cycles' regions, in two queries."""
+    region_ids = {cycle.region_id for cycle in cycles}
+    people = _People({}, {}, {})
+    grants = db.session.execute(
+        sa.select(RoleGrant.authority_id, RoleGrant.role, RoleGrant.user_id)
+        .join(User, User.id == RoleGrant.user_id)
+        .join(Authority, Authority.id == RoleGrant.authority_id)
+        .where(
+            Authority.region_id.in_(region_ids),
+            RoleGrant.role.in_([Role.DIRECTOR, Role.CONTRIBUTOR]),
+            User.active.is_(True),
+        )
+    )
+    for authority_id, role, user_id in grants:
+        group = people.directors if role == Role.DIRECTOR else people.contributors
+        group.setdefault(authority_id, set()).add(user_id)
+    # A delegation lasts while its delegate is still a contributor of the authority.
+    delegations = db.session.execute(
+        sa.select(Delegation.authority_id, Delegation.delegate_id)
+        .join(User, User.id == Delegation.delegate_id)
+        .join(Authority, Authority.id == Delegation.authority_id)
+        .join(
+            RoleGrant,
+            sa.and_(
+                RoleGrant.user_id == Delegation.delegate_id,
+                RoleGrant.authority_id == Delegation.authority_id,
+                RoleGrant.role == Role.CONTRIBUTOR,
+            ),
+        )
+        .where(Authority.region_id.in_(region_ids), User.active.is_(True))
+    )
+    for authority_id, user_id in delegations:
+        people.delegates.setdefault(authority_id, set()).add(user_id)
+    return people
+
+
+def _build_tasks(cycles: Sequence[Cycle], people: _People, only: set[int] | None = None) -> list[Task]:
+    """The tasks of the cycles; `only` limits them to the tasks of those authorities. Four queries."""
+    cycle_ids = [cycle.id for cycle in cycles]
+    authorities = {
+        authority.id: authority
+        for authority in db.session.scalars(
+            sa.select(Authority).where(Authority.region_id.in_({cycle.region_id for cycle in cycles}))
+        )
+    }
+    has_versions = sa.exists().where(SubmissionVersion.submission_id == Submission.id)
+    submissions = {
+        (cycle_id, authority_id): (state, uploaded)
+        for cycle_id, authority_id, state, uploaded in db.session.execute(
+            sa.select(Submission.cycle_id, Submission.authority_id, Submission.state, has_versions).where(
+                Submission.cycle_id.in_(cycle_ids)
+            )
+        )
+    }
+    assignments = sa.select(
+        Assignment.id, Assignment.cycle_id, Assignment.reviewer_id, Assignment.reviewed_id
+    ).where(
+        Assignment.cycle_id.in_(cycle_ids),
+        Assignment.state == AssignmentState.PUBLISHED,
+        ~sa.exists().where(Review.assignment_id == Assignment.id, Review.state == ReviewState.SUBMITTED),
+    )
+    letters = sa.select(Letter.id, Letter.cycle_id, Letter.authority_id).where(
+        Letter.cycle_id.in_(cycle_ids), Letter.state == LetterState.RELEASED, Letter.responded_at.is_(None)
+    )
+    if only is not None:
+        assignments = assignments.where(Assignment.reviewer_id.in_(only))
+        letters = letters.where(Letter.authority_id.in_(only))
+    cycles_by_id = {cycle.id: cycle for cycle in cycles}
+    tasks: list[Task] = []
+    for cycle in cycles:
+        if cycle.state == CycleState.OPEN:
+            tasks += _submission_tasks(cycle, authorities, submissions, people, only)
+    for assignment_id, cycle_id, reviewer_id, reviewed_id in db.session.execute(
+        assignments.order_by(Assignment.id)
+    ):
+        cycle, reviewed = cycles_by_id[cycle_id], authorities[reviewed_id]
+        state, _ = submissions.get((cycle_id, reviewed_id), (None, False))
+        ready = state == SubmissionState.SIGNED_OFF
+        tasks.append(
+            Task(
+                key=f"c{cycle_id}:review:as{assignment_id}",
+                kind=TaskKind.REVIEW,
+                title=f"Write your review of {possessive(reviewed.name)} self-assessment",
+                lead_title=f"{authorities[reviewer_id].name} has not submitted its review of "
+                f"{possessive(reviewed.name)} self-assessment",
+                cycle_id=cycle_id,
+                region_id=cycle.region_id,
+                authority_id=reviewer_id,
+                due_on=cycle.reviews_due_on,
+                endpoint="reviews.review_page" if ready else "reviews.my_reviews",
+                url_args=(("assignment_id", assignment_id),) if ready else (),
+                user_ids=people.of(reviewer_id, "directors", "delegates"),
+                waiting_for="" if ready else f"Waiting for {possessive(reviewed.name)} sign-off",
+            )
+        )
+    for letter_id, cycle_id, authority_id in db.session.execute(letters.order_by(Letter.id)):
+        cycle, authority = cycles_by_id[cycle_id], authorities[authority_id]
+        tasks.append(
+            Task(
+                key=f"c{cycle_id}:letter:l{letter_id}",
+                kind=TaskKind.LETTER,
+                title=f"Read and respond to {possessive(authority.name)} challenge letter",
+                lead_title=f"{authority.name} has not responded to its challenge letter",
+                cycle_id=cycle_id,
+                region_id=cycle.region_id,
+                authority_id=authority_id,
+                due_on=None,
+                endpoint="letters.read_letter",
+                url_args=(("letter_id", letter_id),),
+                user_ids=people.of(authority_id, "directors", "contributors"),
+            )
+        )
+    return sorted(tasks, key=lambda task: most_urgent_first(task.due_on, task.title))
+
+
+def _submission_tasks(
+    cycle: Cycle,
+    authorities: dict[int, Authority],
+    submissions: dict[tuple[int, int], tuple[SubmissionState, bool]],
+    people: _People,
+    only: set[int] | None,
+) -> list[Task]:
+    """Upload or sign off, for each authority taking part in an open cycle."""
+    tasks = []
+    for authority in sorted(authorities.values(), key=lambda item: item.name):
+        if authority.region_id != cycle.region_id or not authority.is_active_on(cycle.opens_on):
+            continue
+        if only is not None and authority.id not in only:
+            continue
+        state, uploaded = submissions.get((cycle.id, authority.id), (None, False))
+        if state == SubmissionState.SIGNED_OFF:
+            continue
+        common = {
+            "cycle_id": cycle.id,
+            "region_id": cycle.region_id,
+            "authority_id": authority.id,
+            "due_on": cycle.submissions_due_on,
+            "endpoint": "submissions.view",
+            "url_args": (("cycle_id", cycle.id), ("authority_id", authority.id)),
+        }
+        if uploaded:
+            tasks.append(
+                Task(
+                    key=f"c{cycle.id}:signoff:a{authority.id}",
+                    kind=TaskKind.SIGN_OFF,
+                    title=f"Sign off {possessive(authority.name)} self-assessment",
+                    lead_title=f"{authority.name} has not signed off its self-assessment",
+                    user_ids=people.of(authority.id, "directors"),
+                    **common,
+                )
+            )
+        else:
+            tasks.append(
+                Task(
+                    key=f"c{cycle.id}:upload:a{authority.id}",
+                    kind=TaskKind.UPLOAD,
+                    title=f"Upload {possessive(authority.name)} self-assessment",
+                    lead_title=f"{authority.name} has not uploaded its self-assessment",
+                    user_ids=people.of(authority.id, "directors", "contributors"),
+                    **common,
+                )
+            )
+    return tasks

@@ -1,0 +1,565 @@
+"""The lead's cycle dashboard: the status of each stage, a scenario touching every state, the page, access,
+and the number of SQL statements it takes, which must not grow with the number of authorities.
+
+The scenarios are written straight into the database, with back-dated times: the transitions that produce them
+are tested where they live (test_submissions, test_assignments, test_reviews); here what matters is how the
+dashboard reads the result.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from html.parser import HTMLParser
+
+import pytest
+import sqlalchemy as sa
+
+from peerchallenge.accounts.models import Role
+from peerchallenge.assignments.models import Assignment, AssignmentState
+from peerchallenge.cycles import services as cycle_services
+from peerchallenge.cycles.models import UK_TIME, Cycle
+from peerchallenge.extensions import db
+from peerchallenge.letters.models import Letter, LetterRead, LetterState, LetterVersion, VersionSource
+from peerchallenge.monitoring.dashboard import STAGES, Status, classify, cycle_dashboard, days_left_words
+from peerchallenge.monitoring.routes import uk_today
+from peerchallenge.reviews.models import Review, ReviewState
+from peerchallenge.submissions.models import Submission, SubmissionState, SubmissionVersion
+from tests import factories
+from tests.test_access import PEOPLE, assert_outcome, client_for, read_table  # noqa: F401
+
+# Building cycles and their history.
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    """A time of day in the UK on a date, as UTC."""
+    return datetime.combine(day, time(hour, 30), tzinfo=UK_TIME).astimezone(UTC)
+
+
+def make_cycle(
+    lead, region, today: date, *, submissions=-20, reviews=-2, letters=5, anonymous=False
+) -> Cycle:
+    """An open cycle with the default template, its deadlines this many days from today."""
+    cycle = cycle_services.create_cycle(
+        lead,
+        region,
+        title="Peer challenge",
+        year=today.year,
+        peers_per_authority=2,
+        opens_on=today - timedelta(days=60),
+        submissions_due_on=today + timedelta(days=submissions),
+        reviews_due_on=today + timedelta(days=reviews),
+        letters_due_on=today + timedelta(days=letters),
+        challenge_event_on=None,
+        anonymous=anonymous,
+    )
+    cycle_services.open_cycle(lead, cycle)
+    db.session.flush()
+    return cycle
+
+
+def add_submission(cycle, authority, user, *, uploaded: datetime, signed_off: datetime | None = None):
+    submission = Submission(
+        cycle=cycle,
+        authority=authority,
+        state=SubmissionState.SIGNED_OFF if signed_off else SubmissionState.DRAFT,
+        signed_off_at=signed_off,
+        signed_off_by_id=user.id if signed_off else None,
+    )
+    submission.versions.append(
+        SubmissionVersion(number=1, source="upload", created_by_id=user.id, created_at=uploaded)
+    )
+    db.session.add(submission)
+    return submission
+
+
+def add_assignment(cycle, reviewer, reviewed) -> Assignment:
+    assignment = Assignment(
+        cycle=cycle,
+        reviewer=reviewer,
+        reviewed=reviewed,
+        state=AssignmentState.PUBLISHED,
+        published_at=at(cycle.submissions_due_on),
+    )
+    db.session.add(assignment)
+    return assignment
+
+
+def add_review(assignment, user, *, submitted: datetime | None, content: dict | None = None) -> Review:
+    review = Review(
+        assignment=assignment,
+        state=ReviewState.SUBMITTED if submitted else ReviewState.DRAFT,
+        content=content or {},
+        updated_by_id=user.id,
+        submitted_at=submitted,
+        submitted_by_id=user.id if submitted else None,
+    )
+    db.session.add(review)
+    return review
+
+
+def add_letter(cycle, authority, user, *, composed, approved=None, released=None, read=None, responded=None):
+    state = LetterState.RELEASED if released else LetterState.APPROVED if approved else LetterState.COMPOSED
+    letter = Letter(
+        cycle=cycle,
+        authority=authority,
+        state=state,
+        composed_at=composed,
+        approved_at=approved,
+        approved_by_id=user.id if approved else None,
+        released_at=released,
+        released_by_id=user.id if released else None,
+        responded_at=responded,
+        responded_by_id=user.id if responded else None,
+        response="Thank you." if responded else "",
+    )
+    letter.versions.append(LetterVersion(number=1, body="Dear director", source=VersionSource.COMPOSED))
+    if read:
+        letter.reads.append(LetterRead(user_id=user.id, read_at=read))
+    db.session.add(letter)
+    return letter
+
+
+@dataclass
+class Scenario:
+    cycle: Cycle
+    today: date
+    authorities: dict[str, object]
+    assignments: dict[tuple[str, str], Assignment] = field(default_factory=dict)
+    letters: dict[str, Letter] = field(default_factory=dict)
+
+
+def every_state(world) -> Scenario:
+    """Region A: self-assessments due 20 days ago, reviews 2 days ago, letters today.
+
+    Alpha has done everything on time. Beta uploaded and signed off late, gave its reviews (one late), has one
+    of its two reviews, and no letter. Cedar's draft is not signed off; it has both reviews (one late) and a
+    composed letter. Delta has not started, owes a review, and has a released letter nobody has read. Echo
+    takes no part in the reviews; it has read its letter and not responded. Gone closed before the cycle.
+    """
+    today = uk_today()
+    cycle = make_cycle(world.lead, world.region, today, submissions=-20, reviews=-2, letters=0)
+    submissions_due, reviews_due = cycle.submissions_due_on, cycle.reviews_due_on
+    world.authority.name, world.sibling.name = "Alpha", "Beta"
+    names = {"Alpha": world.authority, "Beta": world.sibling}
+    for name in ("Cedar", "Delta", "Echo"):
+        names[name] = factories.make_authority(world.region, name)
+    gone = factories.make_authority(world.region, "Gone")
+    gone.active_to = cycle.opens_on - timedelta(days=1)
+    user = world.lead
+    a, b, c, d, e = (names[name] for name in ("Alpha", "Beta", "Cedar", "Delta", "Echo"))
+    add_submission(
+        cycle, a, user, uploaded=at(submissions_due - timedelta(days=9)), signed_off=at(submissions_due)
+    )
+    # Uploaded the day after the deadline, but signed off at 23:30 UK time on the due day: still on time.
+    add_submission(
+        cycle, b, user, uploaded=at(submissions_due + timedelta(days=1)), signed_off=at(submissions_due, 23)
+    )
+    add_submission(cycle, c, user, uploaded=at(submissions_due - timedelta(days=2)))
+    add_submission(
+        cycle, e, user, uploaded=at(submissions_due - timedelta(days=2)), signed_off=at(submissions_due)
+    )
+    pairs = {
+        ("Alpha", "Beta"): at(reviews_due - timedelta(days=3)),
+        ("Alpha", "Cedar"): at(reviews_due - timedelta(days=3)),
+        ("Beta", "Cedar"): at(reviews_due + timedelta(days=1)),  # late
+        ("Beta", "Delta"): at(reviews_due),
+        ("Cedar", "Delta"): at(reviews_due - timedelta(days=1)),
+        ("Cedar", "Alpha"): at(reviews_due - timedelta(days=1)),
+        ("Delta", "Alpha"): at(reviews_due - timedelta(days=1)),
+        ("Delta", "Beta"): None,  # a draft
+    }
+    scenario = Scenario(cycle, today, names)
+    for (reviewer, reviewed), submitted in pairs.items():
+        assignment = add_assignment(cycle, names[reviewer], names[reviewed])
+        add_review(assignment, user, submitted=submitted)
+        scenario.assignments[reviewer, reviewed] = assignment
+    # A replaced pairing counts for nothing.
+    replaced = add_assignment(cycle, e, a)
+    replaced.state = AssignmentState.REPLACED
+    now = at(today, 9)
+    scenario.letters = {
+        "Alpha": add_letter(
+            cycle, a, user, composed=now, approved=now, released=now, read=now, responded=now
+        ),
+        "Cedar": add_letter(cycle, c, user, composed=now),
+        "Delta": add_letter(cycle, d, user, composed=now, approved=now, released=now),
+        "Echo": add_letter(cycle, e, user, composed=now, approved=now, released=now, read=now),
+    }
+    cycle.assignments_published_at = at(submissions_due)
+    db.session.commit()
+    return scenario
+
+
+EXPECTED = {
+    # authority: uploaded, signed off, reviews given, received, composed, approved, released, read, responded
+    "Alpha": ("Done", "Done", "Done, 2 of 2", "Done, 2 of 2", "Done", "Done", "Done", "Done", "Done"),
+    "Beta": (
+        "Done late",
+        "Done",
+        "Done late, 2 of 2",
+        "Overdue, 1 of 2",
+        "Due soon",
+        "Due soon",
+        "Due soon",
+        "Not yet due",
+        "Not yet due",
+    ),
+    "Cedar": (
+        "Done",
+        "Overdue",
+        "Done, 2 of 2",
+        "Done late, 2 of 2",
+        "Done",
+        "Due soon",
+        "Due soon",
+        "Not yet due",
+        "Not yet due",
+    ),
+    "Delta": (
+        "Overdue",
+        "Overdue",
+        "Overdue, 1 of 2",
+        "Done, 2 of 2",
+        "Done",
+        "Done",
+        "Done",
+        "Waiting to be read",
+        "Waiting for a response",
+    ),
+    "Echo": (
+        "Done",
+        "Done",
+        "None assigned",
+        "None assigned",
+        "Done",
+        "Done",
+        "Done",
+        "Done",
+        "Waiting for a response",
+    ),
+}
+
+
+# The status of one stage, from plain values.
+
+TODAY = date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("done", "done_late", "due_on", "applicable", "expected"),
+    [
+        (True, False, TODAY - timedelta(days=30), True, Status.DONE),
+        (True, True, TODAY - timedelta(days=30), True, Status.DONE_LATE),
+        (True, False, TODAY + timedelta(days=30), True, Status.DONE),
+        (True, False, None, True, Status.DONE),
+        (False, False, TODAY - timedelta(days=1), True, Status.OVERDUE),
+        (False, False, TODAY - timedelta(days=365), True, Status.OVERDUE),
+        (False, False, TODAY, True, Status.DUE_SOON),  # due today is not overdue yet
+        (False, False, TODAY + timedelta(days=7), True, Status.DUE_SOON),
+        (False, False, TODAY + timedelta(days=8), True, Status.NOT_YET_DUE),
+        (False, False, None, True, Status.NOT_YET_DUE),  # no due date: never overdue
+        (False, False, TODAY - timedelta(days=3), False, Status.NOT_APPLICABLE),
+        (True, True, TODAY - timedelta(days=3), False, Status.NOT_APPLICABLE),
+    ],
+)
+def test_a_stage_is_classified_from_whether_it_is_done_and_its_due_date(
+    done, done_late, due_on, applicable, expected
+):
+    assert (
+        classify(done=done, done_late=done_late, due_on=due_on, today=TODAY, applicable=applicable)
+        == expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "words", "colour"),
+    [
+        (Status.DONE, "Done", "green"),
+        (Status.DONE_LATE, "Done late", "orange"),
+        (Status.DUE_SOON, "Due soon", "yellow"),
+        (Status.OVERDUE, "Overdue", "red"),
+        (Status.NOT_YET_DUE, "Not yet due", "grey"),
+        (Status.NOT_APPLICABLE, "Not needed", "white"),
+    ],
+)
+def test_each_status_has_its_own_words_and_colour(status, words, colour):
+    assert (status.label, status.colour) == (words, colour)
+    assert (
+        len({s.label for s in Status})
+        == len({s.colour for s in Status})
+        == len({s.fill for s in Status})
+        == 6
+    )
+
+
+@pytest.mark.parametrize(
+    ("offset", "words"),
+    [
+        (0, "Due today"),
+        (1, "1 day left"),
+        (12, "12 days left"),
+        (-1, "Passed 1 day ago"),
+        (-4, "Passed 4 days ago"),
+    ],
+)
+def test_days_left_to_a_deadline_in_words(offset, words):
+    assert days_left_words(TODAY + timedelta(days=offset), TODAY) == words
+
+
+# The whole dashboard of a cycle.
+
+
+def texts(dashboard) -> dict[str, tuple[str, ...]]:
+    return {
+        row.authority_name: tuple(row.cells[stage.key].text for stage in STAGES) for row in dashboard.rows
+    }
+
+
+def test_every_authority_at_every_stage_including_overdue_and_late(world):
+    scenario = every_state(world)
+
+    dashboard = cycle_dashboard(scenario.cycle, scenario.today)
+
+    assert texts(dashboard) == EXPECTED  # Gone, closed before the cycle opened, is left out
+    statuses = {cell.status for row in dashboard.rows for cell in row.cells.values()}
+    assert statuses == set(Status)
+    assert [row.authority_name for row in dashboard.overdue_rows] == ["Beta", "Cedar", "Delta"]
+    totals = {key: total.text for key, total in dashboard.totals.items()}
+    assert totals == {
+        "uploaded": "4 of 5 done, 1 overdue",
+        "signed_off": "3 of 5 done, 2 overdue",
+        "reviews_given": "3 of 4 done, 1 overdue",
+        "reviews_received": "3 of 4 done, 1 overdue",
+        "composed": "4 of 5 done",
+        "approved": "3 of 5 done",
+        "released": "3 of 5 done",
+        "read": "2 of 5 done",
+        "responded": "1 of 5 done",
+    }
+    assert dashboard.totals["uploaded"].late == 1 and dashboard.totals["released"].due_soon == 2
+    assert [(d.title, d.words) for d in dashboard.deadlines] == [
+        ("Self-assessments", "Passed 20 days ago"),
+        ("Reviews", "Passed 2 days ago"),
+        ("Letters", "Due today"),
+    ]
+
+
+def test_before_any_deadline_nothing_is_overdue(world):
+    today = uk_today()
+    cycle = make_cycle(world.lead, world.region, today, submissions=3, reviews=20, letters=40)
+    add_submission(cycle, world.authority, world.lead, uploaded=at(today, 9))
+    add_assignment(cycle, world.authority, world.sibling)
+    db.session.commit()
+
+    rows = {row.authority_name: row for row in cycle_dashboard(cycle, today).rows}
+
+    alpha, beta = rows[world.authority.name], rows[world.sibling.name]
+    assert alpha.cells["uploaded"].text == "Done" and beta.cells["uploaded"].text == "Due soon"
+    assert alpha.cells["signed_off"].text == "Due soon"
+    assert alpha.cells["reviews_given"].text == "Not yet due, 0 of 1"
+    assert beta.cells["reviews_given"].text == "None assigned"
+    assert beta.cells["reviews_received"].text == "Not yet due, 0 of 1"
+    assert {alpha.cells[key].text for key in ("composed", "approved", "released", "read", "responded")} == {
+        "Not yet due"
+    }
+    assert not alpha.has_overdue and not beta.has_overdue
+
+
+# The page.
+
+
+class DashboardReader(HTMLParser):
+    """The dashboard table as a person reads it: per authority, per stage, the visible words and the link."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[str, dict[str, tuple[str, str | None, str]]] = {}
+        self._row = None
+        self._stage = None
+        self._hidden = 0
+        self._in_row_header = False
+        self._parts: list[str] = []
+        self._href = None
+        self._status = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "tr" and "data-authority" in attrs:
+            self._row = attrs["data-authority"]
+            self.rows[self._row] = {}
+        elif tag == "td" and self._row and "data-stage" in attrs:
+            self._stage, self._parts, self._href = attrs["data-stage"], [], None
+            self._status = attrs.get("data-status", "")
+        elif tag == "a" and self._stage:
+            self._href = attrs.get("href")
+        elif tag == "span" and self._stage:
+            classes = attrs.get("class", "")
+            if "govuk-visually-hidden" in classes:
+                self._hidden += 1
+            elif "app-dashboard__words" in classes or "app-dashboard__count" in classes:
+                self._parts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "span" and self._hidden:
+            self._hidden -= 1
+        elif tag == "td" and self._stage:
+            self.rows[self._row][self._stage] = (", ".join(self._parts), self._href, self._status)
+            self._stage = None
+        elif tag == "tr":
+            self._row = None
+
+    def handle_data(self, data):
+        if self._stage and not self._hidden and self._parts:
+            self._parts[-1] += data.strip()
+
+
+def read_dashboard(html: str) -> dict:
+    reader = DashboardReader()
+    reader.feed(html)
+    return reader.rows
+
+
+def test_the_lead_sees_each_cell_in_words_with_its_colour_and_link(world, sign_in, app):
+    scenario = every_state(world)
+    client = sign_in(world.lead)
+
+    response = client.get(f"/cycles/{scenario.cycle.id}/dashboard")
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    rows = read_dashboard(page)
+    assert {name: tuple(row[stage.key][0] for stage in STAGES) for name, row in rows.items()} == EXPECTED
+    cycle, names = scenario.cycle, scenario.authorities
+    delta = rows["Delta"]
+    assert delta["uploaded"][1] == f"/cycles/{cycle.id}/authorities/{names['Delta'].id}/self-assessment"
+    assert delta["uploaded"][2] == "overdue" and 'app-status--red" data-stage="uploaded"' in page
+    # One review outstanding: the cell goes to it; otherwise to the cycle's list of reviews.
+    assert delta["reviews_given"][1] == f"/reviews/{scenario.assignments['Delta', 'Beta'].id}"
+    assert rows["Alpha"]["reviews_given"][1] == f"/cycles/{cycle.id}/reviews"
+    assert delta["released"][1] == f"/letters/{scenario.letters['Delta'].id}"
+    assert rows["Beta"]["composed"][1] is None  # no letter yet: nothing to link to
+    assert "Passed 20 days ago" in page and "Due today" in page
+    assert "All authorities (5)" in page and "Overdue only (3)" in page
+    assert "4 of 5 done, 1 overdue" in page
+
+
+def test_overdue_only_shows_the_authorities_with_something_overdue(world, sign_in):
+    scenario = every_state(world)
+    client = sign_in(world.lead)
+
+    page = client.get(f"/cycles/{scenario.cycle.id}/dashboard?show=overdue").get_data(as_text=True)
+
+    assert list(read_dashboard(page)) == ["Beta", "Cedar", "Delta"]
+    assert "3 of 5 authorities have something overdue" in page
+    assert f'href="/cycles/{scenario.cycle.id}/dashboard.csv?show=overdue"' in page
+    assert "4 of 5 done, 1 overdue" in page  # totals stay those of all authorities
+
+
+@pytest.mark.parametrize("query", ["show=junk", "show=", "show=overdue&show=all", "show=%00%ff", "other=1"])
+def test_any_other_filter_value_shows_every_authority(world, sign_in, query):
+    scenario = every_state(world)
+    response = sign_in(world.lead).get(f"/cycles/{scenario.cycle.id}/dashboard?{query}")
+    assert response.status_code == 200
+    expected = 3 if query.startswith("show=overdue") else 5
+    assert len(read_dashboard(response.get_data(as_text=True))) == expected
+
+
+def test_nothing_overdue_says_so(world, sign_in):
+    today = uk_today()
+    cycle = make_cycle(world.lead, world.region, today, submissions=10, reviews=20, letters=40)
+    db.session.commit()
+    page = sign_in(world.lead).get(f"/cycles/{cycle.id}/dashboard?show=overdue").get_data(as_text=True)
+    assert "Nothing is overdue." in page
+
+
+# Who may see it.
+
+URLS = ["dashboard", "dashboard?show=overdue", "dashboard.csv", "dashboard.xlsx", "ratings.csv", "overview"]
+ACCESS = "\n".join(
+    ["page anon norole contrib dcs dcs_B lead lead_B admin"]
+    + [f"{url} login 403 403 403 403 200 403 200" for url in URLS]
+)
+
+
+@pytest.mark.parametrize(("page", "person", "expected"), read_table(ACCESS))
+def test_who_sees_the_dashboard_exports_and_overview(world, client_for, page, person, expected):  # noqa: F811
+    cycle = make_cycle(world.lead, world.region, uk_today())
+    db.session.commit()
+    url = f"/cycles/{cycle.id}/{page}"
+
+    response = client_for(person).get(url)
+
+    assert_outcome(response, url, expected)
+
+
+@pytest.mark.parametrize("page", ["dashboard", "dashboard.csv", "dashboard.xlsx", "ratings.csv", "overview"])
+def test_a_cycle_that_does_not_exist_is_not_found(world, sign_in, page):
+    client = sign_in(world.admin)
+    assert client.get(f"/cycles/999999/{page}").status_code == 404
+    assert client.get(f"/cycles/abc/{page}").status_code == 404
+
+
+# The number of SQL statements.
+
+
+def region_of(size: int, lead_region=None):
+    """A region of `size` authorities at every stage, each reviewing the next two; and its lead."""
+    region = lead_region or factories.make_region()
+    lead = factories.make_user((Role.LEAD, region))
+    today = uk_today()
+    cycle = make_cycle(lead, region, today)
+    authorities = [factories.make_authority(region, f"Authority {number:03d}") for number in range(size)]
+    due = cycle.submissions_due_on
+    for number, authority in enumerate(authorities):
+        signed = at(due + timedelta(days=number % 2)) if number % 3 else None
+        add_submission(cycle, authority, lead, uploaded=at(due - timedelta(days=1)), signed_off=signed)
+        for step in (1, 2):
+            assignment = add_assignment(cycle, authority, authorities[(number + step) % size])
+            if number % 4:
+                add_review(assignment, lead, submitted=at(cycle.reviews_due_on) if number % 5 else None)
+        if number % 2:
+            now = at(today, 9)
+            add_letter(cycle, authority, lead, composed=now, released=now if number % 3 else None, read=now)
+    db.session.commit()
+    return cycle, lead
+
+
+def count_statements(app, client, url: str) -> int:
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200, url
+    return len(statements)
+
+
+COUNTED = [
+    "dashboard",
+    "dashboard?show=overdue",
+    "dashboard.csv",
+    "dashboard.xlsx",
+    "ratings.csv",
+    "overview",
+]
+
+
+def test_the_pages_take_as_many_statements_for_153_authorities_as_for_11(app, sign_in, capsys):
+    counts: dict[str, dict[int, int]] = {page: {} for page in COUNTED}
+    for size in (11, 153):
+        cycle, lead = region_of(size)
+        client = sign_in(lead)
+        rows = read_dashboard(client.get(f"/cycles/{cycle.id}/dashboard").get_data(as_text=True))
+        assert len(rows) == size
+        for page in COUNTED:
+            counts[page][size] = count_statements(app, client, f"/cycles/{cycle.id}/{page}")
+    with capsys.disabled():
+        print()
+        for page, by_size in counts.items():
+            print(f"SQL statements for /{page}: {by_size[11]} with 11 authorities, {by_size[153]} with 153")
+    assert all(by_size[11] == by_size[153] for by_size in counts.values()), counts
+    assert counts["dashboard"][153] <= 10

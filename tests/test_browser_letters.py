@@ -1,0 +1,124 @@
+"""In a real browser: the lead releases a letter; the director reads, downloads and answers it; the lead sees
+who read it and the response."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.letters.test_letters import letter_of, submit_both
+from tests.test_assignments import six  # noqa: F401
+from tests.test_browser_submissions import sign_in
+from tests.test_reviews import published, reviewing  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+RESPONSE = """We accept the challenge and will act on it.
+
+- Refresh the sufficiency strategy with partners by June
+- Report progress to the improvement board each quarter
+"""
+
+# As the uk_datetime filter writes it, for example "3 March 2026 at 2:05pm".
+UK_DATETIME = re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4} at \d{1,2}:\d{2}(am|pm)")
+
+
+def sign_out(page, base: str) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{base}/sign-in")
+
+
+def test_the_lead_releases_the_director_responds_the_lead_sees_it(reviewing, live_server, browser_page):  # noqa: F811
+    letter = submit_both(reviewing)
+    assert letter is not None, "both reviews are submitted, so the letter should be composed"
+    authority = letter.authority.name
+    director = reviewing.reviewed_director
+    page = browser_page
+    page.script_errors = []
+    page.on("pageerror", lambda error: page.script_errors.append(str(error)))
+    banner = page.locator(".govuk-notification-banner")
+
+    # The lead approves and releases the letter.
+    sign_in(page, live_server, reviewing.lead)
+    page.goto(f"{live_server}/cycles/{reviewing.cycle.id}/letters")
+    expect(page.get_by_role("heading", name="Challenge letters", exact=True, level=1)).to_be_visible()
+    page.get_by_role("link", name=f"{authority} letter", exact=True).click()
+    expect(page.get_by_role("heading", name=f"Letter to {authority}", exact=True, level=1)).to_be_visible()
+    page.get_by_role("button", name="Approve letter").click()
+    expect(banner).to_contain_text("The letter has been approved. It is ready to release.")
+    page.get_by_role("link", name=f"Release to {authority}").click()
+    expect(
+        page.get_by_role("heading", name=f"Release the letter to {authority}?", exact=True, level=1)
+    ).to_be_visible()
+    page.get_by_role("button", name="Release letter").click()
+    expect(banner).to_contain_text(f"The letter has been released to {authority}.")
+    expect(page.locator("main .govuk-tag", has_text="Released")).to_be_visible()
+    expect(page.get_by_role("button", name="Approve letter")).to_have_count(0)
+    sign_out(page, live_server)
+
+    # The authority's director finds it under Letters, reads it, downloads it and responds.
+    sign_in(page, live_server, director)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Letters", exact=True).click()
+    expect(
+        page.get_by_role("heading", name="Your peer challenge letters", exact=True, level=1)
+    ).to_be_visible()
+    page.get_by_role("link", name=re.compile(f"letter to {authority}$")).click()
+    expect(
+        page.get_by_role("heading", name=f"Peer challenge letter to {authority}", exact=True, level=1)
+    ).to_be_visible()
+    body = page.get_by_role("article", name="The letter")
+    for title in [section.title for section in reviewing.cycle.sections] + ["Next steps"]:
+        expect(body.get_by_role("heading", name=title, exact=True, level=2)).to_be_visible()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the letter as PDF").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+
+    page.get_by_label("We have read this letter and acknowledge its challenge").check()
+    page.get_by_label("Your response", exact=True).fill(RESPONSE)
+    page.get_by_role("button", name="Save response").click()
+    expect(banner).to_contain_text("Your response has been saved.")
+    expect(page.get_by_role("main")).to_contain_text(f"Acknowledged by {director.name}")
+    answer = page.get_by_role("heading", name="Your response as others see it")
+    expect(answer).to_be_visible()
+    seen = answer.locator("xpath=following-sibling::div[1]")
+    expect(seen.get_by_role("listitem")).to_have_text(
+        [
+            "Refresh the sufficiency strategy with partners by June",
+            "Report progress to the improvement board each quarter",
+        ]
+    )
+    expect(seen).not_to_contain_text("- Refresh")
+    sign_out(page, live_server)
+
+    # The lead sees who read it, and when, and the response.
+    stored = letter_of(reviewing)
+    assert stored.acknowledged_by_id == director.id and stored.response == RESPONSE.strip()
+    sign_in(page, live_server, reviewing.lead)
+    page.goto(f"{live_server}/cycles/{reviewing.cycle.id}/letters")
+    listed = page.get_by_role("row").filter(
+        has=page.get_by_role("link", name=f"{authority} letter", exact=True)
+    )
+    expect(listed.get_by_role("cell")).to_have_text(["Responded", "1 person", re.compile(r"^Received \d")])
+    listed.get_by_role("link", name=f"{authority} letter", exact=True).click()
+    expect(page.get_by_role("heading", name="Who has read it")).to_be_visible()
+    read_row = page.get_by_role("row").filter(
+        has=page.get_by_role("rowheader", name=director.name, exact=True)
+    )
+    expect(read_row).to_have_count(1)
+    expect(read_row.get_by_role("cell")).to_have_text(UK_DATETIME)
+    expect(read_row).not_to_contain_text("Not read yet")
+    response_heading = page.get_by_role("heading", name=f"{authority}'s response")
+    expect(response_heading).to_be_visible()
+    response = response_heading.locator("xpath=following-sibling::div[1]")
+    expect(response.get_by_role("listitem")).to_have_text(
+        [
+            "Refresh the sufficiency strategy with partners by June",
+            "Report progress to the improvement board each quarter",
+        ]
+    )
+    expect(response).to_contain_text("We accept the challenge and will act on it.")
+    assert page.script_errors == []
