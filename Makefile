@@ -43,8 +43,11 @@ run: setup
 	@echo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# Tests run in parallel, one worker per CPU (each with its own database); PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
+
 test: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

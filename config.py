@@ -20,6 +20,8 @@ def normalise_database_url(url: str) -> str:
 
 class Config:
     SERVICE_NAME = "Peer challenge"
+    # The address people reach the service at: emails link to it (they are written outside any request).
+    PUBLIC_URL = "http://127.0.0.1:5000"
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
     # None means SQLite in the instance folder, filled in by create_app.
     SQLALCHEMY_DATABASE_URI = None

@@ -5,6 +5,8 @@ against an explicit allow-list, so raw HTML in the Markdown, javascript: links a
 reach a page.
 """
 
+import re
+
 import markdown
 import nh3
 from markdown.extensions.fenced_code import FencedCodeExtension
@@ -42,6 +44,17 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer nofollow"
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain_text(text: str) -> str:
+    """Typed text with Unix line ends and no control characters but tab and newline.
+
+    PostgreSQL refuses NUL in text, and no other control character belongs in what people type.
+    """
+    return CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def clean_html(html: str) -> Markup:

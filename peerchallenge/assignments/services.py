@@ -12,7 +12,8 @@ from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, utcnow
-from peerchallenge.mail.services import queue_email
+from peerchallenge.letters.services import mark_reviewers_changed
+from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.regions.models import Authority
 
 MAX_REASON = 500
@@ -178,8 +179,8 @@ def _review_emails(cycle: Cycle, assignments: list[Assignment], kind: str, intro
                 kind,
                 f"{cycle.title}: your peer reviews",
                 f"Dear {user.name},\n\n{intro}\n\n{items[0].reviewer.name} reviews: {names}.\n\n"
-                f"Reviews are due by {cycle.reviews_due_on:%d %B %Y}. Sign in to the peer challenge service "
-                "to see the self-assessments once they are signed off.\n",
+                f"Reviews are due by {cycle.reviews_due_on:%d %B %Y}. Your reviews, and the self-assessments "
+                f"once they are signed off, are at\n{public_url('reviews.my_reviews')}\n",
                 region_id=cycle.region_id,
             )
 
@@ -304,6 +305,7 @@ def withdraw_authority(actor: User, cycle: Cycle, authority: Authority) -> list[
         item.state, item.replaced_at = AssignmentState.REPLACED, now
         item.replaced_by = next((new for new in added if new.reviewed_id == item.reviewed_id), None)
     db.session.flush()
+    mark_reviewers_changed(actor, cycle, {item.reviewed_id for item in plan.ending})
     _review_emails(
         cycle,
         added,

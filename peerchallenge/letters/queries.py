@@ -98,3 +98,27 @@ def released_letters_for(user: User) -> list[Letter]:
             .order_by(Letter.released_at.desc())
         )
     )
+
+
+def peer_letters_for(user: User) -> list[Letter]:
+    """Released letters to authorities the user's authority reviewed, so peers see the response."""
+    from peerchallenge.assignments.models import Assignment, AssignmentState
+    from peerchallenge.assignments.queries import delegated_authority_ids
+
+    writers = user.authority_ids(Role.DIRECTOR) | delegated_authority_ids(user)
+    if not writers:
+        return []
+    reviewed = sa.select(Assignment.cycle_id, Assignment.reviewed_id).where(
+        Assignment.reviewer_id.in_(writers), Assignment.state == AssignmentState.PUBLISHED
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Letter)
+            .where(
+                sa.tuple_(Letter.cycle_id, Letter.authority_id).in_(reviewed),
+                Letter.state == LetterState.RELEASED,
+            )
+            .options(selectinload(Letter.authority), selectinload(Letter.cycle))
+            .order_by(Letter.released_at.desc())
+        )
+    )

@@ -1,5 +1,6 @@
 """Pages for letters: the lead's list, template, editing and release; the authority's reading and response."""
 
+from functools import lru_cache
 from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -16,7 +17,7 @@ from peerchallenge.letters.diff import line_diff
 from peerchallenge.letters.forms import LetterTextForm, ResponseForm, TemplateForm
 from peerchallenge.letters.models import Letter
 from peerchallenge.letters.output import letter_docx, letter_pdf
-from peerchallenge.letters.queries import cycle_letter_rows, readers, released_letters_for
+from peerchallenge.letters.queries import cycle_letter_rows, peer_letters_for, readers, released_letters_for
 from peerchallenge.letters.template import PLACEHOLDERS, TemplateProblem, render_letter
 from peerchallenge.sanitise import render_markdown
 
@@ -53,12 +54,16 @@ def edit_template(cycle_id: int):
         form.template.data = services.letter_template(cycle)
     elif form.validate():
         if form.save.data:
-            if run_service(
-                lambda: services.save_template(current_user, cycle, form.template.data),
-                "The letter template has been saved. Letters composed from now on use it.",
-            ):
+            try:
+                services.save_template(current_user, cycle, form.template.data)
+            except ServiceError as error:
+                db.session.rollback()
+                show_service_error(form, error)
+                status = 400
+            else:
+                db.session.commit()
+                flash("The letter template has been saved. Letters composed from now on use it.", "success")
                 return redirect(url_for("letters.cycle_letters", cycle_id=cycle.id))
-            status = 400
         else:
             try:
                 preview = render_markdown(render_letter(form.template.data, services.preview_values(cycle)))
@@ -79,10 +84,15 @@ def release_all(cycle_id: int):
     rows = [row for row in cycle_letter_rows(cycle) if row.letter and row.letter.state.value == "approved"]
     form = ConfirmForm()
     if form.validate_on_submit():
-        run_service(
-            lambda: services.release_all(current_user, cycle),
-            f"{len(rows)} letters have been released. Their authorities have been emailed.",
-        )
+        try:
+            released = services.release_all(current_user, cycle)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            letters = "1 letter has" if released == 1 else f"{released} letters have"
+            flash(f"{letters} been released. Their authorities have been emailed.", "success")
         return redirect(url_for("letters.cycle_letters", cycle_id=cycle.id))
     return render_template("letters/release_all.html", cycle=cycle, rows=rows, form=form)
 
@@ -98,7 +108,12 @@ def letter(letter_id: int):
         form.body.data = letter.body
         form.base_version.data = letter.current_version.number
     elif letter.is_released:
-        abort(409)
+        form.body.errors = [
+            *form.body.errors,
+            "This letter has been released and can no longer be changed. "
+            "Your text is below: copy what you need.",
+        ]
+        status = 409
     elif form.validate():
         try:
             changed = services.save_text(current_user, letter, form.body.data, form.base_version.data)
@@ -133,6 +148,7 @@ def letter(letter_id: int):
         form=form,
         conflict=conflict,
         readers=readers(letter),
+        reviews_in=services.reviews_complete(services.peer_reviews(letter.cycle, letter.authority)),
         actions=ConfirmForm(),
         render_markdown=render_markdown,
     ), status
@@ -201,6 +217,9 @@ def keep_edits(letter_id: int):
 @login_required
 def recompose(letter_id: int):
     letter = _managed_letter(letter_id)
+    if letter.is_released:
+        flash("This letter has been released and can no longer be changed.", "error")
+        return _back(letter)
     form = ConfirmForm()
     if form.validate_on_submit() and run_service(
         lambda: services.recompose(current_user, letter, replace_edits=True),
@@ -214,6 +233,9 @@ def recompose(letter_id: int):
 @login_required
 def release(letter_id: int):
     letter = _managed_letter(letter_id)
+    if letter.is_released:
+        flash("This letter has already been released.", "error")
+        return _back(letter)
     form = ConfirmForm()
     if form.validate_on_submit() and run_service(
         lambda: services.release(current_user, letter),
@@ -234,7 +256,11 @@ def _readable_letter(letter_id: int) -> Letter:
 @bp.get("/letters")
 @login_required
 def my_letters():
-    return render_template("letters/my_letters.html", letters=released_letters_for(current_user))
+    return render_template(
+        "letters/my_letters.html",
+        letters=released_letters_for(current_user),
+        peer_letters=peer_letters_for(current_user),
+    )
 
 
 @bp.get("/letters/<int:letter_id>/read")
@@ -276,7 +302,7 @@ def respond(letter_id: int):
             ]
         return _reading_page(letter, form, 400)
     try:
-        services.respond(
+        changed = services.respond(
             current_user, letter, acknowledged=form.acknowledged.data, response=form.response.data or ""
         )
     except ServiceError as error:
@@ -284,8 +310,17 @@ def respond(letter_id: int):
         show_service_error(form, error)
         return _reading_page(letter, form, 400)
     db.session.commit()
-    flash("Your response has been saved. The regional lead and your peers can see it.", "success")
+    if changed:
+        flash("Your response has been saved. The regional lead and your peers can see it.", "success")
+    else:
+        flash("Nothing had changed, so nothing was saved.", "success")
     return redirect(url_for("letters.read_letter", letter_id=letter.id, _anchor="your-response"))
+
+
+@lru_cache(maxsize=64)
+def _pdf(**details) -> bytes:
+    """A released letter never changes, and WeasyPrint takes about a second for one: keep recent ones."""
+    return letter_pdf(**details)
 
 
 @bp.get("/letters/<int:letter_id>/letter.<any(pdf, docx):kind>")
@@ -301,7 +336,7 @@ def download(letter_id: int, kind: str):
         "released_on": letter.released_at.date() if letter.released_at else None,
     }
     if kind == "pdf":
-        data, mimetype = letter_pdf(**details), "application/pdf"
+        data, mimetype = _pdf(**details), "application/pdf"
     else:
         data = letter_docx(**details)
         mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

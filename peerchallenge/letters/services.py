@@ -25,9 +25,10 @@ from peerchallenge.letters.template import (
     check_template,
     render_letter,
 )
-from peerchallenge.mail.services import queue_email
+from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review
+from peerchallenge.sanitise import plain_text
 
 MAX_LETTER = 100_000
 MAX_RESPONSE = 20_000
@@ -158,17 +159,14 @@ def compose_text(
 
 def preview_values(cycle: Cycle) -> dict[str, str]:
     """Values to preview a template with: the first authority whose reviews are all in, else an example."""
-    reviewed_ids = db.session.scalars(
-        sa.select(Assignment.reviewed_id)
-        .where(Assignment.cycle_id == cycle.id, Assignment.state == AssignmentState.PUBLISHED)
-        .distinct()
+    letters = db.session.scalars(
+        sa.select(Letter).where(Letter.cycle_id == cycle.id).order_by(Letter.id).limit(1)
     ).all()
-    for authority in db.session.scalars(
-        sa.select(Authority).where(Authority.id.in_(reviewed_ids)).order_by(Authority.name)
-    ):
-        pairs = peer_reviews(cycle, authority)
+    # A composed letter's authority has every review in (or had: the lead's preview can wait a moment).
+    for letter in letters:
+        pairs = peer_reviews(cycle, letter.authority)
         if reviews_complete(pairs):
-            return template_values(cycle, authority, compose_reviews(cycle, pairs))
+            return template_values(cycle, letter.authority, compose_reviews(cycle, pairs))
     return template_values(cycle, None, compose_reviews(cycle, []))
 
 
@@ -241,8 +239,21 @@ def mark_review_reopened(actor: User, assignment: Assignment) -> None:
             f"{assignment.reviewed.name}'s letter has been released, "
             "so its reviews can no longer be reopened."
         )
-    letter.reviews_changed_at = utcnow()
     _withdraw_approval(letter, actor, "a review was reopened")
+
+
+def mark_reviewers_changed(actor: User, cycle: Cycle, authority_ids: set[int]) -> None:
+    """Reviewers were reassigned: unreleased letters of these authorities wait for their new reviews.
+
+    A released letter stays as it was released; the lead is told so by the withdrawal page.
+    """
+    if not authority_ids:
+        return
+    for letter in db.session.scalars(
+        sa.select(Letter).where(Letter.cycle_id == cycle.id, Letter.authority_id.in_(authority_ids))
+    ):
+        if not letter.is_released:
+            _withdraw_approval(letter, actor, "its reviewers changed")
 
 
 def recompose(actor: User, letter: Letter, *, replace_edits: bool) -> None:
@@ -282,7 +293,7 @@ def _check_editable(letter: Letter) -> None:
 def save_text(actor: User, letter: Letter, body: str, base_version: int) -> bool:
     """Save the lead's edit as a new version; False when nothing changed."""
     _check_editable(letter)
-    body = body.replace("\r\n", "\n").strip() + "\n"
+    body = plain_text(body).strip() + "\n"
     if len(body) > MAX_LETTER:
         raise ServiceError(f"The letter must be {MAX_LETTER:,} characters or fewer.", field="body")
     if not body.strip():
@@ -324,9 +335,18 @@ def restore(actor: User, letter: Letter, number: int) -> LetterVersion:
     return version
 
 
+def _require_reviews_complete(letter: Letter) -> None:
+    if not reviews_complete(peer_reviews(letter.cycle, letter.authority)):
+        raise ServiceError(
+            f"Not every review of {letter.authority.name} is submitted: a review has been reopened, or a "
+            "new reviewer has been assigned. The letter is composed again when the last one is submitted."
+        )
+
+
 def approve(actor: User, letter: Letter) -> None:
     if letter.state != LetterState.COMPOSED:
         raise ServiceError("Only a letter that is not yet approved or released can be approved.")
+    _require_reviews_complete(letter)
     if letter.reviews_changed_at is not None:
         raise ServiceError(
             "A review has changed since this letter was edited. Compose the letter again, or keep "
@@ -365,6 +385,7 @@ def release(actor: User, letter: Letter) -> None:
     """Release an approved letter to its authority, and tell its people."""
     if letter.state != LetterState.APPROVED:
         raise ServiceError("Only an approved letter can be released. Approve it first.")
+    _require_reviews_complete(letter)
     letter.state = LetterState.RELEASED
     letter.released_at = utcnow()
     letter.released_by = actor
@@ -377,8 +398,8 @@ def release(actor: User, letter: Letter) -> None:
             f"{cycle.title}: your peer challenge letter",
             f"Dear {person.name},\n\nThe {cycle.region.name} peer challenge letter to "
             f"{letter.authority.name} has been released.\n\n"
-            "Sign in to the peer challenge service to read it, download it as PDF or Word, "
-            "acknowledge it and respond to its challenge questions.\n",
+            "Read it, download it as PDF or Word, acknowledge it and respond to its challenge questions at\n"
+            f"{public_url('letters.read_letter', letter_id=letter.id)}\n",
             region_id=cycle.region_id,
         )
 
@@ -413,16 +434,22 @@ def record_read(user: User, letter: Letter) -> bool:
     return True
 
 
-def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -> None:
+def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -> bool:
     """The authority acknowledges the letter and says what it will do about each challenge question."""
     if not letter.is_released:
         raise ServiceError("This letter has not been released.")
-    response = response.replace("\r\n", "\n").strip()
+    response = plain_text(response).strip()
     if len(response) > MAX_RESPONSE:
         raise ServiceError(f"The response must be {MAX_RESPONSE:,} characters or fewer.", field="response")
     if not acknowledged and letter.acknowledged_at is None:
         raise ServiceError("Confirm that you have read and acknowledge the letter.", field="acknowledged")
+    if not response and letter.has_response:
+        raise ServiceError(
+            "Enter your response. To change it, edit the text rather than removing it.", field="response"
+        )
+    changed = False
     if letter.acknowledged_at is None:
+        changed = True
         letter.acknowledged_at = utcnow()
         letter.acknowledged_by = actor
         _audit(
@@ -432,6 +459,7 @@ def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -
             letter,
         )
     if response and response != letter.response:
+        changed = True
         first = letter.responded_at is None
         letter.response = response
         letter.responded_at = utcnow()
@@ -444,14 +472,15 @@ def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -
                     "letter_responded",
                     f"{letter.cycle.title}: {letter.authority.name} has responded",
                     f"Dear {lead.name},\n\n{actor.name} has recorded {letter.authority.name}'s response to "
-                    "its peer challenge letter.\n",
+                    f"its peer challenge letter:\n{public_url('letters.letter', letter_id=letter.id)}\n",
                     region_id=letter.cycle.region_id,
                 )
+    return changed
 
 
 def save_template(actor: User, cycle: Cycle, source: str) -> None:
     """Save the cycle's letter template after checking it; letters already composed keep their text."""
-    source = source.replace("\r\n", "\n")
+    source = plain_text(source)
     try:
         check_template(source)
     except TemplateProblem as problem:

@@ -1,5 +1,9 @@
 """Queueing messages in the outbox; delivery is a separate step, so nothing is lost if it fails."""
 
+from urllib.parse import urlsplit
+
+from flask import current_app
+
 from peerchallenge.accounts.models import User
 from peerchallenge.extensions import db
 from peerchallenge.mail.models import OutboxEmail
@@ -17,3 +21,10 @@ def queue_email(user: User, kind: str, subject: str, body: str, *, region_id: in
     )
     db.session.add(email)
     return email
+
+
+def public_url(endpoint: str, **values) -> str:
+    """The full address of a page for an email, from PUBLIC_URL: emails are read outside the service."""
+    base = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)

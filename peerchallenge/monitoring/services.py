@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.extensions import db
-from peerchallenge.mail.services import queue_email
+from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.monitoring.models import ReminderSent
 from peerchallenge.monitoring.reminders import due_in_words, escalation_occasion, reminder_occasion
 from peerchallenge.monitoring.tasks import Task, cycle_tasks, open_cycles
@@ -142,8 +142,7 @@ def _task_lines(title: str, task: Task, today: date) -> list[str]:
     lines = [f"- {title}: {due_in_words(task.due_on, today)}"]
     if task.waiting_for:
         lines.append(f"  {task.waiting_for}.")
-    if task.url:
-        lines.append(f"  {task.url}")
+    lines.append(f"  {public_url(task.endpoint, **dict(task.url_args))}")
     return lines
 
 

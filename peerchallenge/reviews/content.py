@@ -7,6 +7,8 @@ level positions. The form's field names are `s<section id>-<field>` and `overall
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from peerchallenge.sanitise import plain_text
+
 TEXT_FIELDS = ("strengths", "development")
 MAX_TEXT = 4000
 MAX_SUMMARY = 6000
@@ -28,8 +30,8 @@ def part_prefix(section_id: int | None) -> str:
 def _first(form: Mapping, name: str) -> str:
     values = form.getlist(name) if hasattr(form, "getlist") else form.get(name, [])
     if isinstance(values, str):
-        return values
-    return values[0] if values else ""
+        return plain_text(values)
+    return plain_text(values[0]) if values else ""
 
 
 def _read_part(form: Mapping, prefix: str, scales: list[Scale], errors: dict[str, str], label: str) -> dict:

@@ -12,7 +12,7 @@ from peerchallenge.cycles.models import Cycle
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, utcnow
 from peerchallenge.letters.services import compose_when_complete, mark_review_reopened
-from peerchallenge.mail.services import queue_email
+from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.reviews import content as review_content
 from peerchallenge.reviews.models import Review, ReviewState
 
@@ -115,7 +115,8 @@ def submit(actor: User, assignment: Assignment, content: dict, base_version: int
             "review_submitted",
             f"{assignment.cycle.title}: review of {assignment.reviewed.name} submitted",
             f"Dear {lead.name},\n\n{assignment.reviewer.name} has submitted its review of "
-            f"{assignment.reviewed.name}{late}.\n",
+            f"{assignment.reviewed.name}{late}:\n"
+            f"{public_url('reviews.review_page', assignment_id=assignment.id)}\n",
             region_id=assignment.cycle.region_id,
         )
     compose_when_complete(actor, assignment.cycle, assignment.reviewed)

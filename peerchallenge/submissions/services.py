@@ -14,6 +14,7 @@ from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, utcnow
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review
+from peerchallenge.sanitise import plain_text
 from peerchallenge.submissions.models import (
     SectionText,
     StoredFile,
@@ -161,6 +162,7 @@ def edit_section(
 ) -> SubmissionVersion:
     """Save one section's edited Markdown as a new version; refuse if someone saved in between."""
     _require_editable(submission.cycle, submission)
+    markdown = plain_text(markdown)
     current = submission.current_version
     if current is None or not 0 <= position < len(current.sections):
         raise ServiceError("That section does not exist")

@@ -227,7 +227,10 @@ def test_a_reopened_review_recomposes_an_unedited_letter(reviewing, sign_in):  #
     letter = submit_both(reviewing)
     client = sign_in(reviewing.lead)
     assert client.post(f"/reviews/{reviewing.assignment.id}/reopen").status_code == 302
-    assert letter_of(reviewing).reviews_changed_at is not None
+    page = client.get(f"/letters/{letter.id}").get_data(as_text=True)
+    assert "It will then be composed again by itself" in page and "Keep my edited letter" not in page
+    client.post(f"/letters/{letter.id}/approve")
+    assert letter_of(reviewing).state == LetterState.COMPOSED  # not while a review is reopened
     submit(reviewing.assignment, reviewing.reviewer_director, review_content(reviewing.cycle, level=3))
     letter = letter_of(reviewing)
     assert [v.source for v in letter.versions] == [VersionSource.COMPOSED, VersionSource.RECOMPOSED]
@@ -263,9 +266,10 @@ def test_keeping_edits_clears_the_question(reviewing, sign_in):  # noqa: F811
     client = sign_in(reviewing.lead)
     client.post(f"/letters/{letter.id}", data={"body": "My careful edit", "base_version": 1})
     client.post(f"/reviews/{reviewing.assignment.id}/reopen")
-    client.post(f"/letters/{letter.id}/keep-edits")
-    assert letter_of(reviewing).reviews_changed_at is not None  # refused while a review is reopened
+    refused = client.post(f"/letters/{letter.id}/keep-edits", follow_redirects=True)
+    assert "There is nothing to confirm" in refused.get_data(as_text=True)  # the review is not back yet
     submit(reviewing.assignment, reviewing.reviewer_director, review_content(reviewing.cycle, level=3))
+    assert letter_of(reviewing).reviews_changed_at is not None
     client.post(f"/letters/{letter.id}/keep-edits")
     letter = letter_of(reviewing)
     assert letter.reviews_changed_at is None and letter.body.strip() == "My careful edit"
@@ -312,7 +316,8 @@ def test_release_all_releases_only_approved_letters(reviewing, sign_in):  # noqa
         client.post(f"/letters/{letter.id}/approve")
     page = client.get(f"/cycles/{region6.cycle.id}/letters").get_data(as_text=True)
     assert "Release all approved letters (4)" in page
-    assert client.post(f"/cycles/{region6.cycle.id}/letters/release").status_code == 302
+    released = client.post(f"/cycles/{region6.cycle.id}/letters/release", follow_redirects=True)
+    assert "4 letters have been released" in released.get_data(as_text=True)
     db.session.expire_all()
     states = [db.session.get(Letter, letter.id).state for letter in letters]
     assert states.count(LetterState.RELEASED) == 4 and states.count(LetterState.COMPOSED) == 2
@@ -424,3 +429,74 @@ def test_a_saved_template_is_used_for_letters_composed_after(reviewing, sign_in)
     letter = submit_both(reviewing)
     assert letter.body.startswith(f"# To {reviewing.assignment.reviewed.name}")
     assert "Example Council" not in letter.body
+
+
+def test_withdrawing_a_reviewer_holds_back_the_letters_it_reviewed(reviewing, sign_in):  # noqa: F811
+    from peerchallenge.assignments import services as assignment_services
+
+    letter = submit_both(reviewing)
+    client = sign_in(reviewing.lead)
+    client.post(f"/letters/{letter.id}/approve")
+    db.session.expire_all()  # the approval was made by another session, the request's
+    assignment_services.withdraw_authority(reviewing.lead, reviewing.cycle, reviewing.assignment.reviewer)
+    db.session.commit()
+    letter = letter_of(reviewing)
+    assert letter.state == LetterState.COMPOSED  # approval withdrawn: a new reviewer has its review to write
+    client.post(f"/letters/{letter.id}/approve")
+    assert letter_of(reviewing).state == LetterState.COMPOSED
+    assert "a new reviewer has been assigned" in client.get(f"/letters/{letter.id}").get_data(as_text=True)
+
+
+def test_control_characters_are_dropped_and_a_blank_response_refused(reviewing, sign_in):  # noqa: F811
+    letter = submit_both(reviewing)
+    lead = sign_in(reviewing.lead)
+    lead.post(f"/letters/{letter.id}", data={"body": "Dear\x00 colleague\x07,\r\nthanks", "base_version": 1})
+    assert letter_of(reviewing).body == "Dear colleague,\nthanks\n"
+    approve_and_release(lead, letter)
+    director = sign_in(reviewing.reviewed_director)
+    director.post(
+        f"/letters/{letter.id}/response", data={"acknowledged": "y", "response": "We\x00 will act."}
+    )
+    assert letter_of(reviewing).response == "We will act."
+    blank = director.post(f"/letters/{letter.id}/response", data={"acknowledged": "y", "response": ""})
+    assert blank.status_code == 400 and "Enter your response" in blank.get_data(as_text=True)
+    same = director.post(
+        f"/letters/{letter.id}/response", data={"acknowledged": "y", "response": "We will act."}
+    )
+    assert "Nothing had changed" in director.get(same.headers["Location"]).get_data(as_text=True)
+    assert letter_of(reviewing).response == "We will act."
+
+
+def test_peers_find_the_released_letters_of_authorities_they_reviewed(reviewing, sign_in):  # noqa: F811
+    letter = submit_both(reviewing)
+    reviewer = sign_in(reviewing.reviewer_director)
+    name = reviewing.assignment.reviewed.name
+    assert f"letter to {name}" not in reviewer.get("/letters").get_data(as_text=True)
+    approve_and_release(sign_in(reviewing.lead), letter)
+    page = reviewer.get("/letters").get_data(as_text=True)
+    assert "Letters to authorities you reviewed" in page and f"/letters/{letter.id}/read" in page
+    own = sign_in(reviewing.reviewed_director).get("/letters").get_data(as_text=True)
+    assert f"/letters/{letter.id}/read" in own
+
+
+def test_emails_link_to_the_page_in_full(app, reviewing, sign_in):  # noqa: F811
+    letter = submit_both(reviewing)
+    approve_and_release(sign_in(reviewing.lead), letter)
+    base = app.config["PUBLIC_URL"]
+    released = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.kind == "letter_released"))
+    assert f"{base}/letters/{letter.id}/read" in released.body
+    submitted = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.kind == "review_submitted"))
+    assert f"{base}/reviews/" in submitted.body
+
+
+def test_released_letters_refuse_changes_without_losing_the_text(reviewing, sign_in):  # noqa: F811
+    letter = submit_both(reviewing)
+    client = sign_in(reviewing.lead)
+    approve_and_release(client, letter)
+    response = client.post(f"/letters/{letter.id}", data={"body": "My late thought", "base_version": 1})
+    assert response.status_code == 409 and "My late thought" in response.get_data(as_text=True)
+    for page in ("recompose", "release"):
+        followed = client.get(f"/letters/{letter.id}/{page}", follow_redirects=True).get_data(as_text=True)
+        assert "released" in followed and "Compose again and replace" not in followed
+    message = client.post(f"/cycles/{reviewing.cycle.id}/letters/release", follow_redirects=True)
+    assert "There are no approved letters to release" in message.get_data(as_text=True)

@@ -11,7 +11,12 @@ import pypdf
 import pytest
 import weasyprint
 
-from peerchallenge.letters.output import letter_docx, letter_pdf, refusing_url_fetcher
+from peerchallenge.letters.output import (
+    _font_configuration,
+    letter_docx,
+    letter_pdf,
+    refusing_url_fetcher,
+)
 
 REGION = "Eastern Region"
 LETTER = """Dear Director,
@@ -172,6 +177,17 @@ def test_table_header_row_is_repeated_on_every_page_the_table_runs_on_to():
     assert len(pages) >= 2
     assert all("Rating scale" in text for text in pages)
     assert "Measure 119" in pages[-1]
+
+
+def test_font_configuration_is_made_once_per_thread():
+    # Pango does not promise a font map is safe to share between threads; within one it is reused.
+    here = _font_configuration()
+    assert _font_configuration() is here
+    elsewhere = []
+    thread = threading.Thread(target=lambda: elsewhere.append(_font_configuration()))
+    thread.start()
+    thread.join()
+    assert elsewhere and elsewhere[0] is not here
 
 
 # python-markdown numbers every Markdown list from 1 (as the browser shows it); a start survives only as HTML.
