@@ -25,7 +25,8 @@ def seed_demo_command(reset_password: bool) -> None:
     db.session.commit()
     if cycle is not None:
         click.echo(
-            f"Created the demo cycle '{cycle.title}', with self-assessments and reviews at every stage."
+            f"Created the demo cycle '{cycle.title}', with self-assessments, reviews and challenge "
+            "letters at every stage."
         )
     if result.created or reset_password:
         click.echo(f"Demo accounts ready. The password for every demo account is: {password}")
