@@ -42,13 +42,19 @@ def show_service_error(form, error) -> None:
         flash(error.message, "error")
 
 
-def run_service(action: Callable[[], object], done_message: str | None = None) -> bool:
-    """Run one service transition for a request: commit and say so, or roll back and show why not."""
+def run_service(action: Callable[[], object], done_message: str | None = None, form=None) -> bool:
+    """Run one service transition for a request: commit and say so, or roll back and show why not.
+
+    With a form, the refusal is shown on the field it concerns; otherwise at the top of the page.
+    """
     try:
         action()
     except ServiceError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        if form is not None:
+            show_service_error(form, error)
+        else:
+            flash(error.message, "error")
         return False
     db.session.commit()
     if done_message:

@@ -54,16 +54,13 @@ def edit_template(cycle_id: int):
         form.template.data = services.letter_template(cycle)
     elif form.validate():
         if form.save.data:
-            try:
-                services.save_template(current_user, cycle, form.template.data)
-            except ServiceError as error:
-                db.session.rollback()
-                show_service_error(form, error)
-                status = 400
-            else:
-                db.session.commit()
-                flash("The letter template has been saved. Letters composed from now on use it.", "success")
+            if run_service(
+                lambda: services.save_template(current_user, cycle, form.template.data),
+                "The letter template has been saved. Letters composed from now on use it.",
+                form=form,
+            ):
                 return redirect(url_for("letters.cycle_letters", cycle_id=cycle.id))
+            status = 400
         else:
             try:
                 preview = render_markdown(render_letter(form.template.data, services.preview_values(cycle)))
@@ -213,36 +210,44 @@ def keep_edits(letter_id: int):
     return _action(letter_id, services.keep_edits, "Your edited letter has been kept.")
 
 
+def _confirmed(letter_id: int, page: str, service, done: str, released: str):
+    """A confirmation page for an unreleased letter, and the transition once confirmed.
+
+    `done` may name the letter's {authority}.
+    """
+    letter = _managed_letter(letter_id)
+    if letter.is_released:
+        flash(released, "error")
+        return _back(letter)
+    form = ConfirmForm()
+    done = done.format(authority=letter.authority.name)
+    if form.validate_on_submit() and run_service(lambda: service(current_user, letter), done):
+        return _back(letter)
+    return render_template(f"letters/{page}.html", letter=letter, cycle=letter.cycle, form=form)
+
+
 @bp.route("/letters/<int:letter_id>/recompose", methods=["GET", "POST"])
 @login_required
 def recompose(letter_id: int):
-    letter = _managed_letter(letter_id)
-    if letter.is_released:
-        flash("This letter has been released and can no longer be changed.", "error")
-        return _back(letter)
-    form = ConfirmForm()
-    if form.validate_on_submit() and run_service(
-        lambda: services.recompose(current_user, letter, replace_edits=True),
+    return _confirmed(
+        letter_id,
+        "recompose",
+        lambda actor, letter: services.recompose(actor, letter, replace_edits=True),
         "The letter has been composed again from the reviews, as a new version.",
-    ):
-        return _back(letter)
-    return render_template("letters/recompose.html", letter=letter, cycle=letter.cycle, form=form)
+        "This letter has been released and can no longer be changed.",
+    )
 
 
 @bp.route("/letters/<int:letter_id>/release", methods=["GET", "POST"])
 @login_required
 def release(letter_id: int):
-    letter = _managed_letter(letter_id)
-    if letter.is_released:
-        flash("This letter has already been released.", "error")
-        return _back(letter)
-    form = ConfirmForm()
-    if form.validate_on_submit() and run_service(
-        lambda: services.release(current_user, letter),
-        f"The letter has been released to {letter.authority.name}. Its people have been emailed.",
-    ):
-        return _back(letter)
-    return render_template("letters/release.html", letter=letter, cycle=letter.cycle, form=form)
+    return _confirmed(
+        letter_id,
+        "release",
+        services.release,
+        "The letter has been released to {authority}. Its people have been emailed.",
+        "This letter has already been released.",
+    )
 
 
 def _readable_letter(letter_id: int) -> Letter:
