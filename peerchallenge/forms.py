@@ -3,8 +3,9 @@
 from collections.abc import Callable
 
 from flask import flash
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
+from wtforms import DateField, SubmitField
 
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
@@ -31,6 +32,12 @@ class UKDateField(DateField):
             super().process_formdata([" ".join(parts)])
         except ValueError as error:
             raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026") from error
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button with CSRF protection, for confirmations and one-click actions."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
 def show_service_error(form, error) -> None:

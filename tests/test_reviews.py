@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from peerchallenge.assignments import services as assignment_services
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.models import AuditEvent
-from peerchallenge.core.routes import uk_date
+from peerchallenge.dates import uk_date
 from peerchallenge.extensions import db, utcnow
 from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.reviews.models import Review, ReviewState

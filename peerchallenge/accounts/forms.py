@@ -108,9 +108,3 @@ class AddUserForm(FlaskForm):
         validators=[Optional()],
     )
     submit = SubmitField("Add user", widget=GovSubmitInput())
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a button with CSRF protection, for confirmations and one-click actions."""
-
-    submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -19,18 +19,12 @@ from wtforms.fields.choices import SelectChoice
 
 from peerchallenge.accounts import services
 from peerchallenge.accounts.access import can_manage_region, can_manage_user
-from peerchallenge.accounts.forms import (
-    AddUserForm,
-    ChangePasswordForm,
-    ConfirmForm,
-    SetPasswordForm,
-    SignInForm,
-)
+from peerchallenge.accounts.forms import AddUserForm, ChangePasswordForm, SetPasswordForm, SignInForm
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.accounts.queries import users_in_region
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, limiter, login_manager
-from peerchallenge.forms import run_service
+from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.regions.models import Region
 
 bp = Blueprint("accounts", __name__)

@@ -5,7 +5,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.access import can_manage_region
-from peerchallenge.accounts.forms import ConfirmForm
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.assignments import services
 from peerchallenge.assignments.access import can_declare_conflict_for, can_manage_delegates
@@ -15,7 +14,7 @@ from peerchallenge.assignments.queries import cycle_assignments, delegates_of, r
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
-from peerchallenge.forms import run_service, show_service_error
+from peerchallenge.forms import ConfirmForm, run_service, show_service_error
 from peerchallenge.regions.models import Authority, Region
 
 bp = Blueprint("assignments", __name__)

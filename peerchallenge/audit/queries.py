@@ -10,14 +10,14 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from peerchallenge.accounts.models import User
 from peerchallenge.audit.models import AuditEvent
-from peerchallenge.cycles.models import UK_TIME
+from peerchallenge.dates import UK_TIME, start_of_uk_day
 from peerchallenge.extensions import db
 from peerchallenge.regions.models import Authority
 
@@ -62,11 +62,6 @@ def kinds_present(user: User) -> list[str]:
             sa.select(AuditEvent.kind).where(_visible(user)).distinct().order_by(AuditEvent.kind)
         )
     )
-
-
-def start_of_uk_day(day: date) -> datetime:
-    """Midnight at the start of a day in UK time, in UTC."""
-    return datetime.combine(day, time(0), tzinfo=UK_TIME).astimezone(UTC)
 
 
 def filtered_events(user: User, filters: EventFilters) -> sa.Select:

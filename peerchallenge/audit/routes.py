@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from peerchallenge.audit import queries, services
 from peerchallenge.audit.forms import FILTER_NAMES, AuditFilterForm, kind_label
 from peerchallenge.audit.models import AuditEvent
-from peerchallenge.cycles.models import UK_TIME
+from peerchallenge.dates import UK_TIME
 from peerchallenge.extensions import db
 
 bp = Blueprint("audit", __name__)

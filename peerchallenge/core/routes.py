@@ -1,7 +1,6 @@
 """The home page for each role, the accessibility statement, and per-request plumbing."""
 
 import secrets
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -10,14 +9,15 @@ from peerchallenge.accounts.models import Role
 from peerchallenge.accounts.queries import users_in_region
 from peerchallenge.assignments.queries import delegated_authority_ids, reviews_for_authorities
 from peerchallenge.cycles.queries import current_cycles, cycles_for_regions
+from peerchallenge.dates import uk_date, uk_datetime, uk_today
 from peerchallenge.monitoring.reminders import urgency, urgency_colour
-from peerchallenge.monitoring.tasks import uk_today, user_tasks
+from peerchallenge.monitoring.tasks import user_tasks
 from peerchallenge.regions.queries import authorities_by_ids, regions_with_authorities
 from peerchallenge.submissions.queries import SubmissionStatus, authority_statuses, submissions_for
 
 bp = Blueprint("core", __name__)
-
-UK_TIME = ZoneInfo("Europe/London")
+bp.add_app_template_filter(uk_datetime, "uk_datetime")
+bp.add_app_template_filter(uk_date, "uk_date")
 
 
 @bp.get("/")
@@ -95,23 +95,6 @@ def add_security_headers(response):
         # Pages for signed-in people hold sensitive material: never keep them in shared caches.
         response.headers.setdefault("Cache-Control", "no-store")
     return response
-
-
-@bp.app_template_filter("uk_datetime")
-def uk_datetime(value) -> str:
-    """A UTC timestamp shown in UK time, for example '3 March 2026 at 2:05pm'."""
-    if value is None:
-        return ""
-    local = value.astimezone(UK_TIME)
-    hour = local.strftime("%I").lstrip("0")
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
-
-
-@bp.app_template_filter("uk_date")
-def uk_date(value) -> str:
-    if value is None:
-        return ""
-    return f"{value.day} {value:%B %Y}"
 
 
 @bp.app_context_processor

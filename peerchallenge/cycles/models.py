@@ -1,16 +1,14 @@
 """A cycle, its template sections and its rating scales (all data, per cycle)."""
 
 import enum
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from peerchallenge.dates import end_of_uk_day
 from peerchallenge.extensions import UTCDateTime, db, utcnow
 from peerchallenge.regions.models import Region
-
-UK_TIME = ZoneInfo("Europe/London")
 
 
 class CycleState(enum.StrEnum):
@@ -31,11 +29,6 @@ class CycleState(enum.StrEnum):
             "released": "Letters released",
             "closed": "Closed",
         }[self.value]
-
-
-def end_of_uk_day(day: date) -> datetime:
-    """The last moment of a day in UK time, in UTC: a deadline 'on' a date lasts all that day."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UK_TIME).astimezone(UTC)
 
 
 def string_enum(enum_class: type[enum.Enum], length: int = 20) -> sa.Enum:

@@ -6,13 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.access import can_manage_region
-from peerchallenge.accounts.forms import ConfirmForm
 from peerchallenge.cycles import services
 from peerchallenge.cycles.forms import CycleForm, SectionForm
 from peerchallenge.cycles.models import Cycle, TemplateSection
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
-from peerchallenge.forms import run_service, show_service_error
+from peerchallenge.forms import ConfirmForm, run_service, show_service_error
 from peerchallenge.regions.models import Region
 from peerchallenge.submissions.queries import submission_statuses
 

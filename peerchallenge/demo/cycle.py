@@ -14,7 +14,8 @@ from peerchallenge.assignments import services as assignment_services
 from peerchallenge.assignments.models import AssignmentState
 from peerchallenge.assignments.queries import cycle_assignments
 from peerchallenge.cycles import services as cycle_services
-from peerchallenge.cycles.models import UK_TIME, Cycle
+from peerchallenge.cycles.models import Cycle
+from peerchallenge.dates import UK_TIME
 from peerchallenge.demo.documents import demo_docx, demo_markdown
 from peerchallenge.demo.seed import DEMO_DOMAIN, DEMO_REGION, LEAD_EMAIL, slug
 from peerchallenge.extensions import db

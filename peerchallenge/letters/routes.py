@@ -6,12 +6,11 @@ from io import BytesIO
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from peerchallenge.accounts.forms import ConfirmForm
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import csrf, db
-from peerchallenge.forms import run_service, show_service_error
+from peerchallenge.forms import ConfirmForm, run_service, show_service_error
 from peerchallenge.letters import access, services
 from peerchallenge.letters.diff import line_diff
 from peerchallenge.letters.forms import LetterTextForm, ResponseForm, TemplateForm

@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from peerchallenge.core.routes import uk_datetime
+from peerchallenge.dates import uk_datetime
 from peerchallenge.mail.delivery import MailSettingsError, SmtpSettings, deliver_due
 from peerchallenge.mail.models import EmailStatus
 from peerchallenge.mail.queries import recent_emails

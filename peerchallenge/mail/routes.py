@@ -3,10 +3,9 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from peerchallenge.accounts.forms import ConfirmForm
 from peerchallenge.core.errors import render_error
 from peerchallenge.extensions import db, utcnow
-from peerchallenge.forms import run_service
+from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.mail import delivery
 from peerchallenge.mail.models import EmailStatus, OutboxEmail
 from peerchallenge.mail.queries import can_read_email, can_read_outbox, outbox_page

@@ -4,9 +4,9 @@ from datetime import datetime
 
 import click
 
+from peerchallenge.dates import uk_today
 from peerchallenge.extensions import db
 from peerchallenge.monitoring.services import send_reminders
-from peerchallenge.monitoring.tasks import uk_today
 
 
 @click.command("send-reminders")

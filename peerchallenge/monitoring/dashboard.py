@@ -18,7 +18,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from peerchallenge.assignments.models import Assignment, AssignmentState
-from peerchallenge.cycles.models import Cycle, end_of_uk_day
+from peerchallenge.cycles.models import Cycle
+from peerchallenge.dates import end_of_uk_day
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter, LetterRead
 from peerchallenge.regions.models import Authority

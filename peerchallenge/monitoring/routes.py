@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.cycles.routes import load_managed_cycle
+from peerchallenge.dates import uk_today
 from peerchallenge.extensions import db
 from peerchallenge.monitoring import exports
 from peerchallenge.monitoring.dashboard import STAGE_GROUPS, STAGES, Dashboard, Row, cycle_dashboard
 from peerchallenge.monitoring.overview import regional_overview
-from peerchallenge.monitoring.tasks import uk_today
 
 bp = Blueprint("monitoring", __name__)
 

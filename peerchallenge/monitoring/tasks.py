@@ -17,7 +17,7 @@ Only active people are counted, and only cycles that are under way (not drafts, 
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
@@ -25,7 +25,7 @@ from flask import current_app, has_request_context, url_for
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.assignments.models import Assignment, AssignmentState, Delegation
 from peerchallenge.assignments.queries import delegated_authority_ids
-from peerchallenge.cycles.models import UK_TIME, Cycle, CycleState
+from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter, LetterState
 from peerchallenge.monitoring.reminders import most_urgent_first
@@ -69,11 +69,6 @@ class Task:
         # From the command line there is no request, so no host: a path is what the emails show.
         adapter = current_app.url_map.bind("localhost", script_name=current_app.config["APPLICATION_ROOT"])
         return adapter.build(self.endpoint, values)
-
-
-def uk_today() -> date:
-    """Today's date in the UK, the day deadlines are counted in."""
-    return datetime.now(UK_TIME).date()
 
 
 def possessive(name: str) -> str:

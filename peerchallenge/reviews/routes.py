@@ -3,13 +3,12 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from peerchallenge.accounts.forms import ConfirmForm
 from peerchallenge.assignments.models import Assignment, AssignmentState
-from peerchallenge.core.routes import uk_datetime
 from peerchallenge.cycles.routes import load_managed_cycle
+from peerchallenge.dates import uk_datetime
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import csrf, db
-from peerchallenge.forms import run_service
+from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.reviews import content as review_content
 from peerchallenge.reviews import services
 from peerchallenge.reviews.access import (

@@ -6,12 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.access import can_view_authority
-from peerchallenge.accounts.forms import ConfirmForm
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
-from peerchallenge.forms import run_service, show_service_error
+from peerchallenge.forms import ConfirmForm, run_service, show_service_error
 from peerchallenge.regions.models import Authority
 from peerchallenge.sanitise import render_markdown
 from peerchallenge.submissions import services

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from peerchallenge.accounts.models import Role
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles import services as cycle_services
-from peerchallenge.cycles.models import UK_TIME, Cycle
+from peerchallenge.cycles.models import Cycle
+from peerchallenge.dates import UK_TIME
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter, LetterRead, LetterState, LetterVersion, VersionSource
 from peerchallenge.monitoring.dashboard import STAGES, Status, classify, cycle_dashboard, days_left_words

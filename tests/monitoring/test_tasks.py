@@ -15,9 +15,10 @@ from peerchallenge.accounts.models import Role
 from peerchallenge.assignments import services as assignment_services
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles.models import CycleState
+from peerchallenge.dates import uk_today
 from peerchallenge.extensions import db, utcnow
 from peerchallenge.letters.models import Letter, LetterState
-from peerchallenge.monitoring.tasks import TaskKind, cycle_tasks, open_cycles, uk_today, user_tasks
+from peerchallenge.monitoring.tasks import TaskKind, cycle_tasks, open_cycles, user_tasks
 from peerchallenge.reviews.models import Review, ReviewState
 from peerchallenge.submissions import services as submission_services
 from peerchallenge.submissions.queries import find_submission
