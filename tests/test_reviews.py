@@ -20,6 +20,7 @@ from peerchallenge.audit.models import AuditEvent
 from peerchallenge.dates import uk_date
 from peerchallenge.extensions import db, utcnow
 from peerchallenge.mail.models import OutboxEmail
+from peerchallenge.reviews import services as review_services
 from peerchallenge.reviews.models import Review, ReviewState
 from peerchallenge.submissions import services as submission_services
 from peerchallenge.submissions.queries import find_submission
@@ -574,6 +575,18 @@ def test_the_review_waits_for_the_self_assessment_to_be_signed_off(published, si
     assert client.post(r.url, data={"version": "0", "overall-summary": "Early"}).status_code == 302
     autosave = client.post(r.url + "/autosave", data={"version": "0", "overall-summary": "Early"})
     assert autosave.status_code == 409 and "not been signed off" in autosave.get_json()["message"]
+    assert stored_review(r.assignment) is None
+
+
+def test_the_services_refuse_a_review_of_an_unsigned_self_assessment(published):
+    """The rule lives in the service, so the command line and any other caller get it too."""
+    r = published
+    for action in (review_services.save_draft, review_services.submit):
+        with pytest.raises(
+            review_services.NotSignedOff, match="Anyshire's self-assessment has not been signed"
+        ):
+            action(r.reviewer_director, r.assignment, {"overall-summary": "Early"}, 0)
+    db.session.rollback()
     assert stored_review(r.assignment) is None
 
 

@@ -1,8 +1,20 @@
-"""Who may declare conflicts, manage delegates and read the self-assessments they review."""
+"""Who writes reviews for an authority, and who may declare conflicts and manage delegates."""
 
 from peerchallenge.accounts.access import can_manage_region
 from peerchallenge.accounts.models import Role, User
+from peerchallenge.assignments.queries import delegated_authority_ids
 from peerchallenge.regions.models import Authority
+
+
+def review_writer_authority_ids(user: User) -> set[int]:
+    """Authorities whose reviews the user writes: as their director, or as a delegate the director nominated.
+
+    The one rule for "who reviews for an authority": reviews, self-assessments, letters, tasks and the menu
+    all ask it.
+    """
+    if not user.is_authenticated:
+        return set()
+    return user.authority_ids(Role.DIRECTOR) | delegated_authority_ids(user)
 
 
 def can_declare_conflict_for(user: User, authority: Authority) -> bool:

@@ -111,12 +111,16 @@ def delegated_authority_ids(user: User) -> set[int]:
     """Authorities whose reviews this user has been nominated to draft."""
     if not user.is_authenticated:
         return set()
-    return set(db.session.scalars(_current_delegations().where(Delegation.delegate_id == user.id)))
+    query = current_delegations().where(Delegation.delegate_id == user.id)
+    return {authority_id for authority_id, _ in db.session.execute(query)}
 
 
-def _current_delegations() -> sa.Select:
-    """Delegations whose delegate is still a contributor of the authority (a removed role ends them)."""
-    return sa.select(Delegation.authority_id).join(
+def current_delegations() -> sa.Select:
+    """(authority id, delegate id) of every delegation whose delegate is still a contributor of the authority.
+
+    A removed contributor role ends the delegation: this is the one place that says which delegations count.
+    """
+    return sa.select(Delegation.authority_id, Delegation.delegate_id).join(
         RoleGrant,
         sa.and_(
             RoleGrant.user_id == Delegation.delegate_id,

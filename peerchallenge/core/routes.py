@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 
 from peerchallenge.accounts.models import Role
 from peerchallenge.accounts.queries import users_in_region
-from peerchallenge.assignments.queries import delegated_authority_ids, reviews_for_authorities
+from peerchallenge.assignments.access import review_writer_authority_ids
+from peerchallenge.assignments.queries import reviews_for_authorities
 from peerchallenge.cycles.queries import current_cycles, cycles_for_regions
 from peerchallenge.dates import uk_date, uk_datetime, uk_today
 from peerchallenge.monitoring.reminders import urgency, urgency_colour
@@ -31,9 +32,7 @@ def home():
     statuses = authority_statuses(
         current_cycles({authority.region_id for authority in own_authorities}), own_authorities
     )
-    reviews = reviews_for_authorities(
-        current_user.authority_ids(Role.DIRECTOR) | delegated_authority_ids(current_user)
-    )
+    reviews = reviews_for_authorities(review_writer_authority_ids(current_user))
     reviewed = submissions_for({(item.cycle_id, item.reviewed_id) for item in reviews})
     review_statuses = [
         (item, SubmissionStatus(item.reviewed, reviewed.get((item.cycle_id, item.reviewed_id))))
@@ -103,7 +102,7 @@ def navigation():
     items = []
     if current_user.is_authenticated:
         items.append(("Home", url_for("core.home"), "core.home"))
-        if current_user.authority_ids(Role.DIRECTOR) or delegated_authority_ids(current_user):
+        if review_writer_authority_ids(current_user):
             items.append(("Your reviews", url_for("reviews.my_reviews"), "reviews.my_reviews"))
         for region_id in sorted(current_user.lead_region_ids()):
             items.append(

@@ -4,8 +4,8 @@ import sqlalchemy as sa
 
 from peerchallenge.accounts.access import can_manage_region
 from peerchallenge.accounts.models import Role, User
+from peerchallenge.assignments.access import review_writer_authority_ids
 from peerchallenge.assignments.models import Assignment, AssignmentState
-from peerchallenge.assignments.queries import delegated_authority_ids
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter
 
@@ -28,7 +28,7 @@ def is_peer(user: User, letter: Letter) -> bool:
     """The people who wrote a review of this authority see the released letter and its response."""
     if not user.is_authenticated or not letter.is_released:
         return False
-    writers = user.authority_ids(Role.DIRECTOR) | delegated_authority_ids(user)
+    writers = review_writer_authority_ids(user)
     if not writers:
         return False
     return (

@@ -102,10 +102,10 @@ def released_letters_for(user: User) -> list[Letter]:
 
 def peer_letters_for(user: User) -> list[Letter]:
     """Released letters to authorities the user's authority reviewed, so peers see the response."""
+    from peerchallenge.assignments.access import review_writer_authority_ids
     from peerchallenge.assignments.models import Assignment, AssignmentState
-    from peerchallenge.assignments.queries import delegated_authority_ids
 
-    writers = user.authority_ids(Role.DIRECTOR) | delegated_authority_ids(user)
+    writers = review_writer_authority_ids(user)
     if not writers:
         return []
     reviewed = sa.select(Assignment.cycle_id, Assignment.reviewed_id).where(

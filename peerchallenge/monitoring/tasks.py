@@ -24,7 +24,7 @@ from flask import current_app, has_request_context, url_for
 
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.assignments.models import Assignment, AssignmentState, Delegation
-from peerchallenge.assignments.queries import delegated_authority_ids
+from peerchallenge.assignments.queries import current_delegations, delegated_authority_ids
 from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter, LetterState
@@ -144,17 +144,9 @@ def _people(cycles: Sequence[Cycle]) -> _People:
         group.setdefault(authority_id, set()).add(user_id)
     # A delegation lasts while its delegate is still a contributor of the authority.
     delegations = db.session.execute(
-        sa.select(Delegation.authority_id, Delegation.delegate_id)
+        current_delegations()
         .join(User, User.id == Delegation.delegate_id)
         .join(Authority, Authority.id == Delegation.authority_id)
-        .join(
-            RoleGrant,
-            sa.and_(
-                RoleGrant.user_id == Delegation.delegate_id,
-                RoleGrant.authority_id == Delegation.authority_id,
-                RoleGrant.role == Role.CONTRIBUTOR,
-            ),
-        )
         .where(Authority.region_id.in_(region_ids), User.active.is_(True))
     )
     for authority_id, user_id in delegations:

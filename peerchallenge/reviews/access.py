@@ -3,23 +3,17 @@
 import sqlalchemy as sa
 
 from peerchallenge.accounts.access import can_manage_region
-from peerchallenge.accounts.models import Role, User
+from peerchallenge.accounts.models import User
+from peerchallenge.assignments.access import review_writer_authority_ids
 from peerchallenge.assignments.models import Assignment, AssignmentState
-from peerchallenge.assignments.queries import delegated_authority_ids
 from peerchallenge.extensions import db
 from peerchallenge.reviews.models import Review, ReviewState
 
 
-def writer_authority_ids(user: User) -> set[int]:
-    """Authorities whose reviews the user writes: as director, or as a delegate the director nominated."""
-    if not user.is_authenticated:
-        return set()
-    return user.authority_ids(Role.DIRECTOR) | delegated_authority_ids(user)
-
-
 def can_write_review(user: User, assignment: Assignment) -> bool:
-    return assignment.state == AssignmentState.PUBLISHED and assignment.reviewer_id in writer_authority_ids(
-        user
+    return (
+        assignment.state == AssignmentState.PUBLISHED
+        and assignment.reviewer_id in review_writer_authority_ids(user)
     )
 
 

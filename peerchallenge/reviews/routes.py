@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from peerchallenge.assignments.access import review_writer_authority_ids
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.dates import uk_datetime
@@ -15,7 +16,6 @@ from peerchallenge.reviews.access import (
     can_manage_reviews,
     can_write_review,
     visible_co_reviews,
-    writer_authority_ids,
 )
 from peerchallenge.reviews.queries import assignments_of_reviewers, cycle_review_statuses, review_statuses
 from peerchallenge.sanitise import render_markdown
@@ -27,7 +27,7 @@ bp = Blueprint("reviews", __name__)
 @bp.get("/reviews")
 @login_required
 def my_reviews():
-    statuses = review_statuses(assignments_of_reviewers(writer_authority_ids(current_user)))
+    statuses = review_statuses(assignments_of_reviewers(review_writer_authority_ids(current_user)))
     return render_template("reviews/my_reviews.html", statuses=statuses)
 
 
@@ -84,9 +84,10 @@ def review_page(assignment_id: int):
             part=review_content.part,
             form=ConfirmForm(),
         )
-    submission = find_submission(assignment.cycle, assignment.reviewed)
-    if submission is None or not submission.is_signed_off:
-        flash(f"{assignment.reviewed.name}'s self-assessment has not been signed off yet.", "error")
+    try:
+        services.check_ready_for_review(assignment)
+    except services.NotSignedOff as error:
+        flash(error.message, "error")
         return redirect(url_for("reviews.my_reviews"))
     if request.method == "GET" or review is not None and review.is_submitted:
         if request.method == "POST":
@@ -137,11 +138,10 @@ def autosave(assignment_id: int):
         abort(403)
     if not ConfirmForm().validate_on_submit():
         return jsonify(message="Your session has expired. Save the page to keep your changes."), 400
-    submission = find_submission(assignment.cycle, assignment.reviewed)
-    if submission is None or not submission.is_signed_off:
-        return jsonify(
-            message=f"{assignment.reviewed.name}'s self-assessment has not been signed off yet."
-        ), 409
+    try:
+        services.check_ready_for_review(assignment)
+    except services.NotSignedOff as error:
+        return jsonify(message=error.message), 409
     cycle = assignment.cycle
     values, errors = review_content.read_form(
         request.form, services.template_parts(cycle), services.scales(cycle)

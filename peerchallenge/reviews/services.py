@@ -15,6 +15,7 @@ from peerchallenge.letters.services import compose_when_complete, mark_review_re
 from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.reviews import content as review_content
 from peerchallenge.reviews.models import Review, ReviewState
+from peerchallenge.submissions.queries import find_submission
 
 
 def template_parts(cycle: Cycle) -> list[tuple[int, str]]:
@@ -58,8 +59,20 @@ def _audit(kind: str, summary: str, actor: User, assignment: Assignment, **detai
     )
 
 
+class NotSignedOff(ServiceError):
+    """The self-assessment under review has not been signed off, so the review cannot start."""
+
+
+def check_ready_for_review(assignment: Assignment) -> None:
+    """Refuse unless the reviewed self-assessment is signed off: peers review what its DCS approved."""
+    submission = find_submission(assignment.cycle, assignment.reviewed)
+    if submission is None or not submission.is_signed_off:
+        raise NotSignedOff(f"{assignment.reviewed.name}'s self-assessment has not been signed off yet.")
+
+
 def save_draft(actor: User, assignment: Assignment, content: dict, base_version: int) -> Review:
-    """Save whatever is in the form, complete or not; refused if submitted or changed meanwhile."""
+    """Save the form as it is, complete or not; refused before sign-off, after submission or on a conflict."""
+    check_ready_for_review(assignment)
     review = find_review(assignment)
     if review is None:
         if base_version != 0:

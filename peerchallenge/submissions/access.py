@@ -2,7 +2,8 @@
 
 from peerchallenge.accounts.access import can_manage_region, can_view_authority
 from peerchallenge.accounts.models import Role, User
-from peerchallenge.assignments.queries import delegated_authority_ids, reviewer_authority_ids
+from peerchallenge.assignments.access import review_writer_authority_ids
+from peerchallenge.assignments.queries import reviewer_authority_ids
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.regions.models import Authority
 
@@ -23,7 +24,7 @@ def is_assigned_reviewer(user: User, cycle: Cycle, authority: Authority) -> bool
     reviewing = reviewer_authority_ids(cycle, authority)
     if not reviewing:
         return False
-    return bool(reviewing & (user.authority_ids(Role.DIRECTOR) | delegated_authority_ids(user)))
+    return bool(reviewing & review_writer_authority_ids(user))
 
 
 def can_edit_submission(user: User, authority: Authority) -> bool:
