@@ -127,6 +127,10 @@ class RoleGrant(db.Model):
         return self.region_id
 
     @property
+    def is_director(self) -> bool:
+        return self.role == Role.DIRECTOR
+
+    @property
     def description(self) -> str:
         if self.authority is not None:
             return f"{self.role.label}, {self.authority.name}"

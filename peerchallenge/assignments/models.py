@@ -59,6 +59,11 @@ class Assignment(db.Model):
     reviewed: Mapped[Authority] = relationship(foreign_keys=[reviewed_id])
     replaced_by: Mapped["Assignment | None"] = relationship(remote_side=[id])
 
+    @property
+    def is_replaced(self) -> bool:
+        """Its reviewer was withdrawn and another authority took its place."""
+        return self.state == AssignmentState.REPLACED
+
 
 class Delegation(db.Model):
     """A contributor whom the authority's director has nominated to draft its reviews."""

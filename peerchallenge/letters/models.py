@@ -83,6 +83,10 @@ class Letter(db.Model):
         return self.current_version.body
 
     @property
+    def is_approved(self) -> bool:
+        return self.state == LetterState.APPROVED
+
+    @property
     def is_released(self) -> bool:
         return self.state == LetterState.RELEASED
 

@@ -13,6 +13,7 @@ from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter, LetterRead, LetterState
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.queries import ReviewStatus, cycle_review_statuses
+from peerchallenge.status import Tag
 
 
 @dataclass
@@ -28,30 +29,23 @@ class LetterRow:
         return sum(1 for status in self.reviews if status.review is not None and status.review.is_submitted)
 
     @property
-    def label(self) -> str:
-        if self.letter is None:
-            return f"Waiting for reviews ({self.submitted} of {len(self.reviews)} submitted)"
-        if self.letter.state == LetterState.RELEASED:
-            if self.letter.has_response:
-                return "Responded"
-            return "Read" if self.letter.is_read else "Released"
-        if self.letter.reviews_changed_at is not None:
-            return "Reviews changed"
-        if self.letter.state == LetterState.APPROVED:
-            return "Approved"
-        return "Edited" if self.letter.is_edited else "Composed"
+    def tag(self) -> Tag:
+        letter = self.letter
+        if letter is None:
+            return Tag(f"Waiting for reviews ({self.submitted} of {len(self.reviews)} submitted)", "grey")
+        if letter.is_released:
+            if letter.has_response:
+                return Tag("Responded", "green")
+            return Tag("Read", "turquoise") if letter.is_read else Tag("Released", "blue")
+        if letter.reviews_changed_at is not None:
+            return Tag("Reviews changed", "orange")
+        if letter.is_approved:
+            return Tag("Approved", "purple")
+        return Tag("Edited" if letter.is_edited else "Composed", "yellow")
 
     @property
-    def tag_colour(self) -> str:
-        return {
-            "Responded": "green",
-            "Read": "turquoise",
-            "Released": "blue",
-            "Reviews changed": "orange",
-            "Approved": "purple",
-            "Edited": "yellow",
-            "Composed": "yellow",
-        }.get(self.label, "grey")
+    def label(self) -> str:
+        return self.tag.text
 
 
 def cycle_letter_rows(cycle: Cycle) -> list[LetterRow]:

@@ -39,7 +39,7 @@ def _back(letter: Letter):
 def cycle_letters(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
     rows = cycle_letter_rows(cycle)
-    approved = sum(1 for row in rows if row.letter is not None and row.letter.state.value == "approved")
+    approved = sum(1 for row in rows if row.letter is not None and row.letter.is_approved)
     return render_template("letters/cycle_letters.html", cycle=cycle, rows=rows, approved=approved)
 
 
@@ -77,7 +77,7 @@ def edit_template(cycle_id: int):
 @login_required
 def release_all(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
-    rows = [row for row in cycle_letter_rows(cycle) if row.letter and row.letter.state.value == "approved"]
+    rows = [row for row in cycle_letter_rows(cycle) if row.letter and row.letter.is_approved]
     form = ConfirmForm()
     if form.validate_on_submit():
         try:

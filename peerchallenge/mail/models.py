@@ -34,3 +34,15 @@ class OutboxEmail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When delivery may next be tried: set after a failure, further off each time.
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status == EmailStatus.SENT
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == EmailStatus.FAILED
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status == EmailStatus.QUEUED

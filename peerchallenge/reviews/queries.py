@@ -10,6 +10,7 @@ from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
 from peerchallenge.reviews.models import Review
+from peerchallenge.status import Tag
 from peerchallenge.submissions.models import Submission
 from peerchallenge.submissions.queries import submissions_for
 
@@ -21,24 +22,23 @@ class ReviewStatus:
     submission: Submission | None
 
     @property
-    def label(self) -> str:
-        if self.submission is None or not self.submission.is_signed_off:
-            return "Waiting for sign-off"
-        if self.review is None:
-            return "Not started"
-        if self.review.is_submitted:
-            return "Submitted late" if self.review.is_late else "Submitted"
-        return "Draft"
+    def is_ready(self) -> bool:
+        """The self-assessment is signed off, so the review can be written."""
+        return self.submission is not None and self.submission.is_signed_off
 
     @property
-    def tag_colour(self) -> str:
-        return {
-            "Waiting for sign-off": "grey",
-            "Not started": "blue",
-            "Draft": "yellow",
-            "Submitted": "green",
-            "Submitted late": "orange",
-        }[self.label]
+    def tag(self) -> Tag:
+        if not self.is_ready:
+            return Tag("Waiting for sign-off", "grey")
+        if self.review is None:
+            return Tag("Not started", "blue")
+        if self.review.is_submitted:
+            return Tag("Submitted late", "orange") if self.review.is_late else Tag("Submitted", "green")
+        return Tag("Draft", "yellow")
+
+    @property
+    def label(self) -> str:
+        return self.tag.text
 
 
 def review_statuses(assignments: Iterable[Assignment]) -> list[ReviewStatus]:

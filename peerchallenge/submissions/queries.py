@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
 from peerchallenge.regions.models import Authority
+from peerchallenge.status import Tag
 from peerchallenge.submissions.models import Submission, SubmissionVersion
 
 
@@ -17,21 +18,21 @@ class SubmissionStatus:
     submission: Submission | None
 
     @property
-    def label(self) -> str:
-        if self.submission is None or not self.submission.versions:
-            return "Not started"
-        if self.submission.is_signed_off:
-            return "Signed off late" if self.submission.is_late else "Signed off"
-        return "Draft"
+    def is_started(self) -> bool:
+        """Something has been uploaded."""
+        return self.submission is not None and bool(self.submission.versions)
 
     @property
-    def tag_colour(self) -> str:
-        return {
-            "Not started": "grey",
-            "Draft": "yellow",
-            "Signed off": "green",
-            "Signed off late": "orange",
-        }[self.label]
+    def tag(self) -> Tag:
+        if not self.is_started:
+            return Tag("Not started", "grey")
+        if self.submission.is_signed_off:
+            return Tag("Signed off late", "orange") if self.submission.is_late else Tag("Signed off", "green")
+        return Tag("Draft", "yellow")
+
+    @property
+    def label(self) -> str:
+        return self.tag.text
 
     @property
     def current_version(self) -> SubmissionVersion | None:
