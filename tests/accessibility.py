@@ -6,14 +6,16 @@ as the test left it. The checks run between the test's own steps, so they never 
 was loaded but left before any check is reported too. Best-practice findings are listed at the end of the
 session without failing.
 
-The script is the axe-core npm package (package.json), evaluated through Playwright. That evaluation is
-not subject to the page's Content Security Policy, so the service's CSP stays in force in the browser
-tests and they still catch anything it blocks.
+The script is the axe-core npm package (package.json), evaluated through Playwright in each document when
+it is first checked (not as an init script: that would slow every page's start, and the tests with it).
+That evaluation is not subject to the page's Content Security Policy, so the service's CSP stays in force
+in the browser tests and they still catch anything it blocks.
 """
 
 from __future__ import annotations
 
 import functools
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +78,7 @@ class AxeWatch:
         self.findings: list[Finding] = []
         self.problems: list[str] = []
         self._checking = False
+        self.seconds = 0.0  # spent checking
         page.on("load", lambda loaded: self.loaded.append(loaded.url))
 
     def check(self, again: bool = False) -> None:
@@ -83,10 +86,12 @@ class AxeWatch:
         if self._checking or not self.page.url.startswith("http"):
             return
         self._checking = True
+        started = time.perf_counter()
         try:
             self._check(again)
         finally:
             self._checking = False
+            self.seconds += time.perf_counter() - started
 
     def _check(self, again: bool) -> None:
         page = self.page
@@ -235,18 +240,21 @@ def pytest_runtest_makereport(item, call):
             for finding in watch.advisories
         ]
         # user_properties travel from pytest-xdist workers to the controller that writes the summary.
-        report.user_properties.append((REPORT_KEY, {"pages": len(watch.checked), "advisories": advisories}))
+        report.user_properties.append(
+            (REPORT_KEY, {"pages": len(watch.checked), "seconds": watch.seconds, "advisories": advisories})
+        )
     return report
 
 
 def pytest_terminal_summary(terminalreporter):
-    pages, rules = 0, {}
+    pages, seconds, rules = 0, 0.0, {}
     for reports in terminalreporter.stats.values():
         for report in reports:
             for key, value in getattr(report, "user_properties", ()):
                 if key != REPORT_KEY:
                     continue
                 pages += value["pages"]
+                seconds += value["seconds"]
                 for rule, impact, help_text, url, nodes in value["advisories"]:
                     entry = rules.setdefault(rule, {"impact": impact, "help": help_text, "places": set()})
                     entry["places"].update(f"{node} on {urlsplit(url).path}" for node in nodes)
@@ -254,7 +262,10 @@ def pytest_terminal_summary(terminalreporter):
         return
     write = terminalreporter.write_line
     terminalreporter.section("axe-core")
-    write(f"{pages} pages checked against WCAG 2.2 A and AA ({', '.join(WCAG_TAGS)}).")
+    write(
+        f"{pages} pages checked against WCAG 2.2 A and AA ({', '.join(WCAG_TAGS)}), "
+        f"in {seconds:.1f}s across the workers."
+    )
     if not rules:
         write("No best-practice findings.")
         return
