@@ -3,6 +3,13 @@ import { initAll } from "./govuk-frontend.min.js";
 
 initAll();
 
+// A form with no action posts to the page's address, fragment and all. After the skip link that is
+// "#main-content", and the browser, scrolling to it on the page that answers, takes the focus away from
+// the error summary. Post to the page itself, without the fragment.
+for (const form of document.querySelectorAll("form:not([action])")) {
+  form.setAttribute("action", window.location.pathname + window.location.search);
+}
+
 // The assignment adjust page: check the rules as selections change, without saving.
 for (const form of document.querySelectorAll("form[data-live-check]")) {
   form.addEventListener("change", async () => {

@@ -20,6 +20,8 @@ from peerchallenge import create_app
 from peerchallenge.extensions import db
 from tests import factories
 
+pytest_plugins = ("tests.accessibility",)
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
@@ -149,8 +151,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
-def browser_page():
-    """A page in headless Debian Chromium, driven by Playwright."""
+def browser_page(request):
+    """A page in headless Debian Chromium, driven by Playwright; axe-core checks every page it shows."""
     if not CHROMIUM.exists():
         message = "Chromium is not installed at /usr/bin/chromium (.ci/run installs it)"
         # In CI a skipped browser test would pass unnoticed.
@@ -158,6 +160,8 @@ def browser_page():
             pytest.fail(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
+
+    from tests.accessibility import unwatch_page, watch_page
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -174,6 +178,8 @@ def browser_page():
         context = browser.new_context()
         page = context.new_page()
         page.set_default_timeout(10_000)
+        request.node.axe_watch = watch_page(page)
         yield page
+        unwatch_page(page)
         context.close()
         browser.close()
