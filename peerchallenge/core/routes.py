@@ -91,6 +91,9 @@ def add_security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    hsts = current_app.config.get("STRICT_TRANSPORT_SECURITY")
+    if hsts:
+        response.headers.setdefault("Strict-Transport-Security", hsts)
     if current_user.is_authenticated:
         # Pages for signed-in people hold sensitive material: never keep them in shared caches.
         response.headers.setdefault("Cache-Control", "no-store")
