@@ -136,7 +136,7 @@ def navigation():
             items.append(("Audit log", url_for("audit.audit_log"), "audit.audit_log"))
         if current_user.is_admin:
             items.append(("Admin", url_for("regions.admin_overview"), "regions.admin_overview"))
-        items.append(("Your account", url_for("accounts.change_password"), "accounts.change_password"))
+        items.append(("Your account", url_for("accounts.account"), "accounts.account"))
     nav = [
         {"text": text, "href": href, "active": request.endpoint == endpoint} for text, href, endpoint in items
     ]
