@@ -5,11 +5,13 @@ Per account it is throttling, never a lockout: the right password after the wait
 
 import html
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from peerchallenge.accounts import services
 from peerchallenge.accounts.models import SignInThrottle
 from peerchallenge.accounts.services import (
     FIRST_WAIT,
@@ -274,3 +276,36 @@ def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(world, make
         attempt(site.test_client(), world.director.email, factories.PASSWORD, headers=spoofed).status_code
         == 429
     )
+
+
+# Failures at the same moment ------------------------------------------------------------------------------
+
+
+def test_failures_at_the_same_moment_are_all_counted(world, app):
+    """Workers failing the same email at once (the first failure included) lose no count and raise nothing."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers; the row lock and upsert matter on PostgreSQL")
+    attempts = 6
+    barrier = threading.Barrier(attempts)
+    errors = []
+
+    def fail_once():
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                assert services.authenticate("nobody@test.example", "guess") is None
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=fail_once) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert throttle("nobody@test.example").failures == attempts
+    assert throttle("nobody@test.example").wait_until is not None
