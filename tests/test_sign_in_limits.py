@@ -202,6 +202,20 @@ def test_failures_long_ago_are_forgotten(world, client):
     assert throttle(email).wait_until is None
 
 
+def test_counts_quiet_for_a_day_are_cleared_away(world, client):
+    db.session.add(
+        SignInThrottle(email="old@test.example", failures=3, last_failed_at=utcnow() - timedelta(days=2))
+    )
+    db.session.add(SignInThrottle(email="recent@test.example", failures=3, last_failed_at=utcnow()))
+    db.session.commit()
+
+    attempt(client, world.director.email, "guess")
+
+    assert throttle("old@test.example") is None
+    assert throttle("recent@test.example").failures == 3
+    assert throttle(world.director.email).failures == 1
+
+
 def test_several_workers_share_the_count(world, make_site):
     """Two apps on one database, as two workers would be: the count is in the database, not in memory."""
     first, second = make_site(), make_site()

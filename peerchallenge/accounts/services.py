@@ -121,9 +121,16 @@ def _count_failure(email: str, now: datetime) -> int:
     throttle.last_failed_at = now
     wait = wait_after_failures(throttle.failures)
     throttle.wait_until = now + wait if wait else None
-    # Rows for addresses that have been quiet a day are no longer needed.
+    # Rows for addresses quiet for a day are no longer needed. Rows another sign-in holds are left for next
+    # time: waiting for them could deadlock two workers each cleaning up the other's row.
+    stale = (
+        sa.select(SignInThrottle.email)
+        .where(SignInThrottle.last_failed_at < now - timedelta(days=1))
+        .with_for_update(skip_locked=True)
+    )
     db.session.execute(
-        sa.delete(SignInThrottle).where(SignInThrottle.last_failed_at < now - timedelta(days=1))
+        sa.delete(SignInThrottle).where(SignInThrottle.email.in_(stale)),
+        execution_options={"synchronize_session": False},
     )
     return throttle.failures
 
