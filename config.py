@@ -8,6 +8,9 @@ overridden with a ``PEERCHALLENGE_`` prefix, for example ``PEERCHALLENGE_MAX_CON
 import os
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
+# A random key of 32 characters has far more distinct ones than this; "a" 40 times has one.
+MIN_SECRET_KEY_LENGTH = 32
+MIN_SECRET_KEY_DISTINCT_CHARACTERS = 16
 
 
 def normalise_database_url(url: str) -> str:
@@ -41,8 +44,15 @@ class Config:
 
     SET_PASSWORD_LINK_HOURS = 72
     RATELIMIT_ENABLED = True
+    # Each worker counts on its own with memory://; set redis://... so that several workers count together.
     RATELIMIT_STORAGE_URI = "memory://"
+    # Failed sign-ins from one address (successful ones are not counted).
     SIGN_IN_RATE_LIMIT = "10 per minute;50 per hour"
+    # How many reverse proxies in front of the service add X-Forwarded-For and X-Forwarded-Proto.
+    # 0 trusts none: a client could otherwise claim any address and escape the sign-in limit.
+    PROXY_COUNT = 0
+    # Sent only where set: in production, which is served over HTTPS.
+    STRICT_TRANSPORT_SECURITY = ""
 
     # Email: every message waits in the outbox; `flask mail deliver` sends it when a host is set.
     MAIL_SMTP_HOST = ""  # empty: nothing is sent, messages stay readable in the outbox
@@ -68,6 +78,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 def read_environment(config: dict, environ=os.environ) -> None:
@@ -88,10 +99,23 @@ CONFIGS = {
 def check_production_config(config: dict) -> None:
     """Refuse to run in production with a missing or weak secret key or no database."""
     key = config.get("SECRET_KEY") or ""
-    if key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
+    if (
+        key == DEVELOPMENT_SECRET_KEY
+        or len(key) < MIN_SECRET_KEY_LENGTH
+        or len(set(key)) < MIN_SECRET_KEY_DISTINCT_CHARACTERS
+    ):
         raise RuntimeError(
             "SECRET_KEY must be set to a random value of at least 32 characters in production, "
+            f"with at least {MIN_SECRET_KEY_DISTINCT_CHARACTERS} different characters, "
             'for example: python -c "import secrets; print(secrets.token_hex(32))"'
         )
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         raise RuntimeError("DATABASE_URL must be set in production.")
+
+
+def proxy_count(config: dict) -> int:
+    """The number of trusted reverse proxies, checked: a whole number, 0 or more."""
+    value = config.get("PROXY_COUNT", 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RuntimeError(f"PEERCHALLENGE_PROXY_COUNT must be a whole number, 0 or more, not {value!r}.")
+    return value

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 from peerchallenge.extensions import csrf, db, limiter, login_manager, migrate
@@ -17,6 +18,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     """Build the application: config, extensions, templates, blueprints, commands, error pages."""
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     configure(app, config_name, overrides)
+    trust_proxies(app)
     init_extensions(app)
     init_templates(app)
     register_blueprints(app)
@@ -44,6 +46,13 @@ def configure(app: Flask, config_name: str | None, overrides: dict | None) -> No
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from PROXY_COUNT trusted proxies' headers (none by default)."""
+    count = config_module.proxy_count(app.config)
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def init_extensions(app: Flask) -> None:

@@ -1,6 +1,6 @@
 """Every model, imported in one place so that the metadata and migrations see them all."""
 
-from peerchallenge.accounts.models import RoleGrant, User
+from peerchallenge.accounts.models import RoleGrant, SignInThrottle, User, UserSession
 from peerchallenge.assignments.models import Assignment, Conflict, Delegation
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.cycles.models import Cycle, RatingLevel, RatingScale, TemplateSection
@@ -29,9 +29,11 @@ __all__ = [
     "Review",
     "RoleGrant",
     "SectionText",
+    "SignInThrottle",
     "StoredFile",
     "Submission",
     "SubmissionVersion",
     "TemplateSection",
     "User",
+    "UserSession",
 ]

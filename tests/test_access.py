@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from peerchallenge.accounts.models import RoleGrant, User
 from peerchallenge.extensions import db
+from peerchallenge.mail.models import OutboxEmail
 
 # Column headings, short so that the tables stay readable, and the world's people they stand for.
 PEOPLE = {
@@ -41,7 +42,9 @@ page                                anon   norole contrib dcs    dcs_B  lead   l
 /authorities/{sibling}              login  403    403     403    403    200    403    200
 /authorities/{authority_B}          login  403    403     403    200    403    200    200
 /admin                              login  403    403     403    403    403    403    200
+/account                            login  200    200     200    200    200    200    200
 /account/password                   login  200    200     200    200    200    200    200
+/account/sign-out-everywhere        login  200    200     200    200    200    200    200
 /accessibility                      200    200    200     200    200    200    200    200
 /sign-in                            200    302    302     302    302    302    302    302
 """
@@ -113,7 +116,8 @@ def director_state(world) -> tuple:
     db.session.expire_all()
     newcomer = db.session.scalar(sa.select(User).where(User.email == NEWCOMER_EMAIL))
     grants = db.session.scalars(sa.select(RoleGrant.id).where(RoleGrant.user_id == world.director.id)).all()
-    return world.director.active, grants, newcomer is not None
+    emails = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEmail))
+    return world.director.active, grants, newcomer is not None, emails
 
 
 @pytest.mark.parametrize(("path", "person", "expected"), read_table(ACTIONS))

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.accounts.models import Role, RoleGrant, User, UserSession
 from peerchallenge.accounts.routes import load_user, safe_next_path
 from peerchallenge.accounts.services import SET_PASSWORD_SALT
 from peerchallenge.audit.models import AuditEvent
@@ -107,9 +107,9 @@ def test_failed_sign_ins_are_recorded(world, client):
 
     known, unknown = events("sign_in_failed")
     assert known.subject_user_id == world.director.id
-    assert known.details == {"email": world.director.email}
+    assert known.details == {"email": world.director.email, "failures": 1}
     assert unknown.subject_user_id is None
-    assert unknown.details == {"email": "nobody@test.example"}
+    assert unknown.details == {"email": "nobody@test.example", "failures": 1}
     assert events("signed_in") == []
 
 
@@ -160,33 +160,35 @@ def test_signed_in_user_who_is_deactivated_is_signed_out_on_the_next_request(wor
     assert response.headers["Location"].startswith("/sign-in?next=")
 
 
-def test_a_changed_session_token_signs_the_user_out(world, sign_in):
+def test_a_session_ended_on_the_server_signs_the_user_out(world, sign_in):
     director_client = sign_in(world.director)
 
-    world.director.session_token = "replaced"
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == world.director.id))
     db.session.commit()
 
     assert not is_signed_in(director_client)
 
 
-def test_user_loader_needs_an_active_user_and_the_current_session_token(world):
-    director = world.director
-    assert load_user(director.get_id()) is director
+def test_user_loader_needs_an_active_user_and_a_live_session(world, sign_in):
+    sign_in(world.director)
+    session_id = db.session.scalar(sa.select(UserSession.id).where(UserSession.user_id == world.director.id))
+    director = load_user(session_id)
+    assert director is world.director
+    assert director.get_id() == session_id
     for stale in (
         "",
         ":",
-        str(director.id),
-        f"{director.id}:",
-        f"{director.id}:not-the-token",
-        f":{director.session_token}",
-        f"{director.id + 1000}:{director.session_token}",
-        f"x{director.id}:{director.session_token}",
+        str(world.director.id),
+        f"{world.director.id}:{session_id}",
+        session_id[:-1],
+        session_id + "x",
+        "x" * 10_000,
     ):
         assert load_user(stale) is None, stale
 
-    director.active = False
+    world.director.active = False
     db.session.commit()
-    assert load_user(director.get_id()) is None
+    assert load_user(session_id) is None
 
 
 def test_sign_out_is_a_post_and_ends_the_session(world, sign_in):
@@ -603,8 +605,8 @@ def test_change_password_signs_out_other_sessions_but_not_this_one(world, sign_i
     response = here.post("/account/password", data=change_password_form(factories.PASSWORD, NEW_PASSWORD))
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
-    assert "Your password has been changed." in text(here.get("/"))
+    assert response.headers["Location"] == "/account"
+    assert "Your password has been changed." in text(here.get("/account"))
     assert is_signed_in(here)
     assert not is_signed_in(elsewhere)
     assert is_signed_in(bystander)

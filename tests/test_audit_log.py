@@ -114,10 +114,21 @@ def test_admin_sees_every_event_newest_first(world, sign_in, spread):
     assert "stranger@elsewhere.example" in response.get_data(as_text=True)
 
 
-def test_a_lead_sees_only_its_regions_events(world, sign_in, spread):
-    expected = {spread[name].id for name in ("alpha", "beta", "region_a")}
-    assert set(shown_ids(sign_in(world.lead).get("/audit"))) == expected
-    assert set(shown_ids(sign_in(world.other_lead).get("/audit"))) == {spread["gamma"].id}
+def own_sign_ins(user) -> set[int]:
+    return set(
+        db.session.scalars(
+            sa.select(AuditEvent.id).where(AuditEvent.kind == "signed_in", AuditEvent.actor_id == user.id)
+        )
+    )
+
+
+def test_a_lead_sees_its_regions_events_and_its_peoples_sign_ins(world, sign_in, spread):
+    # The director's sign-in has no region, but the director holds a role in the lead's region.
+    expected = {spread[name].id for name in ("alpha", "beta", "region_a", "no_region")}
+    lead_sees = set(shown_ids(sign_in(world.lead).get("/audit")))
+    assert lead_sees == expected | own_sign_ins(world.lead)
+    other_sees = set(shown_ids(sign_in(world.other_lead).get("/audit")))
+    assert other_sees == {spread["gamma"].id} | own_sign_ins(world.other_lead)
 
 
 def test_a_lead_cannot_filter_or_export_another_regions_authority(world, sign_in, spread):
@@ -228,12 +239,13 @@ def test_pages_of_fifty_newest_first_and_missing_pages_are_404(world, sign_in):
     lead = sign_in(world.lead)
     first = lead.get("/audit")
     text = first.get_data(as_text=True)
-    assert len(shown_ids(first)) == 50 and "Change 119" in text and "Showing 1 to 50 of 120 events" in text
+    # 120 changes and the lead's own sign-in.
+    assert len(shown_ids(first)) == 50 and "Change 119" in text and "Showing 1 to 50 of 121 events" in text
     assert 'href="/audit?page=3"' in text
     last = lead.get("/audit?page=3")
-    assert len(shown_ids(last)) == 20 and "Change 0<" in last.get_data(as_text=True)
+    assert len(shown_ids(last)) == 21 and "Change 0<" in last.get_data(as_text=True)
     every = shown_ids(first) + shown_ids(lead.get("/audit?page=2")) + shown_ids(last)
-    assert len(set(every)) == 120
+    assert len(set(every)) == 121
     for page in ("4", "0", "-1", "abc", "²", "99999999999999999999999"):
         assert lead.get(f"/audit?page={page}").status_code == 404
     filtered = lead.get("/audit?kind=cycle_updated&user=&page=2").get_data(as_text=True)
@@ -396,9 +408,9 @@ def test_failed_sign_ins_are_recorded_without_the_password(world, client, sign_i
         sa.select(AuditEvent).where(AuditEvent.kind == "sign_in_failed").order_by(AuditEvent.id)
     )
     assert known.subject_user_id == world.director.id and known.actor_id is None
-    assert known.details == {"email": world.director.email}
+    assert known.details == {"email": world.director.email, "failures": 1}
     assert unknown.subject_user_id is None and unknown.actor_id is None
-    assert unknown.details == {"email": "nobody@example.com"}
+    assert unknown.details == {"email": "nobody@example.com", "failures": 1}
     for event in (known, unknown):
         stored = json.dumps(event.details) + event.summary
         assert "Secret" not in stored and PASSWORD not in stored
@@ -407,12 +419,49 @@ def test_failed_sign_ins_are_recorded_without_the_password(world, client, sign_i
     assert "Secret" not in page
 
 
-def test_sign_ins_are_recorded_and_seen_by_admins_only(world, sign_in):
+def test_sign_ins_are_seen_by_admins_and_by_the_leads_of_the_persons_region(world, sign_in):
     sign_in(world.director)
     signed_in = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "signed_in"))
     assert signed_in.actor_id == world.director.id and signed_in.region_id is None
     assert signed_in.id in shown_ids(sign_in(world.admin).get("/audit?kind=signed_in"))
-    assert signed_in.id not in shown_ids(sign_in(world.lead).get("/audit"))
+    assert signed_in.id in shown_ids(sign_in(world.lead).get("/audit?kind=signed_in"))
+    assert signed_in.id not in shown_ids(sign_in(world.other_lead).get("/audit?kind=signed_in"))
+
+
+def test_a_lead_sees_failed_sign_ins_for_its_peoples_emails_only(world, sign_in, client):
+    for email in (world.director.email, world.other_director.email, "stranger@elsewhere.example"):
+        client.post("/sign-in", data={"email": email, "password": "wrong-Secret-123"})
+    ours, theirs, stranger = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.kind == "sign_in_failed").order_by(AuditEvent.id)
+    )
+    lead = sign_in(world.lead)
+
+    page = lead.get("/audit?kind=sign_in_failed")
+    assert shown_ids(page) == [ours.id]
+    assert world.director.email in page.get_data(as_text=True)
+    exported = read_csv(get(lead, "/audit.csv?kind=sign_in_failed"))
+    assert [row["Event"] for row in exported] == [str(ours.id)]
+    assert shown_ids(sign_in(world.other_lead).get("/audit?kind=sign_in_failed")) == [theirs.id]
+    assert stranger.id in shown_ids(sign_in(world.admin).get("/audit?kind=sign_in_failed"))
+
+
+def test_a_person_with_roles_in_two_regions_is_seen_by_both_leads(world, sign_in):
+    account_services.grant_role(
+        world.admin, world.director, Role.CONTRIBUTOR, authority=world.other_authority
+    )
+    db.session.commit()
+    sign_in(world.director)
+    signed_in = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "signed_in"))
+
+    for lead in (world.lead, world.other_lead):
+        assert signed_in.id in shown_ids(sign_in(lead).get("/audit?kind=signed_in"))
+
+
+def test_the_lead_is_told_truthfully_what_the_log_holds(world, sign_in):
+    page = sign_in(world.lead).get("/audit").get_data(as_text=True)
+    assert "the sign-ins, failed sign-ins and password changes of the people who hold a role in them" in page
+    admin_page = sign_in(world.admin).get("/audit").get_data(as_text=True)
+    assert "Every change, sign-in and download, newest first." in admin_page
 
 
 def test_role_changes_are_recorded_for_the_region(world, sign_in):
@@ -424,7 +473,7 @@ def test_role_changes_are_recorded_for_the_region(world, sign_in):
     granted = lead.get("/audit?kind=role_granted").get_data(as_text=True)
     removed = lead.get("/audit?kind=role_removed").get_data(as_text=True)
     assert "Nora Norole became" in granted and "Nora Norole is no longer" in removed
-    assert shown_ids(sign_in(world.other_lead).get("/audit")) == []
+    assert set(shown_ids(sign_in(world.other_lead).get("/audit"))) == own_sign_ins(world.other_lead)
 
 
 def test_downloading_a_self_assessment_is_recorded(world, sign_in):

@@ -5,6 +5,8 @@ import subprocess
 import sys
 
 import pytest
+from flask import request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import DEVELOPMENT_SECRET_KEY, normalise_database_url
 from peerchallenge import PROJECT_ROOT, create_app
@@ -24,8 +26,8 @@ def clean_environment(monkeypatch):
 
 @pytest.mark.parametrize(
     "secret_key",
-    [None, "", DEVELOPMENT_SECRET_KEY, "too-short-a-key-0123456789"],
-    ids=["missing", "empty", "development key", "short key"],
+    [None, "", DEVELOPMENT_SECRET_KEY, "too-short-a-key-0123456789", "a" * 40, "abcdefghijklmno" * 4],
+    ids=["missing", "empty", "development key", "short key", "one character", "fifteen characters"],
 )
 def test_production_refuses_a_missing_or_weak_secret_key(secret_key):
     with pytest.raises(RuntimeError) as error:
@@ -187,3 +189,79 @@ def test_production_sets_a_secure_session_cookie(tmp_path):
     assert "Secure" in cookie
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_production_accepts_a_long_key_with_sixteen_different_characters():
+    app = create_app(
+        "production", {"SECRET_KEY": "abcdefghijklmnop" * 2, "SQLALCHEMY_DATABASE_URI": DATABASE}
+    )
+
+    assert app.config["SECRET_KEY"] == "abcdefghijklmnop" * 2
+
+
+def test_the_weak_key_message_says_what_a_good_key_is():
+    with pytest.raises(RuntimeError, match="at least 16 different characters"):
+        create_app("production", {"SECRET_KEY": "a" * 40, "SQLALCHEMY_DATABASE_URI": DATABASE})
+
+
+def test_production_sends_strict_transport_security_for_a_year_with_subdomains(tmp_path):
+    app = create_app(
+        "production",
+        {"SECRET_KEY": GOOD_KEY, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'unused.sqlite'}"},
+    )
+
+    for path in ("/sign-in", "/no-such-page"):
+        response = app.test_client().get(path)
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+@pytest.mark.parametrize("name", ["development", "testing"])
+def test_other_environments_send_no_strict_transport_security(name):
+    app = create_app(name, {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    response = app.test_client().get("/accessibility")
+
+    assert response.status_code == 200
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_no_proxy_is_trusted_by_default():
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    assert app.config["PROXY_COUNT"] == 0
+    assert not isinstance(app.wsgi_app, ProxyFix)
+
+
+def test_the_proxy_count_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PEERCHALLENGE_PROXY_COUNT", "2")
+
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    assert isinstance(app.wsgi_app, ProxyFix)
+    assert (app.wsgi_app.x_for, app.wsgi_app.x_proto) == (2, 2)
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_and_scheme_are_used():
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "PROXY_COUNT": 1})
+    seen = {}
+
+    @app.get("/_whoami")
+    def whoami():
+        seen.update(address=request.remote_addr, scheme=request.scheme)
+        return ""
+
+    app.test_client().get(
+        "/_whoami",
+        headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"},
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    )
+
+    assert seen == {"address": "203.0.113.9", "scheme": "https"}
+
+
+@pytest.mark.parametrize("value", ["-1", '"two"', "1.5", "true"])
+def test_a_proxy_count_that_is_not_a_whole_number_is_refused(monkeypatch, value):
+    monkeypatch.setenv("PEERCHALLENGE_PROXY_COUNT", value)
+
+    with pytest.raises(RuntimeError, match="PEERCHALLENGE_PROXY_COUNT must be a whole number, 0 or more"):
+        create_app("development", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})

@@ -20,7 +20,7 @@ def create_admin(email: str, name: str, password: str) -> None:
     user, created = services.find_user_by_email(email), False
     try:
         if user is None:
-            user, created = services.add_user(None, email, name, Role.ADMIN)
+            user, created = services.add_user(None, email, name, Role.ADMIN, invite=False)
         elif not user.is_admin:
             services.grant_role(None, user, Role.ADMIN)
         if created:

@@ -34,8 +34,12 @@ ROLE_LABELS = {
 AUTHORITY_ROLES = (Role.DIRECTOR, Role.CONTRIBUTOR)
 
 
-def new_session_token() -> str:
+def new_link_nonce() -> str:
     return secrets.token_urlsafe(16)
+
+
+def new_session_id() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -46,8 +50,9 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(150))
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    # Part of the session id: changing it signs the user out everywhere and spends set-password links.
-    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    # Part of every set-password link's fingerprint: changing it spends the links (as does a new password).
+    # Sessions are kept apart, in UserSession, so that signing out leaves outstanding links working.
+    password_link_nonce: Mapped[str] = mapped_column(sa.String(64), default=new_link_nonce)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -55,16 +60,23 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", order_by="RoleGrant.id"
     )
 
+    sessions: Mapped[list["UserSession"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    # The signed-in session this user was loaded for, set by start_session or the user loader.
+    current_session_id = None
+
     @property
     def is_active(self) -> bool:
         return self.active
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the cookie: the id of the server's record of this session."""
+        return self.current_session_id
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
-        self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
@@ -137,3 +149,31 @@ class RoleGrant(db.Model):
         if self.region is not None:
             return f"{self.role.label}, {self.region.name}"
         return self.role.label
+
+
+class UserSession(db.Model):
+    """One signed-in session on one device: signing out deletes it, and a cookie without one opens nothing."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True, default=new_session_id)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class SignInThrottle(db.Model):
+    """Recent failed sign-ins for one typed email address, whether or not an account has it.
+
+    Kept in the database so that every worker counts together; keyed by the email typed, so that the
+    wait looks the same for an address nobody has.
+    """
+
+    __tablename__ = "sign_in_throttles"
+
+    email: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    wait_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -16,15 +16,23 @@ _GRANT_DETAILS = (
 )
 
 
-def users_in_region(region_id: int) -> list[User]:
-    """Users holding any role in the region (as its lead or in one of its authorities), by name."""
-    in_region = (
+def user_ids_in_regions(region_ids: Iterable[int]) -> sa.Select:
+    """The ids of users holding any role in these regions (as a lead or in one of their authorities)."""
+    ids = sorted(region_ids)
+    return (
         sa.select(RoleGrant.user_id)
         .outerjoin(Authority, RoleGrant.authority_id == Authority.id)
-        .where(sa.or_(RoleGrant.region_id == region_id, Authority.region_id == region_id))
+        .where(sa.or_(RoleGrant.region_id.in_(ids), Authority.region_id.in_(ids)))
     )
+
+
+def users_in_region(region_id: int) -> list[User]:
+    """Users holding any role in the region (as its lead or in one of its authorities), by name."""
     query = (
-        sa.select(User).options(*_GRANT_DETAILS).where(User.id.in_(in_region)).order_by(User.name, User.id)
+        sa.select(User)
+        .options(*_GRANT_DETAILS)
+        .where(User.id.in_(user_ids_in_regions([region_id])))
+        .order_by(User.name, User.id)
     )
     return list(db.session.scalars(query))
 

@@ -29,17 +29,13 @@ from peerchallenge.regions.models import Region
 
 bp = Blueprint("accounts", __name__)
 
+SIGN_IN_ERROR = "Enter a correct email address and password"
+
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The user behind a session id of the form 'id:token'; a stale token signs them out."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_token != token:
-        return None
-    return user
+    """The user behind a session id; a session ended on the server (signed out, idle) opens nothing."""
+    return services.user_for_session(session_id, current_app.permanent_session_lifetime)
 
 
 def safe_next_path(target: str | None) -> str | None:
@@ -58,31 +54,65 @@ def _sign_in_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
+def _sign_in_failed(response) -> bool:
+    """Only failed attempts count towards an address's limit: a whole council office may share one."""
+    return response.status_code in (401, 429)
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"], deduct_when=_sign_in_failed)
 def sign_in():
     next_path = safe_next_path(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_path or url_for("core.home"))
     form = SignInForm()
-    failed = False
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return render_template("accounts/sign_in.html", form=form, error=None)
+    try:
         user = services.authenticate(form.email.data, form.password.data)
+    except services.MustWait as wait:
+        db.session.rollback()
+        page = render_template("accounts/sign_in.html", form=form, error=wait.message)
+        return page, 429, {"Retry-After": str(wait.seconds)}
+    if user is None:
         db.session.commit()
-        if user is not None:
-            login_user(user)
-            return redirect(next_path or url_for("core.home"))
-        failed = True
-    status = 401 if failed else 200
-    return render_template("accounts/sign_in.html", form=form, failed=failed), status
+        page = render_template("accounts/sign_in.html", form=form, error=SIGN_IN_ERROR)
+        return page, 401
+    services.start_session(user)
+    db.session.commit()
+    login_user(user)
+    return redirect(next_path or url_for("core.home"))
 
 
 @bp.post("/sign-out")
 def sign_out():
+    if current_user.is_authenticated:
+        services.end_session(current_user)
+        db.session.commit()
     logout_user()
     session.clear()  # nothing of the signed-in person (such as an unseen set-password link) outlives it
     flash("You have signed out.", "success")
     return redirect(url_for("accounts.sign_in"))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_template("accounts/account.html", session_count=services.session_count(current_user))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["GET", "POST"])
+@login_required
+def sign_out_everywhere():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.sign_out_everywhere(current_user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("You have signed out on every device.", "success")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/sign_out_everywhere.html", form=form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -96,11 +126,8 @@ def change_password():
             form.current_password.errors.append(error.message)
         else:
             db.session.commit()
-            # The session id changed with the password. Pass the user, not the current_user proxy:
-            # Flask-Login stores what it is given as the request's user, and a proxy to itself recurses.
-            login_user(current_user._get_current_object())
-            flash("Your password has been changed.", "success")
-            return redirect(url_for("core.home"))
+            flash("Your password has been changed. You have been signed out on other devices.", "success")
+            return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)
 
 
@@ -117,6 +144,9 @@ def set_password(token: str):
         except ServiceError as error:
             form.new_password.errors.append(error.message)
         else:
+            if current_user.is_authenticated:
+                services.end_session(current_user)  # someone else was signed in on this browser
+            services.start_session(user)
             db.session.commit()
             logout_user()
             login_user(user)
@@ -173,10 +203,7 @@ def add_user(region_id: int):
         else:
             db.session.commit()
             if created:
-                flash(
-                    f"{user.name} has been added. Send them the link below to set their password.", "success"
-                )
-                _offer_set_password_link(user)
+                flash(f"{user.name} has been added. {_link_sent_message(user)}", "success")
                 return redirect(url_for("accounts.user_detail", user_id=user.id))
             flash(f"{user.name} already had an account. The new role has been added to it.", "success")
             if not can_manage_user(current_user, user):
@@ -186,8 +213,15 @@ def add_user(region_id: int):
     return render_template("accounts/add_user.html", region=region, form=form)
 
 
-def _offer_set_password_link(user: User) -> None:
+def _link_sent_message(user: User) -> str:
+    """Say the link was emailed; without email set up, offer it once on the next page to send by hand."""
+    if current_app.config.get("MAIL_SMTP_HOST"):
+        return f"We have emailed {user.name} a link to set their password."
     session[f"set_password_link_{user.id}"] = services.make_set_password_token(user)
+    return (
+        "Email is not set up, so the email with their link to set a password is waiting in the outbox. "
+        "Send them the link below yourself."
+    )
 
 
 @bp.get("/users/<int:user_id>")
@@ -207,10 +241,8 @@ def new_set_password_link(user_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    if not user.active:
-        flash("Reactivate the account before sending a link.", "error")
-        return redirect(url_for("accounts.user_detail", user_id=user.id))
-    _offer_set_password_link(user)
+    if run_service(lambda: services.send_set_password_link(current_user, user)):
+        flash(_link_sent_message(user), "success")
     return redirect(url_for("accounts.user_detail", user_id=user.id))
 
 

@@ -1,28 +1,45 @@
-"""Account transitions: signing in, adding people and roles, passwords, deactivation."""
+"""Account transitions: signing in and out, adding people and roles, passwords, deactivation."""
 
 import functools
 import hashlib
+import math
 import secrets
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from peerchallenge.accounts.models import (
     AUTHORITY_ROLES,
     Role,
     RoleGrant,
+    SignInThrottle,
     User,
-    new_session_token,
+    UserSession,
+    new_link_nonce,
 )
 from peerchallenge.audit.services import record_event
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, utcnow
+from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.regions.models import Authority, Region
 
 MIN_PASSWORD_LENGTH = 10
 SET_PASSWORD_SALT = "set-password"  # noqa: S105 (a namespace, not a secret)
+
+# Per-account throttling, never a lockout: after FREE_FAILURES failed sign-ins close together, each further
+# one makes the account wait, FIRST_WAIT doubling up to LONGEST_WAIT. The right password after the wait
+# always passes, so nobody can keep a director out by guessing. The count starts again once FAILURE_WINDOW
+# has passed with no failure and no wait.
+FREE_FAILURES = 4
+FIRST_WAIT = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(minutes=15)
+FAILURE_WINDOW = timedelta(minutes=15)
+# A session's last use is written at most this often, so that reading pages does not write every time.
+SESSION_SEEN_INTERVAL = timedelta(minutes=5)
 
 
 def normalise_email(email: str) -> str:
@@ -33,23 +50,156 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
+class MustWait(ServiceError):
+    """Too many recent failed sign-ins for this email address: the password was not checked."""
+
+    def __init__(self, seconds: int):
+        super().__init__(f"Wait {describe_wait(seconds)} before trying again")
+        self.seconds = seconds
+
+
+def describe_wait(seconds: int) -> str:
+    """A wait in words, rounded up: '30 seconds', '1 minute', '15 minutes'."""
+    if seconds <= 59:
+        return f"{seconds} {'second' if seconds == 1 else 'seconds'}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} {'minute' if minutes == 1 else 'minutes'}"
+
+
+def wait_after_failures(failures: int) -> timedelta:
+    """How long an account waits after this many failed sign-ins in a row (nothing for the first few)."""
+    if failures <= FREE_FAILURES:
+        return timedelta(0)
+    doublings = min(failures - FREE_FAILURES - 1, 10)  # 2**10 times 30 seconds is well past the cap
+    return min(FIRST_WAIT * 2**doublings, LONGEST_WAIT)
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None; both outcomes are audited."""
+    """The active user with this email and password, or None; both outcomes are audited.
+
+    Raises MustWait, without checking the password, while the email address is waiting after failures.
+    """
+    typed = normalise_email(email)[:254]
+    now = utcnow()
+    throttle = _throttle_for(typed)
+    if throttle is not None and throttle.wait_until is not None and throttle.wait_until > now:
+        raise MustWait(math.ceil((throttle.wait_until - now).total_seconds()))
     user = find_user_by_email(email)
     if user is None:
         # Spend as long as a real check, so the response time does not tell whether the email exists.
         check_password_hash(_timing_hash(), password)
     if user is None or not user.active or not user.check_password(password):
-        record_event(
-            "sign_in_failed",
-            "Failed sign-in",
-            subject_user=user,
-            email=normalise_email(email)[:254],
-        )
+        failures = _count_failure(typed, now)
+        record_event("sign_in_failed", "Failed sign-in", subject_user=user, email=typed, failures=failures)
         return None
-    user.last_signed_in_at = utcnow()
+    if throttle is not None:
+        db.session.delete(throttle)
+    user.last_signed_in_at = now
     record_event("signed_in", f"{user.name} signed in", actor=user, subject_user=user)
     return user
+
+
+def _throttle_for(email: str) -> SignInThrottle | None:
+    # Locked until the request commits, so that two workers counting the same address do not lose a failure.
+    return db.session.scalar(sa.select(SignInThrottle).where(SignInThrottle.email == email).with_for_update())
+
+
+def _count_failure(email: str, now: datetime) -> int:
+    """Add a failed sign-in to the email address's count, and set its wait; returns the count."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    # Two first failures at the same moment must not collide on the primary key.
+    db.session.execute(
+        insert(SignInThrottle)
+        .values(email=email, failures=0, last_failed_at=now)
+        .on_conflict_do_nothing(index_elements=["email"])
+    )
+    throttle = _throttle_for(email)
+    quiet_since = max(throttle.last_failed_at, throttle.wait_until or throttle.last_failed_at)
+    if now - quiet_since > FAILURE_WINDOW:
+        throttle.failures = 0
+    throttle.failures += 1
+    throttle.last_failed_at = now
+    wait = wait_after_failures(throttle.failures)
+    throttle.wait_until = now + wait if wait else None
+    # Rows for addresses quiet for a day are no longer needed. Rows another sign-in holds are left for next
+    # time: waiting for them could deadlock two workers each cleaning up the other's row.
+    stale = (
+        sa.select(SignInThrottle.email)
+        .where(SignInThrottle.last_failed_at < now - timedelta(days=1))
+        .with_for_update(skip_locked=True)
+    )
+    db.session.execute(
+        sa.delete(SignInThrottle).where(SignInThrottle.email.in_(stale)),
+        execution_options={"synchronize_session": False},
+    )
+    return throttle.failures
+
+
+def start_session(user: User) -> UserSession:
+    """Record a new signed-in session for the user; the cookie holds only its id."""
+    user_session = UserSession(user=user)
+    db.session.add(user_session)
+    db.session.flush()
+    user.current_session_id = user_session.id
+    return user_session
+
+
+def user_for_session(session_id: str, idle_limit: timedelta) -> User | None:
+    """The active user whose session this is, or None if it ended, went idle too long or never was."""
+    if not session_id or len(session_id) > 64:
+        return None
+    user_session = db.session.get(UserSession, session_id)
+    if user_session is None or not user_session.user.active:
+        return None
+    now = utcnow()
+    if now - user_session.last_seen_at > idle_limit:
+        return None
+    if now - user_session.last_seen_at > SESSION_SEEN_INTERVAL:
+        _note_session_seen(session_id, now)
+    user = user_session.user
+    user.current_session_id = session_id
+    return user
+
+
+def _note_session_seen(session_id: str, now: datetime) -> None:
+    # On a connection of its own: the request may not commit, and must not commit half a change for this.
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now)
+        )
+
+
+def end_session(user: User) -> None:
+    """Sign the user out of this session only; their other devices stay signed in."""
+    if user.current_session_id:
+        db.session.execute(sa.delete(UserSession).where(UserSession.id == user.current_session_id))
+
+
+def end_other_sessions(user: User) -> int:
+    """Sign the user out everywhere but this session; returns how many sessions ended."""
+    statement = sa.delete(UserSession).where(UserSession.user_id == user.id)
+    if user.current_session_id:
+        statement = statement.where(UserSession.id != user.current_session_id)
+    return db.session.execute(statement).rowcount
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Sign the user out on every device, this one included."""
+    count = db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id)).rowcount
+    record_event(
+        "signed_out_everywhere",
+        f"{user.name} signed out on every device",
+        actor=user,
+        subject_user=user,
+        sessions=count,
+    )
+
+
+def session_count(user: User) -> int:
+    """How many devices the user is signed in on."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(UserSession).where(UserSession.user_id == user.id)
+    )
 
 
 @functools.cache
@@ -71,6 +221,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise ServiceError("Your current password is not correct")
     check_new_password(user, new_password)
     user.set_password(new_password)
+    end_other_sessions(user)
     record_event("password_changed", f"{user.name} changed their password", actor=user, subject_user=user)
 
 
@@ -79,8 +230,9 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _password_fingerprint(user: User) -> str:
-    # Changes whenever the password or session token does, which spends the link.
-    material = f"{user.password_hash or ''}|{user.session_token}"
+    # Changes whenever the password does (which spends the link) or the nonce does (deactivation), and
+    # never with sessions: signing out anywhere leaves outstanding links working.
+    material = f"{user.password_hash or ''}|{user.password_link_nonce}"
     return hashlib.sha256(material.encode()).hexdigest()[:20]
 
 
@@ -103,7 +255,7 @@ def user_for_set_password_token(token: str) -> User:
     except BadSignature as error:
         raise InvalidLink("This link is not valid. Check you copied all of it.") from error
     user = db.session.get(User, payload.get("user")) if isinstance(payload, dict) else None
-    # Checked before the fingerprint: deactivating changes the session token, which spends the link too.
+    # Checked before the fingerprint: deactivating changes the link nonce, which spends the link too.
     if user is not None and not user.active:
         raise InvalidLink("This account has been deactivated. Ask your regional lead.")
     if user is None or payload.get("fingerprint") != _password_fingerprint(user):
@@ -113,10 +265,50 @@ def user_for_set_password_token(token: str) -> User:
     return user
 
 
+def send_set_password_link(actor: User | None, user: User, *, region_id: int | None = None) -> None:
+    """Email the user a link to set their password: an invitation if they have none yet, else a reset.
+
+    The message belongs to the region given, or else the one region the user's roles lie in.
+    """
+    if not user.active:
+        raise ServiceError("Reactivate the account before sending a link.")
+    region_id = region_id if region_id is not None else _home_region_id(user)
+    service = current_app.config["SERVICE_NAME"]
+    hours = int(current_app.config["SET_PASSWORD_LINK_HOURS"])
+    link = public_url("accounts.set_password", token=make_set_password_token(user))
+    sender = actor.name if actor is not None else "Your regional lead"
+    if user.password_hash is None:
+        kind, subject = "invitation", f"Set your password for {service}"
+        opening = f"{sender} has added you to {service}, the regional peer challenge of self-assessments."
+        summary = f"{user.name} was sent an invitation to set a password"
+    else:
+        kind, subject = "set_password_link", f"Set a new password for {service}"
+        opening = f"{sender} has sent you a link to set a new password for {service}."
+        summary = f"{user.name} was sent a link to set a new password"
+    body = (
+        f"Dear {user.name},\n\n{opening}\n\n"
+        f"Set your password here:\n{link}\n\n"
+        f"The link works once and for {hours} hours. "
+        "If it has expired, ask your regional lead for a new one.\n\n"
+        f"If you did not expect this email, you can ignore it.\n"
+    )
+    queue_email(user, kind, subject, body, region_id=region_id)
+    record_event(
+        "set_password_link_sent",
+        summary,
+        actor=actor,
+        subject_user=user,
+        region_id=region_id,
+        email_kind=kind,
+    )
+
+
 def set_password_from_link(user: User, password: str) -> None:
     """Set the password chosen through a set-password link; the link is spent."""
     check_new_password(user, password)
     user.set_password(password)
+    # Whoever knew the old password is signed out.
+    end_other_sessions(user)
     record_event("password_set", f"{user.name} set their password", actor=user, subject_user=user)
 
 
@@ -169,8 +361,12 @@ def add_user(
     *,
     region: Region | None = None,
     authority: Authority | None = None,
+    invite: bool = True,
 ) -> tuple[User, bool]:
-    """Add a role to the user with this email, creating the user if new; returns (user, created)."""
+    """Add a role to the user with this email, creating the user if new; returns (user, created).
+
+    A new user is emailed an invitation to set their password, unless invite is False.
+    """
     user = find_user_by_email(email)
     created = user is None
     if created:
@@ -185,6 +381,10 @@ def add_user(
             region_id=(authority.region_id if authority else region.id if region else None),
         )
     grant_role(actor, user, role, region=region, authority=authority)
+    if created and invite:
+        send_set_password_link(
+            actor, user, region_id=authority.region_id if authority else region.id if region else None
+        )
     return user, created
 
 
@@ -212,7 +412,8 @@ def deactivate_user(actor: User, user: User) -> None:
     if not user.active:
         raise ServiceError(f"{user.name} is already deactivated")
     user.active = False
-    user.session_token = new_session_token()  # ends the sessions they have open
+    user.password_link_nonce = new_link_nonce()  # spends the set-password links they have not used
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
     record_event(
         "user_deactivated",
         f"{user.name} was deactivated",

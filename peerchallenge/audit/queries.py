@@ -1,8 +1,9 @@
 """Reading the audit log: who sees which events, filtering, paging and the CSV export.
 
 A lead sees the events recorded against a region it leads. Events recorded without a region (sign-ins,
-failed sign-ins, password changes, deactivations) concern a person's account rather than one region's work,
-and a person may hold roles in several regions, so only admins see them.
+failed sign-ins, password changes) concern a person's account rather than one region's work; a lead sees
+those about the people who hold a role in a region it leads now (a person with roles in two regions is
+seen by both regions' leads). A failed sign-in with an email nobody has concerns nobody: only admins see it.
 """
 
 import csv
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from peerchallenge.accounts.models import User
+from peerchallenge.accounts.queries import user_ids_in_regions
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.dates import UK_TIME, start_of_uk_day
 from peerchallenge.extensions import db
@@ -44,7 +46,11 @@ def can_view_audit_log(user: User) -> bool:
 def _visible(user: User) -> sa.ColumnElement[bool]:
     if user.is_admin:
         return sa.true()
-    return AuditEvent.region_id.in_(sorted(user.lead_region_ids()))
+    led = sorted(user.lead_region_ids())
+    return sa.or_(
+        AuditEvent.region_id.in_(led),
+        sa.and_(AuditEvent.region_id.is_(None), AuditEvent.subject_user_id.in_(user_ids_in_regions(led))),
+    )
 
 
 def visible_authorities(user: User) -> list[Authority]:

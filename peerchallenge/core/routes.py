@@ -90,6 +90,9 @@ def add_security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    hsts = current_app.config.get("STRICT_TRANSPORT_SECURITY")
+    if hsts:
+        response.headers.setdefault("Strict-Transport-Security", hsts)
     if current_user.is_authenticated:
         # Pages for signed-in people hold sensitive material: never keep them in shared caches.
         response.headers.setdefault("Cache-Control", "no-store")
@@ -115,7 +118,7 @@ def navigation():
             items.append(("Audit log", url_for("audit.audit_log"), "audit.audit_log"))
         if current_user.is_admin:
             items.append(("Admin", url_for("regions.admin_overview"), "regions.admin_overview"))
-        items.append(("Your account", url_for("accounts.change_password"), "accounts.change_password"))
+        items.append(("Your account", url_for("accounts.account"), "accounts.account"))
     nav = [
         {"text": text, "href": href, "active": request.endpoint == endpoint} for text, href, endpoint in items
     ]
