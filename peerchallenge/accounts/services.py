@@ -7,6 +7,7 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from peerchallenge.accounts.models import (
@@ -161,6 +162,17 @@ def grant_role(
     return grant
 
 
+class EmailTaken(ServiceError):
+    """Someone added a user with the same email at the same moment; nothing was saved."""
+
+    def __init__(self):
+        super().__init__(
+            "A user with this email address already exists: someone added them at the same moment. "
+            "Check their name, then add the role again to give it to them.",
+            field="email",
+        )
+
+
 def add_user(
     actor: User | None,
     email: str,
@@ -176,7 +188,10 @@ def add_user(
     if created:
         user = User(email=normalise_email(email), name=name.strip())
         db.session.add(user)
-        db.session.flush()
+        try:
+            db.session.flush()
+        except IntegrityError as error:  # someone added the same email at the same moment
+            raise EmailTaken() from error
         record_event(
             "user_added",
             f"{user.name} was added",
