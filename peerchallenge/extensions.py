@@ -1,5 +1,6 @@
 """The Flask extensions, created once and bound to the app in create_app."""
 
+import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -56,3 +57,18 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def string_enum(enum_class: type[enum.Enum], length: int = 20) -> sa.Enum:
+    """An enum stored as its values in a plain string column, the same on SQLite and PostgreSQL.
+
+    A CHECK constraint made from the enum's values keeps anything else out of the column; it is named
+    after the enum (`ck_<table>_<enum in lower case>`), so a migration names the same constraint.
+    """
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from peerchallenge.extensions import UTCDateTime, db, utcnow
+from peerchallenge.extensions import UTCDateTime, db, string_enum, utcnow
 from peerchallenge.regions.models import Region
 
 UK_TIME = ZoneInfo("Europe/London")
@@ -38,19 +38,9 @@ def end_of_uk_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UK_TIME).astimezone(UTC)
 
 
-def string_enum(enum_class: type[enum.Enum], length: int = 20) -> sa.Enum:
-    """An enum stored as its values in a plain string column, the same on SQLite and PostgreSQL."""
-    return sa.Enum(
-        enum_class,
-        native_enum=False,
-        create_constraint=False,
-        length=length,
-        values_callable=lambda members: [member.value for member in members],
-    )
-
-
 class Cycle(db.Model):
     __tablename__ = "cycles"
+    __table_args__ = (sa.CheckConstraint("peers_per_authority > 0", name="peers_per_authority_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
