@@ -72,3 +72,12 @@ def string_enum(enum_class: type[enum.Enum], length: int = 20) -> sa.Enum:
         length=length,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+def lock_for_update(instance) -> None:
+    """Lock the object's row until the request commits, and read it again: call it before any change.
+
+    Two requests making the same change at the same moment then take turns, and the second one checks
+    the state the first left (SELECT ... FOR UPDATE; SQLite ignores it but lets one writer in at a time).
+    """
+    db.session.refresh(instance, with_for_update=True)
