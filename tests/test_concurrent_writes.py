@@ -6,6 +6,7 @@ read what they need first; at its first write or row lock each waits for the oth
 SQLite lets one writer in at a time, so a real race needs PostgreSQL: these run in CI's PostgreSQL pass.
 """
 
+import io
 import os
 import threading
 
@@ -293,3 +294,36 @@ def test_the_last_two_reviews_submitted_at_once_compose_the_letter_once(app, rev
     assert db.session.scalar(sa.select(sa.func.count(Letter.id))) == 1
     submission = find_submission(r.cycle, r.assignment.reviewed)
     assert submission is not None
+
+
+def upload_now(client, url: str, data: bytes):
+    return lambda: client.post(
+        url, data={"file": (io.BytesIO(data), "sa.md")}, content_type="multipart/form-data"
+    )
+
+
+@pytest.mark.parametrize("first_upload", [True, False])
+def test_two_uploads_at_once_are_two_versions_or_a_clear_refusal(world, sign_in, first_upload):
+    cycle = open_cycle(world)
+    contributor, director = sign_in(world.contributor), sign_in(world.director)
+    url = page_url(cycle, world.authority)
+    if not first_upload:
+        assert upload(contributor, cycle, world.authority, self_assessment_md(), "sa.md").status_code == 302
+
+    responses = at_once(
+        upload_now(contributor, url + "/upload", self_assessment_md(extra="One")),
+        upload_now(director, url + "/upload", self_assessment_md(extra="Two")),
+    )
+
+    db.session.expire_all()
+    saved = db.session.scalar(sa.select(sa.func.count(SubmissionVersion.id)))
+    if first_upload:
+        # Nothing to lock yet: the database lets one first upload in, and the other is told.
+        assert statuses(responses) == [302, 400]
+        page = next(response for response in responses if response.status_code == 400).get_data(as_text=True)
+        assert "Someone else uploaded this self-assessment at the same moment" in page
+        assert saved == 1
+    else:
+        assert statuses(responses) == [302, 302]
+        assert saved == 3
+    assert events("submission_uploaded") == saved

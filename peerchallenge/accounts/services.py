@@ -19,7 +19,7 @@ from peerchallenge.accounts.models import (
 )
 from peerchallenge.audit.services import record_event
 from peerchallenge.errors import ServiceError
-from peerchallenge.extensions import db, utcnow
+from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.regions.models import Authority, Region
 
 MIN_PASSWORD_LENGTH = 10
@@ -222,6 +222,7 @@ def remove_role(actor: User, grant: RoleGrant) -> None:
 
 def deactivate_user(actor: User, user: User) -> None:
     """Stop a user signing in, and sign them out everywhere; their records stay."""
+    lock_for_update(user)
     if user.id == actor.id:
         raise ServiceError("You cannot deactivate your own account")
     if not user.active:
@@ -239,6 +240,7 @@ def deactivate_user(actor: User, user: User) -> None:
 
 def reactivate_user(actor: User, user: User) -> None:
     """Let a deactivated user sign in again."""
+    lock_for_update(user)
     if user.active:
         raise ServiceError(f"{user.name} is already active")
     user.active = True

@@ -65,11 +65,22 @@ def _require_editable(cycle: Cycle, submission: Submission | None) -> None:
 
 
 def _get_or_create_submission(cycle: Cycle, authority: Authority) -> Submission:
+    """The authority's self-assessment, locked until the request commits so that two uploads take turns."""
     submission = find_submission(cycle, authority)
-    if submission is None:
-        submission = Submission(cycle=cycle, authority=authority, state=SubmissionState.DRAFT)
-        db.session.add(submission)
+    if submission is not None:
+        lock_for_update(submission)
+        _require_editable(cycle, submission)  # it may have been signed off meanwhile
+        return submission
+    submission = Submission(cycle=cycle, authority=authority, state=SubmissionState.DRAFT)
+    db.session.add(submission)
+    try:
         db.session.flush()
+    except IntegrityError as error:  # the first upload of two at the same moment
+        raise ServiceError(
+            "Someone else uploaded this self-assessment at the same moment, so yours was not saved. "
+            "Check their version, then upload yours again if it is still needed.",
+            field="file",
+        ) from error
     return submission
 
 
