@@ -80,4 +80,5 @@ def lock_for_update(instance) -> None:
     Two requests making the same change at the same moment then take turns, and the second one checks
     the state the first left (SELECT ... FOR UPDATE; SQLite ignores it but lets one writer in at a time).
     """
+    db.session.flush()  # reading it again must not lose what this request has changed so far
     db.session.refresh(instance, with_for_update=True)
