@@ -21,6 +21,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     trust_proxies(app)
     init_extensions(app)
     init_templates(app)
+    init_routing(app)
     register_blueprints(app)
     register_commands(app)
     return app
@@ -84,6 +85,12 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
+
+
+def init_routing(app: Flask) -> None:
+    from peerchallenge.routing import DatabaseIntConverter
+
+    app.url_map.converters["int"] = DatabaseIntConverter
 
 
 def register_blueprints(app: Flask) -> None:

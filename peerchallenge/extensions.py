@@ -1,5 +1,6 @@
 """The Flask extensions, created once and bound to the app in create_app."""
 
+import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -56,3 +57,28 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def string_enum(enum_class: type[enum.Enum], length: int = 20) -> sa.Enum:
+    """An enum stored as its values in a plain string column, the same on SQLite and PostgreSQL.
+
+    A CHECK constraint made from the enum's values keeps anything else out of the column; it is named
+    after the enum (`ck_<table>_<enum in lower case>`), so a migration names the same constraint.
+    """
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+def lock_for_update(instance) -> None:
+    """Lock the object's row until the request commits, and read it again: call it before any change.
+
+    Two requests making the same change at the same moment then take turns, and the second one checks
+    the state the first left (SELECT ... FOR UPDATE; SQLite ignores it but lets one writer in at a time).
+    """
+    db.session.flush()  # reading it again must not lose what this request has changed so far
+    db.session.refresh(instance, with_for_update=True)

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from peerchallenge.extensions import UTCDateTime, db, utcnow
+from peerchallenge.extensions import UTCDateTime, db, string_enum, utcnow
 from peerchallenge.regions.models import Authority, Region
 
 
@@ -109,20 +109,37 @@ class RoleGrant(db.Model):
             " AND authority_id IS NOT NULL)",
             name="scope_matches_role",
         ),
-        sa.UniqueConstraint("user_id", "role", "region_id", "authority_id"),
+        # One index per kind of grant: a unique constraint over all four columns lets PostgreSQL accept
+        # duplicates, because NULLs never compare equal.
+        sa.Index(
+            "uq_role_grants_admin",
+            "user_id",
+            unique=True,
+            sqlite_where=sa.text("role = 'admin'"),
+            postgresql_where=sa.text("role = 'admin'"),
+        ),
+        sa.Index(
+            "uq_role_grants_lead",
+            "user_id",
+            "region_id",
+            unique=True,
+            sqlite_where=sa.text("role = 'lead'"),
+            postgresql_where=sa.text("role = 'lead'"),
+        ),
+        sa.Index(
+            "uq_role_grants_authority_role",
+            "user_id",
+            "role",
+            "authority_id",
+            unique=True,
+            sqlite_where=sa.text("authority_id IS NOT NULL"),
+            postgresql_where=sa.text("authority_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(
-        sa.Enum(
-            Role,
-            native_enum=False,
-            create_constraint=False,
-            length=20,
-            values_callable=lambda roles: [role.value for role in roles],
-        )
-    )
+    role: Mapped[Role] = mapped_column(string_enum(Role))
     region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("regions.id"), index=True)
     authority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

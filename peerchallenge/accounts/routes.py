@@ -185,6 +185,7 @@ def add_user(region_id: int):
     form.authority.choices = [SelectChoice(0, "Select an authority")] + [
         SelectChoice(a.id, a.name) for a in authorities
     ]
+    status = 200
     if form.validate_on_submit():
         role = Role(form.role.data)
         authority = next((a for a in authorities if a.id == form.authority.data), None)
@@ -198,8 +199,10 @@ def add_user(region_id: int):
                 authority=authority if role != Role.LEAD else None,
             )
         except ServiceError as error:
+            db.session.rollback()
             field = form.authority if "authority" in error.message else form.email
             field.errors.append(error.message)
+            status = 409 if isinstance(error, services.EmailTaken) else 400
         else:
             db.session.commit()
             if created:
@@ -210,7 +213,9 @@ def add_user(region_id: int):
                 # They also hold a role the lead does not manage (another region, or admin).
                 return redirect(url_for("accounts.region_users", region_id=region.id))
             return redirect(url_for("accounts.user_detail", user_id=user.id))
-    return render_template("accounts/add_user.html", region=region, form=form)
+    elif form.is_submitted():
+        status = 400
+    return render_template("accounts/add_user.html", region=region, form=form), status
 
 
 def _link_sent_message(user: User) -> str:

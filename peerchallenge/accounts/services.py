@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from peerchallenge.accounts.models import (
@@ -23,7 +24,7 @@ from peerchallenge.accounts.models import (
 )
 from peerchallenge.audit.services import record_event
 from peerchallenge.errors import ServiceError
-from peerchallenge.extensions import db, utcnow
+from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.regions.models import Authority, Region
 
@@ -353,6 +354,17 @@ def grant_role(
     return grant
 
 
+class EmailTaken(ServiceError):
+    """Someone added a user with the same email at the same moment; nothing was saved."""
+
+    def __init__(self):
+        super().__init__(
+            "A user with this email address already exists: someone added them at the same moment. "
+            "Check their name, then add the role again to give it to them.",
+            field="email",
+        )
+
+
 def add_user(
     actor: User | None,
     email: str,
@@ -372,7 +384,10 @@ def add_user(
     if created:
         user = User(email=normalise_email(email), name=name.strip())
         db.session.add(user)
-        db.session.flush()
+        try:
+            db.session.flush()
+        except IntegrityError as error:  # someone added the same email at the same moment
+            raise EmailTaken() from error
         record_event(
             "user_added",
             f"{user.name} was added",
@@ -407,6 +422,7 @@ def remove_role(actor: User, grant: RoleGrant) -> None:
 
 def deactivate_user(actor: User, user: User) -> None:
     """Stop a user signing in, and sign them out everywhere; their records stay."""
+    lock_for_update(user)
     if user.id == actor.id:
         raise ServiceError("You cannot deactivate your own account")
     if not user.active:
@@ -425,6 +441,7 @@ def deactivate_user(actor: User, user: User) -> None:
 
 def reactivate_user(actor: User, user: User) -> None:
     """Let a deactivated user sign in again."""
+    lock_for_update(user)
     if user.active:
         raise ServiceError(f"{user.name} is already active")
     user.active = True

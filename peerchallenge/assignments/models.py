@@ -43,6 +43,7 @@ class Assignment(db.Model):
     """One reviewing authority reviewing one other authority in a cycle."""
 
     __tablename__ = "assignments"
+    __table_args__ = (sa.CheckConstraint("reviewer_id <> reviewed_id", name="not_reviewing_itself"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"), index=True)

@@ -11,7 +11,7 @@ from peerchallenge.assignments.queries import cycle_assignments, past_pairings, 
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.errors import ServiceError
-from peerchallenge.extensions import db, utcnow
+from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters.services import mark_reviewers_changed
 from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.regions.models import Authority
@@ -96,6 +96,7 @@ def _require_unpublished(cycle: Cycle) -> None:
 
 def generate_proposal(actor: User, cycle: Cycle) -> solver.Solution:
     """Solve a new proposal with the next seed, replacing any earlier proposal."""
+    lock_for_update(cycle)
     _require_unpublished(cycle)
     authorities = participants(cycle)
     by_name = {authority.name: authority for authority in authorities}
@@ -152,6 +153,7 @@ def save_adjusted_proposal(
     actor: User, cycle: Cycle, pairs: list[tuple[Authority, Authority]]
 ) -> solver.Evaluation:
     """Save a hand-adjusted proposal, refusing one that breaks a hard rule."""
+    lock_for_update(cycle)
     _require_unpublished(cycle)
     evaluation = evaluate_pairs(cycle, pairs)
     if not evaluation.valid:
@@ -216,6 +218,7 @@ def _reviewers_people(authority_ids: list[int]) -> dict[int, list[User]]:
 
 def publish(actor: User, cycle: Cycle) -> None:
     """Make the proposal the cycle's assignment, visible to the directors, and tell them."""
+    lock_for_update(cycle)
     _require_unpublished(cycle)
     proposal = cycle_assignments(cycle, AssignmentState.PROPOSED)
     if not proposal:
@@ -287,6 +290,7 @@ def withdraw_authority(actor: User, cycle: Cycle, authority: Authority) -> list[
     Every remaining authority still reviews and is reviewed by exactly k others; the withdrawn
     authority's pairs, and any others that had to move, are kept as 'replaced'.
     """
+    lock_for_update(cycle)
     plan = plan_withdrawal(cycle, authority)
     now = utcnow()
     added = [

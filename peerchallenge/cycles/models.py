@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.dates import end_of_uk_day
-from peerchallenge.extensions import UTCDateTime, db, utcnow
+from peerchallenge.extensions import UTCDateTime, db, string_enum, utcnow
 from peerchallenge.regions.models import Region
 
 
@@ -31,19 +31,9 @@ class CycleState(enum.StrEnum):
         }[self.value]
 
 
-def string_enum(enum_class: type[enum.Enum], length: int = 20) -> sa.Enum:
-    """An enum stored as its values in a plain string column, the same on SQLite and PostgreSQL."""
-    return sa.Enum(
-        enum_class,
-        native_enum=False,
-        create_constraint=False,
-        length=length,
-        values_callable=lambda members: [member.value for member in members],
-    )
-
-
 class Cycle(db.Model):
     __tablename__ = "cycles"
+    __table_args__ = (sa.CheckConstraint("peers_per_authority > 0", name="peers_per_authority_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)

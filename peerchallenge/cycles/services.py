@@ -13,7 +13,7 @@ from peerchallenge.cycles.models import (
     TemplateSection,
 )
 from peerchallenge.errors import ServiceError
-from peerchallenge.extensions import db, utcnow
+from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.regions.models import Region
 
 DETAIL_FIELDS = (
@@ -166,6 +166,7 @@ def move_section(actor: User, section: TemplateSection, step: int) -> None:
 
 def open_cycle(actor: User, cycle: Cycle) -> None:
     """Open a draft cycle: authorities can upload their self-assessments, and the template is fixed."""
+    lock_for_update(cycle)
     if not cycle.is_draft:
         raise ServiceError("This cycle is already open")
     if not cycle.sections:

@@ -16,7 +16,7 @@ from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.errors import ServiceError
-from peerchallenge.extensions import db, utcnow
+from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters import compose as composition
 from peerchallenge.letters.models import Letter, LetterRead, LetterState, LetterVersion, VersionSource
 from peerchallenge.letters.template import (
@@ -37,8 +37,12 @@ MAX_RESPONSE = 20_000
 class LetterChanged(ServiceError):
     """Someone saved the letter after this page was opened; nothing was saved."""
 
-    def __init__(self, letter: Letter):
-        who = letter.current_version.created_by.name if letter.current_version.created_by else "the service"
+    def __init__(self, letter: Letter | None):
+        # Without a letter (the database refused a second save), its objects are not read again.
+        version = letter.current_version if letter is not None else None
+        who = (
+            (version.created_by.name if version.created_by else "the service") if version else "someone else"
+        )
         super().__init__(
             f"This letter was changed by {who} after you opened it. Nothing you typed has been lost: "
             "it is in the box below. Compare it with the current text, then save again."
@@ -258,6 +262,7 @@ def mark_reviewers_changed(actor: User, cycle: Cycle, authority_ids: set[int]) -
 
 def recompose(actor: User, letter: Letter, *, replace_edits: bool) -> None:
     """The lead composes the letter again from the reviews, replacing edits only when told to."""
+    lock_for_update(letter)
     if letter.is_released:
         raise ServiceError("This letter has been released and can no longer be changed.")
     pairs = peer_reviews(letter.cycle, letter.authority)
@@ -277,6 +282,7 @@ def recompose(actor: User, letter: Letter, *, replace_edits: bool) -> None:
 
 def keep_edits(actor: User, letter: Letter) -> None:
     """The lead keeps the edited letter although a review changed."""
+    lock_for_update(letter)
     if letter.reviews_changed_at is None:
         raise ServiceError("There is nothing to confirm: the reviews have not changed.")
     if not reviews_complete(peer_reviews(letter.cycle, letter.authority)):
@@ -292,6 +298,7 @@ def _check_editable(letter: Letter) -> None:
 
 def save_text(actor: User, letter: Letter, body: str, base_version: int) -> bool:
     """Save the lead's edit as a new version; False when nothing changed."""
+    lock_for_update(letter)
     _check_editable(letter)
     body = plain_text(body).strip() + "\n"
     if len(body) > MAX_LETTER:
@@ -307,7 +314,7 @@ def save_text(actor: User, letter: Letter, body: str, base_version: int) -> bool
     try:
         db.session.flush()
     except IntegrityError as error:  # a second tab saved the same version number at the same moment
-        raise LetterChanged(letter) from error
+        raise LetterChanged(None) from error
     _audit(
         "letter_edited", f"{letter.authority.name}'s letter was edited", actor, letter, version=version.number
     )
@@ -316,6 +323,7 @@ def save_text(actor: User, letter: Letter, body: str, base_version: int) -> bool
 
 def restore(actor: User, letter: Letter, number: int) -> LetterVersion:
     """Make an earlier version the current text again, as a new version."""
+    lock_for_update(letter)
     _check_editable(letter)
     old = next((version for version in letter.versions if version.number == number), None)
     if old is None:
@@ -344,6 +352,8 @@ def _require_reviews_complete(letter: Letter) -> None:
 
 
 def approve(actor: User, letter: Letter) -> None:
+    """The lead approves the letter's text for release."""
+    lock_for_update(letter)
     if letter.state != LetterState.COMPOSED:
         raise ServiceError("Only a letter that is not yet approved or released can be approved.")
     _require_reviews_complete(letter)
@@ -359,6 +369,8 @@ def approve(actor: User, letter: Letter) -> None:
 
 
 def unapprove(actor: User, letter: Letter) -> None:
+    """The lead withdraws the approval, so the letter can change again."""
+    lock_for_update(letter)
     if letter.state != LetterState.APPROVED:
         raise ServiceError("This letter is not approved.")
     _withdraw_approval(letter, actor, "the lead withdrew it")
@@ -383,6 +395,7 @@ def authority_people(authority_id: int) -> list[User]:
 
 def release(actor: User, letter: Letter) -> None:
     """Release an approved letter to its authority, and tell its people."""
+    lock_for_update(letter)
     if letter.state != LetterState.APPROVED:
         raise ServiceError("Only an approved letter can be released. Approve it first.")
     _require_reviews_complete(letter)
@@ -411,6 +424,9 @@ def release_all(actor: User, cycle: Cycle) -> int:
         .where(Letter.cycle_id == cycle.id, Letter.state == LetterState.APPROVED)
         .options(selectinload(Letter.authority))
         .order_by(Letter.id)
+        # Locked in order; a letter released meanwhile by someone else is left out once its lock is free.
+        .with_for_update(of=Letter)
+        .execution_options(populate_existing=True)
     ).all()
     if not letters:
         raise ServiceError("There are no approved letters to release.")
@@ -436,6 +452,7 @@ def record_read(user: User, letter: Letter) -> bool:
 
 def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -> bool:
     """The authority acknowledges the letter and says what it will do about each challenge question."""
+    lock_for_update(letter)
     if not letter.is_released:
         raise ServiceError("This letter has not been released.")
     response = plain_text(response).strip()

@@ -10,7 +10,7 @@ from peerchallenge.assignments.models import Assignment
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.errors import ServiceError
-from peerchallenge.extensions import db, utcnow
+from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters.services import compose_when_complete, mark_review_reopened
 from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.reviews import content as review_content
@@ -104,6 +104,11 @@ def save_draft(actor: User, assignment: Assignment, content: dict, base_version:
 
 def submit(actor: User, assignment: Assignment, content: dict, base_version: int) -> Review:
     """Save and submit: every rating is required; after this the review is read-only."""
+    # The reviews of one authority are submitted one at a time, so the last one sees all the others
+    # and composes the letter exactly once.
+    submission = find_submission(assignment.cycle, assignment.reviewed)
+    if submission is not None:
+        lock_for_update(submission)
     missing = review_content.missing_ratings(
         content, template_parts(assignment.cycle), scales(assignment.cycle)
     )
@@ -149,6 +154,7 @@ class IncompleteReview(ServiceError):
 
 def reopen(actor: User, review: Review) -> None:
     """The lead reopens a submitted review so its reviewer can change it."""
+    lock_for_update(review)
     if not review.is_submitted:
         raise ServiceError("This review is not submitted")
     mark_review_reopened(actor, review.assignment)

@@ -81,7 +81,10 @@ class SubmissionVersion(db.Model):
     """One version of a self-assessment: from an upload, or from an edit in the browser."""
 
     __tablename__ = "submission_versions"
-    __table_args__ = (sa.UniqueConstraint("submission_id", "number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("submission_id", "number"),
+        sa.CheckConstraint("source IN ('upload', 'edit')", name="known_source"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)

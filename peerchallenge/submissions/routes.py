@@ -140,10 +140,13 @@ def edit_section(cycle_id: int, authority_id: int, position: int):
             )
         except services.VersionConflict as error:
             db.session.rollback()
+            # Read again after the rollback: the version that won, whoever saved it and however.
+            current = submission.current_version
             # Saving again from this page is a choice made with both texts in view.
-            conflict, status = error.current.sections[position], 409
-            form.base_version.data = error.current.number
-            form.base_version.raw_data = [str(error.current.number)]
+            conflict = current.sections[position] if position < len(current.sections) else None
+            status = 409
+            form.base_version.data = current.number
+            form.base_version.raw_data = [str(current.number)]
             show_service_error(form, error)
         except ServiceError as error:
             db.session.rollback()

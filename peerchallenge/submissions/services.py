@@ -4,6 +4,7 @@ import hashlib
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from peerchallenge.accounts.models import User
 from peerchallenge.assignments.models import Assignment, AssignmentState
@@ -11,7 +12,7 @@ from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.documents import analysis as documents
 from peerchallenge.errors import ServiceError
-from peerchallenge.extensions import db, utcnow
+from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review
 from peerchallenge.sanitise import plain_text
@@ -64,11 +65,22 @@ def _require_editable(cycle: Cycle, submission: Submission | None) -> None:
 
 
 def _get_or_create_submission(cycle: Cycle, authority: Authority) -> Submission:
+    """The authority's self-assessment, locked until the request commits so that two uploads take turns."""
     submission = find_submission(cycle, authority)
-    if submission is None:
-        submission = Submission(cycle=cycle, authority=authority, state=SubmissionState.DRAFT)
-        db.session.add(submission)
+    if submission is not None:
+        lock_for_update(submission)
+        _require_editable(cycle, submission)  # it may have been signed off meanwhile
+        return submission
+    submission = Submission(cycle=cycle, authority=authority, state=SubmissionState.DRAFT)
+    db.session.add(submission)
+    try:
         db.session.flush()
+    except IntegrityError as error:  # the first upload of two at the same moment
+        raise ServiceError(
+            "Someone else uploaded this self-assessment at the same moment, so yours was not saved. "
+            "Check their version, then upload yours again if it is still needed.",
+            field="file",
+        ) from error
     return submission
 
 
@@ -152,15 +164,25 @@ def _set_sections(version: SubmissionVersion, texts: list[SectionText]) -> None:
 class VersionConflict(ServiceError):
     """The self-assessment changed since the person opened it; nothing was saved."""
 
-    def __init__(self, message: str, current: SubmissionVersion):
+    def __init__(self, message: str, current: SubmissionVersion | None):
         super().__init__(message, field="markdown")
         self.current = current
+
+
+def _someone_saved_first(current: SubmissionVersion | None) -> VersionConflict:
+    number = f" ({current.number})" if current is not None else ""
+    return VersionConflict(
+        f"Someone saved a new version{number} after you started editing. "
+        "Your text has not been saved: compare it with theirs below.",
+        current,
+    )
 
 
 def edit_section(
     actor: User, submission: Submission, position: int, markdown: str, base_version: int
 ) -> SubmissionVersion:
     """Save one section's edited Markdown as a new version; refuse if someone saved in between."""
+    lock_for_update(submission)
     _require_editable(submission.cycle, submission)
     markdown = plain_text(markdown)
     current = submission.current_version
@@ -171,11 +193,7 @@ def edit_section(
             f"A section can be at most {MAX_SECTION_CHARACTERS:,} characters", field="markdown"
         )
     if current.number != base_version:
-        raise VersionConflict(
-            f"Someone saved a new version ({current.number}) after you started editing. "
-            "Your text has not been saved: compare it with theirs below.",
-            current,
-        )
+        raise _someone_saved_first(current)
     markdown = markdown.replace("\r\n", "\n").strip()
     version = _new_version(submission, actor, source="edit", file=current.file)
     texts = []
@@ -194,6 +212,10 @@ def edit_section(
         texts.append(text)
     _set_sections(version, texts)
     version.warnings = version_warnings(submission.cycle, texts)
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # the same version number saved at the same moment; nothing is read again
+        raise _someone_saved_first(None) from error
     title = current.sections[position].heading or "Text under no heading"
     if current.sections[position].template_section is not None:
         title = current.sections[position].template_section.title
@@ -229,6 +251,7 @@ def version_warnings(cycle: Cycle, texts: list[SectionText]) -> list[str]:
 
 def sign_off(actor: User, submission: Submission) -> None:
     """The director signs off the self-assessment as it now stands; late if after the due date."""
+    lock_for_update(submission)
     if not submission.cycle.accepts_submissions:
         raise ServiceError("This cycle is not open for self-assessments")
     if submission.is_signed_off:
@@ -251,6 +274,7 @@ def sign_off(actor: User, submission: Submission) -> None:
 
 def reopen(actor: User, submission: Submission) -> None:
     """The lead reopens a signed-off self-assessment so the authority can change it again."""
+    lock_for_update(submission)
     if not submission.is_signed_off:
         raise ServiceError("This self-assessment is not signed off")
     if not submission.cycle.accepts_submissions:
