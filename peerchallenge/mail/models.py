@@ -6,8 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from peerchallenge.cycles.models import string_enum
-from peerchallenge.extensions import UTCDateTime, db, utcnow
+from peerchallenge.extensions import UTCDateTime, db, string_enum, utcnow
 
 
 class EmailStatus(enum.StrEnum):

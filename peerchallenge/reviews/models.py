@@ -8,8 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import User
 from peerchallenge.assignments.models import Assignment
-from peerchallenge.cycles.models import string_enum
-from peerchallenge.extensions import UTCDateTime, db, utcnow
+from peerchallenge.extensions import UTCDateTime, db, string_enum, utcnow
 
 
 class ReviewState(enum.StrEnum):

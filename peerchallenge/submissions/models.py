@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import User
-from peerchallenge.cycles.models import Cycle, TemplateSection, string_enum
-from peerchallenge.extensions import UTCDateTime, db, utcnow
+from peerchallenge.cycles.models import Cycle, TemplateSection
+from peerchallenge.extensions import UTCDateTime, db, string_enum, utcnow
 from peerchallenge.regions.models import Authority
 
 
