@@ -97,9 +97,9 @@ def register_blueprints(app: Flask) -> None:
     from peerchallenge.accounts.routes import bp as accounts_bp
     from peerchallenge.assignments.routes import bp as assignments_bp
     from peerchallenge.audit.routes import bp as audit_bp
-    from peerchallenge.core.errors import register_error_pages
     from peerchallenge.core.routes import bp as core_bp
     from peerchallenge.cycles.routes import bp as cycles_bp
+    from peerchallenge.error_pages import register_error_pages
     from peerchallenge.letters.routes import bp as letters_bp
     from peerchallenge.mail.routes import bp as mail_bp
     from peerchallenge.monitoring.routes import bp as monitoring_bp

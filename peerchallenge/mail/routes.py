@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from peerchallenge.core.errors import render_error
+from peerchallenge.error_pages import render_error
 from peerchallenge.extensions import db, utcnow
 from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.mail import delivery
