@@ -2,6 +2,7 @@
 
 import enum
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_limiter import Limiter
@@ -27,6 +28,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. Flask-SQLAlchemy builds db.Model from Base at run time; the type checker is told
+# it is Base, so models get real SQLAlchemy types.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from peerchallenge.extensions import UTCDateTime, db, string_enum, utcnow
+from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.regions.models import Authority, Region
 
 
@@ -42,7 +42,7 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(32)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,7 +97,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Model):
     """One role of one user: admin everywhere, lead of a region, director or contributor of an authority."""
 
     __tablename__ = "role_grants"
@@ -168,7 +168,7 @@ class RoleGrant(db.Model):
         return self.role.label
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One signed-in session on one device: signing out deletes it, and a cookie without one opens nothing."""
 
     __tablename__ = "user_sessions"
@@ -181,7 +181,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship(back_populates="sessions")
 
 
-class SignInThrottle(db.Model):
+class SignInThrottle(Model):
     """Recent failed sign-ins for one typed email address, whether or not an account has it.
 
     Kept in the database so that every worker counts together; keyed by the email typed, so that the

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import User
 from peerchallenge.cycles.models import Cycle
-from peerchallenge.extensions import UTCDateTime, db, string_enum, utcnow
+from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.regions.models import Authority
 
 
-class Conflict(db.Model):
+class Conflict(Model):
     """Two authorities that must not review each other, and why (stored with the lower id first)."""
 
     __tablename__ = "conflicts"
@@ -39,7 +39,7 @@ class AssignmentState(enum.StrEnum):
     REPLACED = "replaced"
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """One reviewing authority reviewing one other authority in a cycle."""
 
     __tablename__ = "assignments"
@@ -66,7 +66,7 @@ class Assignment(db.Model):
         return self.state == AssignmentState.REPLACED
 
 
-class Delegation(db.Model):
+class Delegation(Model):
     """A contributor whom the authority's director has nominated to draft its reviews."""
 
     __tablename__ = "delegations"

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.dates import end_of_uk_day
-from peerchallenge.extensions import UTCDateTime, db, string_enum, utcnow
+from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.regions.models import Region
 
 
@@ -31,7 +31,7 @@ class CycleState(enum.StrEnum):
         }[self.value]
 
 
-class Cycle(db.Model):
+class Cycle(Model):
     __tablename__ = "cycles"
     __table_args__ = (sa.CheckConstraint("peers_per_authority > 0", name="peers_per_authority_positive"),)
 
@@ -90,7 +90,7 @@ class Cycle(db.Model):
         return f"<Cycle {self.title}>"
 
 
-class TemplateSection(db.Model):
+class TemplateSection(Model):
     """One section of the self-assessment template: what authorities write about, and how much."""
 
     __tablename__ = "template_sections"
@@ -107,7 +107,7 @@ class TemplateSection(db.Model):
     cycle: Mapped[Cycle] = relationship(back_populates="sections")
 
 
-class RatingScale(db.Model):
+class RatingScale(Model):
     """A rating scale of a cycle (evidence strength, brevity, self-knowledge), its levels in order."""
 
     __tablename__ = "rating_scales"
@@ -126,7 +126,7 @@ class RatingScale(db.Model):
     )
 
 
-class RatingLevel(db.Model):
+class RatingLevel(Model):
     __tablename__ = "rating_levels"
     __table_args__ = (sa.UniqueConstraint("scale_id", "position"),)
 

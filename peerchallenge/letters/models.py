@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import User
 from peerchallenge.cycles.models import Cycle
-from peerchallenge.extensions import UTCDateTime, db, string_enum, utcnow
+from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.regions.models import Authority
 
 
@@ -38,7 +38,7 @@ class VersionSource(enum.StrEnum):
         }[self.value]
 
 
-class Letter(db.Model):
+class Letter(Model):
     """The regional group's letter to one authority; its text is the latest of its versions."""
 
     __tablename__ = "letters"
@@ -104,7 +104,7 @@ class Letter(db.Model):
         return self.responded_at is not None
 
 
-class LetterVersion(db.Model):
+class LetterVersion(Model):
     __tablename__ = "letter_versions"
     __table_args__ = (sa.UniqueConstraint("letter_id", "number"),)
 
@@ -121,7 +121,7 @@ class LetterVersion(db.Model):
     created_by: Mapped[User | None] = relationship()
 
 
-class LetterRead(db.Model):
+class LetterRead(Model):
     """The first time each user of the authority opened the released letter."""
 
     __tablename__ = "letter_reads"

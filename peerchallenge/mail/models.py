@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from peerchallenge.extensions import UTCDateTime, db, string_enum, utcnow
+from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 
 
 class EmailStatus(enum.StrEnum):
@@ -15,7 +15,7 @@ class EmailStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class OutboxEmail(db.Model):
+class OutboxEmail(Model):
     __tablename__ = "outbox_emails"
 
     id: Mapped[int] = mapped_column(primary_key=True)

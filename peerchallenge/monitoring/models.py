@@ -5,10 +5,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from peerchallenge.extensions import UTCDateTime, db, utcnow
+from peerchallenge.extensions import Model, UTCDateTime, utcnow
 
 
-class ReminderSent(db.Model):
+class ReminderSent(Model):
     """One reminder occasion ("7 days before", "2 weeks overdue") of one task, sent to one person."""
 
     __tablename__ = "reminders_sent"

@@ -5,10 +5,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from peerchallenge.extensions import db
+from peerchallenge.extensions import Model
 
 
-class Region(db.Model):
+class Region(Model):
     __tablename__ = "regions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -20,7 +20,7 @@ class Region(db.Model):
         return f"<Region {self.name}>"
 
 
-class Authority(db.Model):
+class Authority(Model):
     """A local authority with children's services responsibilities."""
 
     __tablename__ = "authorities"

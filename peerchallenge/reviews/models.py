@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import User
 from peerchallenge.assignments.models import Assignment
-from peerchallenge.extensions import UTCDateTime, db, string_enum, utcnow
+from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 
 
 class ReviewState(enum.StrEnum):
@@ -16,7 +16,7 @@ class ReviewState(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
-class Review(db.Model):
+class Review(Model):
     """The review one authority writes of another's self-assessment.
 
     `content` holds the form as it was saved: {"sections": {template section id: {"ratings": {scale key:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import User
 from peerchallenge.cycles.models import Cycle, TemplateSection
-from peerchallenge.extensions import UTCDateTime, db, string_enum, utcnow
+from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.regions.models import Authority
 
 
@@ -21,7 +21,7 @@ class SubmissionState(enum.StrEnum):
         return {"draft": "Draft", "signed_off": "Signed off"}[self.value]
 
 
-class StoredFile(db.Model):
+class StoredFile(Model):
     """An uploaded file kept byte for byte in the database, with its hash."""
 
     __tablename__ = "stored_files"
@@ -40,7 +40,7 @@ class StoredFile(db.Model):
     uploaded_by: Mapped[User] = relationship()
 
 
-class Submission(db.Model):
+class Submission(Model):
     """One authority's self-assessment in one cycle; not started until its first version."""
 
     __tablename__ = "submissions"
@@ -77,7 +77,7 @@ class Submission(db.Model):
         return self.signed_off_at is not None and self.signed_off_at > self.cycle.submissions_due_at
 
 
-class SubmissionVersion(db.Model):
+class SubmissionVersion(Model):
     """One version of a self-assessment: from an upload, or from an edit in the browser."""
 
     __tablename__ = "submission_versions"
@@ -106,7 +106,7 @@ class SubmissionVersion(db.Model):
     )
 
 
-class SectionText(db.Model):
+class SectionText(Model):
     """The Markdown of one part of a version: a template section, or text under no matching heading."""
 
     __tablename__ = "section_texts"
