@@ -1,6 +1,8 @@
 """Form pieces shared by features, and running a service from a form."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from flask import flash
 from flask_wtf import FlaskForm
@@ -9,6 +11,8 @@ from wtforms import DateField, SubmitField
 
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
+
+T = TypeVar("T")
 
 
 class UKDateField(DateField):
@@ -49,21 +53,45 @@ def show_service_error(form, error) -> None:
         flash(error.message, "error")
 
 
-def run_service(action: Callable[[], object], done_message: str | None = None, form=None) -> bool:
-    """Run one service transition for a request: commit and say so, or roll back and show why not.
+@dataclass
+class Outcome(Generic[T]):
+    """What running a service for a request gave: its result, or the refusal the person was shown."""
 
-    With a form, the refusal is shown on the field it concerns; otherwise at the top of the page.
+    value: T | None = None
+    error: ServiceError | None = None
+
+    def __bool__(self) -> bool:
+        return self.error is None
+
+
+def run_service(
+    action: Callable[[], T],
+    done_message: str | None = None,
+    form=None,
+    *,
+    show_error: bool = True,
+    commit_on: tuple[type[ServiceError], ...] = (),
+) -> Outcome[T]:
+    """Run one service transition for a request: commit once and say so, or roll back and show why not.
+
+    The one way a route changes data. With a form, a refusal is shown on the field it concerns, otherwise at
+    the top of the page; with show_error=False the route shows it itself (a conflict page, a 429). A refusal
+    of a kind in commit_on keeps what the service saved before refusing (a draft kept when submitting fails).
     """
     try:
-        action()
+        value = action()
     except ServiceError as error:
-        db.session.rollback()
-        if form is not None:
-            show_service_error(form, error)
+        if isinstance(error, commit_on):
+            db.session.commit()
         else:
-            flash(error.message, "error")
-        return False
+            db.session.rollback()
+        if show_error:
+            if form is not None:
+                show_service_error(form, error)
+            else:
+                flash(error.message, "error")
+        return Outcome(error=error)
     db.session.commit()
     if done_message:
         flash(done_message, "success")
-    return True
+    return Outcome(value=value)

@@ -22,7 +22,6 @@ from peerchallenge.accounts.access import can_manage_region, can_manage_user
 from peerchallenge.accounts.forms import AddUserForm, ChangePasswordForm, SetPasswordForm, SignInForm
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.accounts.queries import users_in_region
-from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, limiter, login_manager
 from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.regions.models import Region
@@ -68,27 +67,21 @@ def sign_in():
     form = SignInForm()
     if not form.validate_on_submit():
         return render_template("accounts/sign_in.html", form=form, error=None)
-    try:
-        user = services.authenticate(form.email.data, form.password.data)
-    except services.MustWait as wait:
-        db.session.rollback()
-        page = render_template("accounts/sign_in.html", form=form, error=wait.message)
-        return page, 429, {"Retry-After": str(wait.seconds)}
-    if user is None:
-        db.session.commit()
+    outcome = run_service(lambda: services.sign_in(form.email.data, form.password.data), show_error=False)
+    if isinstance(outcome.error, services.MustWait):
+        page = render_template("accounts/sign_in.html", form=form, error=outcome.error.message)
+        return page, 429, {"Retry-After": str(outcome.error.seconds)}
+    if outcome.value is None:
         page = render_template("accounts/sign_in.html", form=form, error=SIGN_IN_ERROR)
         return page, 401
-    services.start_session(user)
-    db.session.commit()
-    login_user(user)
+    login_user(outcome.value)
     return redirect(next_path or url_for("core.home"))
 
 
 @bp.post("/sign-out")
 def sign_out():
     if current_user.is_authenticated:
-        services.end_session(current_user)
-        db.session.commit()
+        run_service(lambda: services.end_session(current_user))
     logout_user()
     session.clear()  # nothing of the signed-in person (such as an unseen set-password link) outlives it
     flash("You have signed out.", "success")
@@ -105,9 +98,7 @@ def account():
 @login_required
 def sign_out_everywhere():
     form = ConfirmForm()
-    if form.validate_on_submit():
-        services.sign_out_everywhere(current_user)
-        db.session.commit()
+    if form.validate_on_submit() and run_service(lambda: services.sign_out_everywhere(current_user)):
         logout_user()
         session.clear()
         flash("You have signed out on every device.", "success")
@@ -119,15 +110,12 @@ def sign_out_everywhere():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
-        except ServiceError as error:
-            form.current_password.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash("Your password has been changed. You have been signed out on other devices.", "success")
-            return redirect(url_for("accounts.account"))
+    if form.validate_on_submit() and run_service(
+        lambda: services.change_password(current_user, form.current_password.data, form.new_password.data),
+        form=form,
+    ):
+        flash("Your password has been changed. You have been signed out on other devices.", "success")
+        return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)
 
 
@@ -138,20 +126,15 @@ def set_password(token: str):
     except services.InvalidLink as error:
         return render_template("accounts/invalid_link.html", message=error.message), 400
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.set_password_from_link(user, form.new_password.data)
-        except ServiceError as error:
-            form.new_password.errors.append(error.message)
-        else:
-            if current_user.is_authenticated:
-                services.end_session(current_user)  # someone else was signed in on this browser
-            services.start_session(user)
-            db.session.commit()
-            logout_user()
-            login_user(user)
-            flash("Your password has been set. You are signed in.", "success")
-            return redirect(url_for("core.home"))
+    # Someone else may be signed in on this browser: their session ends as this person's starts.
+    previous = current_user._get_current_object() if current_user.is_authenticated else None
+    if form.validate_on_submit() and run_service(
+        lambda: services.set_password_and_sign_in(user, form.new_password.data, previous), form=form
+    ):
+        logout_user()
+        login_user(user)
+        flash("Your password has been set. You are signed in.", "success")
+        return redirect(url_for("core.home"))
     return render_template("accounts/set_password.html", form=form, user=user)
 
 
@@ -189,22 +172,21 @@ def add_user(region_id: int):
     if form.validate_on_submit():
         role = Role(form.role.data)
         authority = next((a for a in authorities if a.id == form.authority.data), None)
-        try:
-            user, created = services.add_user(
+        outcome = run_service(
+            lambda: services.add_user(
                 current_user,
                 form.email.data,
                 form.name.data,
                 role,
                 region=region if role == Role.LEAD else None,
                 authority=authority if role != Role.LEAD else None,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            field = form.authority if "authority" in error.message else form.email
-            field.errors.append(error.message)
-            status = 409 if isinstance(error, services.EmailTaken) else 400
+            ),
+            form=form,
+        )
+        if not outcome:
+            status = 409 if isinstance(outcome.error, services.EmailTaken) else 400
         else:
-            db.session.commit()
+            user, created = outcome.value
             if created:
                 flash(f"{user.name} has been added. {_link_sent_message(user)}", "success")
                 return redirect(url_for("accounts.user_detail", user_id=user.id))

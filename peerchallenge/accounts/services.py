@@ -136,6 +136,14 @@ def _count_failure(email: str, now: datetime) -> int:
     return throttle.failures
 
 
+def sign_in(email: str, password: str) -> User | None:
+    """Check the email and password and, if they match an active user, start a session for them."""
+    user = authenticate(email, password)
+    if user is not None:
+        start_session(user)
+    return user
+
+
 def start_session(user: User) -> UserSession:
     """Record a new signed-in session for the user; the cookie holds only its id."""
     user_session = UserSession(user=user)
@@ -211,15 +219,15 @@ def _timing_hash() -> str:
 def check_new_password(user: User, password: str) -> None:
     """Refuse passwords that are short or just the email address."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more")
+        raise ServiceError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="new_password")
     if password.strip().lower() == user.email:
-        raise ServiceError("Password must not be your email address")
+        raise ServiceError("Password must not be your email address", field="new_password")
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change a signed-in user's password after checking the current one."""
     if not user.check_password(current_password):
-        raise ServiceError("Your current password is not correct")
+        raise ServiceError("Your current password is not correct", field="current_password")
     check_new_password(user, new_password)
     user.set_password(new_password)
     end_other_sessions(user)
@@ -313,6 +321,14 @@ def set_password_from_link(user: User, password: str) -> None:
     record_event("password_set", f"{user.name} set their password", actor=user, subject_user=user)
 
 
+def set_password_and_sign_in(user: User, password: str, signed_in: User | None) -> None:
+    """Set the password from a link and sign the user in, ending whoever was signed in on this browser."""
+    set_password_from_link(user, password)
+    if signed_in is not None:
+        end_session(signed_in)
+    start_session(user)
+
+
 def grant_role(
     actor: User | None,
     user: User,
@@ -324,7 +340,7 @@ def grant_role(
     """Give a user a role, scoped to a region (lead) or an authority (director, contributor)."""
     if role in AUTHORITY_ROLES:
         if authority is None:
-            raise ServiceError("Select the authority")
+            raise ServiceError("Select the authority", field="authority")
         region = None
     elif role == Role.LEAD:
         if region is None:
@@ -338,7 +354,7 @@ def grant_role(
             region.id if region else None,
             authority.id if authority else None,
         ):
-            raise ServiceError(f"{user.name} already has this role")
+            raise ServiceError(f"{user.name} already has this role", field="email")
     grant = RoleGrant(role=role, region=region, authority=authority)
     user.grants.append(grant)
     scope_region = authority.region_id if authority else (region.id if region else None)
