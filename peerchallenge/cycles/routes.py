@@ -2,16 +2,15 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.access import can_manage_region
 from peerchallenge.cycles import services
 from peerchallenge.cycles.forms import CycleForm, SectionForm
 from peerchallenge.cycles.models import Cycle, TemplateSection
-from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
-from peerchallenge.forms import ConfirmForm, run_service, show_service_error
+from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.regions.models import Region
 from peerchallenge.submissions.queries import submission_statuses
 
@@ -49,17 +48,13 @@ def new_cycle(region_id: int):
         form.title.data = f"{region.name} peer challenge {year}"
         form.year.data = year
     if form.validate_on_submit():
-        try:
-            cycle = services.create_cycle(current_user, region, **_details(form))
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                "The cycle has been created with the default template. Check the template, then open it.",
-                "success",
-            )
-            return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id))
+        created = run_service(
+            lambda: services.create_cycle(current_user, region, **_details(form)),
+            "The cycle has been created with the default template. Check the template, then open it.",
+            form=form,
+        )
+        if created.value is not None:
+            return redirect(url_for("cycles.cycle_detail", cycle_id=created.value.id))
     return render_template("cycles/cycle_form.html", form=form, region=region, cycle=None)
 
 
@@ -75,15 +70,12 @@ def cycle_detail(cycle_id: int):
 def edit_cycle(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
     form = CycleForm(obj=cycle)
-    if form.validate_on_submit():
-        try:
-            services.update_cycle(current_user, cycle, **_details(form))
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash("The cycle has been saved.", "success")
-            return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id))
+    if form.validate_on_submit() and run_service(
+        lambda: services.update_cycle(current_user, cycle, **_details(form)),
+        "The cycle has been saved.",
+        form=form,
+    ):
+        return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id))
     return render_template("cycles/cycle_form.html", form=form, region=cycle.region, cycle=cycle)
 
 
@@ -92,15 +84,12 @@ def edit_cycle(cycle_id: int):
 def new_section(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
     form = SectionForm()
-    if form.validate_on_submit():
-        try:
-            services.add_section(current_user, cycle, **_section_fields(form))
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash("The section has been added.", "success")
-            return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
+    if form.validate_on_submit() and run_service(
+        lambda: services.add_section(current_user, cycle, **_section_fields(form)),
+        "The section has been added.",
+        form=form,
+    ):
+        return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
     return render_template("cycles/section_form.html", form=form, cycle=cycle, section=None)
 
 
@@ -119,15 +108,12 @@ def edit_section(cycle_id: int, section_id: int):
     cycle = load_managed_cycle(cycle_id)
     section = _section(cycle, section_id)
     form = SectionForm(obj=section)
-    if form.validate_on_submit():
-        try:
-            services.update_section(current_user, section, **_section_fields(form))
-        except ServiceError as error:
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash("The section has been saved.", "success")
-            return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
+    if form.validate_on_submit() and run_service(
+        lambda: services.update_section(current_user, section, **_section_fields(form)),
+        "The section has been saved.",
+        form=form,
+    ):
+        return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
     return render_template("cycles/section_form.html", form=form, cycle=cycle, section=section)
 
 
