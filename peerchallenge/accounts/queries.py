@@ -61,3 +61,19 @@ def region_leads(region_id: int) -> list[User]:
             .order_by(User.name)
         )
     )
+
+
+def active_contributors(authority: Authority) -> list[User]:
+    """The authority's contributors who can still sign in, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(
+                RoleGrant.authority_id == authority.id,
+                RoleGrant.role == Role.CONTRIBUTOR,
+                User.active.is_(True),
+            )
+            .order_by(User.name)
+        )
+    )

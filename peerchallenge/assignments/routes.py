@@ -1,11 +1,10 @@
 """The lead's assignment pages, conflicts, and a director's delegation of reviews."""
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.access import can_manage_region
-from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.accounts.queries import active_contributors
 from peerchallenge.assignments import services
 from peerchallenge.assignments.access import can_declare_conflict_for, can_manage_delegates
 from peerchallenge.assignments.forms import ConflictForm, DelegateForm, authority_choices
@@ -14,7 +13,7 @@ from peerchallenge.assignments.queries import cycle_assignments, delegates_of, r
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
-from peerchallenge.forms import ConfirmForm, run_service, show_service_error
+from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.regions.models import Authority, Region
 
 bp = Blueprint("assignments", __name__)
@@ -91,16 +90,12 @@ def adjust(cycle_id: int):
     if form.validate_on_submit():
         pairs = _posted_pairs(cycle)
         if request.form.get("action") == "save":
-            try:
-                services.save_adjusted_proposal(current_user, cycle, pairs)
-            except ServiceError as error:
-                db.session.rollback()
-                flash(error.message, "error")
-                status = 400
-            else:
-                db.session.commit()
-                flash("Your changes to the proposal have been saved.", "success")
+            if run_service(
+                lambda: services.save_adjusted_proposal(current_user, cycle, pairs),
+                "Your changes to the proposal have been saved.",
+            ):
                 return redirect(url_for("assignments.overview", cycle_id=cycle.id))
+            status = 400
     else:
         if request.method == "POST":
             abort(400)
@@ -191,18 +186,15 @@ def _conflict_page(region: Region, form: ConflictForm, fixed: Authority | None):
     status = 200
     if form.validate_on_submit():
         by_id = {authority.id: authority for authority in region.authorities}
-        try:
-            services.declare_conflict(
+        if run_service(
+            lambda: services.declare_conflict(
                 current_user, by_id[form.first.data], by_id[form.other.data], form.reason.data or ""
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash("The conflict has been recorded. Assignments will respect it.", "success")
+            ),
+            "The conflict has been recorded. Assignments will respect it.",
+            form=form,
+        ):
             return redirect(request.path)
+        status = 400
     elif form.errors:
         status = 400
     conflicts = region_conflicts(region.id)
@@ -244,10 +236,9 @@ def remove_conflict(conflict_id: int):
     if not can_manage_region(current_user, region):
         abort(403)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        services.remove_conflict(current_user, conflict)
-        db.session.commit()
-        flash("The conflict has been removed.", "success")
+    if form.validate_on_submit() and run_service(
+        lambda: services.remove_conflict(current_user, conflict), "The conflict has been removed."
+    ):
         return redirect(url_for("assignments.region_conflict_list", region_id=region.id))
     return render_template("assignments/remove_conflict.html", conflict=conflict, form=form, region=region)
 
@@ -258,29 +249,19 @@ def delegates(authority_id: int):
     authority = db.get_or_404(Authority, authority_id)
     if not can_manage_delegates(current_user, authority):
         abort(403)
-    contributors = db.session.scalars(
-        sa.select(User)
-        .join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(
-            RoleGrant.authority_id == authority.id, RoleGrant.role == Role.CONTRIBUTOR, User.active.is_(True)
-        )
-        .order_by(User.name)
-    ).all()
+    contributors = active_contributors(authority)
     form = DelegateForm()
     form.delegate.choices = authority_choices(contributors, "Select a contributor")
     status = 200
     if form.validate_on_submit():
         delegate = next(user for user in contributors if user.id == form.delegate.data)
-        try:
-            services.nominate_delegate(current_user, authority, delegate)
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(f"{delegate.name} can now draft {authority.name}'s reviews.", "success")
+        if run_service(
+            lambda: services.nominate_delegate(current_user, authority, delegate),
+            f"{delegate.name} can now draft {authority.name}'s reviews.",
+            form=form,
+        ):
             return redirect(request.path)
+        status = 400
     elif form.errors:
         status = 400
     return render_template(
@@ -303,7 +284,7 @@ def remove_delegate(authority_id: int, delegation_id: int):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.remove_delegate(current_user, delegation)
-    db.session.commit()
-    flash("They can no longer draft reviews.", "success")
+    run_service(
+        lambda: services.remove_delegate(current_user, delegation), "They can no longer draft reviews."
+    )
     return redirect(url_for("assignments.delegates", authority_id=authority.id))

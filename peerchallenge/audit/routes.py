@@ -9,7 +9,7 @@ from peerchallenge.audit import queries, services
 from peerchallenge.audit.forms import FILTER_NAMES, AuditFilterForm, kind_label
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.dates import UK_TIME
-from peerchallenge.extensions import db
+from peerchallenge.forms import run_service
 
 bp = Blueprint("audit", __name__)
 
@@ -89,9 +89,12 @@ def audit_log_csv():
         abort(400)
     filters = form.filters()
     statement = queries.filtered_events(current_user, filters)
-    export = services.record_export(current_user, filters, queries.count_events(statement))
-    export_id = export.id
-    db.session.commit()
+    export = run_service(
+        lambda: services.record_export(current_user, filters, queries.count_events(statement))
+    )
+    if export.value is None:
+        abort(400)
+    export_id = export.value.id
     # Exactly the events there were when the export was asked for, without the export's own event.
     rows = queries.events_csv(statement.where(AuditEvent.id < export_id))
     return Response(

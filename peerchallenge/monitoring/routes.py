@@ -5,12 +5,11 @@ import re
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.dates import uk_today
-from peerchallenge.extensions import db
-from peerchallenge.monitoring import exports
+from peerchallenge.forms import run_service
+from peerchallenge.monitoring import exports, services
 from peerchallenge.monitoring.dashboard import STAGE_GROUPS, STAGES, Dashboard, Row, cycle_dashboard
 from peerchallenge.monitoring.overview import regional_overview
 
@@ -59,41 +58,26 @@ def dashboard(cycle_id: int):
     )
 
 
-@bp.get("/cycles/<int:cycle_id>/dashboard.csv")
+# Each download format: how to write the rows, and the file's type.
+DASHBOARD_FORMATS = {
+    "csv": (lambda board, rows, cycle: exports.dashboard_csv(board, rows), "text/csv; charset=utf-8"),
+    "xlsx": (lambda board, rows, cycle: exports.dashboard_xlsx(board, rows, cycle.title), XLSX),
+}
+
+
+@bp.get("/cycles/<int:cycle_id>/dashboard.<any(csv, xlsx):file_format>")
 @login_required
-def dashboard_csv(cycle_id: int):
+def dashboard_download(cycle_id: int, file_format: str):
+    """The dashboard's table as shown (all or overdue only), as CSV or Excel; the download is audited."""
     cycle = load_managed_cycle(cycle_id)
     board = cycle_dashboard(cycle, uk_today())
     overdue_only, rows = _shown(board)
-    data = exports.dashboard_csv(board, rows)
-    _record_export(cycle, "csv", overdue_only, len(rows))
-    return _download(data, "text/csv; charset=utf-8", _filename(cycle, "dashboard", "csv"))
-
-
-@bp.get("/cycles/<int:cycle_id>/dashboard.xlsx")
-@login_required
-def dashboard_xlsx(cycle_id: int):
-    cycle = load_managed_cycle(cycle_id)
-    board = cycle_dashboard(cycle, uk_today())
-    overdue_only, rows = _shown(board)
-    data = exports.dashboard_xlsx(board, rows, cycle.title)
-    _record_export(cycle, "xlsx", overdue_only, len(rows))
-    return _download(data, XLSX, _filename(cycle, "dashboard", "xlsx"))
-
-
-def _record_export(cycle: Cycle, file_format: str, overdue_only: bool, rows: int) -> None:
-    which = "overdue authorities" if overdue_only else "all authorities"
-    record_event(
-        "dashboard_exported",
-        f"Downloaded the dashboard of {cycle.title} as {file_format.upper()} ({which})",
-        actor=current_user,
-        region_id=cycle.region_id,
-        cycle_id=cycle.id,
-        format=file_format,
-        overdue_only=overdue_only,
-        rows=rows,
+    write, mimetype = DASHBOARD_FORMATS[file_format]
+    data = write(board, rows, cycle)
+    run_service(
+        lambda: services.record_dashboard_export(current_user, cycle, file_format, overdue_only, len(rows))
     )
-    db.session.commit()
+    return _download(data, mimetype, _filename(cycle, "dashboard", file_format))
 
 
 @bp.get("/cycles/<int:cycle_id>/ratings.csv")
@@ -101,15 +85,7 @@ def _record_export(cycle: Cycle, file_format: str, overdue_only: bool, rows: int
 def ratings_csv(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
     data, rows = exports.ratings_csv(cycle)
-    record_event(
-        "ratings_exported",
-        f"Downloaded the ratings of {cycle.title} as CSV",
-        actor=current_user,
-        region_id=cycle.region_id,
-        cycle_id=cycle.id,
-        rows=rows,
-    )
-    db.session.commit()
+    run_service(lambda: services.record_ratings_export(current_user, cycle, rows))
     return _download(data, "text/csv; charset=utf-8", _filename(cycle, "ratings", "csv"))
 
 

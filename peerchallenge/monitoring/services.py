@@ -1,4 +1,4 @@
-"""Reminders: one digest per person of the tasks due a reminder today, and weekly escalations to leads."""
+"""Reminders (one digest per person of the tasks due today; escalations to leads) and audited downloads."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.audit.services import record_event
+from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
 from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.monitoring.models import ReminderSent
@@ -177,3 +179,32 @@ def _escalation_text(user: User, items: list[tuple[Task, str]], today: date) -> 
         "The people who must do them have been reminded. You may want to contact the authorities concerned.",
     ]
     return subject, "\n".join(lines) + "\n"
+
+
+def record_dashboard_export(
+    actor: User, cycle: Cycle, file_format: str, overdue_only: bool, rows: int
+) -> None:
+    """Audit a download of the dashboard's table."""
+    which = "overdue authorities" if overdue_only else "all authorities"
+    record_event(
+        "dashboard_exported",
+        f"Downloaded the dashboard of {cycle.title} as {file_format.upper()} ({which})",
+        actor=actor,
+        region_id=cycle.region_id,
+        cycle_id=cycle.id,
+        format=file_format,
+        overdue_only=overdue_only,
+        rows=rows,
+    )
+
+
+def record_ratings_export(actor: User, cycle: Cycle, rows: int) -> None:
+    """Audit a download of every rating of the cycle."""
+    record_event(
+        "ratings_exported",
+        f"Downloaded the ratings of {cycle.title} as CSV",
+        actor=actor,
+        region_id=cycle.region_id,
+        cycle_id=cycle.id,
+        rows=rows,
+    )
