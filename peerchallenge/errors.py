@@ -11,3 +11,10 @@ class ServiceError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class EditConflict(ServiceError):
+    """Someone saved the same thing after this page was opened, so nothing was saved.
+
+    Pages guarded by a version check show the newer text beside the typed one, with a 409.
+    """

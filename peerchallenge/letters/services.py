@@ -15,7 +15,7 @@ from peerchallenge.accounts.queries import region_leads
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
-from peerchallenge.errors import ServiceError
+from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters import compose as composition
 from peerchallenge.letters.models import Letter, LetterRead, LetterState, LetterVersion, VersionSource
@@ -34,7 +34,7 @@ MAX_LETTER = 100_000
 MAX_RESPONSE = 20_000
 
 
-class LetterChanged(ServiceError):
+class LetterChanged(EditConflict):
     """Someone saved the letter after this page was opened; nothing was saved."""
 
     def __init__(self, letter: Letter | None):

@@ -7,7 +7,7 @@ from peerchallenge.assignments.access import review_writer_authority_ids
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.dates import uk_datetime
-from peerchallenge.errors import ServiceError
+from peerchallenge.errors import EditConflict
 from peerchallenge.extensions import csrf, db
 from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.reviews import content as review_content
@@ -84,48 +84,52 @@ def review_page(assignment_id: int):
             part=review_content.part,
             form=ConfirmForm(),
         )
-    try:
-        services.check_ready_for_review(assignment)
-    except services.NotSignedOff as error:
-        flash(error.message, "error")
+    not_ready = services.not_ready_reason(assignment)
+    if not_ready:
+        flash(not_ready, "error")
         return redirect(url_for("reviews.my_reviews"))
-    if request.method == "GET" or review is not None and review.is_submitted:
-        if request.method == "POST":
-            return _page(assignment, review, review.content, status=409)
+    if request.method == "GET":
         return _page(assignment, review, review.content if review else {})
+    if review is not None and review.is_submitted:
+        return _page(assignment, review, review.content, status=409)
+    return _save(assignment, review)
+
+
+def _posted(assignment: Assignment) -> tuple[dict, dict[str, str], int | None]:
+    """The review as posted, the fields' errors, and the version the page was opened on."""
     cycle = assignment.cycle
     values, errors = review_content.read_form(
         request.form, services.template_parts(cycle), services.scales(cycle)
     )
+    return values, errors, request.form.get("version", type=int)
+
+
+def _save(assignment: Assignment, review):
+    """Save or submit what the reviewer posted; every refusal brings the page back with their text."""
+    values, errors, base_version = _posted(assignment)
     if not ConfirmForm().validate_on_submit():
         # An expired form must not lose a review someone spent an hour on: show it again to save.
         errors["version"] = "The page had expired, so nothing was saved. Your text is below: save it again."
         return _page(assignment, review, values, errors=errors, status=400)
-    base_version = request.form.get("version", type=int)
     if errors or base_version is None:
         return _page(assignment, review, values, errors=errors or {"version": "Reload the page"}, status=400)
-    action = request.form.get("action", "save")
-    try:
-        if action == "submit":
-            services.submit(current_user, assignment, values, base_version)
-        else:
-            services.save_draft(current_user, assignment, values, base_version)
-    except services.IncompleteReview as incomplete:
-        db.session.commit()  # the draft is kept
-        return _page(assignment, incomplete.review, values, missing=incomplete.missing, status=400)
-    except services.ReviewChanged:
-        db.session.rollback()
+    submitting = request.form.get("action") == "submit"
+    save = services.submit if submitting else services.save_draft
+    done = f"Your review of {assignment.reviewed.name} has been submitted." if submitting else None
+    saved = run_service(
+        lambda: save(current_user, assignment, values, base_version),
+        done or "Your draft has been saved.",
+        show_error=False,
+        commit_on=(services.IncompleteReview,),  # the draft is kept
+    )
+    if isinstance(saved.error, services.IncompleteReview):
+        return _page(assignment, saved.error.review, values, missing=saved.error.missing, status=400)
+    if isinstance(saved.error, EditConflict):
         current = services.find_review(assignment)
         return _page(assignment, current, values, conflict=current, status=409)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if saved.error is not None:
+        flash(saved.error.message, "error")
         return _page(assignment, review, values, status=400)
-    db.session.commit()
-    if action == "submit":
-        flash(f"Your review of {assignment.reviewed.name} has been submitted.", "success")
-        return redirect(url_for("reviews.review_page", assignment_id=assignment.id))
-    flash("Your draft has been saved.", "success")
     return redirect(url_for("reviews.review_page", assignment_id=assignment.id))
 
 
@@ -138,29 +142,18 @@ def autosave(assignment_id: int):
         abort(403)
     if not ConfirmForm().validate_on_submit():
         return jsonify(message="Your session has expired. Save the page to keep your changes."), 400
-    try:
-        services.check_ready_for_review(assignment)
-    except services.NotSignedOff as error:
-        return jsonify(message=error.message), 409
-    cycle = assignment.cycle
-    values, errors = review_content.read_form(
-        request.form, services.template_parts(cycle), services.scales(cycle)
-    )
-    base_version = request.form.get("version", type=int)
+    values, errors, base_version = _posted(assignment)
     if errors or base_version is None:
         return jsonify(message="Not saved automatically: " + "; ".join(errors.values())), 400
-    try:
-        review = services.save_draft(current_user, assignment, values, base_version)
-    except services.ReviewChanged:
-        db.session.rollback()
-        return jsonify(
-            message="Someone else has changed this review. Save the page to compare the versions."
-        ), 409
-    except ServiceError as error:
-        db.session.rollback()
-        return jsonify(message=error.message), 409
-    db.session.commit()
-    return jsonify(version=review.version, saved_at=uk_datetime(review.updated_at))
+    saved = run_service(
+        lambda: services.save_draft(current_user, assignment, values, base_version), show_error=False
+    )
+    if isinstance(saved.error, EditConflict):
+        message = "Someone else has changed this review. Save the page to compare the versions."
+        return jsonify(message=message), 409
+    if saved.error is not None or saved.value is None:
+        return jsonify(message=saved.error.message if saved.error else "Not saved"), 409
+    return jsonify(version=saved.value.version, saved_at=uk_datetime(saved.value.updated_at))
 
 
 @bp.get("/cycles/<int:cycle_id>/reviews")

@@ -9,7 +9,7 @@ from peerchallenge.accounts.queries import region_leads
 from peerchallenge.assignments.models import Assignment
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
-from peerchallenge.errors import ServiceError
+from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters.services import compose_when_complete, mark_review_reopened
 from peerchallenge.mail.services import public_url, queue_email
@@ -33,7 +33,7 @@ def find_review(assignment: Assignment) -> Review | None:
     return db.session.scalar(sa.select(Review).where(Review.assignment_id == assignment.id))
 
 
-class ReviewChanged(ServiceError):
+class ReviewChanged(EditConflict):
     """Someone saved the review after this page was opened; nothing was saved."""
 
     def __init__(self, current: Review | None):
@@ -63,11 +63,19 @@ class NotSignedOff(ServiceError):
     """The self-assessment under review has not been signed off, so the review cannot start."""
 
 
-def check_ready_for_review(assignment: Assignment) -> None:
-    """Refuse unless the reviewed self-assessment is signed off: peers review what its DCS approved."""
+def not_ready_reason(assignment: Assignment) -> str | None:
+    """Why the review can't be written yet, or None: peers review only what the authority's DCS signed off."""
     submission = find_submission(assignment.cycle, assignment.reviewed)
     if submission is None or not submission.is_signed_off:
-        raise NotSignedOff(f"{assignment.reviewed.name}'s self-assessment has not been signed off yet.")
+        return f"{assignment.reviewed.name}'s self-assessment has not been signed off yet."
+    return None
+
+
+def check_ready_for_review(assignment: Assignment) -> None:
+    """Refuse unless the reviewed self-assessment is signed off."""
+    reason = not_ready_reason(assignment)
+    if reason:
+        raise NotSignedOff(reason)
 
 
 def save_draft(actor: User, assignment: Assignment, content: dict, base_version: int) -> Review:

@@ -11,7 +11,7 @@ from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.documents import analysis as documents
-from peerchallenge.errors import ServiceError
+from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review
@@ -161,7 +161,7 @@ def _set_sections(version: SubmissionVersion, texts: list[SectionText]) -> None:
     version.total_words = sum(text.word_count for text in texts)
 
 
-class VersionConflict(ServiceError):
+class VersionConflict(EditConflict):
     """The self-assessment changed since the person opened it; nothing was saved."""
 
     def __init__(self, message: str, current: SubmissionVersion | None):
