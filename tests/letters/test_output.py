@@ -191,10 +191,8 @@ def test_font_configuration_is_made_once_per_thread():
     assert elsewhere and elsewhere[0] is not here
 
 
-# python-markdown numbers every Markdown list from 1 (as the browser shows it); a start survives only as HTML.
-START_AT_FOUR = (
-    "1. First\n2. Second\n\nA paragraph between.\n\n4. Fourth\n5. Fifth\n"
-)
+# A Markdown list that starts at 4 keeps its start (CommonMark writes <ol start="4">).
+START_AT_FOUR = "1. First\n2. Second\n\nA paragraph between.\n\n4. Fourth\n5. Fifth\n"
 
 
 def test_numbered_list_keeps_its_start_number_in_the_pdf():
