@@ -17,6 +17,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
+from peerchallenge.text_limits import MAX_MARKUP_CHARACTERS, MAX_NESTING
+
 ALLOWED_TAGS = frozenset(
     {
         *(f"h{level}" for level in range(1, 7)),
@@ -86,12 +88,35 @@ def _alignment_as_attribute(state: StateCore) -> None:
 
 
 # Built once: rendering keeps its state in a fresh StateCore per call, so one instance serves every thread.
-MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+# The nesting limit (20 by default, where a list ten deep already loses its text) is set well above the
+# nesting text_limits accepts: each list level is two levels here, and a paragraph one more.
+MARKDOWN = MarkdownIt(
+    "commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": 3 * MAX_NESTING}
+).enable("table")
 MARKDOWN.core.ruler.push("alignment_as_attribute", _alignment_as_attribute)
+# Noncharacters (no one types them, and the renderer reads them as text) stand in for markup characters
+# that a text has too many of: see MAX_MARKUP_CHARACTERS.
+STAND_INS = {"[": "\ufdd0", "*": "\ufdd1", "_": "\ufdd2", "`": "\ufdd3"}
+NO_STAND_INS = str.maketrans(dict.fromkeys(STAND_INS.values()))
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Markdown (CommonMark with tables) as HTML cleaned by nh3; linear in the length of the text."""
+def costly_markup(text: str) -> frozenset[str]:
+    """The markup characters text has more than MAX_MARKUP_CHARACTERS of, to be shown as typed."""
+    return frozenset(char for char in STAND_INS if text.count(char) > MAX_MARKUP_CHARACTERS)
+
+
+def render_markdown(text: str | None, *, as_typed: frozenset[str] | None = None) -> Markup:
+    """Markdown (CommonMark with tables) as HTML cleaned by nh3, in time linear in the length of the text.
+
+    Each character in as_typed (by default, those the text has more than MAX_MARKUP_CHARACTERS of) shows
+    as typed and starts no markup: looking for the partner of each is what costs most on a flood of them.
+    """
     if not text:
         return Markup("")
-    return clean_html(MARKDOWN.render(text))
+    text = text.translate(NO_STAND_INS)
+    if as_typed is None:
+        as_typed = costly_markup(text)
+    if not as_typed:
+        return clean_html(MARKDOWN.render(text))
+    html = MARKDOWN.render(text.translate(str.maketrans({char: STAND_INS[char] for char in as_typed})))
+    return clean_html(html.translate(str.maketrans({STAND_INS[char]: char for char in as_typed})))

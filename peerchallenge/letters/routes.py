@@ -147,7 +147,6 @@ def letter(letter_id: int):
         readers=readers(letter),
         reviews_in=services.reviews_complete(services.peer_reviews(letter.cycle, letter.authority)),
         actions=ConfirmForm(),
-        render_markdown=render_markdown,
     ), status
 
 
@@ -287,7 +286,6 @@ def _reading_page(letter: Letter, form: ResponseForm, status: int = 200):
         cycle=letter.cycle,
         form=form,
         can_respond=access.can_respond(current_user, letter),
-        render_markdown=render_markdown,
     ), status
 
 
