@@ -22,9 +22,9 @@ MAX_HEADINGS = 500
 # drops text) past its own nesting limit, set well above this one.
 MAX_NESTING = 20
 # Characters on one line. A long paragraph is a few thousand; Word and PDF extraction break lines at
-# paragraphs, so only a made-up file has a line this long.
-MAX_LINE_CHARACTERS = 50_000
-# Columns in a Markdown table (pipes on one line, plus one). Word tables are cut to 63 columns on
+# paragraphs, so only a made-up file has a line this long. The splitter matches each line as a whole.
+MAX_LINE_CHARACTERS = 100_000
+# Columns in a Markdown table (cells between the pipes on one line). Word tables are cut to 63 columns on
 # extraction; a printed page holds about a dozen.
 MAX_TABLE_COLUMNS = 100
 # Cells in the Markdown tables of one text (pipes on table lines). The renderer spends about as long on one
@@ -81,8 +81,10 @@ def measure(text: str) -> TextShape:
             headings += 1
         deepest = max(deepest, nesting(line, list_indents))
         if pipes := line.count("|"):
-            widest = max(widest, pipes + 1)  # an upper bound: "a | b" is two, "| a | b |" is two
-            cells += pipes + 1
+            edges = line.strip().startswith("|") + line.strip().endswith("|")
+            columns = max(1, pipes + 1 - edges)  # "| a | b |" and "a | b" are both two
+            widest = max(widest, columns)
+            cells += columns
         previous_text = True
     return TextShape(len(text), longest, headings, deepest, widest, cells)
 
