@@ -6,7 +6,7 @@ Plain values in, plain values out: no request, no session, no database.
 from dataclasses import dataclass
 
 from peerchallenge.cycles.defaults import DEFAULT_TEMPLATE
-from peerchallenge.documents.checks import DocumentRejected, check_upload, decode_text, safe_filename
+from peerchallenge.documents.checks import DocumentRejected, check_upload, safe_filename
 from peerchallenge.documents.extract import extract_markdown
 from peerchallenge.documents.sections import (
     SectionSpec,
@@ -92,10 +92,10 @@ def analyse_document(
 ) -> DocumentAnalysis:
     """Check, extract and split an uploaded self-assessment; DocumentRejected for a file it refuses."""
     kind = check_upload(filename, data, max_bytes=max_bytes)
-    if kind in ("md", "txt"):
-        check_shape(decode_text(data))  # before anything reads it
     markdown, warnings = extract_markdown(kind, data)
-    check_shape(markdown)  # before the splitter reads it
+    # Before the splitter reads it. For .md and .txt, extraction only decodes the bytes and makes line ends
+    # Unix ones (a file with only "\r" has lines too), so this is before anything parses the text.
+    check_shape(markdown)
     if kind in ("pdf", "txt"):
         markdown = promote_plain_headings(markdown, sections)
     section_texts, unmatched, split_warnings = split_markdown(markdown, sections)
