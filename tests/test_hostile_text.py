@@ -114,8 +114,8 @@ def test_an_edit_over_a_limit_is_refused_with_its_reason_and_the_text_kept(world
             "This document has a table row with 150 columns; a table can have at most 100 columns.",
         ),
         (
-            "word " * 160_000,
-            "This document has 800,000 characters; a self-assessment can have at most 750,000.",
+            "words\n" * 150_000,
+            "This document has 900,000 characters; a self-assessment can have at most 750,000.",
         ),
     ],
 )
