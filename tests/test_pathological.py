@@ -16,6 +16,7 @@ import pytest
 
 from peerchallenge.documents.analysis import DEFAULT_SECTIONS, DocumentRejected, analyse_document
 from peerchallenge.documents.sections import split_markdown
+from peerchallenge.letters.merge import merge_items, split_points
 from peerchallenge.sanitise import render_markdown
 from peerchallenge.text_limits import MAX_DOCUMENT_CHARACTERS, shape_problem
 from tests.pathological import SHAPES
@@ -137,3 +138,15 @@ def test_word_uploads_grow_linearly(shape):
             return refused
 
     assert not growth(process, make, start=10_000, largest=160_000)
+
+
+def test_merging_review_points_grows_linearly():
+    """A letter merges each list of the peers' points; one-word bullets by the thousand must not stall it."""
+
+    def bullets(n: int) -> str:
+        return "".join(f"- point {number}\n" for number in range(n // 12))
+
+    def merge(text: str) -> object:
+        return merge_items([("A", point) for point in split_points(text)] * 2)
+
+    assert not growth(merge, bullets, start=4_000, largest=400_000)
