@@ -3,14 +3,15 @@
 Runs every shape in tests/pathological.py through the Flask test client on a temporary SQLite database:
 uploads it as a .md self-assessment (--upload-chars characters), saves it as one section's text
 (--edit-chars characters), and opens the self-assessment page after each. For each step it prints the
-worst wall-clock time of --repeats runs and the peak memory Python allocated during one more run
-(tracemalloc, which slows that run, so it is timed apart). "refused" means the text went over a limit in
+worst wall-clock time of --repeats runs, the worst CPU time of this process (steadier on a machine busy
+with other work), and the peak memory Python allocated during one more run (tracemalloc, which slows that
+run, so it is timed apart). "refused" means the text went over a limit in
 peerchallenge/text_limits.py: the time is that of the refusal. The account page, timed in the same run,
 is the baseline: "x base" is the page view's worst time over the baseline's.
 
     .venv/bin/python benchmarks/pathological.py
-    shape                      upload s  MB     edit s  MB    view s  MB   x base
-    open brackets              0.41      61.2   0.05    9.8   0.01    1.2  2.3
+    shape                   upload s   cpu    MB  edit s   cpu    MB  view s   cpu    MB  x base
+    open brackets               0.41  0.30   8.0    0.10  0.08  24.0    0.02  0.02   3.0     9.5
     ...
     .venv/bin/python benchmarks/pathological.py --shape "deep lists" --upload-chars 700000
 
@@ -56,21 +57,21 @@ def open_cycle(world):
     return cycle
 
 
-def measured(step) -> tuple[float, float, int]:
-    """(seconds, peak MB, status) of one run of step under tracemalloc, after a run timed without it."""
-    started = time.perf_counter()
+def measured(step) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak MB, status) of step: timed once, then run again under tracemalloc."""
+    started, started_cpu = time.perf_counter(), time.process_time()
     status = step()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     tracemalloc.start()
     assert step() == status, "the measured run ended differently from the timed one"
     peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
     tracemalloc.stop()
-    return seconds, peak, status
+    return seconds, cpu, peak, status
 
 
-def worst(step, repeats: int) -> tuple[float, float, int]:
+def worst(step, repeats: int) -> tuple[float, float, float, int]:
     runs = [measured(step) for _ in range(repeats)]
-    return max(run[0] for run in runs), max(run[1] for run in runs), runs[-1][2]
+    return (*(max(run[field] for run in runs) for field in range(3)), runs[-1][3])
 
 
 def main() -> None:
@@ -101,8 +102,8 @@ def main() -> None:
             )
             baseline = min(measured(lambda: client.get("/account").status_code)[0] for _ in range(5))
             print(f"baseline: GET /account {baseline * 1000:.1f} ms")
-            columns = ("upload s", "MB", "edit s", "MB", "view s", "MB", "x base")
-            print(f"{'shape':28}" + "".join(f"{column:>8}" for column in columns))
+            columns = ("upload s", "cpu", "MB", "edit s", "cpu", "MB", "view s", "cpu", "MB", "x base")
+            print(f"{'shape':28}" + "".join(f"{column:>9}" for column in columns))
 
             def version_number() -> int:
                 db.session.expire_all()
@@ -113,7 +114,7 @@ def main() -> None:
 
                 return find_submission(cycle, world.authority)
 
-            totals = {"upload": 0.0, "edit": 0.0, "view": 0.0, "MB": 0.0}
+            totals = {"upload": 0.0, "edit": 0.0, "view": 0.0, "cpu": 0.0, "MB": 0.0}
             runs: list[int] = []
             for name in options.shape or SHAPES:
                 make = SHAPES[name]
@@ -127,7 +128,7 @@ def main() -> None:
                         content_type="multipart/form-data",
                     ).status_code
 
-                upload_s, upload_mb, upload_status = worst(upload, options.repeats)
+                upload_s, upload_cpu, upload_mb, upload_status = worst(upload, options.repeats)
                 text = make(options.edit_chars)
 
                 def edit(text=text) -> int:
@@ -137,12 +138,30 @@ def main() -> None:
                         data={"markdown": f"{text}\n\nRun {len(runs)}", "base_version": version_number()},
                     ).status_code
 
-                edit_s, edit_mb, edit_status = worst(edit, options.repeats)
-                view_s, view_mb, _status = worst(lambda: client.get(page).status_code, options.repeats)
+                edit_s, edit_cpu, edit_mb, edit_status = worst(edit, options.repeats)
+                view_s, view_cpu, view_mb, _status = worst(
+                    lambda: client.get(page).status_code, options.repeats
+                )
                 refused = {True: " refused", False: ""}
                 print(
-                    f"{name:28}{upload_s:8.2f}{upload_mb:8.1f}{edit_s:8.2f}{edit_mb:8.1f}{view_s:8.2f}"
-                    f"{view_mb:8.1f}{view_s / baseline:8.1f}"
+                    f"{name:28}"
+                    + "".join(
+                        f"{value:9.2f}" if index % 3 != 2 else f"{value:9.1f}"
+                        for index, value in enumerate(
+                            (
+                                upload_s,
+                                upload_cpu,
+                                upload_mb,
+                                edit_s,
+                                edit_cpu,
+                                edit_mb,
+                                view_s,
+                                view_cpu,
+                                view_mb,
+                            )
+                        )
+                    )
+                    + f"{view_s / baseline:9.1f}"
                     f"{refused[upload_status == 400] and ' upload refused'}"
                     f"{refused[edit_status == 400] and ' edit refused'}",
                     flush=True,
@@ -150,10 +169,12 @@ def main() -> None:
                 totals["upload"] = max(totals["upload"], upload_s)
                 totals["edit"] = max(totals["edit"], edit_s)
                 totals["view"] = max(totals["view"], view_s)
+                totals["cpu"] = max(totals["cpu"], upload_cpu, edit_cpu, view_cpu)
                 totals["MB"] = max(totals["MB"], upload_mb, edit_mb, view_mb)
             print(
                 f"worst: upload {totals['upload']:.2f} s, edit {totals['edit']:.2f} s, "
-                f"view {totals['view']:.2f} s, peak {totals['MB']:.0f} MB"
+                f"view {totals['view']:.2f} s (wall); worst CPU {totals['cpu']:.2f} s; "
+                f"peak {totals['MB']:.0f} MB"
             )
             db.session.remove()
             db.engine.dispose()
