@@ -95,11 +95,12 @@ def nesting(line: str, list_indents: list[int]) -> int:
     while list_indents and position < list_indents[-1]:
         list_indents.pop()
     quotes = 0
+    rule = is_thematic_break(line)  # once per line: asked per marker, a line of markers took quadratic time
     while position < len(line):
         if line[position] == ">":
             quotes += 1
             position += 1
-        elif (marker := LIST_MARKER.match(line, position)) and not is_thematic_break(line):
+        elif not rule and (marker := LIST_MARKER.match(line, position)):
             position = marker.end()
             list_indents.append(position + 1)
         else:

@@ -73,6 +73,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "backslashes": lambda n: flood("\\", n),
     "quote markers": lambda n: flood(">", n),
     "list markers": lambda n: flood("- ", n, line=30),
+    "list markers, long lines": lambda n: ("- " * 45_000 + "x\n") * max(1, n // 90_002),
     "deep lists": deep_lists,
     "deep quotes": deep_quotes,
     "heading markers": lambda n: flood("#", n),
