@@ -12,10 +12,9 @@ LINE = 2_000  # characters per line in floods, well under MAX_LINE_CHARACTERS
 
 
 def flood(unit: str, n: int, *, line: int = LINE, separator: str = "\n") -> str:
-    """unit repeated to about n characters, broken into lines of about `line` characters."""
-    per_line = max(1, line // len(unit))
-    lines = max(1, n // (per_line * len(unit)))
-    return separator.join(unit * per_line for _ in range(lines)) + "\n"
+    """unit repeated to about n characters, broken into lines of `line` characters."""
+    body = unit * max(1, n // len(unit))
+    return separator.join(body[start : start + line] for start in range(0, len(body), line)) + "\n"
 
 
 def deep_lists(n: int) -> str:
@@ -73,7 +72,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "backslashes": lambda n: flood("\\", n),
     "quote markers": lambda n: flood(">", n),
     "list markers": lambda n: flood("- ", n, line=30),
-    "list markers, long lines": lambda n: ("- " * 45_000 + "x\n") * max(1, n // 90_002),
+    "list markers, long lines": lambda n: flood("- ", n, line=9_000, separator="x\n"),
     "deep lists": deep_lists,
     "deep quotes": deep_quotes,
     "heading markers": lambda n: flood("#", n),
