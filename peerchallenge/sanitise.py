@@ -1,17 +1,26 @@
 """The one sanitiser: every piece of user text shown as HTML passes through here.
 
-Markdown is rendered by python-markdown (with tables and fenced code) and the HTML is cleaned by nh3
-against an explicit allow-list, so raw HTML in the Markdown, javascript: links and event attributes never
-reach a page.
+Markdown is rendered by markdown-it-py (CommonMark with tables; raw HTML off) and the HTML is cleaned by
+nh3 against an explicit allow-list, so raw HTML in the Markdown, javascript: links and event attributes
+never reach a page.
+
+markdown-it-py rather than python-markdown: python-markdown's inline patterns take quadratic time on a run
+of "[", "<" or "[a](" (60,000 "[" took 76 s), while markdown-it is built and tested against pathological
+input and renders every shape in tests/pathological.py in time linear in its length. The shapes whose
+cost grows with nesting are bounded before rendering by peerchallenge.text_limits.
 """
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-import markdown
 import nh3
-from markdown.extensions.fenced_code import FencedCodeExtension
-from markdown.extensions.tables import TableExtension
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markupsafe import Markup
+
+from peerchallenge.text_limits import MAX_MARKUP_CHARACTERS, MAX_NESTING
 
 ALLOWED_TAGS = frozenset(
     {
@@ -71,10 +80,65 @@ def clean_html(html: str) -> Markup:
     )
 
 
-def render_markdown(text: str) -> Markup:
-    """Markdown (python-markdown, tables and fenced code) as HTML cleaned by nh3."""
-    # A Markdown instance keeps state between calls, so each call builds its own.
-    # Fenced code too: the section splitter reads a "# line" inside a fence as text, so the page must as well.
-    extensions = [TableExtension(use_align_attribute=True), FencedCodeExtension()]
-    html = markdown.markdown(text or "", extensions=extensions, output_format="html")
-    return clean_html(html)
+def _alignment_as_attribute(state: StateCore) -> None:
+    """Table cells say their alignment as align="..." (kept by the allow-list), not as a style (removed)."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = token.attrGet("style")
+            if isinstance(style, str) and style.startswith("text-align:"):
+                token.attrs.pop("style")
+                token.attrSet("align", style.removeprefix("text-align:"))
+
+
+# Built once: rendering keeps its state in a fresh StateCore per call, so one instance serves every thread.
+# The nesting limit (20 by default, where a list ten deep already loses its text) is set well above the
+# nesting text_limits accepts: each list level is two levels here, and a paragraph one more.
+MARKDOWN = MarkdownIt(
+    "commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": 3 * MAX_NESTING}
+).enable("table")
+MARKDOWN.core.ruler.push("alignment_as_attribute", _alignment_as_attribute)
+# Noncharacters (no one types them, and the renderer reads them as text) stand in for markup characters
+# that a text has too many of: see MAX_MARKUP_CHARACTERS.
+STAND_INS = {"[": "\ufdd0", "*": "\ufdd1", "_": "\ufdd2", "`": "\ufdd3"}
+NO_STAND_INS = str.maketrans(dict.fromkeys(STAND_INS.values()))
+
+
+def costly_markup(text: str) -> frozenset[str]:
+    """The markup characters text has more than MAX_MARKUP_CHARACTERS of, to be shown as typed."""
+    return frozenset(char for char in STAND_INS if text.count(char) > MAX_MARKUP_CHARACTERS)
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused, then restored as it was.
+
+    markdown-it allocates an object per token; the collector, running again and again as they pile up,
+    made rendering grow faster than the text (3.7 times as long for twice the links). Tokens form no
+    cycles, so reference counting frees them all the same.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def render_markdown(text: str | None, *, as_typed: frozenset[str] | None = None) -> Markup:
+    """Markdown (CommonMark with tables) as HTML cleaned by nh3, in time linear in the length of the text.
+
+    Each character in as_typed (by default, those the text has more than MAX_MARKUP_CHARACTERS of) shows
+    as typed and starts no markup: looking for the partner of each is what costs most on a flood of them.
+    """
+    if not text:
+        return Markup("")
+    text = text.translate(NO_STAND_INS)
+    if as_typed is None:
+        as_typed = costly_markup(text)
+    if not as_typed:
+        with no_cycle_collection():
+            return clean_html(MARKDOWN.render(text))
+    with no_cycle_collection():
+        html = MARKDOWN.render(text.translate(str.maketrans({char: STAND_INS[char] for char in as_typed})))
+    return clean_html(html.translate(str.maketrans({STAND_INS[char]: char for char in as_typed})))

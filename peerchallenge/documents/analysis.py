@@ -16,6 +16,7 @@ from peerchallenge.documents.sections import (
     section_warnings,
     split_markdown,
 )
+from peerchallenge.text_limits import MAX_DOCUMENT_CHARACTERS, shape_problem
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -77,12 +78,24 @@ class DocumentAnalysis:
         }
 
 
+def check_shape(text: str) -> None:
+    """DocumentRejected, with the reason, for text whose shape is over a limit in text_limits."""
+    problem = shape_problem(
+        text, "This document", "a self-assessment", max_characters=MAX_DOCUMENT_CHARACTERS
+    )
+    if problem:
+        raise DocumentRejected(problem)
+
+
 def analyse_document(
     filename: str, data: bytes, sections: list[SectionSpec], *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> DocumentAnalysis:
     """Check, extract and split an uploaded self-assessment; DocumentRejected for a file it refuses."""
     kind = check_upload(filename, data, max_bytes=max_bytes)
     markdown, warnings = extract_markdown(kind, data)
+    # Before the splitter reads it. For .md and .txt, extraction only decodes the bytes and makes line ends
+    # Unix ones (a file with only "\r" has lines too), so this is before anything parses the text.
+    check_shape(markdown)
     if kind in ("pdf", "txt"):
         markdown = promote_plain_headings(markdown, sections)
     section_texts, unmatched, split_warnings = split_markdown(markdown, sections)

@@ -126,7 +126,9 @@ def pdf_page_to_markdown(text: str) -> str:
 INLINE_SPECIAL = re.compile(r"([\\`*_\[\]])")
 TAG_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
 ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
-LINE_START_SPECIAL = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[>+-](?=\s|$)|>|(\d+)\.(?=\s|$))")
+# CommonMark also reads "1)" as a list, "~~~" as a fence (to the end of the document if never closed) and
+# "---" or "===" as a rule or an underline, so a line's opening "-", "+", "=", "~" or ">" is always escaped.
+LINE_START_SPECIAL = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[>+=~-]|(\d+)[.)](?=\s|$))")
 SPACES = re.compile(r"[ \t\r\n\f\v]+")
 BOLD_JOIN = re.compile(r"\*\*(\s*)\*\*")
 VOID_TAGS = frozenset({"br", "img", "hr", "input", "col", "wbr"})
@@ -142,12 +144,12 @@ def escape_text(text: str, *, line_start: bool = False) -> str:
 
 
 def escape_line_start(line: str) -> str:
-    """Escape a line's opening "#", ">", "-", "+" or "1." so it stays text, not a heading, quote or list."""
+    """Escape a line's opening "#", ">", "-", "+", "=", "~", "1." or "1)" so it stays text."""
 
     def escape(match: re.Match) -> str:
         indent, marker, number = match.group(1), match.group(2), match.group(3)
         if number is not None:
-            return f"{indent}{number}\\."
+            return f"{indent}{number}\\{marker[-1]}"
         return f"{indent}\\{marker}"
 
     return LINE_START_SPECIAL.sub(escape, line, count=1)

@@ -97,15 +97,14 @@ SYNONYMS = (
 )
 
 
-def count_words(markdown: str) -> int:
-    """Words as a reader sees them: Markdown syntax (#, *, _, table pipes, list numbers, URLs) left out."""
-    return len(WORD.findall(plain_text(markdown)))
-
-
-WORD = re.compile(r"\S*[^\W_]\S*")
-LINK = re.compile(r"(!?)\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
-REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S.*$", re.M)
-HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# Every pattern here runs in time linear in the text: each is anchored at a character that ends the scan of
+# the one before (a link's parts never contain "[", a reference definition stays on its line), or is
+# replaced by str.find. The old patterns took minutes on 60,000 "[" (tests/pathological.py has the shapes).
+WORD_CHARACTER = re.compile(r"[^\W_]")
+LINK = re.compile(
+    r"(!?)\[([^\[\]]*)\]\((?:[^()\s\[]|\([^()\s\[]*\))*+(?:\s+(?:\"[^\"\[]*\"|'[^'\[]*'))?\s*\)"
+)
+REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.M)
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 EMPHASIS = re.compile(r"[*~`]+|(?<![^\W_])_+|_+(?![^\W_])")
@@ -113,9 +112,26 @@ LINE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:#{1,6}(?=\s|$))?[ \t]*(?:(?:[-
 CLOSING_HASHES = re.compile(r"\s#+\s*$", re.M)
 
 
+def count_words(markdown: str) -> int:
+    """Words as a reader sees them: Markdown syntax (#, *, _, table pipes, list numbers, URLs) left out."""
+    # A word is a run of non-space characters with a letter or digit in it; a regex "\S*[^\W_]\S*" would
+    # try every start in a long run of punctuation.
+    return sum(1 for token in plain_text(markdown).split() if WORD_CHARACTER.search(token))
+
+
+def without_html_comments(text: str) -> str:
+    """Text with each closed <!-- ... --> replaced by a space; an unclosed one stays as text."""
+    pieces, position = [], 0
+    while (start := text.find("<!--", position)) != -1 and (end := text.find("-->", start + 4)) != -1:
+        pieces += [text[position:start], " "]
+        position = end + 3
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def plain_text(markdown: str) -> str:
     """Markdown with its syntax taken out, keeping link and image text but not their URLs."""
-    text = HTML_COMMENT.sub(" ", markdown)
+    text = without_html_comments(markdown)
     text = REFERENCE_DEFINITION.sub(" ", text)
     text = LINK.sub(lambda match: match.group(2), text)
     text = HTML_TAG.sub(" ", text)
@@ -264,7 +280,7 @@ def best_match(heading: str, sections: list[SectionSpec]) -> tuple[int, float] |
 
 # Finding headings.
 
-ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+ATX_OPENING = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 BLOCK_START = re.compile(r"^\s*(?:[-+*•>|]|\d+[.)]\s|#)")
@@ -351,6 +367,18 @@ def find_headings(
     return headings
 
 
+def atx_heading(line: str) -> tuple[int, str] | None:
+    """The level and raw text of a "# Heading #" line, else None; without a regex, which backtracks."""
+    opening = ATX_OPENING.match(line)
+    if not opening:
+        return None
+    text = line[opening.end() :].strip(" \t")
+    unclosed = text.rstrip("#")
+    if unclosed != text and (not unclosed or unclosed[-1] in " \t"):
+        text = unclosed.rstrip(" \t")  # a closing run of "#" after a space is not part of the text
+    return len(opening.group(1)), text
+
+
 def read_heading(
     lines: list[str],
     index: int,
@@ -359,10 +387,11 @@ def read_heading(
     plain_lines: bool,
 ) -> Heading | None:
     line = lines[index]
-    atx = ATX_HEADING.match(line)
+    atx = atx_heading(line)
     if atx:
-        text = heading_display(atx.group(2) or "")
-        return Heading(index, index + 1, text, len(atx.group(1)), match(text)) if text else None
+        level, raw = atx
+        text = heading_display(raw)
+        return Heading(index, index + 1, text, level, match(text)) if text else None
     stripped = line.strip()
     if not stripped:
         return None

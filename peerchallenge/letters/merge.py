@@ -35,6 +35,8 @@ MINOR_WORDS = frozenset(
 # A word and the same word with one of these in front usually mean opposite things (effective, ineffective).
 NEGATING_PREFIXES = ("un", "in", "im", "ir", "il", "non", "dis", "mis")
 
+# Points in one list that are compared pairwise for near-duplicates (see merge_items).
+MAX_MERGED_ITEMS = 100
 _BULLET = re.compile(r"^\s*(?:[-*•–]\s+|•|\d{1,3}[.)]\s+)")
 _APOSTROPHES = re.compile(r"['’‘`]")
 
@@ -138,7 +140,16 @@ def _duplicates(first: _Group, second: _Group, threshold: float) -> bool:
 def merge_items(
     items: Iterable[tuple[str, str]], threshold: float = SIMILARITY_THRESHOLD
 ) -> list[MergedItem]:
-    """(peer label, text) items with near-duplicates merged, in order of first appearance."""
+    """(peer label, text) items with near-duplicates merged, in order of first appearance.
+
+    Merging compares every pair, so a list of more than MAX_MERGED_ITEMS points (real reviews give a few
+    each) is listed as written, unmerged: thousands of one-word bullets would otherwise hold the request
+    that composes the letter for minutes.
+    """
+    items = list(items)
+    if len(items) > MAX_MERGED_ITEMS:
+        listed = ((label, " ".join(raw.split())) for label, raw in items)
+        return [MergedItem(text, (label,)) for label, text in listed if text]
     groups: list[_Group] = []
     for index, (label, raw) in enumerate(items):
         text = " ".join(raw.split())

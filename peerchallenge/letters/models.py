@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import User
@@ -58,6 +59,8 @@ class Letter(Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     response: Mapped[str] = mapped_column(sa.Text, default="")
+    # The response rendered and sanitised once, when it was saved.
+    response_html: Mapped[str] = mapped_column(sa.Text, default="")
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
@@ -87,6 +90,15 @@ class Letter(Model):
         return self.state == LetterState.APPROVED
 
     @property
+    def body_rendered(self) -> Markup:
+        """The current text as stored HTML, rendered once when the version was saved."""
+        return self.current_version.rendered
+
+    @property
+    def response_rendered(self) -> Markup:
+        return Markup(self.response_html)  # noqa: S704 (sanitised by render_markdown before it was stored)
+
+    @property
     def is_released(self) -> bool:
         return self.state == LetterState.RELEASED
 
@@ -112,6 +124,8 @@ class LetterVersion(Model):
     letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     body: Mapped[str] = mapped_column(sa.Text)
+    # The body rendered and sanitised once, when the version was saved: pages never parse the text.
+    body_html: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[VersionSource] = mapped_column(string_enum(VersionSource))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # None when the service composed it by itself, as the last review came in.
@@ -119,6 +133,10 @@ class LetterVersion(Model):
 
     letter: Mapped[Letter] = relationship(back_populates="versions")
     created_by: Mapped[User | None] = relationship()
+
+    @property
+    def rendered(self) -> Markup:
+        return Markup(self.body_html)  # noqa: S704 (sanitised by render_markdown before it was stored)
 
 
 class LetterRead(Model):

@@ -146,7 +146,6 @@ def letter(letter_id: int):
         readers=readers(letter),
         reviews_in=services.reviews_complete(services.peer_reviews(letter.cycle, letter.authority)),
         actions=ConfirmForm(),
-        render_markdown=render_markdown,
     ), status
 
 
@@ -286,7 +285,6 @@ def _reading_page(letter: Letter, form: ResponseForm, status: int = 200):
         cycle=letter.cycle,
         form=form,
         can_respond=access.can_respond(current_user, letter),
-        render_markdown=render_markdown,
     ), status
 
 

@@ -28,7 +28,8 @@ from peerchallenge.letters.template import (
 from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review
-from peerchallenge.sanitise import plain_text
+from peerchallenge.sanitise import plain_text, render_markdown
+from peerchallenge.text_limits import shape_problem
 
 MAX_LETTER = 100_000
 MAX_RESPONSE = 20_000
@@ -176,7 +177,14 @@ def preview_values(cycle: Cycle) -> dict[str, str]:
 
 def _add_version(letter: Letter, body: str, source: VersionSource, actor: User | None) -> LetterVersion:
     number = letter.versions[-1].number + 1 if letter.versions else 1
-    version = LetterVersion(letter=letter, number=number, body=body, source=source, created_by=actor)
+    version = LetterVersion(
+        letter=letter,
+        number=number,
+        body=body,
+        body_html=str(render_markdown(body)),  # once, here: pages show the stored HTML
+        source=source,
+        created_by=actor,
+    )
     db.session.add(version)
     letter.versions.append(version)
     return version
@@ -303,6 +311,8 @@ def save_text(actor: User, letter: Letter, body: str, base_version: int) -> bool
     body = plain_text(body).strip() + "\n"
     if len(body) > MAX_LETTER:
         raise ServiceError(f"The letter must be {MAX_LETTER:,} characters or fewer.", field="body")
+    if problem := shape_problem(body, "The letter", "a letter", max_characters=MAX_LETTER):
+        raise ServiceError(problem, field="body")
     if not body.strip():
         raise ServiceError("Enter the letter's text.", field="body")
     if letter.current_version.number != base_version:
@@ -458,6 +468,8 @@ def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -
     response = plain_text(response).strip()
     if len(response) > MAX_RESPONSE:
         raise ServiceError(f"The response must be {MAX_RESPONSE:,} characters or fewer.", field="response")
+    if problem := shape_problem(response, "The response", "a response", max_characters=MAX_RESPONSE):
+        raise ServiceError(problem, field="response")
     if not acknowledged and letter.acknowledged_at is None:
         raise ServiceError("Confirm that you have read and acknowledge the letter.", field="acknowledged")
     if not response and letter.has_response:
@@ -479,6 +491,7 @@ def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -
         changed = True
         first = letter.responded_at is None
         letter.response = response
+        letter.response_html = str(render_markdown(response))  # once, here: pages show the stored HTML
         letter.responded_at = utcnow()
         letter.responded_by = actor
         _audit("letter_responded", f"{letter.authority.name} responded to its letter", actor, letter)

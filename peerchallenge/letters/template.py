@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from peerchallenge.text_limits import shape_problem
+
 PLACEHOLDERS: dict[str, str] = {
     "authority": "The name of the authority the letter is to, for example Norfolk.",
     "dcs_name": "The name of the authority's Director of Children's Services.",
@@ -245,6 +247,10 @@ def _checked(source: str) -> set[str]:
     """The placeholders a usable template uses; TemplateProblem if it is not usable."""
     if len(source) > MAX_TEMPLATE_CHARS:
         raise TemplateProblem(f"The template must be {MAX_TEMPLATE_CHARS:,} characters or fewer.")
+    if problem := shape_problem(
+        source, "The template", "a letter template", max_characters=MAX_TEMPLATE_CHARS
+    ):
+        raise TemplateProblem(problem)
     try:
         tree = SANDBOX.parse(source)
     except TemplateSyntaxError as error:

@@ -18,7 +18,6 @@ from peerchallenge.reviews.access import (
     visible_co_reviews,
 )
 from peerchallenge.reviews.queries import assignments_of_reviewers, cycle_review_statuses, review_statuses
-from peerchallenge.sanitise import render_markdown
 from peerchallenge.submissions.queries import find_submission
 
 bp = Blueprint("reviews", __name__)
@@ -61,7 +60,6 @@ def _page(assignment, review, values, *, errors=None, missing=None, conflict=Non
         conflict=conflict,
         co_reviews=visible_co_reviews(current_user, assignment, review),
         part=review_content.part,
-        render_markdown=render_markdown,
         limits=review_content,
         form=ConfirmForm(),
     ), status

@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import User
@@ -122,10 +123,17 @@ class SectionText(Model):
     heading: Mapped[str | None] = mapped_column(sa.String(500))
     found: Mapped[bool] = mapped_column(default=True)
     markdown: Mapped[str] = mapped_column(sa.Text, default="")
+    # The markdown rendered and sanitised once, when the version was saved: pages never parse the text.
+    html: Mapped[str] = mapped_column(sa.Text, default="")
     word_count: Mapped[int] = mapped_column(default=0)
 
     version: Mapped[SubmissionVersion] = relationship(back_populates="sections")
     template_section: Mapped[TemplateSection | None] = relationship()
+
+    @property
+    def rendered(self) -> Markup:
+        """The stored HTML, safe to show (it went through the sanitiser when it was saved)."""
+        return Markup(self.html)  # noqa: S704 (sanitised by render_markdown before it was stored)
 
     @property
     def is_unmatched(self) -> bool:

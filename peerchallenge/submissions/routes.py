@@ -12,7 +12,6 @@ from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
 from peerchallenge.forms import ConfirmForm, run_service, show_service_error
 from peerchallenge.regions.models import Authority
-from peerchallenge.sanitise import render_markdown
 from peerchallenge.submissions import services
 from peerchallenge.submissions.access import (
     can_edit_submission,
@@ -76,7 +75,6 @@ def view(cycle_id: int, authority_id: int):
         version=version,
         previous=previous,
         own=own,
-        render_markdown=render_markdown,
         can_edit=can_edit_submission(current_user, authority),
         can_sign_off=can_sign_off_submission(current_user, authority),
         can_reopen=can_reopen_submission(current_user, cycle),
@@ -165,7 +163,6 @@ def edit_section(cycle_id: int, authority_id: int, position: int):
         authority=authority,
         section=section,
         conflict=conflict,
-        render_markdown=render_markdown,
     ), status
 
 

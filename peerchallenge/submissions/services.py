@@ -15,7 +15,7 @@ from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review
-from peerchallenge.sanitise import plain_text
+from peerchallenge.sanitise import costly_markup, plain_text, render_markdown
 from peerchallenge.submissions.models import (
     SectionText,
     StoredFile,
@@ -24,6 +24,7 @@ from peerchallenge.submissions.models import (
     SubmissionVersion,
 )
 from peerchallenge.submissions.queries import find_submission
+from peerchallenge.text_limits import shape_problem
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -106,12 +107,16 @@ def upload_version(
         uploaded_by=actor,
     )
     version = _new_version(submission, actor, source="upload", file=stored)
+    # Rendered once, here, with one choice of markup shown as typed for the whole document: the upload
+    # renders every part in one request.
+    as_typed = costly_markup(analysis.markdown)
     texts = [
         SectionText(
             template_section=template_section,
             heading=part.heading[:500] if part.heading else None,
             found=part.found,
             markdown=part.markdown,
+            html=str(render_markdown(part.markdown, as_typed=as_typed)),
             word_count=part.word_count,
         )
         for template_section, part in zip(cycle.sections, analysis.sections, strict=True)
@@ -122,6 +127,7 @@ def upload_version(
             heading=heading[:500] if heading else None,
             found=True,
             markdown=markdown,
+            html=str(render_markdown(markdown, as_typed=as_typed)),
             word_count=documents.count_words(markdown),
         )
         for heading, markdown in analysis.unmatched
@@ -192,6 +198,8 @@ def edit_section(
         raise ServiceError(
             f"A section can be at most {MAX_SECTION_CHARACTERS:,} characters", field="markdown"
         )
+    if problem := shape_problem(markdown, "This section", "a section", max_characters=MAX_SECTION_CHARACTERS):
+        raise ServiceError(problem, field="markdown")
     if current.number != base_version:
         raise _someone_saved_first(current)
     markdown = markdown.replace("\r\n", "\n").strip()
@@ -203,10 +211,12 @@ def edit_section(
             heading=old.heading,
             found=old.found,
             markdown=old.markdown,
+            html=old.html,
             word_count=old.word_count,
         )
         if old.position == position:
             text.markdown = markdown
+            text.html = str(render_markdown(markdown))  # only the edited part is rendered again
             text.word_count = documents.count_words(markdown)
             text.found = text.found or bool(markdown)
         texts.append(text)

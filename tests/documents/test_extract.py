@@ -188,3 +188,12 @@ def test_text_line_ends_and_control_characters():
         text_to_markdown("\r\n\r\nOne\r\ntwo\rthree\x07\x1b[0m\fnext page\n\n")
         == "One\ntwo\nthree[0m\n\nnext page\n"
     )
+
+
+def test_word_text_that_commonmark_would_read_as_structure_stays_text():
+    lines = ["~~~", "1) Not a list", "---", "===", "-5 degrees", "+ plus", "# hash", "Last paragraph"]
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    html = str(render_markdown(docx_to_markdown(builders.save(document))))
+    assert html == "".join(f"<p>{line}</p>\n" for line in lines)  # no fence, list, rule or heading

@@ -1,0 +1,162 @@
+"""Every hostile shape is processed in time linear in its length: growth, not wall time, is asserted.
+
+For each shape in tests/pathological.py, n grows until processing takes tens of milliseconds; then 2n
+characters must take at most GROWTH times as long (linear work takes 2, quadratic 4). The best of a few
+runs is kept, and a ratio over the bound is measured again (see growth), so that a busy machine does not
+fail a linear shape while a quadratic one (4 times, every time) still fails.
+"""
+
+import gc
+import io
+import time
+from collections.abc import Callable
+
+import docx
+import pytest
+
+from peerchallenge.documents.analysis import DEFAULT_SECTIONS, DocumentRejected, analyse_document
+from peerchallenge.documents.sections import split_markdown
+from peerchallenge.letters.merge import merge_items, split_points
+from peerchallenge.sanitise import render_markdown
+from peerchallenge.text_limits import MAX_DOCUMENT_CHARACTERS, shape_problem
+from tests.pathological import SHAPES
+
+GROWTH = 2.5
+FLOOR = 0.03  # seconds: below this a run is too short to time reliably
+REPEATS = 4
+
+
+def timed(process: Callable[[str], object], text: str, clock: Callable[[], float]) -> float:
+    start = clock()
+    process(text)
+    return clock() - start
+
+
+def best_times(
+    process: Callable[[str], object], small: str, large: str, clock: Callable[[], float]
+) -> tuple[float, float]:
+    """The best of REPEATS runs of each, taken in turn so that both sizes see the machine as it is."""
+    # The objects earlier tests left in this process are set aside, as in a fresh worker: otherwise the
+    # cycle collector scans them again and again, in proportion to what these runs allocate.
+    gc.collect()
+    gc.freeze()
+    try:
+        small_times, large_times = [], []
+        for _ in range(REPEATS):
+            small_times.append(timed(process, small, clock))
+            large_times.append(timed(process, large, clock))
+    finally:
+        gc.unfreeze()
+    return min(small_times), min(large_times)
+
+
+def growth(process: Callable[[str], object], make: Callable[[int], str], *, start: int, largest: int) -> str:
+    """An empty string when processing 2n characters takes at most GROWTH times n's; else what was seen.
+
+    Wall time (perf_counter) first. On a busy machine other processes can stretch any one run, so a ratio
+    over the bound is looked at again on this process's own CPU time (process_time), which they don't
+    stretch; a quadratic shape takes 4 times as long on either clock.
+    """
+    n = start
+    while timed(process, make(n), time.perf_counter) < FLOOR and 4 * n <= largest:
+        n *= 2
+    small_text, large_text = make(n), make(2 * n)
+    seen = []
+    for clock in (time.perf_counter, time.perf_counter, time.process_time, time.process_time):
+        small, large = best_times(process, small_text, large_text, clock)
+        if large <= GROWTH * small or large < FLOOR:
+            return ""
+        seen.append(
+            f"{clock.__name__}: {small * 1000:.1f} ms, {large * 1000:.1f} ms ({large / small:.2f} times)"
+        )
+    return f"n={n:,}: " + "; ".join(seen)
+
+
+def analyse(kind: str) -> Callable[[str], object]:
+    def process(text: str) -> object:
+        try:
+            return analyse_document(f"sef.{kind}", text.encode(), DEFAULT_SECTIONS)
+        except DocumentRejected as refused:  # a refusal must be as quick as an acceptance
+            return refused
+
+    return process
+
+
+def as_docx(text: str) -> bytes:
+    """The text as a Word document, a paragraph per line."""
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_rendering_what_the_limits_accept_grows_linearly(shape):
+    # As the service renders: only text within the limits (a line of 45,000 nested list markers is refused).
+    def render(text: str) -> object:
+        return shape_problem(text, "This text", "a text", max_characters=10**9) or render_markdown(text)
+
+    assert not growth(render, SHAPES[shape], start=20_000, largest=400_000)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_splitting_grows_linearly(shape):
+    def split(text: str) -> object:
+        return split_markdown(text, DEFAULT_SECTIONS, plain_lines=True)
+
+    assert not growth(split, SHAPES[shape], start=20_000, largest=800_000)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_the_limits_check_grows_linearly(shape):
+    def check(text: str) -> object:
+        return shape_problem(text, "This text", "a text", max_characters=10**9)
+
+    assert not growth(check, SHAPES[shape], start=20_000, largest=1_600_000)
+
+
+# The sizes stay under the document limit, so every run does the whole work of an upload.
+@pytest.mark.parametrize("shape", SHAPES)
+def test_markdown_uploads_grow_linearly(shape):
+    assert not growth(analyse("md"), SHAPES[shape], start=20_000, largest=MAX_DOCUMENT_CHARACTERS // 2)
+
+
+@pytest.mark.parametrize(
+    "shape", ["open brackets", "html comments", "backslashes", "blank lines", "ordinary"]
+)
+def test_text_uploads_grow_linearly(shape):
+    assert not growth(analyse("txt"), SHAPES[shape], start=20_000, largest=MAX_DOCUMENT_CHARACTERS // 2)
+
+
+@pytest.mark.parametrize(
+    "shape", ["open brackets", "emphasis stars", "backslashes", "angle brackets", "long lines", "ordinary"]
+)
+def test_word_uploads_grow_linearly(shape):
+    documents = {}  # built once per size: python-docx is slower than the extraction measured
+
+    def make(n: int) -> bytes:
+        if n not in documents:
+            documents[n] = as_docx(SHAPES[shape](n))
+        return documents[n]
+
+    def process(data: bytes) -> object:
+        try:
+            return analyse_document("sef.docx", data, DEFAULT_SECTIONS)
+        except DocumentRejected as refused:
+            return refused
+
+    assert not growth(process, make, start=10_000, largest=160_000)
+
+
+def test_merging_review_points_grows_linearly():
+    """A letter merges each list of the peers' points; one-word bullets by the thousand must not stall it."""
+
+    def bullets(n: int) -> str:
+        return "".join(f"- point {number}\n" for number in range(n // 12))
+
+    def merge(text: str) -> object:
+        return merge_items([("A", point) for point in split_points(text)] * 2)
+
+    assert not growth(merge, bullets, start=4_000, largest=400_000)
