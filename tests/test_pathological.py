@@ -117,6 +117,18 @@ def test_the_limits_check_grows_linearly(shape):
     assert not growth(check, SHAPES[shape], start=20_000, largest=1_600_000)
 
 
+def test_splitting_a_flood_of_real_headings_grows_linearly():
+    """Uploads refuse more than 500 headings, but the splitter itself must not be the reason."""
+
+    def headings(n: int) -> str:
+        return "".join(f"## Heading {number} on early years and care\n\n" for number in range(n // 40))
+
+    def split(text: str) -> object:
+        return split_markdown(text, DEFAULT_SECTIONS)
+
+    assert not growth(split, headings, start=20_000, largest=2_400_000)
+
+
 # The sizes stay under the document limit, so every run does the whole work of an upload.
 @pytest.mark.parametrize("shape", SHAPES)
 def test_markdown_uploads_grow_linearly(shape):

@@ -1,6 +1,5 @@
 """Matching headings to template titles, splitting Markdown into sections, counting words."""
 
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -398,12 +397,11 @@ def test_sections_reassembled_after_editing_split_back_the_same():
     assert [s.markdown for s in again if s.index != 2] == [s.markdown for s in sections if s.index != 2]
 
 
-def test_a_file_of_nothing_but_headings_is_split_quickly():
-    markdown = "".join(f"## Heading {number} on early years and care\n\n" for number in range(60_000))
-    started = time.perf_counter()
+def test_a_file_of_nothing_but_headings_keeps_every_heading_unmatched():
+    # That its time grows linearly is tested with the other hostile shapes in tests/test_pathological.py.
+    markdown = "".join(f"## Heading {number} on early years and care\n\n" for number in range(6_000))
     sections, unmatched, _warnings = split_markdown(markdown, DEFAULT_SECTIONS)
-    assert time.perf_counter() - started < 5
-    assert len(unmatched) == 60_000
+    assert len(unmatched) == 6_000
     assert not any(section.found for section in sections)
 
 
