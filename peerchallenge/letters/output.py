@@ -462,6 +462,7 @@ def _restart_numbering(document, style_name: str, start: int) -> int:
     """A new numbering instance for one numbered list, so that each list counts from its own start."""
     style = document.styles[style_name]
     style_numbering = style.element.pPr.numPr if style.element.pPr is not None else None
+    assert style_numbering is not None  # the template's list styles are numbered
     numbering = document.part.numbering_part.element
     style_num_id = style_numbering.numId.val
     abstract_id = next(num.abstractNumId.val for num in numbering.num_lst if num.numId == style_num_id)
