@@ -51,7 +51,8 @@ def safe_next_path(target: str | None) -> str | None:
 
 
 def _sign_in_limit() -> str:
-    return current_app.config["SIGN_IN_RATE_LIMIT"]
+    limit: str = current_app.config["SIGN_IN_RATE_LIMIT"]
+    return limit
 
 
 def _sign_in_failed(response) -> bool:

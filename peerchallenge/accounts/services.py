@@ -72,7 +72,8 @@ def wait_after_failures(failures: int) -> timedelta:
     if failures <= FREE_FAILURES:
         return timedelta(0)
     doublings = min(failures - FREE_FAILURES - 1, 10)  # 2**10 times 30 seconds is well past the cap
-    return min(FIRST_WAIT * 2**doublings, LONGEST_WAIT)
+    factor: int = 2**doublings  # typeshed types int ** int as Any: a negative power is a float
+    return min(FIRST_WAIT * factor, LONGEST_WAIT)
 
 
 def authenticate(email: str, password: str) -> User | None:
