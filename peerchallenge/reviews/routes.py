@@ -89,9 +89,9 @@ def review_page(assignment_id: int):
     except services.NotSignedOff as error:
         flash(error.message, "error")
         return redirect(url_for("reviews.my_reviews"))
-    if request.method == "POST" and review is not None and review.is_submitted:
-        return _page(assignment, review, review.content, status=409)
-    if request.method == "GET":
+    if request.method == "GET" or review is not None and review.is_submitted:
+        if request.method == "POST" and review is not None:
+            return _page(assignment, review, review.content, status=409)
         return _page(assignment, review, review.content if review else {})
     cycle = assignment.cycle
     values, errors = review_content.read_form(
