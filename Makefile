@@ -11,7 +11,7 @@ export FLASK_APP := wsgi
 help:
 	@echo "make run      set up, load the demo region into SQLite and run the service"
 	@echo "make test     set up and run the tests (TEST_DATABASE_URL=... for PostgreSQL)"
-	@echo "make lint     ruff check and format check"
+	@echo "make lint     ruff check, format check and mypy"
 	@echo "make format   ruff format and fix"
 
 $(BIN)/python:
@@ -52,10 +52,11 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) node_modules peerchallenge/static instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules peerchallenge/static instance .pytest_cache .ruff_cache .mypy_cache

@@ -53,7 +53,8 @@ def trust_proxies(app: Flask) -> None:
     """Take the client's address and scheme from PROXY_COUNT trusted proxies' headers (none by default)."""
     count = config_module.proxy_count(app.config)
     if count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+        # Flask documents wrapping wsgi_app in middleware like this, but types it as a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def init_extensions(app: Flask) -> None:

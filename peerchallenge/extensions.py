@@ -2,7 +2,7 @@
 
 import enum
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_limiter import Limiter
@@ -39,6 +39,15 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def row_count(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run by Session.execute changed.
+
+    Session.execute is typed as returning a Result; for these statements it is a CursorResult, which counts.
+    """
+    assert isinstance(result, sa.CursorResult)
+    return result.rowcount
 
 
 def utcnow() -> datetime:

@@ -139,6 +139,8 @@ def render_markdown(text: str | None, *, as_typed: frozenset[str] | None = None)
     if not as_typed:
         with no_cycle_collection():
             return clean_html(MARKDOWN.render(text))
+    to_stand_ins: dict[str, str | int | None] = {char: STAND_INS[char] for char in as_typed}
+    back: dict[str, str | int | None] = {STAND_INS[char]: char for char in as_typed}
     with no_cycle_collection():
-        html = MARKDOWN.render(text.translate(str.maketrans({char: STAND_INS[char] for char in as_typed})))
-    return clean_html(html.translate(str.maketrans({STAND_INS[char]: char for char in as_typed})))
+        html = MARKDOWN.render(text.translate(str.maketrans(to_stand_ins)))
+    return clean_html(html.translate(str.maketrans(back)))

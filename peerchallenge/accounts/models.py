@@ -3,6 +3,7 @@
 import enum
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -65,6 +66,9 @@ class User(UserMixin, Model):
     )
 
     # The signed-in session this user was loaded for, set by start_session or the user loader.
+    # (Declared for the type checker only: SQLAlchemy would read a class annotation as a column.)
+    if TYPE_CHECKING:
+        current_session_id: str | None
     current_session_id = None
 
     @property
@@ -79,19 +83,29 @@ class User(UserMixin, Model):
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        if not self.password_hash:
+            return False
+        return check_password_hash(self.password_hash, password)
 
     @property
     def is_admin(self) -> bool:
         return any(grant.role == Role.ADMIN for grant in self.grants)
 
     def lead_region_ids(self) -> set[int]:
-        return {grant.region_id for grant in self.grants if grant.role == Role.LEAD}
+        return {
+            grant.region_id
+            for grant in self.grants
+            if grant.role == Role.LEAD and grant.region_id is not None
+        }
 
     def authority_ids(self, *roles: Role) -> set[int]:
         """The authorities where the user holds any of the given roles (any authority role if none given)."""
         wanted = roles or AUTHORITY_ROLES
-        return {grant.authority_id for grant in self.grants if grant.role in wanted}
+        return {
+            grant.authority_id
+            for grant in self.grants
+            if grant.role in wanted and grant.authority_id is not None
+        }
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -45,6 +45,7 @@ def people_by_authority(authority_ids: Iterable[int]) -> dict[int, list[tuple[Us
         return result
     query = sa.select(RoleGrant).options(selectinload(RoleGrant.user)).where(RoleGrant.authority_id.in_(ids))
     for grant in db.session.scalars(query):
+        assert grant.authority_id is not None  # the query selects grants at an authority
         result[grant.authority_id].append((grant.user, grant))
     for people in result.values():
         people.sort(key=lambda pair: (pair[1].role != Role.DIRECTOR, pair[0].name))

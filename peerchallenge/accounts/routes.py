@@ -50,7 +50,8 @@ def safe_next_path(target: str | None) -> str | None:
 
 
 def _sign_in_limit() -> str:
-    return current_app.config["SIGN_IN_RATE_LIMIT"]
+    limit: str = current_app.config["SIGN_IN_RATE_LIMIT"]
+    return limit
 
 
 def _sign_in_failed(response) -> bool:
@@ -183,7 +184,7 @@ def add_user(region_id: int):
             ),
             form=form,
         )
-        if not outcome:
+        if outcome.value is None:
             status = 409 if isinstance(outcome.error, services.EmailTaken) else 400
         else:
             user, created = outcome.value

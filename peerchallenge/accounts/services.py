@@ -24,7 +24,7 @@ from peerchallenge.accounts.models import (
 )
 from peerchallenge.audit.services import record_event
 from peerchallenge.errors import ServiceError
-from peerchallenge.extensions import db, lock_for_update, utcnow
+from peerchallenge.extensions import db, lock_for_update, row_count, utcnow
 from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.regions.models import Authority, Region
 
@@ -72,7 +72,8 @@ def wait_after_failures(failures: int) -> timedelta:
     if failures <= FREE_FAILURES:
         return timedelta(0)
     doublings = min(failures - FREE_FAILURES - 1, 10)  # 2**10 times 30 seconds is well past the cap
-    return min(FIRST_WAIT * 2**doublings, LONGEST_WAIT)
+    factor: int = 2**doublings  # typeshed types int ** int as Any: a negative power is a float
+    return min(FIRST_WAIT * factor, LONGEST_WAIT)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -115,6 +116,7 @@ def _count_failure(email: str, now: datetime) -> int:
         .on_conflict_do_nothing(index_elements=["email"])
     )
     throttle = _throttle_for(email)
+    assert throttle is not None  # the insert above made sure the row exists
     quiet_since = max(throttle.last_failed_at, throttle.wait_until or throttle.last_failed_at)
     if now - quiet_since > FAILURE_WINDOW:
         throttle.failures = 0
@@ -189,12 +191,12 @@ def end_other_sessions(user: User) -> int:
     statement = sa.delete(UserSession).where(UserSession.user_id == user.id)
     if user.current_session_id:
         statement = statement.where(UserSession.id != user.current_session_id)
-    return db.session.execute(statement).rowcount
+    return row_count(db.session.execute(statement))
 
 
 def sign_out_everywhere(user: User) -> None:
     """Sign the user out on every device, this one included."""
-    count = db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id)).rowcount
+    count = row_count(db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id)))
     record_event(
         "signed_out_everywhere",
         f"{user.name} signed out on every device",
@@ -206,9 +208,9 @@ def sign_out_everywhere(user: User) -> None:
 
 def session_count(user: User) -> int:
     """How many devices the user is signed in on."""
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count()).select_from(UserSession).where(UserSession.user_id == user.id)
-    )
+    ).scalar_one()
 
 
 @functools.cache
@@ -397,7 +399,7 @@ def add_user(
     """
     user = find_user_by_email(email)
     created = user is None
-    if created:
+    if user is None:
         user = User(email=normalise_email(email), name=name.strip())
         db.session.add(user)
         try:

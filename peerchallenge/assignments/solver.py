@@ -560,7 +560,7 @@ def _run(
     *,
     deadline: float,
     effort: float | None = None,
-) -> tuple[cp_model.CpSolver, int]:
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
     """One CP-SAT search from a hint, stopped by the deadline or after `effort` deterministic seconds."""
     model.clear_hints()
     for pair in sorted(hint):
@@ -682,6 +682,7 @@ def _optimise(
     strict = _Model(problem, kept, seed, strict=True, watched=watched)
     outcome = _solve_lazily(strict, set(start), halfway, seed)
     if outcome.complete:
+        assert outcome.pairs is not None  # an outcome is complete only about pairs it found
         # Every soft count is 0, the least possible; only the changes from `keep` may be unproved.
         return sorted(outcome.pairs), outcome.proved or rank(outcome.pairs)[3] == 0
     if outcome.pairs is not None:

@@ -92,7 +92,7 @@ class AuditFilterForm(FlaskForm):
         self.kind.choices = [("", "All kinds")] + [(kind, kind_label(kind)) for kind in kinds]
 
     def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if valid and self.from_date.data and self.to_date.data and self.to_date.data < self.from_date.data:
             self.to_date.errors.append("The to date must be the same as or after the from date")
             return False

@@ -30,7 +30,8 @@ class AuditEvent(Model):
     def who(self) -> str:
         """Who did it: the signed-in person, someone who was not signed in, or the service itself."""
         if self.actor is not None:
-            return self.actor.name
+            name: str = self.actor.name
+            return name
         return "Not signed in" if self.typed_email else "The service"
 
     @property

@@ -103,7 +103,9 @@ def filtered_events(user: User, filters: EventFilters) -> sa.Select:
 
 
 def count_events(statement: sa.Select) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
+    return db.session.execute(
+        sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
+    ).scalar_one()
 
 
 def _with_people(statement: sa.Select) -> sa.Select:

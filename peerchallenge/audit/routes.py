@@ -1,6 +1,7 @@
 """The audit log: read it, filter it, export it. Nothing here changes or deletes an event."""
 
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
@@ -47,9 +48,11 @@ def _pagination(page: int, pages: int) -> dict | None:
         return None
 
     def href(number: int) -> str:
-        return url_for("audit.audit_log", **_filter_args(), page=number)
+        values: dict[str, Any] = {**_filter_args(), "page": number}
+        return url_for("audit.audit_log", **values)
 
-    items, shown = [], sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
+    items: list[dict[str, Any]] = []
+    shown = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
     for previous, number in zip([0, *shown], shown, strict=False):
         if number - previous > 1:
             items.append({"ellipsis": True})

@@ -76,7 +76,8 @@ def csp_nonce() -> str:
     """
     if "csp_nonce" not in g:
         make_csp_nonce()
-    return g.csp_nonce
+    nonce: str = g.csp_nonce
+    return nonce
 
 
 @bp.after_app_request

@@ -74,11 +74,13 @@ def create_cycle(actor: User, region: Region, **details) -> Cycle:
                 optional=default.optional,
             )
         )
-    for position, default in enumerate(DEFAULT_SCALES):
-        scale = RatingScale(key=default.key, name=default.name, question=default.question, position=position)
+    for position, default_scale in enumerate(DEFAULT_SCALES):
+        scale = RatingScale(
+            key=default_scale.key, name=default_scale.name, question=default_scale.question, position=position
+        )
         scale.levels = [
             RatingLevel(position=level_position, label=label, definition=definition)
-            for level_position, (label, definition) in enumerate(default.levels)
+            for level_position, (label, definition) in enumerate(default_scale.levels)
         ]
         cycle.scales.append(scale)
     db.session.add(cycle)

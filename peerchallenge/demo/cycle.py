@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from peerchallenge.accounts import services
+from peerchallenge.accounts.models import User
 from peerchallenge.assignments import services as assignment_services
 from peerchallenge.assignments.models import AssignmentState
 from peerchallenge.assignments.queries import cycle_assignments
@@ -36,6 +37,14 @@ UPLOADED_LATE = ("Suffolk",)  # first uploaded after the deadline
 # Thurrock has not started.
 
 
+def _demo_user(email: str) -> User:
+    """A demo account, which `seed_demo` makes before any demo cycle."""
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise LookupError(f"The demo account {email} is missing: seed the demo region first")
+    return user
+
+
 def demo_cycle_title(year: int) -> str:
     return f"{DEMO_REGION} Region peer challenge {year}"
 
@@ -45,7 +54,7 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
     title = demo_cycle_title(today.year)
     if db.session.scalar(sa.select(Cycle).where(Cycle.region_id == region.id, Cycle.title == title)):
         return None
-    lead = services.find_user_by_email(LEAD_EMAIL)
+    lead = _demo_user(LEAD_EMAIL)
     cycle = cycle_services.create_cycle(
         lead,
         region,
@@ -64,20 +73,21 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
     template = [(section.title, section.suggested_words) for section in cycle.sections]
     for authority in region.authorities:
         name = authority.name
-        contributor = services.find_user_by_email(f"contributor.{slug(name)}@{DEMO_DOMAIN}")
-        director = services.find_user_by_email(f"director.{slug(name)}@{DEMO_DOMAIN}")
+        contributor = _demo_user(f"contributor.{slug(name)}@{DEMO_DOMAIN}")
+        director = _demo_user(f"director.{slug(name)}@{DEMO_DOMAIN}")
         if name in WORD_DRAFTS:
             data = demo_docx(name, template, omit={"Workforce"}, long={"Help and protection"})
             filename = f"{name} self-assessment.docx"
         elif name in (*SIGNED_OFF_ON_TIME, *SIGNED_OFF_LATE, *EDITED_DRAFTS, *DRAFTS):
-            data = demo_markdown(
+            markdown = demo_markdown(
                 name, template, long={"Children in care"} if name in EDITED_DRAFTS else set()
             )
-            data, filename = data.encode(), f"{slug(name)}-self-assessment.md"
+            data, filename = markdown.encode(), f"{slug(name)}-self-assessment.md"
         else:
             continue
         version = submission_services.upload_version(contributor, cycle, authority, filename, data)
         uploaded_on = today - timedelta(days=1 if name in UPLOADED_LATE else 12)
+        assert version.file is not None  # an uploaded version keeps its file
         version.created_at = version.file.uploaded_at = _at(uploaded_on)
         submission = version.submission
         if name in EDITED_DRAFTS:
@@ -144,7 +154,7 @@ def demo_review_content(cycle: Cycle, seed: str) -> dict:
 
 def seed_demo_reviews(cycle: Cycle, today: date) -> None:
     """Publish an assignment and write reviews in every state: none, draft, submitted, both submitted."""
-    lead = services.find_user_by_email(LEAD_EMAIL)
+    lead = _demo_user(LEAD_EMAIL)
     assignment_services.generate_proposal(lead, cycle)
     assignment_services.publish(lead, cycle)
     cycle.assignments_published_at = _at(today - timedelta(days=2))
@@ -158,7 +168,7 @@ def seed_demo_reviews(cycle: Cycle, today: date) -> None:
     plans = [("submit", "submit")] * 5 + [("submit", "draft"), ("draft",)]
     for plan, assignments in zip(plans, by_reviewed.values(), strict=False):
         for step, assignment in zip(plan, assignments, strict=False):
-            director = services.find_user_by_email(f"director.{slug(assignment.reviewer.name)}@{DEMO_DOMAIN}")
+            director = _demo_user(f"director.{slug(assignment.reviewer.name)}@{DEMO_DOMAIN}")
             content = demo_review_content(cycle, f"{assignment.reviewer.name}-{assignment.reviewed.name}")
             if step == "draft":
                 content["overall"] = {
@@ -185,7 +195,7 @@ DEMO_RESPONSE = """We thank our peers for a careful reading. What we will do:
 
 def seed_demo_letters(cycle: Cycle) -> None:
     """The composed letters in every state: composed, edited and approved, released, read, responded."""
-    lead = services.find_user_by_email(LEAD_EMAIL)
+    lead = _demo_user(LEAD_EMAIL)
     letters = db.session.scalars(
         sa.select(Letter).where(Letter.cycle_id == cycle.id).order_by(Letter.id)
     ).all()
@@ -193,7 +203,7 @@ def seed_demo_letters(cycle: Cycle) -> None:
     for state, letter in zip(states, letters, strict=False):
         if state == "composed":
             continue
-        director = services.find_user_by_email(f"director.{slug(letter.authority.name)}@{DEMO_DOMAIN}")
+        director = _demo_user(f"director.{slug(letter.authority.name)}@{DEMO_DOMAIN}")
         edited = letter.body.replace(
             "\n", f"\n\nThank you for the openness of {letter.authority.name}'s self-assessment.\n", 1
         )

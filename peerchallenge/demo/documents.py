@@ -2,6 +2,7 @@
 
 import io
 import random
+from collections.abc import Set as AbstractSet
 
 from docx import Document
 
@@ -60,8 +61,8 @@ def demo_sections(
     authority: str,
     sections: list[tuple[str, int | None]],
     *,
-    omit: set[str] = frozenset(),
-    long: set[str] = frozenset(),
+    omit: AbstractSet[str] = frozenset(),
+    long: AbstractSet[str] = frozenset(),
 ) -> list[tuple[str, list[str]]]:
     """The self-assessment's sections as (heading, paragraphs), seeded by the authority's name."""
     rng = random.Random(authority)  # noqa: S311 (demo text, not security)

@@ -58,7 +58,7 @@ def demo_accounts(region: Region) -> list[DemoAccount]:
 def seed_demo(password: str, reset_passwords: bool = False) -> SeedResult:
     """Create whatever of the demo region is missing; existing accounts keep their password unless reset."""
     load_authorities(read_authorities())
-    region = db.session.scalar(sa.select(Region).where(Region.name == DEMO_REGION))
+    region = db.session.execute(sa.select(Region).where(Region.name == DEMO_REGION)).scalar_one()
     authorities = {authority.name: authority for authority in region.authorities}
     result = SeedResult(region=region, accounts=demo_accounts(region))
     for account in result.accounts:

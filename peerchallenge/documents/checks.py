@@ -194,16 +194,17 @@ def declared_zip_entries(data: bytes) -> int:
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if end < 0 or end + 22 > len(data):
         raise zipfile.BadZipFile("no end of central directory record")
-    count = struct.unpack_from("<H", data, end + 10)[0]
+    count: int = struct.unpack_from("<H", data, end + 10)[0]
     if count != 0xFFFF:
         return count
     locator = end - 20
     if locator < 0 or data[locator : locator + 4] != b"PK\x06\x07":
         return count
-    zip64_end = struct.unpack_from("<Q", data, locator + 8)[0]
+    zip64_end: int = struct.unpack_from("<Q", data, locator + 8)[0]
     if zip64_end + 40 > len(data) or data[zip64_end : zip64_end + 4] != b"PK\x06\x06":
         raise zipfile.BadZipFile("damaged zip64 end record")
-    return struct.unpack_from("<Q", data, zip64_end + 32)[0]
+    zip64_count: int = struct.unpack_from("<Q", data, zip64_end + 32)[0]
+    return zip64_count
 
 
 def wrong_type(looks_like: str, kind: str) -> DocumentRejected:

@@ -447,7 +447,7 @@ def plan_split(lines: list[str], sections: list[SectionSpec], *, plain_lines: bo
     )
 
     def tier(heading: Heading) -> int | None:
-        if heading.is_markdown:
+        if heading.level is not None:
             if section_level is None or heading.level <= section_level:
                 return 0
             return 1 if heading.score >= STRICT_THRESHOLD else None
@@ -461,7 +461,9 @@ def plan_split(lines: list[str], sections: list[SectionSpec], *, plain_lines: bo
         end = len(lines)
         for number in range(position[id(heading)] + 1, len(headings)):
             other = headings[number]
-            if (other.match and tier(other) is not None) or (other.is_markdown and other.level <= level):
+            if (other.match and tier(other) is not None) or (
+                other.level is not None and other.level <= level
+            ):
                 end = other.start
                 break
         return count_words("\n".join(lines[heading.end : end])) > 0
@@ -471,7 +473,7 @@ def plan_split(lines: list[str], sections: list[SectionSpec], *, plain_lines: bo
         candidates = [h for h in headings if h.match and h.match[0] == index and tier(h) is not None]
         if not candidates:
             continue
-        best_tier = min(tier(h) for h in candidates)
+        best_tier = min(t for t in map(tier, candidates) if t is not None)
         candidates = [h for h in candidates if tier(h) == best_tier]
         chosen = next((h for h in candidates if has_text_after(h)), candidates[-1])
         starts[chosen.start] = index
@@ -522,14 +524,14 @@ def split_markdown(
         if heading.start in plan.starts:
             close(heading.start)
             part = (plan.starts[heading.start], heading, heading.level or BELOW_EVERY_HEADING, heading.end)
-        elif heading.is_markdown and heading.level <= part[2]:
+        elif heading.level is not None and heading.level <= part[2]:
             close(heading.start)
             part = (None, heading, heading.level, heading.end)
     close(len(lines))
 
     texts = []
     for index, section in enumerate(sections):
-        heading, body = found.get(index, (None, ""))
+        section_heading, body = found.get(index, (None, ""))
         texts.append(
             SectionText(
                 title=section.title,
@@ -537,8 +539,8 @@ def split_markdown(
                 markdown=body,
                 word_count=count_words(body),
                 suggested_words=section.suggested_words,
-                found=heading is not None,
-                heading=heading.text if heading else None,
+                found=section_heading is not None,
+                heading=section_heading.text if section_heading else None,
             )
         )
     return texts, unmatched, section_warnings(texts, sections) + warnings

@@ -32,14 +32,14 @@ def is_peer(user: User, letter: Letter) -> bool:
     if not writers:
         return False
     return (
-        db.session.scalar(
+        db.session.execute(
             sa.select(sa.func.count(Assignment.id)).where(
                 Assignment.cycle_id == letter.cycle_id,
                 Assignment.reviewed_id == letter.authority_id,
                 Assignment.reviewer_id.in_(writers),
                 Assignment.state == AssignmentState.PUBLISHED,
             )
-        )
+        ).scalar_one()
         > 0
     )
 

@@ -119,7 +119,8 @@ def letter_pdf(
     document = weasyprint.HTML(string=html, base_url=None, url_fetcher=refusing_url_fetcher())
     # Presentational hints make <ol start="4"> count from 4; the sanitiser leaves no other attribute they
     # read but align, which the stylesheet handles anyway. They cost nothing measurable in the benchmark.
-    return document.write_pdf(presentational_hints=True, font_config=_font_configuration())
+    pdf: bytes = document.write_pdf(presentational_hints=True, font_config=_font_configuration())
+    return pdf
 
 
 # Word ------------------------------------------------------------------------------------------------------
@@ -462,12 +463,14 @@ def _restart_numbering(document, style_name: str, start: int) -> int:
     """A new numbering instance for one numbered list, so that each list counts from its own start."""
     style = document.styles[style_name]
     style_numbering = style.element.pPr.numPr if style.element.pPr is not None else None
+    assert style_numbering is not None  # the template's list styles are numbered
     numbering = document.part.numbering_part.element
     style_num_id = style_numbering.numId.val
     abstract_id = next(num.abstractNumId.val for num in numbering.num_lst if num.numId == style_num_id)
     num = numbering.add_num(abstract_id)
     num.add_lvlOverride(ilvl=0).add_startOverride(start)
-    return num.numId
+    num_id: int = num.numId
+    return num_id
 
 
 def _repeat_as_header(row) -> None:

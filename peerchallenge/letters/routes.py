@@ -1,7 +1,9 @@
 """Pages for letters: the lead's list, template, editing and release; the authority's reading and response."""
 
+from datetime import date
 from functools import lru_cache
 from io import BytesIO
+from typing import TypedDict, Unpack
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
@@ -320,7 +322,17 @@ def respond(letter_id: int):
 
 
 @lru_cache(maxsize=64)
-def _pdf(**details) -> bytes:
+class LetterDetails(TypedDict):
+    """What the PDF and Word letters are made from."""
+
+    body_markdown: str
+    title: str
+    authority_name: str
+    region_name: str
+    released_on: date | None
+
+
+def _pdf(**details: Unpack[LetterDetails]) -> bytes:
     """A released letter never changes, and WeasyPrint takes about a second for one: keep recent ones."""
     return letter_pdf(**details)
 
@@ -330,7 +342,7 @@ def _pdf(**details) -> bytes:
 def download(letter_id: int, kind: str):
     letter = _readable_letter(letter_id)
     cycle = letter.cycle
-    details = {
+    details: LetterDetails = {
         "body_markdown": letter.body,
         "title": f"{cycle.title}: peer challenge letter",
         "authority_name": letter.authority.name,

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from peerchallenge.accounts.models import User
 from peerchallenge.audit.services import record_event
 from peerchallenge.errors import ServiceError
-from peerchallenge.extensions import db, utcnow
+from peerchallenge.extensions import db, row_count, utcnow
 from peerchallenge.mail.models import EmailStatus, OutboxEmail
 
 # The wait after the 1st, 2nd, ... failure; the last one repeats for ever.
@@ -223,7 +223,7 @@ def _claim_next_due(now: datetime, lease_until: datetime) -> OutboxEmail | None:
             .execution_options(synchronize_session=False)
         )
         db.session.commit()
-        if claimed.rowcount == 1:
+        if row_count(claimed) == 1:
             return db.session.get(OutboxEmail, email_id, populate_existing=True)
     return None
 
@@ -263,6 +263,7 @@ def _message_id(email: OutboxEmail, sender: str) -> str:
 def connect(settings: SmtpSettings) -> smtplib.SMTP:
     """Open a connection to the mail server, secured and signed in as the settings say."""
     context = ssl.create_default_context()
+    connection: smtplib.SMTP
     if settings.security == "tls":
         connection = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
     else:
@@ -316,8 +317,10 @@ def describe_error(error: BaseException, settings: SmtpSettings) -> str:
         text = f"Could not find the mail server {settings.host}: {error.strerror}"
     elif isinstance(error, ssl.SSLError):
         text = f"Could not set up a secure connection to the mail server at {where}: {error}"
-    else:
+    elif isinstance(error, OSError):
         text = f"Could not reach the mail server at {where}: {error.strerror or error}"
+    else:
+        text = f"Could not reach the mail server at {where}: {error}"
     return _shorten(text, settings)
 
 

@@ -14,6 +14,7 @@ is released, then "waiting" until the authority reads or responds, and never ove
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypedDict
 
 import sqlalchemy as sa
 
@@ -135,7 +136,7 @@ class Cell:
     label: str = ""  # the status's own words unless something more precise fits ("Waiting to be read")
     count: str = ""  # "1 of 2" for reviews
     endpoint: str | None = None
-    params: dict = field(default_factory=dict)
+    params: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self):
         self.label = self.label or self.status.label
@@ -263,6 +264,13 @@ def _reviews(cycle: Cycle) -> list[_Review]:
     ]
 
 
+class _Link(TypedDict, total=False):
+    """Where a cell links: the endpoint and its parameters, as Cell takes them."""
+
+    endpoint: str
+    params: dict[str, int]
+
+
 @dataclass
 class _Letter:
     id: int
@@ -295,7 +303,12 @@ def _letters(cycle: Cycle) -> dict[int, _Letter]:
             Letter.responded_at,
         )
     )
-    return {authority_id: _Letter(*rest) for authority_id, *rest in db.session.execute(query)}
+    return {
+        authority_id: _Letter(letter_id, composed_at, approved_at, released_at, responded_at, first_read_at)
+        for authority_id, letter_id, composed_at, approved_at, released_at, responded_at, first_read_at in (
+            db.session.execute(query)
+        )
+    }
 
 
 # Building the rows.
@@ -334,7 +347,7 @@ def _row(
     letter: _Letter | None,
     today: date,
 ) -> Row:
-    submission_link = {
+    submission_link: _Link = {
         "endpoint": "submissions.view",
         "params": {"cycle_id": cycle.id, "authority_id": authority.id},
     }
@@ -362,7 +375,7 @@ def _row(
         "reviews_given": _review_cell(cycle, given, today),
         "reviews_received": _review_cell(cycle, received, today),
     }
-    letter_link = {"endpoint": "letters.letter", "params": {"letter_id": letter.id}} if letter else {}
+    letter_link: _Link = {"endpoint": "letters.letter", "params": {"letter_id": letter.id}} if letter else {}
     for key, at in (
         ("composed", letter.composed_at if letter else None),
         ("approved", letter.approved_at if letter else None),

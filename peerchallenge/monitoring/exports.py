@@ -10,6 +10,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.monitoring.dashboard import STAGES, Dashboard, Row, Status
@@ -54,6 +55,7 @@ def dashboard_xlsx(dashboard: Dashboard, rows: list[Row], title: str) -> bytes:
     """The dashboard as a workbook: bold frozen header, the words in each cell and its colour as a fill."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet, the active one
     sheet.title = "Dashboard"
     header = dashboard_header()
     sheet.append(header)
@@ -97,10 +99,11 @@ def ratings_table(cycle: Cycle) -> list[list[str]]:
     for review in submitted_reviews(cycle):
         for key, title in parts:
             ratings = part_ratings(review.content, key)
-            table.append(
-                [review.reviewed_name, title, review.peer]
-                + [names.get(ratings.get(scale.key), "") for scale, names in zip(scales, labels, strict=True)]
-            )
+            levels = [
+                names.get(ratings[scale.key], "") if scale.key in ratings else ""
+                for scale, names in zip(scales, labels, strict=True)
+            ]
+            table.append([review.reviewed_name, title, review.peer, *levels])
     return table
 
 

@@ -91,7 +91,8 @@ def submitted_reviews(cycle: Cycle) -> list[SubmittedReview]:
         .where(Assignment.cycle_id == cycle.id, Assignment.state == AssignmentState.PUBLISHED)
         .order_by(reviewed.name, Assignment.reviewed_id, Assignment.id)
     )
-    found, numbers = [], {}
+    found: list[SubmittedReview] = []
+    numbers: dict[int, int] = {}
     for reviewed_id, reviewed_name, reviewer_name, state, content in db.session.execute(query):
         numbers[reviewed_id] = numbers.get(reviewed_id, 0) + 1
         if state != ReviewState.SUBMITTED:
@@ -101,7 +102,7 @@ def submitted_reviews(cycle: Cycle) -> list[SubmittedReview]:
     return found
 
 
-def part_ratings(content: dict, key: str | None) -> dict:
+def part_ratings(content: dict, key: str | None) -> dict[str, int]:
     part = content.get("overall", {}) if key is None else content.get("sections", {}).get(key, {})
     ratings = part.get("ratings", {}) if isinstance(part, dict) else {}
     # Only whole numbers are level positions; anything else stored by mistake is left out, never a 500.

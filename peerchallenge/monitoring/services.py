@@ -62,6 +62,7 @@ def send_reminders(today: date) -> ReminderRun:
         digests.setdefault((user_id, kind), _Digest(user_id, kind)).items.append((task, occasion))
 
     for task in tasks:
+        assert task.due_on is not None  # tasks without a due date were left out above
         occasion = reminder_occasion(task.due_on, today)
         if occasion:
             for user_id in task.user_ids:
@@ -105,6 +106,7 @@ def _region_leads(region_ids: set[int]) -> dict[int, set[int]]:
             .where(RoleGrant.role == Role.LEAD, RoleGrant.region_id.in_(region_ids), User.active.is_(True))
         )
         for region_id, user_id in rows:
+            assert region_id is not None  # a lead's grant names its region
             leads[region_id].add(user_id)
     return leads
 
@@ -115,7 +117,7 @@ def _already_sent(task_keys: set[str]) -> set[tuple[int, str, str]]:
             ReminderSent.task_key.in_(task_keys)
         )
     )
-    return {tuple(row) for row in rows}
+    return {(user_id, task_key, occasion) for user_id, task_key, occasion in rows}
 
 
 def _active_users(user_ids: set[int]) -> dict[int, User]:
@@ -141,6 +143,7 @@ def _queue_digest(user: User, digest: _Digest, today: date) -> None:
 
 
 def _task_lines(title: str, task: Task, today: date) -> list[str]:
+    assert task.due_on is not None  # only tasks with a due date are reminded of
     lines = [f"- {title}: {due_in_words(task.due_on, today)}"]
     if task.waiting_for:
         lines.append(f"  {task.waiting_for}.")
@@ -150,7 +153,7 @@ def _task_lines(title: str, task: Task, today: date) -> list[str]:
 
 def _reminder_text(user: User, items: list[tuple[Task, str]], today: date) -> tuple[str, str]:
     count = len(items)
-    overdue = sum(1 for task, _ in items if task.due_on < today)
+    overdue = sum(1 for task, _ in items if task.due_on is not None and task.due_on < today)
     noun = "1 task" if count == 1 else f"{count} tasks"
     subject = f"Peer challenge: {noun} overdue" if overdue == count else f"Peer challenge: {noun} due"
     lines = [f"Dear {user.name},", "", f"You have {noun} to do in the peer challenge:", ""]

@@ -18,6 +18,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
@@ -63,12 +64,23 @@ class Task:
     @property
     def url(self) -> str:
         """The path of the page where the task is done."""
-        values = dict(self.url_args)
+        values: dict[str, Any] = dict(self.url_args)
         if has_request_context():
             return url_for(self.endpoint, **values)
         # From the command line there is no request, so no host: a path is what the emails show.
         adapter = current_app.url_map.bind("localhost", script_name=current_app.config["APPLICATION_ROOT"])
         return adapter.build(self.endpoint, values)
+
+
+class _TaskPlace(TypedDict):
+    """The fields a cycle's tasks for one authority share."""
+
+    cycle_id: int
+    region_id: int
+    authority_id: int
+    due_on: date | None
+    endpoint: str
+    url_args: tuple[tuple[str, int], ...]
 
 
 def possessive(name: str) -> str:
@@ -130,7 +142,7 @@ def _people(cycles: Sequence[Cycle]) -> _People:
     region_ids = {cycle.region_id for cycle in cycles}
     people = _People({}, {}, {})
     grants = db.session.execute(
-        sa.select(RoleGrant.authority_id, RoleGrant.role, RoleGrant.user_id)
+        sa.select(Authority.id, RoleGrant.role, RoleGrant.user_id)
         .join(User, User.id == RoleGrant.user_id)
         .join(Authority, Authority.id == RoleGrant.authority_id)
         .where(
@@ -250,7 +262,7 @@ def _submission_tasks(
         state, uploaded = submissions.get((cycle.id, authority.id), (None, False))
         if state == SubmissionState.SIGNED_OFF:
             continue
-        common = {
+        common: _TaskPlace = {
             "cycle_id": cycle.id,
             "region_id": cycle.region_id,
             "authority_id": authority.id,

@@ -109,6 +109,9 @@ def missing_ratings(
 
 def part(content: dict, section_id: int | None) -> dict:
     """One part of the content (a section's, or the overall one), empty if never saved."""
-    if section_id is None:
-        return content.get("overall", {})
-    return content.get("sections", {}).get(str(section_id), {})
+    found: dict = (
+        content.get("overall", {})
+        if section_id is None
+        else content.get("sections", {}).get(str(section_id), {})
+    )
+    return found

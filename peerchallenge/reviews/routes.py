@@ -86,7 +86,7 @@ def review_page(assignment_id: int):
     if not_ready:
         flash(not_ready, "error")
         return redirect(url_for("reviews.my_reviews"))
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD with it
         return _page(assignment, review, review.content if review else {})
     if review is not None and review.is_submitted:
         return _page(assignment, review, review.content, status=409)

@@ -26,6 +26,7 @@ class SubmissionStatus:
     def tag(self) -> Tag:
         if not self.is_started:
             return Tag("Not started", "grey")
+        assert self.submission is not None  # it is started
         if self.submission.is_signed_off:
             return Tag("Signed off late", "orange") if self.submission.is_late else Tag("Signed off", "green")
         return Tag("Draft", "yellow")

@@ -46,11 +46,12 @@ def _version(
     authority: Authority, submission: Submission | None, number: int | None
 ) -> SubmissionVersion | None:
     """The version asked for; reviewers see only the signed-off (current) one, never earlier drafts."""
-    if submission is None or not submission.versions:
+    current = submission.current_version if submission is not None else None
+    if submission is None or current is None:
         return None
     if number is None:
-        return submission.current_version
-    if not can_view_authority(current_user, authority) and number != submission.current_version.number:
+        return current
+    if not can_view_authority(current_user, authority) and number != current.number:
         abort(404)
     version = next((version for version in submission.versions if version.number == number), None)
     if version is None:
@@ -65,7 +66,7 @@ def view(cycle_id: int, authority_id: int):
     version = _version(authority, submission, request.args.get("version", type=int))
     own = can_view_authority(current_user, authority)  # reviewers see the signed-off text alone
     previous = None
-    if own and version is not None and version.number > 1:
+    if own and submission is not None and version is not None and version.number > 1:
         previous = submission.versions[version.number - 2]
     return render_template(
         "submissions/view.html",
@@ -123,7 +124,7 @@ def edit_section(cycle_id: int, authority_id: int, position: int):
     cycle, authority, submission = _load(cycle_id, authority_id)
     _require_editor(authority)
     current = submission.current_version if submission else None
-    if current is None or not 0 <= position < len(current.sections):
+    if submission is None or current is None or not 0 <= position < len(current.sections):
         abort(404)
     section = current.sections[position]
     form = SectionEditForm()
@@ -140,6 +141,7 @@ def edit_section(cycle_id: int, authority_id: int, position: int):
             db.session.rollback()
             # Read again after the rollback: the version that won, whoever saved it and however.
             current = submission.current_version
+            assert current is not None  # versions are never deleted
             # Saving again from this page is a choice made with both texts in view.
             conflict = current.sections[position] if position < len(current.sections) else None
             status = 409

@@ -227,8 +227,9 @@ def edit_section(
     except IntegrityError as error:  # the same version number saved at the same moment; nothing is read again
         raise _someone_saved_first(None) from error
     title = current.sections[position].heading or "Text under no heading"
-    if current.sections[position].template_section is not None:
-        title = current.sections[position].template_section.title
+    template_section = current.sections[position].template_section
+    if template_section is not None:
+        title = template_section.title
     _audit(
         "submission_edited",
         f"{submission.authority.name} edited '{title}' (version {version.number})",

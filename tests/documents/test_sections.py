@@ -1,6 +1,5 @@
 """Matching headings to template titles, splitting Markdown into sections, counting words."""
 
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
