@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
 from wtforms import DateField, SubmitField
 
-from peerchallenge.errors import ServiceError
+from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db
 
 T = TypeVar("T")
@@ -95,3 +95,51 @@ def run_service(
     if done_message:
         flash(done_message, "success")
     return Outcome(value=value)
+
+
+EXPIRED = "The page had expired, so nothing was saved. Your text is below: save it again."
+
+
+@dataclass
+class Edit(Generic[T]):
+    """How an edit guarded by a version check went, and the status the page comes back with if not saved."""
+
+    status: int  # 200 saved, 400 refused (an invalid or expired form, a rule), 409 someone saved in between
+    value: T | None = None
+
+    @property
+    def saved(self) -> bool:
+        return self.status == 200
+
+    @property
+    def conflict(self) -> bool:
+        return self.status == 409
+
+
+def save_edit(
+    form,
+    text_field: str,
+    action: Callable[[], T],
+    done_message: Callable[[T], str],
+    newest_version: Callable[[], int],
+) -> Edit[T]:
+    """Save an edit from a form with a `base_version` field, the version the page was opened on.
+
+    On a conflict the form is given the newest version, so saving again is a choice made with both texts in
+    view; whatever happens, the typed text stays in the form. An expired form says so on the text field.
+    """
+    if not form.validate():
+        if "csrf_token" in form.errors:
+            field = getattr(form, text_field)
+            field.errors = [*field.errors, EXPIRED]
+        return Edit(400)
+    outcome = run_service(action, form=form)
+    if outcome.error is None:
+        flash(done_message(outcome.value), "success")  # type: ignore[arg-type]  # set when there is no error
+        return Edit(200, outcome.value)
+    if isinstance(outcome.error, EditConflict):
+        number = newest_version()  # read after the rollback: the version that won, whoever saved it
+        form.base_version.data = number
+        form.base_version.raw_data = [str(number)]
+        return Edit(409)
+    return Edit(400)

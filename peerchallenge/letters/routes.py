@@ -12,7 +12,7 @@ from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import csrf, db
-from peerchallenge.forms import ConfirmForm, run_service, show_service_error
+from peerchallenge.forms import ConfirmForm, run_service, save_edit, show_service_error
 from peerchallenge.letters import access, services
 from peerchallenge.letters.diff import line_diff
 from peerchallenge.letters.forms import LetterTextForm, ResponseForm, TemplateForm
@@ -82,13 +82,8 @@ def release_all(cycle_id: int):
     rows = [row for row in cycle_letter_rows(cycle) if row.letter and row.letter.is_approved]
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            released = services.release_all(current_user, cycle)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        released = run_service(lambda: services.release_all(current_user, cycle)).value
+        if released is not None:
             letters = "1 letter has" if released == 1 else f"{released} letters have"
             flash(f"{letters} been released. Their authorities have been emailed.", "success")
         return redirect(url_for("letters.cycle_letters", cycle_id=cycle.id))
@@ -112,33 +107,19 @@ def letter(letter_id: int):
             "Your text is below: copy what you need.",
         ]
         status = 409
-    elif form.validate():
-        try:
-            changed = services.save_text(current_user, letter, form.body.data, form.base_version.data)
-        except services.LetterChanged as error:
-            db.session.rollback()
-            conflict, status = True, 409
-            form.base_version.data = letter.current_version.number
-            form.base_version.raw_data = [str(letter.current_version.number)]
-            show_service_error(form, error)
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(
-                "Saved as a new version." if changed else "Nothing had changed, so nothing was saved.",
-                "success",
-            )
-            return _back(letter)
     else:
-        if "csrf_token" in form.errors:
-            form.body.errors = [
-                *form.body.errors,
-                "The page had expired, so nothing was saved. Your text is below: save it again.",
-            ]
-        status = 400
+        edit = save_edit(
+            form,
+            "body",
+            lambda: services.save_text(current_user, letter, form.body.data, form.base_version.data),
+            lambda changed: (
+                "Saved as a new version." if changed else "Nothing had changed, so nothing was saved."
+            ),
+            lambda: letter.current_version.number,
+        )
+        if edit.saved:
+            return _back(letter)
+        conflict, status = edit.conflict, edit.status
     return render_template(
         "letters/letter.html",
         letter=letter,

@@ -8,9 +8,8 @@ from flask_login import current_user, login_required
 from peerchallenge.accounts.access import can_view_authority
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
-from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
-from peerchallenge.forms import ConfirmForm, run_service, show_service_error
+from peerchallenge.forms import ConfirmForm, run_service, save_edit
 from peerchallenge.regions.models import Authority
 from peerchallenge.submissions import services
 from peerchallenge.submissions.access import (
@@ -40,6 +39,13 @@ def _load(cycle_id: int, authority_id: int) -> tuple[Cycle, Authority, Submissio
 
 def _here(cycle: Cycle, authority: Authority, **kwargs) -> str:
     return url_for("submissions.view", cycle_id=cycle.id, authority_id=authority.id, **kwargs)
+
+
+def _newest(submission: Submission) -> SubmissionVersion:
+    """The latest version of a self-assessment that has been uploaded (versions are never deleted)."""
+    newest = submission.current_version
+    assert newest is not None
+    return newest
 
 
 def _version(
@@ -96,16 +102,15 @@ def upload(cycle_id: int, authority_id: int):
     status = 200
     if form.validate_on_submit():
         upload_file = form.file.data
-        try:
-            version = services.upload_version(
+        version = run_service(
+            lambda: services.upload_version(
                 current_user, cycle, authority, upload_file.filename or "", upload_file.read()
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
+            ),
+            form=form,
+        ).value
+        if version is None:
             status = 400
         else:
-            db.session.commit()
             flash(
                 f"Version {version.number} has been uploaded. Check how it was split into sections.",
                 "success",
@@ -132,32 +137,22 @@ def edit_section(cycle_id: int, authority_id: int, position: int):
     if not form.is_submitted():
         form.markdown.data = section.markdown
         form.base_version.data = current.number
-    elif form.validate():
-        try:
-            services.edit_section(
-                current_user, submission, position, form.markdown.data or "", form.base_version.data
-            )
-        except services.VersionConflict as error:
-            db.session.rollback()
-            # Read again after the rollback: the version that won, whoever saved it and however.
-            current = submission.current_version
-            assert current is not None  # versions are never deleted
-            # Saving again from this page is a choice made with both texts in view.
-            conflict = current.sections[position] if position < len(current.sections) else None
-            status = 409
-            form.base_version.data = current.number
-            form.base_version.raw_data = [str(current.number)]
-            show_service_error(form, error)
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash("Your changes have been saved as a new version.", "success")
-            return redirect(_here(cycle, authority, _anchor=f"section-{position}"))
     else:
-        status = 400
+        edit = save_edit(
+            form,
+            "markdown",
+            lambda: services.edit_section(
+                current_user, submission, position, form.markdown.data or "", form.base_version.data
+            ),
+            lambda _version: "Your changes have been saved as a new version.",
+            lambda: _newest(submission).number,
+        )
+        if edit.saved:
+            return redirect(_here(cycle, authority, _anchor=f"section-{position}"))
+        if edit.conflict:
+            newest = _newest(submission)
+            conflict = newest.sections[position] if position < len(newest.sections) else None
+        status = edit.status
     return render_template(
         "submissions/edit_section.html",
         form=form,
