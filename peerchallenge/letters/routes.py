@@ -8,11 +8,9 @@ from typing import TypedDict, Unpack
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.routes import load_managed_cycle
-from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import csrf, db
-from peerchallenge.forms import ConfirmForm, run_service, save_edit, show_service_error
+from peerchallenge.forms import ConfirmForm, run_service, save_edit
 from peerchallenge.letters import access, services
 from peerchallenge.letters.diff import line_diff
 from peerchallenge.letters.forms import LetterTextForm, ResponseForm, TemplateForm
@@ -253,8 +251,7 @@ def my_letters():
 @login_required
 def read_letter(letter_id: int):
     letter = _readable_letter(letter_id)
-    if services.record_read(current_user, letter):
-        db.session.commit()
+    run_service(lambda: services.record_read(current_user, letter))
     form = ResponseForm()
     form.response.data = letter.response
     form.acknowledged.data = letter.acknowledged_at is not None
@@ -286,16 +283,15 @@ def respond(letter_id: int):
                 "The page had expired, so nothing was saved. Your response is below: save it again.",
             ]
         return _reading_page(letter, form, 400)
-    try:
-        changed = services.respond(
+    responded = run_service(
+        lambda: services.respond(
             current_user, letter, acknowledged=form.acknowledged.data, response=form.response.data or ""
-        )
-    except ServiceError as error:
-        db.session.rollback()
-        show_service_error(form, error)
+        ),
+        form=form,
+    )
+    if not responded:
         return _reading_page(letter, form, 400)
-    db.session.commit()
-    if changed:
+    if responded.value:
         flash("Your response has been saved. The regional lead and your peers can see it.", "success")
     else:
         flash("Nothing had changed, so nothing was saved.", "success")
@@ -335,16 +331,6 @@ def download(letter_id: int, kind: str):
     else:
         data = letter_docx(**details)
         mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    record_event(
-        "letter_downloaded",
-        f"{current_user.name} downloaded {letter.authority.name}'s letter as {kind.upper()}",
-        actor=current_user,
-        region_id=cycle.region_id,
-        authority_id=letter.authority_id,
-        cycle_id=cycle.id,
-        letter_id=letter.id,
-        format=kind,
-    )
-    db.session.commit()
+    run_service(lambda: services.record_download(current_user, letter, kind))
     filename = f"peer-challenge-letter-{letter.authority.name.lower().replace(' ', '-')}-{cycle.year}.{kind}"
     return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)

@@ -523,3 +523,17 @@ def save_template(actor: User, cycle: Cycle, source: str) -> None:
         region_id=cycle.region_id,
         cycle_id=cycle.id,
     )
+
+
+def record_download(actor: User, letter: Letter, kind: str) -> None:
+    """Audit a download of the letter as a PDF or Word file."""
+    record_event(
+        "letter_downloaded",
+        f"{actor.name} downloaded {letter.authority.name}'s letter as {kind.upper()}",
+        actor=actor,
+        region_id=letter.cycle.region_id,
+        authority_id=letter.authority_id,
+        cycle_id=letter.cycle_id,
+        letter_id=letter.id,
+        format=kind,
+    )

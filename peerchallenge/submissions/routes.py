@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.access import can_view_authority
-from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
 from peerchallenge.forms import ConfirmForm, run_service, save_edit
@@ -171,16 +170,7 @@ def download(cycle_id: int, authority_id: int, number: int):
     if version is None or version.file is None:
         abort(404)
     stored = version.file
-    record_event(
-        "submission_downloaded",
-        f"The original file of {authority.name}'s version {number} was downloaded",
-        actor=current_user,
-        region_id=authority.region_id,
-        authority_id=authority.id,
-        cycle_id=cycle.id,
-        version=number,
-    )
-    db.session.commit()
+    run_service(lambda: services.record_download(current_user, cycle, authority, number))
     # Always an attachment with a fixed type: an uploaded file is never rendered by the browser.
     return send_file(
         BytesIO(stored.data),

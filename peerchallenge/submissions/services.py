@@ -319,3 +319,16 @@ def reviews_started(submission: Submission) -> bool:
             )
         )
     )
+
+
+def record_download(actor: User, cycle: Cycle, authority: Authority, number: int) -> None:
+    """Audit a download of the original file of one version."""
+    record_event(
+        "submission_downloaded",
+        f"The original file of {authority.name}'s version {number} was downloaded",
+        actor=actor,
+        region_id=authority.region_id,
+        authority_id=authority.id,
+        cycle_id=cycle.id,
+        version=number,
+    )
