@@ -94,30 +94,34 @@ def release_all(cycle_id: int):
 def letter(letter_id: int):
     letter = _managed_letter(letter_id)
     form = LetterTextForm()
-    conflict, status = False, 200
     if not form.is_submitted():
         form.body.data = letter.body
         form.base_version.data = letter.current_version.number
-    elif letter.is_released:
-        form.body.errors = [
-            *form.body.errors,
-            "This letter has been released and can no longer be changed. "
-            "Your text is below: copy what you need.",
-        ]
-        status = 409
-    else:
-        edit = save_edit(
-            form,
-            "body",
-            lambda: services.save_text(current_user, letter, form.body.data, form.base_version.data),
-            lambda changed: (
-                "Saved as a new version." if changed else "Nothing had changed, so nothing was saved."
-            ),
-            lambda: letter.current_version.number,
-        )
-        if edit.saved:
-            return _back(letter)
-        conflict, status = edit.conflict, edit.status
+        return _letter_page(letter, form)
+    if letter.is_released:
+        form.body.errors = [*form.body.errors, RELEASED_NO_CHANGES]
+        return _letter_page(letter, form, status=409)
+    edit = save_edit(
+        form,
+        "body",
+        lambda: services.save_text(current_user, letter, form.body.data, form.base_version.data),
+        lambda changed: (
+            "Saved as a new version." if changed else "Nothing had changed, so nothing was saved."
+        ),
+        lambda: letter.current_version.number,
+    )
+    if edit.saved:
+        return _back(letter)
+    return _letter_page(letter, form, conflict=edit.conflict, status=edit.status)
+
+
+RELEASED_NO_CHANGES = (
+    "This letter has been released and can no longer be changed. Your text is below: copy what you need."
+)
+
+
+def _letter_page(letter: Letter, form: LetterTextForm, *, conflict: bool = False, status: int = 200):
+    """The lead's page for one letter: its text to edit, versions, approval, release and who has read it."""
     return render_template(
         "letters/letter.html",
         letter=letter,

@@ -1,5 +1,6 @@
 """An authority's self-assessment: read, upload, edit a section, download, sign off, reopen."""
 
+from functools import partial
 from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -132,34 +133,26 @@ def edit_section(cycle_id: int, authority_id: int, position: int):
         abort(404)
     section = current.sections[position]
     form = SectionEditForm()
-    conflict, status = None, 200
+    page = partial(render_template, "submissions/edit_section.html", cycle=cycle, authority=authority)
     if not form.is_submitted():
         form.markdown.data = section.markdown
         form.base_version.data = current.number
-    else:
-        edit = save_edit(
-            form,
-            "markdown",
-            lambda: services.edit_section(
-                current_user, submission, position, form.markdown.data or "", form.base_version.data
-            ),
-            lambda _version: "Your changes have been saved as a new version.",
-            lambda: _newest(submission).number,
-        )
-        if edit.saved:
-            return redirect(_here(cycle, authority, _anchor=f"section-{position}"))
-        if edit.conflict:
-            newest = _newest(submission)
-            conflict = newest.sections[position] if position < len(newest.sections) else None
-        status = edit.status
-    return render_template(
-        "submissions/edit_section.html",
-        form=form,
-        cycle=cycle,
-        authority=authority,
-        section=section,
-        conflict=conflict,
-    ), status
+        return page(form=form, section=section)
+    edit = save_edit(
+        form,
+        "markdown",
+        lambda: services.edit_section(
+            current_user, submission, position, form.markdown.data or "", form.base_version.data
+        ),
+        lambda _version: "Your changes have been saved as a new version.",
+        lambda: _newest(submission).number,
+    )
+    if edit.saved:
+        return redirect(_here(cycle, authority, _anchor=f"section-{position}"))
+    # On a conflict the section as the newest version has it is shown beside the typed text.
+    newest = _newest(submission).sections if edit.conflict else []
+    conflict = newest[position] if position < len(newest) else None
+    return page(form=form, section=section, conflict=conflict), edit.status
 
 
 @bp.get("/self-assessment/versions/<int:number>/original")
