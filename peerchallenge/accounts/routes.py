@@ -164,41 +164,43 @@ def region_users(region_id: int):
 @login_required
 def add_user(region_id: int):
     region = _load_region(region_id)
-    authorities = [authority for authority in region.authorities]
     form = AddUserForm()
     form.authority.choices = [SelectChoice(0, "Select an authority")] + [
-        SelectChoice(a.id, a.name) for a in authorities
+        SelectChoice(a.id, a.name) for a in region.authorities
     ]
-    status = 200
-    if form.validate_on_submit():
-        role = Role(form.role.data)
-        authority = next((a for a in authorities if a.id == form.authority.data), None)
-        outcome = run_service(
-            lambda: services.add_user(
-                current_user,
-                form.email.data,
-                form.name.data,
-                role,
-                region=region if role == Role.LEAD else None,
-                authority=authority if role != Role.LEAD else None,
-            ),
-            form=form,
-        )
-        if outcome.value is None:
-            status = 409 if isinstance(outcome.error, services.EmailTaken) else 400
-        else:
-            user, created = outcome.value
-            if created:
-                flash(f"{user.name} has been added. {_link_sent_message(user)}", "success")
-                return redirect(url_for("accounts.user_detail", user_id=user.id))
-            flash(f"{user.name} already had an account. The new role has been added to it.", "success")
-            if not can_manage_user(current_user, user):
-                # They also hold a role the lead does not manage (another region, or admin).
-                return redirect(url_for("accounts.region_users", region_id=region.id))
-            return redirect(url_for("accounts.user_detail", user_id=user.id))
-    elif form.is_submitted():
-        status = 400
-    return render_template("accounts/add_user.html", region=region, form=form), status
+    if not form.validate_on_submit():
+        return render_template(
+            "accounts/add_user.html", region=region, form=form
+        ), 400 if form.errors else 200
+    role = Role(form.role.data)
+    authority = next((a for a in region.authorities if a.id == form.authority.data), None)
+    outcome = run_service(
+        lambda: services.add_user(
+            current_user,
+            form.email.data,
+            form.name.data,
+            role,
+            region=region if role == Role.LEAD else None,
+            authority=authority if role != Role.LEAD else None,
+        ),
+        form=form,
+    )
+    if outcome.value is None:
+        status = 409 if isinstance(outcome.error, services.EmailTaken) else 400
+        return render_template("accounts/add_user.html", region=region, form=form), status
+    return _after_adding(region, *outcome.value)
+
+
+def _after_adding(region: Region, user: User, created: bool):
+    """Say what happened, and go to the user's page, or back to the list if the lead may not manage them."""
+    if created:
+        flash(f"{user.name} has been added. {_link_sent_message(user)}", "success")
+        return redirect(url_for("accounts.user_detail", user_id=user.id))
+    flash(f"{user.name} already had an account. The new role has been added to it.", "success")
+    if not can_manage_user(current_user, user):
+        # They also hold a role the lead does not manage (another region, or admin).
+        return redirect(url_for("accounts.region_users", region_id=region.id))
+    return redirect(url_for("accounts.user_detail", user_id=user.id))
 
 
 def _link_sent_message(user: User) -> str:
