@@ -6,15 +6,9 @@ from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.models import Role
-from peerchallenge.accounts.queries import users_in_region
 from peerchallenge.assignments.access import review_writer_authority_ids
-from peerchallenge.assignments.queries import reviews_for_authorities
-from peerchallenge.cycles.queries import current_cycles, cycles_for_regions
-from peerchallenge.dates import uk_date, uk_datetime, uk_today
-from peerchallenge.monitoring.reminders import urgency, urgency_colour
-from peerchallenge.monitoring.tasks import user_tasks
-from peerchallenge.regions.queries import authorities_by_ids, regions_with_authorities
-from peerchallenge.submissions.queries import SubmissionStatus, authority_statuses, submissions_for
+from peerchallenge.core.home import home_page
+from peerchallenge.dates import uk_date, uk_datetime
 
 bp = Blueprint("core", __name__)
 bp.add_app_template_filter(uk_datetime, "uk_datetime")
@@ -25,37 +19,7 @@ bp.add_app_template_filter(uk_date, "uk_date")
 @login_required
 def home():
     """What the signed-in person can do now, one section per role they hold."""
-    lead_regions = regions_with_authorities(current_user.lead_region_ids())
-    region_users = {region.id: users_in_region(region.id) for region in lead_regions}
-    region_cycles = cycles_for_regions(region.id for region in lead_regions)
-    own_authorities = authorities_by_ids(current_user.authority_ids())
-    statuses = authority_statuses(
-        current_cycles({authority.region_id for authority in own_authorities}), own_authorities
-    )
-    reviews = reviews_for_authorities(review_writer_authority_ids(current_user))
-    reviewed = submissions_for({(item.cycle_id, item.reviewed_id) for item in reviews})
-    review_statuses = [
-        (item, SubmissionStatus(item.reviewed, reviewed.get((item.cycle_id, item.reviewed_id))))
-        for item in reviews
-    ]
-    all_regions = regions_with_authorities() if current_user.is_admin else []
-    today = uk_today()
-    your_tasks = [
-        (task, urgency(task.due_on, today), urgency_colour(task.due_on, today))
-        for task in user_tasks(current_user)
-    ]
-    return render_template(
-        "core/home.html",
-        lead_regions=lead_regions,
-        region_users=region_users,
-        region_cycles=region_cycles,
-        own_authorities=own_authorities,
-        statuses=statuses,
-        review_statuses=review_statuses,
-        all_regions=all_regions,
-        has_tasks_section=bool(own_authorities) or bool(reviews),
-        your_tasks=your_tasks,
-    )
+    return render_template("core/home.html", **home_page(current_user))
 
 
 @bp.get("/accessibility")

@@ -1,0 +1,47 @@
+"""What a signed-in person sees on the home page: a section for each role they hold, and their tasks."""
+
+from typing import Any
+
+from peerchallenge.accounts.models import User
+from peerchallenge.accounts.queries import users_in_region
+from peerchallenge.assignments.access import review_writer_authority_ids
+from peerchallenge.assignments.queries import reviews_for_authorities
+from peerchallenge.cycles.queries import current_cycles, cycles_for_regions
+from peerchallenge.dates import uk_today
+from peerchallenge.monitoring.reminders import urgency, urgency_colour
+from peerchallenge.monitoring.tasks import user_tasks
+from peerchallenge.regions.queries import authorities_by_ids, regions_with_authorities
+from peerchallenge.submissions.queries import SubmissionStatus, authority_statuses, submissions_for
+
+
+def home_page(user: User) -> dict[str, Any]:
+    """The home page's contents for this person: their regions, authorities, reviews and tasks."""
+    lead_regions = regions_with_authorities(user.lead_region_ids())
+    region_users = {region.id: users_in_region(region.id) for region in lead_regions}
+    region_cycles = cycles_for_regions(region.id for region in lead_regions)
+    own_authorities = authorities_by_ids(user.authority_ids())
+    statuses = authority_statuses(
+        current_cycles({authority.region_id for authority in own_authorities}), own_authorities
+    )
+    reviews = reviews_for_authorities(review_writer_authority_ids(user))
+    reviewed = submissions_for({(item.cycle_id, item.reviewed_id) for item in reviews})
+    review_statuses = [
+        (item, SubmissionStatus(item.reviewed, reviewed.get((item.cycle_id, item.reviewed_id))))
+        for item in reviews
+    ]
+    all_regions = regions_with_authorities() if user.is_admin else []
+    today = uk_today()
+    your_tasks = [
+        (task, urgency(task.due_on, today), urgency_colour(task.due_on, today)) for task in user_tasks(user)
+    ]
+    return dict(
+        lead_regions=lead_regions,
+        region_users=region_users,
+        region_cycles=region_cycles,
+        own_authorities=own_authorities,
+        statuses=statuses,
+        review_statuses=review_statuses,
+        all_regions=all_regions,
+        has_tasks_section=bool(own_authorities) or bool(reviews),
+        your_tasks=your_tasks,
+    )
