@@ -35,7 +35,7 @@ def test_the_lead_filters_the_dashboard_to_overdue_and_downloads_it(world, live_
     expect(table.locator("tbody th")).to_have_text(["Beta", "Cedar", "Delta"])
     expect(page.get_by_role("link", name="Overdue only (3)")).to_have_attribute("aria-current", "page")
 
-    with page.expect_download() as download_info:
+    with page.expect_download(timeout=60_000) as download_info:  # generous: CI machines can be busy
         page.get_by_role("link", name="Download this table as CSV").click()
     download = download_info.value
     assert download.suggested_filename.startswith("peer-challenge-dashboard-")

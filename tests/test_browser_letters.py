@@ -71,7 +71,7 @@ def test_the_lead_releases_the_director_responds_the_lead_sees_it(reviewing, liv
     for title in [section.title for section in reviewing.cycle.sections] + ["Next steps"]:
         expect(body.get_by_role("heading", name=title, exact=True, level=2)).to_be_visible()
 
-    with page.expect_download() as download_info:
+    with page.expect_download(timeout=60_000) as download_info:  # a PDF takes a second or more to render
         page.get_by_role("link", name="Download the letter as PDF").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
