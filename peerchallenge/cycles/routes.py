@@ -12,6 +12,7 @@ from peerchallenge.cycles.models import Cycle, TemplateSection
 from peerchallenge.extensions import db
 from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.regions.models import Region
+from peerchallenge.routing import get_allowed
 from peerchallenge.submissions.queries import submission_statuses
 
 bp = Blueprint("cycles", __name__)
@@ -39,9 +40,7 @@ def _details(form: CycleForm) -> dict:
 @bp.route("/regions/<int:region_id>/cycles/new", methods=["GET", "POST"])
 @login_required
 def new_cycle(region_id: int):
-    region = db.get_or_404(Region, region_id)
-    if not can_manage_region(current_user, region):
-        abort(403)
+    region = get_allowed(Region, region_id, can_manage_region)
     form = CycleForm()
     if not form.is_submitted():
         year = date.today().year
