@@ -1,6 +1,15 @@
 """URL pieces shared by every feature."""
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user
 from werkzeug.routing import IntegerConverter
+
+from peerchallenge.extensions import db
+
+Record = TypeVar("Record")
 
 # The largest value of the database's integer columns (PostgreSQL's `integer`).
 MAX_DATABASE_INT = 2**31 - 1
@@ -11,3 +20,31 @@ class DatabaseIntConverter(IntegerConverter):
 
     def __init__(self, map, fixed_digits=0, min=0, max=MAX_DATABASE_INT, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def pagination(page: int, pages: int, href: Callable[[int], str], nearby: int = 1) -> dict[str, Any] | None:
+    """Parameters for govukPagination, or None for a single page.
+
+    It links the first and last pages and those within `nearby` of this one, with an ellipsis for each gap.
+    """
+    if pages <= 1:
+        return None
+    items: list[dict[str, Any]] = []
+    shown = sorted({1, pages, *range(page - nearby, page + nearby + 1)} & set(range(1, pages + 1)))
+    for previous, number in zip([0, *shown], shown, strict=False):
+        if number - previous > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": href(number), "current": number == page})
+    return {
+        "items": items,
+        "previous": {"href": href(page - 1)} if page > 1 else None,
+        "next": {"href": href(page + 1)} if page < pages else None,
+    }
+
+
+def get_allowed(model: type[Record], record_id: int, allowed: Callable[[Any, Record], bool]) -> Record:
+    """The record if `allowed(signed-in person, record)`: 404 when it is missing, 403 when not allowed."""
+    record = db.get_or_404(model, record_id)
+    if not allowed(current_user, record):
+        abort(403)
+    return record

@@ -111,6 +111,11 @@ class User(UserMixin, Model):
         return f"<User {self.email}>"
 
 
+def _partial_unique_index(name: str, columns: tuple[str, ...], where: str) -> sa.Index:
+    """A unique index over the rows matching `where`, the same on SQLite and PostgreSQL."""
+    return sa.Index(name, *columns, unique=True, sqlite_where=sa.text(where), postgresql_where=sa.text(where))
+
+
 class RoleGrant(Model):
     """One role of one user: admin everywhere, lead of a region, director or contributor of an authority."""
 
@@ -125,29 +130,10 @@ class RoleGrant(Model):
         ),
         # One index per kind of grant: a unique constraint over all four columns lets PostgreSQL accept
         # duplicates, because NULLs never compare equal.
-        sa.Index(
-            "uq_role_grants_admin",
-            "user_id",
-            unique=True,
-            sqlite_where=sa.text("role = 'admin'"),
-            postgresql_where=sa.text("role = 'admin'"),
-        ),
-        sa.Index(
-            "uq_role_grants_lead",
-            "user_id",
-            "region_id",
-            unique=True,
-            sqlite_where=sa.text("role = 'lead'"),
-            postgresql_where=sa.text("role = 'lead'"),
-        ),
-        sa.Index(
-            "uq_role_grants_authority_role",
-            "user_id",
-            "role",
-            "authority_id",
-            unique=True,
-            sqlite_where=sa.text("authority_id IS NOT NULL"),
-            postgresql_where=sa.text("authority_id IS NOT NULL"),
+        _partial_unique_index("uq_role_grants_admin", ("user_id",), "role = 'admin'"),
+        _partial_unique_index("uq_role_grants_lead", ("user_id", "region_id"), "role = 'lead'"),
+        _partial_unique_index(
+            "uq_role_grants_authority_role", ("user_id", "role", "authority_id"), "authority_id IS NOT NULL"
         ),
     )
 

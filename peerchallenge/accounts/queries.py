@@ -52,29 +52,29 @@ def people_by_authority(authority_ids: Iterable[int]) -> dict[int, list[tuple[Us
     return result
 
 
-def region_leads(region_id: int) -> list[User]:
-    """The region's active leads."""
+def _active_users_granted(*conditions: sa.ColumnElement[bool]) -> list[User]:
+    """The users who can still sign in and hold a role matching `conditions`, each once, by name."""
     return list(
         db.session.scalars(
             sa.select(User)
             .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(RoleGrant.role == Role.LEAD, RoleGrant.region_id == region_id, User.active.is_(True))
+            .where(*conditions, User.active.is_(True))
+            .distinct()
             .order_by(User.name)
         )
     )
+
+
+def region_leads(region_id: int) -> list[User]:
+    """The region's active leads."""
+    return _active_users_granted(RoleGrant.role == Role.LEAD, RoleGrant.region_id == region_id)
+
+
+def authority_users(authority_id: int, *roles: Role) -> list[User]:
+    """The authority's users who can still sign in and hold one of these roles, by name."""
+    return _active_users_granted(RoleGrant.authority_id == authority_id, RoleGrant.role.in_(roles))
 
 
 def active_contributors(authority: Authority) -> list[User]:
     """The authority's contributors who can still sign in, by name."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(
-                RoleGrant.authority_id == authority.id,
-                RoleGrant.role == Role.CONTRIBUTOR,
-                User.active.is_(True),
-            )
-            .order_by(User.name)
-        )
-    )
+    return authority_users(authority.id, Role.CONTRIBUTOR)

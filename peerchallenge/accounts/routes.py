@@ -25,6 +25,7 @@ from peerchallenge.accounts.queries import users_in_region
 from peerchallenge.extensions import db, limiter, login_manager
 from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.regions.models import Region
+from peerchallenge.routing import get_allowed
 
 bp = Blueprint("accounts", __name__)
 
@@ -140,17 +141,11 @@ def set_password(token: str):
 
 
 def _load_region(region_id: int) -> Region:
-    region = db.get_or_404(Region, region_id)
-    if not can_manage_region(current_user, region):
-        abort(403)
-    return region
+    return get_allowed(Region, region_id, can_manage_region)
 
 
 def _load_managed_user(user_id: int) -> User:
-    user = db.get_or_404(User, user_id)
-    if not can_manage_user(current_user, user):
-        abort(403)
-    return user
+    return get_allowed(User, user_id, can_manage_user)
 
 
 @bp.get("/regions/<int:region_id>/users")

@@ -15,6 +15,7 @@ from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
 from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.regions.models import Authority, Region
+from peerchallenge.routing import get_allowed
 
 bp = Blueprint("assignments", __name__)
 
@@ -213,18 +214,14 @@ def _conflict_page(region: Region, form: ConflictForm, fixed: Authority | None):
 @bp.route("/regions/<int:region_id>/conflicts", methods=["GET", "POST"])
 @login_required
 def region_conflict_list(region_id: int):
-    region = db.get_or_404(Region, region_id)
-    if not can_manage_region(current_user, region):
-        abort(403)
+    region = get_allowed(Region, region_id, can_manage_region)
     return _conflict_page(region, ConflictForm(), None)
 
 
 @bp.route("/authorities/<int:authority_id>/conflicts", methods=["GET", "POST"])
 @login_required
 def authority_conflicts(authority_id: int):
-    authority = db.get_or_404(Authority, authority_id)
-    if not can_declare_conflict_for(current_user, authority):
-        abort(403)
+    authority = get_allowed(Authority, authority_id, can_declare_conflict_for)
     return _conflict_page(authority.region, ConflictForm(), authority)
 
 
@@ -246,9 +243,7 @@ def remove_conflict(conflict_id: int):
 @bp.route("/authorities/<int:authority_id>/delegates", methods=["GET", "POST"])
 @login_required
 def delegates(authority_id: int):
-    authority = db.get_or_404(Authority, authority_id)
-    if not can_manage_delegates(current_user, authority):
-        abort(403)
+    authority = get_allowed(Authority, authority_id, can_manage_delegates)
     contributors = active_contributors(authority)
     form = DelegateForm()
     form.delegate.choices = authority_choices(contributors, "Select a contributor")
@@ -276,9 +271,7 @@ def delegates(authority_id: int):
 @bp.post("/authorities/<int:authority_id>/delegates/<int:delegation_id>/remove")
 @login_required
 def remove_delegate(authority_id: int, delegation_id: int):
-    authority = db.get_or_404(Authority, authority_id)
-    if not can_manage_delegates(current_user, authority):
-        abort(403)
+    authority = get_allowed(Authority, authority_id, can_manage_delegates)
     delegation = db.session.get(Delegation, delegation_id)
     if delegation is None or delegation.authority_id != authority.id:
         abort(404)

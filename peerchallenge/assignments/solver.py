@@ -33,7 +33,7 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -257,10 +257,7 @@ def explain_no_assignment(
             f"{active}{verb}; {_count(peers, 'peer')} per authority needs at least {peers + 1}. "
             "Add authorities or lower the number of peers."
         )
-    short_of_reviewers = sorted(
-        (name for name in authorities if len(reviewers_of[name]) < peers),
-        key=lambda name: (len(reviewers_of[name]), name),
-    )
+    short_of_reviewers = _short_of(authorities, reviewers_of, peers)
     if short_of_reviewers:
         first = short_of_reviewers[0]
         return (
@@ -269,10 +266,7 @@ def explain_no_assignment(
             "Remove a conflict or lower the number of peers."
         )
     # Conflicts are unordered, so this cannot happen today; it would if a rule ever forbade one direction.
-    short_of_reviewees = sorted(
-        (name for name in authorities if len(reviewees_of[name]) < peers),
-        key=lambda name: (len(reviewees_of[name]), name),
-    )
+    short_of_reviewees = _short_of(authorities, reviewees_of, peers)
     if short_of_reviewees:
         first = short_of_reviewees[0]
         return (
@@ -696,6 +690,14 @@ def _optimise(
 
 
 # Wording
+
+
+def _short_of(authorities: Iterable[str], partners_of: Mapping[str, Set[str]], peers: int) -> list[str]:
+    """The authorities with fewer than `peers` partners in `partners_of`, the shortest first, then by name."""
+    return sorted(
+        (name for name in authorities if len(partners_of[name]) < peers),
+        key=lambda name: (len(partners_of[name]), name),
+    )
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:

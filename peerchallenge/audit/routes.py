@@ -11,6 +11,7 @@ from peerchallenge.audit.forms import FILTER_NAMES, AuditFilterForm, kind_label
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.dates import UK_TIME
 from peerchallenge.forms import run_service
+from peerchallenge.routing import pagination
 
 bp = Blueprint("audit", __name__)
 
@@ -42,26 +43,10 @@ def _page_number(total: int) -> tuple[int, int]:
     return int(raw), pages
 
 
-def _pagination(page: int, pages: int) -> dict | None:
-    """Parameters for govukPagination: the first, last and nearby pages, with ellipses between."""
-    if pages == 1:
-        return None
-
-    def href(number: int) -> str:
-        values: dict[str, Any] = {**_filter_args(), "page": number}
-        return url_for("audit.audit_log", **values)
-
-    items: list[dict[str, Any]] = []
-    shown = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
-    for previous, number in zip([0, *shown], shown, strict=False):
-        if number - previous > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": href(number), "current": number == page})
-    return {
-        "items": items,
-        "previous": {"href": href(page - 1)} if page > 1 else None,
-        "next": {"href": href(page + 1)} if page < pages else None,
-    }
+def _page_href(number: int) -> str:
+    """The address of one page of the log, with the filters in use."""
+    values: dict[str, Any] = {**_filter_args(), "page": number}
+    return url_for("audit.audit_log", **values)
 
 
 @bp.get("/audit")
@@ -79,7 +64,7 @@ def audit_log():
         events=queries.page_of_events(statement, page, PER_PAGE),
         total=total,
         first=(page - 1) * PER_PAGE + 1,
-        pagination=_pagination(page, pages),
+        pagination=pagination(page, pages, _page_href),
         **context,
     )
 

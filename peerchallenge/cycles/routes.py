@@ -12,6 +12,7 @@ from peerchallenge.cycles.models import Cycle, TemplateSection
 from peerchallenge.extensions import db
 from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.regions.models import Region
+from peerchallenge.routing import get_allowed
 from peerchallenge.submissions.queries import submission_statuses
 
 bp = Blueprint("cycles", __name__)
@@ -39,9 +40,7 @@ def _details(form: CycleForm) -> dict:
 @bp.route("/regions/<int:region_id>/cycles/new", methods=["GET", "POST"])
 @login_required
 def new_cycle(region_id: int):
-    region = db.get_or_404(Region, region_id)
-    if not can_manage_region(current_user, region):
-        abort(403)
+    region = get_allowed(Region, region_id, can_manage_region)
     form = CycleForm()
     if not form.is_submitted():
         year = date.today().year
@@ -82,15 +81,30 @@ def edit_cycle(cycle_id: int):
 @bp.route("/cycles/<int:cycle_id>/sections/new", methods=["GET", "POST"])
 @login_required
 def new_section(cycle_id: int):
+    return _section_page(load_managed_cycle(cycle_id), None)
+
+
+@bp.route("/cycles/<int:cycle_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_section(cycle_id: int, section_id: int):
     cycle = load_managed_cycle(cycle_id)
-    form = SectionForm()
-    if form.validate_on_submit() and run_service(
-        lambda: services.add_section(current_user, cycle, **_section_fields(form)),
-        "The section has been added.",
-        form=form,
-    ):
+    return _section_page(cycle, _section(cycle, section_id))
+
+
+def _section_page(cycle: Cycle, section: TemplateSection | None):
+    """The form for a new section (`section` None) or for changing one; back to the template once saved."""
+    form = SectionForm(obj=section)
+
+    def save():
+        fields = _section_fields(form)
+        if section is None:
+            return services.add_section(current_user, cycle, **fields)
+        return services.update_section(current_user, section, **fields)
+
+    message = "The section has been added." if section is None else "The section has been saved."
+    if form.validate_on_submit() and run_service(save, message, form=form):
         return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
-    return render_template("cycles/section_form.html", form=form, cycle=cycle, section=None)
+    return render_template("cycles/section_form.html", form=form, cycle=cycle, section=section)
 
 
 def _section_fields(form: SectionForm) -> dict:
@@ -100,21 +114,6 @@ def _section_fields(form: SectionForm) -> dict:
         "suggested_words": form.suggested_words.data,
         "optional": bool(form.optional.data),
     }
-
-
-@bp.route("/cycles/<int:cycle_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_section(cycle_id: int, section_id: int):
-    cycle = load_managed_cycle(cycle_id)
-    section = _section(cycle, section_id)
-    form = SectionForm(obj=section)
-    if form.validate_on_submit() and run_service(
-        lambda: services.update_section(current_user, section, **_section_fields(form)),
-        "The section has been saved.",
-        form=form,
-    ):
-        return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
-    return render_template("cycles/section_form.html", form=form, cycle=cycle, section=section)
 
 
 @bp.post("/cycles/<int:cycle_id>/sections/<int:section_id>/move/<direction>")

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from peerchallenge.accounts.models import Role, RoleGrant, User
-from peerchallenge.accounts.queries import region_leads
+from peerchallenge.accounts.queries import authority_users, region_leads
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
@@ -388,19 +388,7 @@ def unapprove(actor: User, letter: Letter) -> None:
 
 def authority_people(authority_id: int) -> list[User]:
     """The active director and contributors of an authority: the letter's readers."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(
-                RoleGrant.authority_id == authority_id,
-                RoleGrant.role.in_([Role.DIRECTOR, Role.CONTRIBUTOR]),
-                User.active.is_(True),
-            )
-            .distinct()
-            .order_by(User.name)
-        )
-    )
+    return authority_users(authority_id, Role.DIRECTOR, Role.CONTRIBUTOR)
 
 
 def release(actor: User, letter: Letter) -> None:

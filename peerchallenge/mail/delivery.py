@@ -302,15 +302,15 @@ def describe_error(error: BaseException, settings: SmtpSettings) -> str:
         text = f"The mail server refused the message: {error.smtp_code} {_reply_text(error.smtp_error)}"
     elif isinstance(error, smtplib.SMTPResponseException):
         text = f"The mail server answered {error.smtp_code} {_reply_text(error.smtp_error)}"
-    elif isinstance(error, smtplib.SMTPServerDisconnected) and isinstance(error.__context__, TimeoutError):
+    elif isinstance(error, TimeoutError) or (
         # smtplib reports a reply that never came as a disconnection.
+        isinstance(error, smtplib.SMTPServerDisconnected) and isinstance(error.__context__, TimeoutError)
+    ):
         text = f"The mail server at {where} did not answer within {settings.timeout:g} seconds"
     elif isinstance(error, smtplib.SMTPServerDisconnected):
         text = f"The mail server closed the connection: {error}"
     elif isinstance(error, smtplib.SMTPException):
         text = f"The mail server could not take the message: {error}"
-    elif isinstance(error, TimeoutError):
-        text = f"The mail server at {where} did not answer within {settings.timeout:g} seconds"
     elif isinstance(error, ConnectionRefusedError):
         text = f"Could not connect to the mail server at {where}: the connection was refused"
     elif isinstance(error, socket.gaierror):

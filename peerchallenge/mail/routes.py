@@ -9,6 +9,7 @@ from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.mail import delivery
 from peerchallenge.mail.models import EmailStatus, OutboxEmail
 from peerchallenge.mail.queries import can_read_email, can_read_outbox, outbox_page
+from peerchallenge.routing import pagination
 
 bp = Blueprint("mail", __name__)
 
@@ -27,9 +28,16 @@ def outbox():
     listing = outbox_page(current_user, EmailStatus(status_value) if status_value else None, int(page_value))
     if listing.page > listing.page_count:
         abort(404)
+    status_arg = listing.status.value if listing.status else None
     return render_template(
         "mail/outbox.html",
         listing=listing,
+        pagination=pagination(
+            listing.page,
+            listing.page_count,
+            lambda number: url_for("mail.outbox", status=status_arg, page=number),
+            nearby=2,
+        ),
         smtp_configured=bool(current_app.config.get("MAIL_SMTP_HOST")),
         now=utcnow(),
     )

@@ -18,7 +18,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
@@ -70,17 +70,6 @@ class Task:
         # From the command line there is no request, so no host: a path is what the emails show.
         adapter = current_app.url_map.bind("localhost", script_name=current_app.config["APPLICATION_ROOT"])
         return adapter.build(self.endpoint, values)
-
-
-class _TaskPlace(TypedDict):
-    """The fields a cycle's tasks for one authority share."""
-
-    cycle_id: int
-    region_id: int
-    authority_id: int
-    due_on: date | None
-    endpoint: str
-    url_args: tuple[tuple[str, int], ...]
 
 
 def possessive(name: str) -> str:
@@ -245,6 +234,21 @@ def _build_tasks(cycles: Sequence[Cycle], people: _People, only: set[int] | None
     return sorted(tasks, key=lambda task: most_urgent_first(task.due_on, task.title))
 
 
+class _SubmissionStep(NamedTuple):
+    key: str
+    kind: TaskKind
+    verb: str
+    done: str
+    groups: tuple[str, ...]
+
+
+# An authority's next step with its self-assessment, by whether it has uploaded one yet.
+_SUBMISSION_STEPS = {
+    False: _SubmissionStep("upload", TaskKind.UPLOAD, "Upload", "uploaded", ("directors", "contributors")),
+    True: _SubmissionStep("signoff", TaskKind.SIGN_OFF, "Sign off", "signed off", ("directors",)),
+}
+
+
 def _submission_tasks(
     cycle: Cycle,
     authorities: dict[int, Authority],
@@ -262,34 +266,20 @@ def _submission_tasks(
         state, uploaded = submissions.get((cycle.id, authority.id), (None, False))
         if state == SubmissionState.SIGNED_OFF:
             continue
-        common: _TaskPlace = {
-            "cycle_id": cycle.id,
-            "region_id": cycle.region_id,
-            "authority_id": authority.id,
-            "due_on": cycle.submissions_due_on,
-            "endpoint": "submissions.view",
-            "url_args": (("cycle_id", cycle.id), ("authority_id", authority.id)),
-        }
-        if uploaded:
-            tasks.append(
-                Task(
-                    key=f"c{cycle.id}:signoff:a{authority.id}",
-                    kind=TaskKind.SIGN_OFF,
-                    title=f"Sign off {possessive(authority.name)} self-assessment",
-                    lead_title=f"{authority.name} has not signed off its self-assessment",
-                    user_ids=people.of(authority.id, "directors"),
-                    **common,
-                )
+        step = _SUBMISSION_STEPS[uploaded]
+        tasks.append(
+            Task(
+                key=f"c{cycle.id}:{step.key}:a{authority.id}",
+                kind=step.kind,
+                title=f"{step.verb} {possessive(authority.name)} self-assessment",
+                lead_title=f"{authority.name} has not {step.done} its self-assessment",
+                cycle_id=cycle.id,
+                region_id=cycle.region_id,
+                authority_id=authority.id,
+                due_on=cycle.submissions_due_on,
+                endpoint="submissions.view",
+                url_args=(("cycle_id", cycle.id), ("authority_id", authority.id)),
+                user_ids=people.of(authority.id, *step.groups),
             )
-        else:
-            tasks.append(
-                Task(
-                    key=f"c{cycle.id}:upload:a{authority.id}",
-                    kind=TaskKind.UPLOAD,
-                    title=f"Upload {possessive(authority.name)} self-assessment",
-                    lead_title=f"{authority.name} has not uploaded its self-assessment",
-                    user_ids=people.of(authority.id, "directors", "contributors"),
-                    **common,
-                )
-            )
+        )
     return tasks

@@ -1,13 +1,13 @@
 """Pages for a region, an authority, and the admin's overview of all regions."""
 
-from flask import Blueprint, abort, render_template
-from flask_login import current_user, login_required
+from flask import Blueprint, render_template
+from flask_login import login_required
 
 from peerchallenge.accounts.access import admin_required, can_manage_region, can_view_authority
 from peerchallenge.accounts.queries import people_by_authority, users_in_region
-from peerchallenge.extensions import db
 from peerchallenge.regions.models import Authority, Region
 from peerchallenge.regions.queries import regions_with_authorities
+from peerchallenge.routing import get_allowed
 
 bp = Blueprint("regions", __name__)
 
@@ -15,9 +15,7 @@ bp = Blueprint("regions", __name__)
 @bp.get("/regions/<int:region_id>")
 @login_required
 def region_detail(region_id: int):
-    region = db.get_or_404(Region, region_id)
-    if not can_manage_region(current_user, region):
-        abort(403)
+    region = get_allowed(Region, region_id, can_manage_region)
     people = people_by_authority([authority.id for authority in region.authorities])
     return render_template(
         "regions/region_detail.html", region=region, people=people, users=users_in_region(region.id)
@@ -27,9 +25,7 @@ def region_detail(region_id: int):
 @bp.get("/authorities/<int:authority_id>")
 @login_required
 def authority_detail(authority_id: int):
-    authority = db.get_or_404(Authority, authority_id)
-    if not can_view_authority(current_user, authority):
-        abort(403)
+    authority = get_allowed(Authority, authority_id, can_view_authority)
     people = people_by_authority([authority.id])[authority.id]
     return render_template("regions/authority_detail.html", authority=authority, people=people)
 
