@@ -11,15 +11,26 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from config import normalise_database_url
 from peerchallenge import create_app
+from peerchallenge.accounts.models import Role
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.extensions import db
 from tests import factories
+from tests.migrating import alembic_config
+from tests.scenarios import (
+    NAMES,
+    Region6,
+    open_cycle,
+    publish,
+    reviewing_of,
+    sign_off,
+)
 
 pytest_plugins = ("tests.accessibility",)
 
@@ -188,3 +199,63 @@ def browser_page(request):
         unwatch_page(page)
         context.close()
         browser.close()
+
+
+@pytest.fixture
+def client_for(world, client, sign_in):
+    """A client signed in as the named person of the world, or signed out for 'anonymous'."""
+
+    def make(person: str):
+        user = world.user(person)
+        return client if user is None else sign_in(user)
+
+    return make
+
+
+@pytest.fixture
+def six(app, world):
+    """Region A topped up to six authorities, each with a director and a contributor; an open cycle."""
+    region = world.region
+    world.authority.name, world.sibling.name = NAMES[0], NAMES[1]
+    authorities = [world.authority, world.sibling] + [
+        factories.make_authority(region, name) for name in NAMES[2:]
+    ]
+    directors = [world.director, world.sibling_director] + [
+        factories.make_user((Role.DIRECTOR, authority)) for authority in authorities[2:]
+    ]
+    contributors = [world.contributor] + [
+        factories.make_user((Role.CONTRIBUTOR, authority)) for authority in authorities[1:]
+    ]
+    db.session.commit()
+    return Region6(region, authorities, directors, contributors, world.lead, open_cycle(world))
+
+
+@pytest.fixture
+def migrations_app(database_url):
+    """An app on the test database with no session open, so that tables can be dropped under it."""
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        # Whatever the test did, hand the database back at head for the tests that follow.
+        command.upgrade(alembic_config(), "head")
+        db.engine.dispose()
+
+
+@pytest.fixture
+def published(six):
+    """The assignment published; no self-assessment signed off yet."""
+    publish(six)
+    return reviewing_of(six)
+
+
+@pytest.fixture
+def reviewing(published):
+    """The assignment published and every self-assessment signed off: reviews can start."""
+    sign_off(published.six, published.six.authorities)
+    return published
+
+
+@pytest.fixture
+def cycle(world):
+    return open_cycle(world)

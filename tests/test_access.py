@@ -6,26 +6,14 @@ and its contributor) and a sibling authority; region B holds authority_B and its
 signed-out visitor is sent to sign in, with the page to come back to.
 """
 
-from urllib.parse import quote
-
 import pytest
 import sqlalchemy as sa
 
 from peerchallenge.accounts.models import RoleGrant, User
 from peerchallenge.extensions import db
 from peerchallenge.mail.models import OutboxEmail
-
-# Column headings, short so that the tables stay readable, and the world's people they stand for.
-PEOPLE = {
-    "anon": "anonymous",
-    "norole": "no_role",
-    "contrib": "contributor",
-    "dcs": "director",
-    "dcs_B": "other_director",
-    "lead": "lead",
-    "lead_B": "other_lead",
-    "admin": "admin",
-}
+from tests.pages import assert_outcome, read_table
+from tests.scenarios import NEWCOMER_EMAIL
 
 PAGES = """
 page                                anon   norole contrib dcs    dcs_B  lead   lead_B admin
@@ -58,30 +46,6 @@ action                              anon   norole contrib dcs    dcs_B  lead   l
 /users/{dcs}/set-password-link      login  403    403     403    403    302    403    302
 """
 
-NEWCOMER_EMAIL = "nia.newcomer@test.example"
-
-
-def read_table(table: str) -> list:
-    """A test case (path, person, expected) for every cell of a table."""
-    header, *rows = [line.split() for line in table.strip().splitlines()]
-    cases = []
-    for path, *outcomes in rows:
-        assert len(outcomes) == len(header) - 1, path
-        for column, expected in zip(header[1:], outcomes, strict=True):
-            cases.append(pytest.param(path, PEOPLE[column], expected, id=f"{column}-{expected}-{path}"))
-    return cases
-
-
-@pytest.fixture
-def client_for(world, client, sign_in):
-    """A client signed in as the named person of the world, or signed out for 'anonymous'."""
-
-    def make(person: str):
-        user = world.user(person)
-        return client if user is None else sign_in(user)
-
-    return make
-
 
 def fill_in(path: str, world) -> str:
     return path.format(
@@ -93,14 +57,6 @@ def fill_in(path: str, world) -> str:
         dcs=world.director.id,
         grant=world.director.grants[0].id,
     )
-
-
-def assert_outcome(response, url: str, expected: str) -> None:
-    if expected == "login":
-        assert response.status_code == 302
-        assert response.headers["Location"] == f"/sign-in?next={quote(url, safe='')}"
-    else:
-        assert response.status_code == int(expected)
 
 
 @pytest.mark.parametrize(("path", "person", "expected"), read_table(PAGES))

@@ -18,10 +18,10 @@ from peerchallenge.accounts.services import SET_PASSWORD_SALT
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.extensions import db
 from tests import factories
+from tests.scenarios import NEWCOMER_EMAIL
 
 SIGN_IN_ERROR = "Enter a correct email address and password"
 NEW_PASSWORD = "a brand new long passphrase"
-NEWCOMER_EMAIL = "nia.newcomer@test.example"
 
 
 def text(response) -> str:

@@ -2,59 +2,15 @@
 
 import io
 from collections import Counter
-from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from peerchallenge.accounts.models import Role
 from peerchallenge.assignments.models import Assignment, AssignmentState, Conflict, Delegation
 from peerchallenge.extensions import db
 from peerchallenge.mail.models import OutboxEmail
-from tests import factories
-from tests.test_submissions import open_cycle, self_assessment_md
-
-NAMES = ["Anyshire", "Borough", "Cityton", "Dale", "Eastmouth", "Fenland"]
-
-
-@dataclass
-class Region6:
-    region: object
-    authorities: list
-    directors: list
-    contributors: list
-    lead: object
-    cycle: object
-
-
-@pytest.fixture
-def six(app, world):
-    """Region A topped up to six authorities, each with a director and a contributor; an open cycle."""
-    region = world.region
-    world.authority.name, world.sibling.name = NAMES[0], NAMES[1]
-    authorities = [world.authority, world.sibling] + [
-        factories.make_authority(region, name) for name in NAMES[2:]
-    ]
-    directors = [world.director, world.sibling_director] + [
-        factories.make_user((Role.DIRECTOR, authority)) for authority in authorities[2:]
-    ]
-    contributors = [world.contributor] + [
-        factories.make_user((Role.CONTRIBUTOR, authority)) for authority in authorities[1:]
-    ]
-    db.session.commit()
-    return Region6(region, authorities, directors, contributors, world.lead, open_cycle(world))
-
-
-def current_pairs(cycle, state=AssignmentState.PROPOSED) -> set[tuple[int, int]]:
-    db.session.expire_all()
-    return set(
-        db.session.execute(
-            sa.select(Assignment.reviewer_id, Assignment.reviewed_id).where(
-                Assignment.cycle_id == cycle.id, Assignment.state == state
-            )
-        )
-    )
+from tests.scenarios import current_pairs, open_cycle, self_assessment_md
 
 
 def assert_hard_rules(pairs, authority_ids, k=2):

@@ -15,7 +15,7 @@ from peerchallenge.audit.models import AuditEvent, AuditLogIsAppendOnly
 from peerchallenge.audit.services import record_event
 from peerchallenge.extensions import db
 from tests.factories import PASSWORD
-from tests.test_submissions import open_cycle, page_url, self_assessment_md, upload
+from tests.scenarios import open_cycle, page_url, self_assessment_md, upload
 
 
 def add_event(

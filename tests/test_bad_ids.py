@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.test_submissions import open_cycle, page_url, self_assessment_md, upload
+from tests.scenarios import open_cycle, page_url, self_assessment_md, upload
 
 HUGE = "99999999999999999999"
 JUST_TOO_BIG = str(2**31)

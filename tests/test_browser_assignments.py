@@ -3,13 +3,13 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_assignments import current_pairs, six  # noqa: F401
-from tests.test_browser_submissions import sign_in
+from tests.browser import sign_in
+from tests.scenarios import current_pairs
 
 pytestmark = pytest.mark.browser
 
 
-def test_lead_generates_adjusts_with_a_live_check_and_publishes(six, live_server, browser_page):  # noqa: F811
+def test_lead_generates_adjusts_with_a_live_check_and_publishes(six, live_server, browser_page):
     page = browser_page
     sign_in(page, live_server, six.lead)
     page.goto(f"{live_server}/cycles/{six.cycle.id}/assignments")

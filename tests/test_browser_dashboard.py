@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.monitoring.test_dashboard import EXPECTED, every_state
-from tests.test_browser_reviews import sign_in
+from tests.browser import sign_in
+from tests.monitoring.builders import EXPECTED, every_state
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,7 @@ from playwright.sync_api import expect
 
 from peerchallenge.reviews.models import ReviewState
 from tests import factories
-from tests.letters.test_letters import letter_of, submit_both
-from tests.test_assignments import six  # noqa: F401
-from tests.test_reviews import published, reviewing, stored_review  # noqa: F401
+from tests.scenarios import letter_of, stored_review, submit_both
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +53,7 @@ def skip_to_main(page) -> None:
     assert focused(page) == "main#main-content"
 
 
-def test_a_director_writes_and_submits_a_review_with_the_keyboard_alone(reviewing, live_server, browser_page):  # noqa: F811
+def test_a_director_writes_and_submits_a_review_with_the_keyboard_alone(reviewing, live_server, browser_page):
     r, page = reviewing, browser_page
     sign_in_by_keyboard(page, live_server, r.reviewer_director)
     page.goto(f"{live_server}{r.url}")
@@ -122,7 +120,7 @@ def test_a_director_writes_and_submits_a_review_with_the_keyboard_alone(reviewin
     assert review.content["overall"]["summary"] == "Candid, and written without a mouse."
 
 
-def test_the_lead_edits_and_saves_a_letter_with_the_keyboard_alone(reviewing, live_server, browser_page):  # noqa: F811
+def test_the_lead_edits_and_saves_a_letter_with_the_keyboard_alone(reviewing, live_server, browser_page):
     letter = submit_both(reviewing)
     page = browser_page
     sign_in_by_keyboard(page, live_server, reviewing.lead)

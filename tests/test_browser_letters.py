@@ -7,10 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.letters.test_letters import letter_of, submit_both
-from tests.test_assignments import six  # noqa: F401
-from tests.test_browser_submissions import sign_in
-from tests.test_reviews import published, reviewing  # noqa: F401
+from tests.browser import sign_in
+from tests.scenarios import letter_of, submit_both
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +27,7 @@ def sign_out(page, base: str) -> None:
     page.wait_for_url(f"{base}/sign-in")
 
 
-def test_the_lead_releases_the_director_responds_the_lead_sees_it(reviewing, live_server, browser_page):  # noqa: F811
+def test_the_lead_releases_the_director_responds_the_lead_sees_it(reviewing, live_server, browser_page):
     letter = submit_both(reviewing)
     assert letter is not None, "both reviews are submitted, so the letter should be composed"
     authority = letter.authority.name

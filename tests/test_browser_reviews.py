@@ -4,9 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from peerchallenge.reviews.models import ReviewState
-from tests import factories
-from tests.test_assignments import six  # noqa: F401
-from tests.test_reviews import published, reviewing, stored_review  # noqa: F401
+from tests.browser import sign_in
+from tests.scenarios import stored_review
 
 pytestmark = pytest.mark.browser
 
@@ -14,16 +13,8 @@ pytestmark = pytest.mark.browser
 AUTOSAVE_WAIT_MS = 9_000
 
 
-def sign_in(page, base: str, user) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
-
-
 @pytest.fixture
-def review_page(reviewing, live_server, browser_page):  # noqa: F811
+def review_page(reviewing, live_server, browser_page):
     """The reviewing director, signed in, on the review page opened from "Your reviews"; and the review."""
     page = browser_page
     page.script_errors = []

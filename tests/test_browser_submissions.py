@@ -8,19 +8,11 @@ from playwright.sync_api import expect
 
 from peerchallenge.extensions import db
 from peerchallenge.submissions.models import Submission, SubmissionState
-from tests import factories
+from tests.browser import sign_in
 from tests.documents import builders
-from tests.test_submissions import open_cycle
+from tests.scenarios import open_cycle
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base: str, user) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_upload_edit_and_sign_off_in_the_browser(world, live_server, browser_page, tmp_path):

@@ -26,11 +26,16 @@ from peerchallenge.reviews import services as review_services
 from peerchallenge.reviews.models import Review, ReviewState
 from peerchallenge.submissions.models import Submission, SubmissionState, SubmissionVersion
 from peerchallenge.submissions.queries import find_submission
-from tests.letters.test_letters import review_content, submit, submit_both
-from tests.test_accounts import NEWCOMER_EMAIL
-from tests.test_assignments import six  # noqa: F401
-from tests.test_reviews import published, reviewing  # noqa: F401
-from tests.test_submissions import open_cycle, page_url, self_assessment_md, upload
+from tests.scenarios import (
+    NEWCOMER_EMAIL,
+    open_cycle,
+    page_url,
+    review_content,
+    self_assessment_md,
+    submit,
+    submit_both,
+    upload,
+)
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
@@ -120,7 +125,7 @@ def test_two_saves_of_one_section_keep_the_losers_text(world, sign_in):
     assert events("submission_edited") == 1
 
 
-def test_two_saves_of_one_letter_keep_the_losers_text(reviewing, world, sign_in):  # noqa: F811
+def test_two_saves_of_one_letter_keep_the_losers_text(reviewing, world, sign_in):
     letter = submit_both(reviewing)
     lead, admin = sign_in(reviewing.lead), sign_in(world.admin)
     url = f"/letters/{letter.id}"
@@ -166,7 +171,7 @@ def test_the_same_new_user_added_twice_at_once_is_one_user(world, sign_in):
 # Changes of state happen once
 
 
-def test_a_letter_released_by_two_people_at_once_is_released_once(reviewing, world, sign_in):  # noqa: F811
+def test_a_letter_released_by_two_people_at_once_is_released_once(reviewing, world, sign_in):
     letter = submit_both(reviewing)
     lead, admin = sign_in(reviewing.lead), sign_in(world.admin)
     assert lead.post(f"/letters/{letter.id}/approve").status_code == 302
@@ -180,7 +185,7 @@ def test_a_letter_released_by_two_people_at_once_is_released_once(reviewing, wor
     assert emails("letter_released") == readers
 
 
-def test_release_all_and_one_release_at_once_release_each_letter_once(reviewing, world, sign_in):  # noqa: F811
+def test_release_all_and_one_release_at_once_release_each_letter_once(reviewing, world, sign_in):
     letter = submit_both(reviewing)
     lead, admin = sign_in(reviewing.lead), sign_in(world.admin)
     assert lead.post(f"/letters/{letter.id}/approve").status_code == 302
@@ -194,7 +199,7 @@ def test_release_all_and_one_release_at_once_release_each_letter_once(reviewing,
     assert emails("letter_released") == 2
 
 
-def test_a_letter_approved_twice_at_once_is_approved_once(reviewing, world, sign_in):  # noqa: F811
+def test_a_letter_approved_twice_at_once_is_approved_once(reviewing, world, sign_in):
     letter = submit_both(reviewing)
     lead, admin = sign_in(reviewing.lead), sign_in(world.admin)
 
@@ -203,7 +208,7 @@ def test_a_letter_approved_twice_at_once_is_approved_once(reviewing, world, sign
     assert events("letter_approved") == 1
 
 
-def test_a_letter_acknowledged_by_two_people_at_once_is_acknowledged_once(reviewing, sign_in):  # noqa: F811
+def test_a_letter_acknowledged_by_two_people_at_once_is_acknowledged_once(reviewing, sign_in):
     letter = submit_both(reviewing)
     lead = sign_in(reviewing.lead)
     assert lead.post(f"/letters/{letter.id}/approve").status_code == 302
@@ -221,7 +226,7 @@ def test_a_letter_acknowledged_by_two_people_at_once_is_acknowledged_once(review
     assert emails("letter_responded") == 1  # the region's lead, told once
 
 
-def test_assignments_published_twice_at_once_are_published_once(six, world, sign_in):  # noqa: F811
+def test_assignments_published_twice_at_once_are_published_once(six, world, sign_in):
     assignment_services.generate_proposal(six.lead, six.cycle)
     db.session.commit()
     lead, admin = sign_in(six.lead), sign_in(world.admin)
@@ -254,7 +259,7 @@ def test_a_self_assessment_signed_off_twice_at_once_is_signed_off_once(world, si
     assert db.session.scalar(sa.select(Submission.state)) == SubmissionState.SIGNED_OFF
 
 
-def test_a_review_submitted_twice_at_once_is_submitted_once(app, reviewing):  # noqa: F811
+def test_a_review_submitted_twice_at_once_is_submitted_once(app, reviewing):
     assignment_id, director_id = reviewing.assignment.id, reviewing.reviewer_director.id
 
     def submit_review():
@@ -276,7 +281,7 @@ def test_a_review_submitted_twice_at_once_is_submitted_once(app, reviewing):  # 
     assert db.session.scalar(sa.select(Review.state)) == ReviewState.SUBMITTED
 
 
-def test_the_last_two_reviews_submitted_at_once_compose_the_letter_once(app, reviewing):  # noqa: F811
+def test_the_last_two_reviews_submitted_at_once_compose_the_letter_once(app, reviewing):
     r = reviewing
     pairs = [(r.assignment.id, r.reviewer_director.id), (r.co_assignment.id, r.co_director.id)]
 

@@ -12,41 +12,13 @@ from peerchallenge.cycles.defaults import DEFAULT_SCALES, DEFAULT_TEMPLATE
 from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
-
-DATES = {
-    "opens_on": date(2026, 9, 1),
-    "submissions_due_on": date(2026, 10, 1),
-    "reviews_due_on": date(2026, 11, 1),
-    "letters_due_on": date(2026, 12, 1),
-    "challenge_event_on": date(2027, 1, 15),
-}
-
-
-def details(**changes):
-    values = {"title": "Peer challenge 2026", "year": 2026, "peers_per_authority": 2, "anonymous": False}
-    return values | DATES | changes
+from tests.scenarios import cycle_form, details
 
 
 def make_cycle(world, **changes) -> Cycle:
     cycle = services.create_cycle(world.lead, world.region, **details(**changes))
     db.session.commit()
     return cycle
-
-
-def date_form(prefix: str, day: date) -> list[tuple[str, str]]:
-    return [(prefix, str(day.day)), (prefix, str(day.month)), (prefix, str(day.year))]
-
-
-def cycle_form(**changes) -> MultiDict:
-    values = details(**changes)
-    form = [
-        ("title", values["title"]),
-        ("year", str(values["year"])),
-        ("peers_per_authority", str(values["peers_per_authority"])),
-    ]
-    for name in DATES:
-        form += date_form(name, values[name])
-    return MultiDict(form)
 
 
 def test_new_cycle_copies_default_template_and_scales(world):

@@ -11,7 +11,7 @@ from peerchallenge.accounts.models import Role, RoleGrant
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.services import record_event
 from peerchallenge.extensions import db
-from tests.test_submissions import open_cycle
+from tests.scenarios import open_cycle
 
 POSTGRESQL_ONLY = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),

@@ -13,13 +13,10 @@ from peerchallenge.extensions import db
 from peerchallenge.reviews import services as review_services
 from peerchallenge.submissions.models import SectionText
 from peerchallenge.submissions.queries import find_submission
-from tests.test_assignments import six  # noqa: F401
-from tests.test_cycles import cycle_form
-from tests.test_reviews import published, reviewing  # noqa: F401
-from tests.test_submissions import self_assessment_md
+from tests.scenarios import cycle_form, self_assessment_md
 
 
-def test_a_removed_contributor_loses_the_delegated_reviews(reviewing, sign_in):  # noqa: F811
+def test_a_removed_contributor_loses_the_delegated_reviews(reviewing, sign_in):
     r = reviewing
     director, contributor = r.reviewer_director, r.reviewer_contributor
     sign_in(director).post(
@@ -31,7 +28,7 @@ def test_a_removed_contributor_loses_the_delegated_reviews(reviewing, sign_in): 
     assert sign_in(contributor).get(r.url).status_code == 403
 
 
-def test_reviewers_see_only_the_signed_off_version(reviewing, sign_in):  # noqa: F811
+def test_reviewers_see_only_the_signed_off_version(reviewing, sign_in):
     r = reviewing
     contributor = r.reviewed_contributor
     sign_in(r.lead).post(
@@ -54,7 +51,7 @@ def test_reviewers_see_only_the_signed_off_version(reviewing, sign_in):  # noqa:
     assert sign_in(contributor).get(url + "?version=1").status_code == 200
 
 
-def test_a_self_assessment_cannot_be_reopened_once_reviews_have_started(reviewing, sign_in):  # noqa: F811
+def test_a_self_assessment_cannot_be_reopened_once_reviews_have_started(reviewing, sign_in):
     r = reviewing
     review_services.save_draft(r.reviewer_director, r.assignment, {"sections": {}, "overall": {}}, 0)
     db.session.commit()
@@ -68,7 +65,7 @@ def test_a_self_assessment_cannot_be_reopened_once_reviews_have_started(reviewin
     assert find_submission(r.cycle, r.assignment.reviewed).is_signed_off
 
 
-def test_a_review_of_a_replaced_assignment_cannot_be_reopened(reviewing, sign_in):  # noqa: F811
+def test_a_review_of_a_replaced_assignment_cannot_be_reopened(reviewing, sign_in):
     r = reviewing
     review_services.save_draft(r.reviewer_director, r.assignment, {"sections": {}, "overall": {}}, 0)
     assignment_services.withdraw_authority(r.lead, r.cycle, r.assignment.reviewer)
@@ -84,7 +81,7 @@ def test_a_review_of_a_replaced_assignment_cannot_be_reopened(reviewing, sign_in
     assert reviewer.post(f"/reviews/{r.assignment.id}/autosave").status_code == 403
 
 
-def test_junk_numbers_in_the_adjust_form_are_a_400(six, sign_in):  # noqa: F811
+def test_junk_numbers_in_the_adjust_form_are_a_400(six, sign_in):
     lead = sign_in(six.lead)
     lead.post(f"/cycles/{six.cycle.id}/assignments/generate")
     for junk in ("²", "9" * 5000, "-1"):
@@ -93,7 +90,7 @@ def test_junk_numbers_in_the_adjust_form_are_a_400(six, sign_in):  # noqa: F811
         assert lead.post(f"/cycles/{six.cycle.id}/assignments/check", data=form).status_code == 400
 
 
-def test_a_long_unmatched_heading_is_kept_shortened(six, sign_in):  # noqa: F811
+def test_a_long_unmatched_heading_is_kept_shortened(six, sign_in):
     document = self_assessment_md(extra="\n# " + "Not a template heading " * 30 + "\n\nSome text.\n")
     response = sign_in(six.contributors[0]).post(
         f"/cycles/{six.cycle.id}/authorities/{six.authorities[0].id}/self-assessment/upload",
@@ -107,7 +104,7 @@ def test_a_long_unmatched_heading_is_kept_shortened(six, sign_in):  # noqa: F811
     assert any(len(heading) == 500 for heading in headings)
 
 
-def test_far_future_dates_are_refused_with_a_message(six, sign_in):  # noqa: F811
+def test_far_future_dates_are_refused_with_a_message(six, sign_in):
     lead = sign_in(six.lead)
     response = lead.post(
         f"/cycles/{six.cycle.id}/edit",

@@ -12,14 +12,7 @@ from peerchallenge.extensions import db
 from peerchallenge.sanitise import render_markdown
 from peerchallenge.submissions.models import SectionText, Submission, SubmissionVersion
 from peerchallenge.text_limits import MAX_DOCUMENT_CHARACTERS, MAX_HEADINGS, measure, shape_problem
-from tests.test_submissions import (
-    cycle,  # noqa: F401
-    early_help_position,
-    edit,
-    page_url,
-    self_assessment_md,
-    upload,
-)
+from tests.scenarios import early_help_position, edit, page_url, self_assessment_md, upload
 
 
 @pytest.fixture
@@ -36,7 +29,7 @@ def renders(monkeypatch):
     return calls
 
 
-def current_version(cycle, authority) -> SubmissionVersion:  # noqa: F811
+def current_version(cycle, authority) -> SubmissionVersion:
     db.session.expire_all()
     submission = db.session.scalar(
         sa.select(Submission).where(Submission.cycle_id == cycle.id, Submission.authority_id == authority.id)
@@ -46,7 +39,7 @@ def current_version(cycle, authority) -> SubmissionVersion:  # noqa: F811
 
 def test_a_section_of_60000_brackets_saves_fast_and_pages_show_the_stored_html(
     world,
-    cycle,  # noqa: F811
+    cycle,
     sign_in,
     renders,
 ):
@@ -74,7 +67,7 @@ def test_a_section_of_60000_brackets_saves_fast_and_pages_show_the_stored_html(
     assert "Shown from the stored HTML" in client.get(page_url(cycle, world.authority)).get_data(as_text=True)
 
 
-def test_an_edit_renders_only_the_part_it_changes(world, cycle, sign_in, renders):  # noqa: F811
+def test_an_edit_renders_only_the_part_it_changes(world, cycle, sign_in, renders):
     client = sign_in(world.contributor)
     upload(client, cycle, world.authority, self_assessment_md(), "ours.md")
     version = current_version(cycle, world.authority)
@@ -87,7 +80,7 @@ def test_an_edit_renders_only_the_part_it_changes(world, cycle, sign_in, renders
     assert "<em>words</em>" in "".join(text.html for text in texts)
 
 
-def test_an_edit_over_a_limit_is_refused_with_its_reason_and_the_text_kept(world, cycle, sign_in):  # noqa: F811
+def test_an_edit_over_a_limit_is_refused_with_its_reason_and_the_text_kept(world, cycle, sign_in):
     client = sign_in(world.contributor)
     upload(client, cycle, world.authority, self_assessment_md(), "ours.md")
     version = current_version(cycle, world.authority)
@@ -119,7 +112,7 @@ def test_an_edit_over_a_limit_is_refused_with_its_reason_and_the_text_kept(world
         ),
     ],
 )
-def test_an_upload_over_a_limit_is_refused_with_its_reason(world, cycle, sign_in, text, reason):  # noqa: F811
+def test_an_upload_over_a_limit_is_refused_with_its_reason(world, cycle, sign_in, text, reason):
     client = sign_in(world.contributor)
     refused = upload(client, cycle, world.authority, text.encode(), "hostile.md")
     assert refused.status_code == 400
@@ -127,7 +120,7 @@ def test_an_upload_over_a_limit_is_refused_with_its_reason(world, cycle, sign_in
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SectionText)) == 0
 
 
-def test_a_word_document_over_a_limit_is_refused_after_extraction(world, cycle, sign_in):  # noqa: F811
+def test_a_word_document_over_a_limit_is_refused_after_extraction(world, cycle, sign_in):
     import docx  # noqa: PLC0415
 
     from tests.documents import builders  # noqa: PLC0415
@@ -155,7 +148,7 @@ def test_the_limits_refuse_nothing_real():
     assert measure("---\n- - -\n* * *\n").deepest_nesting == 0
 
 
-def test_cli_extract_refuses_and_accepts_as_an_upload_does(app, world, cycle, sign_in, tmp_path):  # noqa: F811
+def test_cli_extract_refuses_and_accepts_as_an_upload_does(app, world, cycle, sign_in, tmp_path):
     runner = app.test_cli_runner()
     headings = tmp_path / "headings.md"
     headings.write_text("# Early help\n" * 900)

@@ -9,8 +9,8 @@ from peerchallenge.accounts.models import User
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.extensions import db
 from peerchallenge.mail.models import OutboxEmail
+from tests.scenarios import NEWCOMER_EMAIL
 
-NEWCOMER_EMAIL = "nia.newcomer@test.example"
 NEW_PASSWORD = "a brand new long passphrase"
 LINK_IN_EMAIL = re.compile(r"^(https?://\S+)/set-password/(\S+)$", re.MULTILINE)
 LINK_ON_PAGE = re.compile(r"<code>https?://[^/<]+(/set-password/[^<]+)</code>")

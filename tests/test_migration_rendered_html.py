@@ -9,11 +9,11 @@ from peerchallenge.sanitise import render_markdown
 from peerchallenge.submissions import services as submission_services
 from tests import factories
 from tests.conftest import empty_tables
-from tests.test_migrations import alembic_config, migrations_app  # noqa: F401
-from tests.test_submissions import open_cycle, self_assessment_md
+from tests.migrating import alembic_config
+from tests.scenarios import open_cycle, self_assessment_md
 
 
-def test_upgrade_fills_the_html_of_existing_rows(migrations_app):  # noqa: F811
+def test_upgrade_fills_the_html_of_existing_rows(migrations_app):
     command.upgrade(alembic_config(), "head")
     try:
         world = factories.make_world()

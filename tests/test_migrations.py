@@ -3,33 +3,15 @@
 These run on the shared test database and leave it at head, as the other tests expect.
 """
 
-import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import current_app
 
-from peerchallenge import create_app
 from peerchallenge.extensions import db
 from tests.conftest import reset_database
-
-
-@pytest.fixture
-def migrations_app(database_url):
-    """An app on the test database with no session open, so that tables can be dropped under it."""
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
-    with app.app_context():
-        yield app
-        db.session.remove()
-        # Whatever the test did, hand the database back at head for the tests that follow.
-        command.upgrade(alembic_config(), "head")
-        db.engine.dispose()
-
-
-def alembic_config():
-    return current_app.extensions["migrate"].migrate.get_config()
+from tests.migrating import alembic_config
 
 
 def head_revision() -> str:

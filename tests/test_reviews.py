@@ -7,111 +7,19 @@ routes, posting the review form as a browser would.
 
 import html
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
 
-from peerchallenge.assignments import services as assignment_services
-from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.dates import uk_date
 from peerchallenge.extensions import db, utcnow
 from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.reviews import services as review_services
-from peerchallenge.reviews.models import Review, ReviewState
-from peerchallenge.submissions import services as submission_services
-from peerchallenge.submissions.queries import find_submission
-from tests.test_assignments import six  # noqa: F401
-from tests.test_submissions import self_assessment_md
-
-
-@dataclass
-class Reviewing:
-    """A published assignment in region A, seen from Anyshire's self-assessment and its two reviewers."""
-
-    six: object
-    cycle: object
-    lead: object
-    assignment: Assignment  # the review under test
-    co_assignment: Assignment  # the other review of the same self-assessment
-    reviewer_director: object
-    reviewer_contributor: object
-    co_director: object
-    reviewed_director: object
-    reviewed_contributor: object
-
-    @property
-    def url(self) -> str:
-        return f"/reviews/{self.assignment.id}"
-
-    @property
-    def co_url(self) -> str:
-        return f"/reviews/{self.co_assignment.id}"
-
-    @property
-    def reviewer_name(self) -> str:
-        return self.assignment.reviewer.name
-
-
-def publish(region6) -> None:
-    """Generate and publish the assignment (the routes for this are tested in test_assignments)."""
-    assignment_services.generate_proposal(region6.lead, region6.cycle)
-    assignment_services.publish(region6.lead, region6.cycle)
-    db.session.commit()
-
-
-def sign_off(region6, authorities) -> None:
-    """Upload and sign off the authorities' self-assessments (routes tested in test_submissions)."""
-    for authority in authorities:
-        index = region6.authorities.index(authority)
-        submission_services.upload_version(
-            region6.contributors[index], region6.cycle, authority, "sa.md", self_assessment_md()
-        )
-        submission_services.sign_off(region6.directors[index], find_submission(region6.cycle, authority))
-    db.session.commit()
-
-
-def reviewing_of(region6) -> Reviewing:
-    reviewed = region6.authorities[0]
-    assignment, co_assignment = sorted(
-        db.session.scalars(
-            sa.select(Assignment).where(
-                Assignment.reviewed_id == reviewed.id, Assignment.state == AssignmentState.PUBLISHED
-            )
-        ),
-        key=lambda item: item.reviewer.name,
-    )
-    index = {authority.id: number for number, authority in enumerate(region6.authorities)}
-    return Reviewing(
-        six=region6,
-        cycle=region6.cycle,
-        lead=region6.lead,
-        assignment=assignment,
-        co_assignment=co_assignment,
-        reviewer_director=region6.directors[index[assignment.reviewer_id]],
-        reviewer_contributor=region6.contributors[index[assignment.reviewer_id]],
-        co_director=region6.directors[index[co_assignment.reviewer_id]],
-        reviewed_director=region6.directors[0],
-        reviewed_contributor=region6.contributors[0],
-    )
-
-
-@pytest.fixture
-def published(six):  # noqa: F811
-    """The assignment published; no self-assessment signed off yet."""
-    publish(six)
-    return reviewing_of(six)
-
-
-@pytest.fixture
-def reviewing(published):
-    """The assignment published and every self-assessment signed off: reviews can start."""
-    sign_off(published.six, published.six.authorities)
-    return published
-
+from peerchallenge.reviews.models import ReviewState
+from tests.scenarios import Reviewing, sign_off, stored_review
 
 # Reading pages as a browser would.
 
@@ -190,11 +98,6 @@ def fill(client, url: str, changes: dict[str, str], action: str = "save", page: 
     page = page if page is not None else client.get(url).get_data(as_text=True)
     fields = review_form(page) | changes
     return client.post(url, data={**fields, "action": action})
-
-
-def stored_review(assignment) -> Review | None:
-    db.session.expire_all()
-    return db.session.scalar(sa.select(Review).where(Review.assignment_id == assignment.id))
 
 
 def events(kind: str) -> list[AuditEvent]:

@@ -1,7 +1,6 @@
 """Self-assessments: upload, split, edit as new versions, download, sign off, reopen; and bad input."""
 
 import hashlib
-import io
 import json
 import re
 from datetime import date, timedelta
@@ -10,8 +9,6 @@ import pytest
 import sqlalchemy as sa
 
 from peerchallenge.audit.models import AuditEvent
-from peerchallenge.cycles import services as cycle_services
-from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db, utcnow
 from peerchallenge.submissions.models import (
     StoredFile,
@@ -20,54 +17,7 @@ from peerchallenge.submissions.models import (
     SubmissionVersion,
 )
 from tests.documents import builders
-
-
-def open_cycle(world, *, due: date | None = None, draft: bool = False) -> Cycle:
-    due = due or date.today() + timedelta(days=10)
-    cycle = cycle_services.create_cycle(
-        world.lead,
-        world.region,
-        title="Peer challenge",
-        year=due.year,
-        peers_per_authority=2,
-        opens_on=due - timedelta(days=30),
-        submissions_due_on=due,
-        reviews_due_on=due + timedelta(days=20),
-        letters_due_on=due + timedelta(days=40),
-        challenge_event_on=None,
-        anonymous=False,
-    )
-    if not draft:
-        cycle_services.open_cycle(world.lead, cycle)
-    db.session.commit()
-    return cycle
-
-
-def self_assessment_md(omit: tuple[str, ...] = (), extra: str = "") -> bytes:
-    parts = ["Some words before any heading about our county.\n"]
-    for number, spec in enumerate(builders.DEFAULT_SECTIONS):
-        if spec.title in omit:
-            continue
-        parts.append(f"## {number}. {spec.title}\n\n{builders.words(40, number)}\n")
-    parts.append(extra)
-    return "\n".join(parts).encode()
-
-
-@pytest.fixture
-def cycle(world):
-    return open_cycle(world)
-
-
-def page_url(cycle, authority) -> str:
-    return f"/cycles/{cycle.id}/authorities/{authority.id}/self-assessment"
-
-
-def upload(client, cycle, authority, data: bytes, filename: str):
-    return client.post(
-        page_url(cycle, authority) + "/upload",
-        data={"file": (io.BytesIO(data), filename)},
-        content_type="multipart/form-data",
-    )
+from tests.scenarios import early_help_position, edit, open_cycle, page_url, self_assessment_md, upload
 
 
 def counts() -> tuple[int, int, int]:
@@ -203,21 +153,6 @@ def test_download_sends_the_original_bytes_as_an_attachment(world, cycle, sign_i
     assert response.headers["Content-Disposition"] == "attachment; filename=ours.md"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "submission_downloaded"))
-
-
-def edit(client, cycle, authority, position: int, text: str, base: int):
-    return client.post(
-        page_url(cycle, authority) + f"/sections/{position}/edit",
-        data={"markdown": text, "base_version": str(base)},
-    )
-
-
-def early_help_position(version: SubmissionVersion) -> int:
-    return next(
-        t.position
-        for t in version.sections
-        if t.template_section and t.template_section.title == "Early help"
-    )
 
 
 def test_editing_a_section_saves_a_new_version_and_keeps_the_old(world, cycle, sign_in):

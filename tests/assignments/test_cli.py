@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from tests.assignments.test_solver import EASTERN
+from tests.assignments.cases import EASTERN
 
 
 def run(app, tmp_path, content):

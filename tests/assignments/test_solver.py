@@ -19,20 +19,8 @@ from peerchallenge.assignments.solver import (
     solve,
     solve_json,
 )
+from tests.assignments.cases import EASTERN
 
-EASTERN = [
-    "Bedford Borough",
-    "Cambridgeshire",
-    "Central Bedfordshire",
-    "Essex",
-    "Hertfordshire",
-    "Luton",
-    "Norfolk",
-    "Peterborough",
-    "Southend-on-Sea",
-    "Suffolk",
-    "Thurrock",
-]
 NAMES = [f"LA{number:02d}" for number in range(20)]
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FAST = 5.0  # seconds: every instance here solves in well under a second

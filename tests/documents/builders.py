@@ -17,6 +17,7 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from peerchallenge.documents import count_words
 from peerchallenge.documents.analysis import DEFAULT_SECTIONS
 
 VOCABULARY_TEXT = (
@@ -432,3 +433,13 @@ def hostile_filenames() -> list[str]:
         "x" * 500 + ".docx",
         "".join(itertools.repeat("é", 300)) + ".pdf",
     ]
+
+
+def parts_word_total(sections, unmatched) -> int:
+    """Every word split_markdown returned: section bodies, unmatched bodies and the headings themselves."""
+    total = 0
+    for section in sections:
+        total += section.word_count + (count_words(section.heading) if section.heading else 0)
+    for heading, markdown in unmatched:
+        total += count_words(markdown) + (count_words(heading) if heading else 0)
+    return total

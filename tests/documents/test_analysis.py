@@ -16,7 +16,7 @@ from peerchallenge.documents import (
 )
 from peerchallenge.sanitise import render_markdown
 from tests.documents import builders
-from tests.documents.test_sections import parts_word_total
+from tests.documents.builders import parts_word_total
 
 TITLES = [section.title for section in DEFAULT_SECTIONS]
 TITLE_WORDS = 5 + 25  # the Word title and the introduction under it

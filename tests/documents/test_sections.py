@@ -13,19 +13,9 @@ from peerchallenge.documents.sections import (
     promote_plain_headings,
     title_similarity,
 )
-from tests.documents.builders import words
+from tests.documents.builders import parts_word_total, words
 
 TITLES = [section.title for section in DEFAULT_SECTIONS]
-
-
-def parts_word_total(sections, unmatched) -> int:
-    """Every word split_markdown returned: section bodies, unmatched bodies and the headings themselves."""
-    total = 0
-    for section in sections:
-        total += section.word_count + (count_words(section.heading) if section.heading else 0)
-    for heading, markdown in unmatched:
-        total += count_words(markdown) + (count_words(heading) if heading else 0)
-    return total
 
 
 # Matching.

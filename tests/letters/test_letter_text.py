@@ -6,9 +6,7 @@ import pytest
 from peerchallenge import sanitise
 from peerchallenge.extensions import db
 from peerchallenge.sanitise import render_markdown
-from tests.letters.test_letters import approve_and_release, letter_of, submit_both
-from tests.test_assignments import six  # noqa: F401
-from tests.test_reviews import published, reviewing  # noqa: F401
+from tests.scenarios import approve_and_release, letter_of, submit_both
 
 
 @pytest.fixture
@@ -25,7 +23,7 @@ def renders(monkeypatch):
     return calls
 
 
-def test_every_letter_version_keeps_its_rendered_html(reviewing, sign_in):  # noqa: F811
+def test_every_letter_version_keeps_its_rendered_html(reviewing, sign_in):
     letter = submit_both(reviewing)
     client = sign_in(reviewing.lead)
     client.post(f"/letters/{letter.id}", data={"body": "Dear *colleague*", "base_version": 1})
@@ -35,7 +33,7 @@ def test_every_letter_version_keeps_its_rendered_html(reviewing, sign_in):  # no
     assert letter.versions[-1].body_html == "<p>Dear <em>colleague</em></p>\n"
 
 
-def test_a_response_of_8000_brackets_is_shown_from_the_stored_html(reviewing, sign_in, renders):  # noqa: F811
+def test_a_response_of_8000_brackets_is_shown_from_the_stored_html(reviewing, sign_in, renders):
     letter = submit_both(reviewing)
     lead = sign_in(reviewing.lead)
     approve_and_release(lead, letter)
@@ -60,7 +58,7 @@ def test_a_response_of_8000_brackets_is_shown_from_the_stored_html(reviewing, si
     assert "Stored response" in page and "Stored letter" in page
 
 
-def test_a_letter_over_a_limit_is_refused_with_its_reason_and_the_text_kept(reviewing, sign_in):  # noqa: F811
+def test_a_letter_over_a_limit_is_refused_with_its_reason_and_the_text_kept(reviewing, sign_in):
     letter = submit_both(reviewing)
     client = sign_in(reviewing.lead)
     typed = "Kept words\n\n" + "## Heading\n" * 501
@@ -71,7 +69,7 @@ def test_a_letter_over_a_limit_is_refused_with_its_reason_and_the_text_kept(revi
     assert len(letter_of(reviewing).versions) == 1
 
 
-def test_a_response_over_a_limit_is_refused_with_the_text_kept(reviewing, sign_in):  # noqa: F811
+def test_a_response_over_a_limit_is_refused_with_the_text_kept(reviewing, sign_in):
     letter = submit_both(reviewing)
     approve_and_release(sign_in(reviewing.lead), letter)
     director = sign_in(reviewing.reviewed_director)
@@ -83,7 +81,7 @@ def test_a_response_over_a_limit_is_refused_with_the_text_kept(reviewing, sign_i
     assert letter_of(reviewing).response == ""
 
 
-def test_a_template_over_a_limit_is_refused_for_preview_and_save(reviewing, sign_in):  # noqa: F811
+def test_a_template_over_a_limit_is_refused_for_preview_and_save(reviewing, sign_in):
     client = sign_in(reviewing.lead)
     url = f"/cycles/{reviewing.cycle.id}/letters/template"
     source = "{{ sections }}\n\n{{ overall }}\n\n" + "# Heading\n" * 501

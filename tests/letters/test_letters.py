@@ -16,63 +16,17 @@ from peerchallenge.letters.models import Letter, LetterRead, LetterState, Versio
 from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.reviews import services as review_services
 from peerchallenge.reviews.models import Review
-from tests.test_assignments import six  # noqa: F401
-from tests.test_reviews import published, reviewing  # noqa: F401
-
-
-def review_content(cycle, *, level: int = 0, strength: str = "", question: str = "") -> dict:
-    """A complete review: every rating at the `level`-th level, with one strength and one question."""
-
-    def part():
-        return {
-            "ratings": {scale.key: scale.levels[level].position for scale in cycle.scales},
-            "strengths": strength,
-            "development": "",
-            "questions": [question] if question else [],
-        }
-
-    return {
-        "sections": {str(section.id): part() for section in cycle.sections},
-        "overall": {**part(), "summary": "A candid and well evidenced self-assessment."},
-    }
-
-
-def submit(assignment: Assignment, author, content: dict) -> None:
-    review = review_services.find_review(assignment)
-    review_services.submit(author, assignment, content, review.version if review else 0)
-    db.session.commit()
-
-
-def submit_both(reviewing, *, first=None, second=None):  # noqa: F811
-    cycle = reviewing.cycle
-    submit(reviewing.assignment, reviewing.reviewer_director, first or review_content(cycle))
-    submit(reviewing.co_assignment, reviewing.co_director, second or review_content(cycle, level=1))
-    return letter_of(reviewing)
-
-
-def letter_of(reviewing) -> Letter | None:  # noqa: F811
-    db.session.expire_all()
-    return db.session.scalar(
-        sa.select(Letter).where(
-            Letter.cycle_id == reviewing.cycle.id, Letter.authority_id == reviewing.assignment.reviewed_id
-        )
-    )
-
-
-def approve_and_release(client, letter: Letter) -> None:
-    assert client.post(f"/letters/{letter.id}/approve").status_code == 302
-    assert client.post(f"/letters/{letter.id}/release").status_code == 302
-
+from tests.scenarios import approve_and_release, letter_of, review_content, submit, submit_both
 
 # Composing
 
 
-def test_no_letter_until_every_review_is_submitted(reviewing):  # noqa: F811
+def test_no_letter_until_every_review_is_submitted(reviewing):
     submit(reviewing.assignment, reviewing.reviewer_director, review_content(reviewing.cycle))
     assert letter_of(reviewing) is None
 
 
-def test_the_last_review_composes_the_letter_with_both_peers_and_their_agreement(reviewing):  # noqa: F811
+def test_the_last_review_composes_the_letter_with_both_peers_and_their_agreement(reviewing):
     cycle = reviewing.cycle
     letter = submit_both(
         reviewing,
@@ -102,7 +56,7 @@ def test_the_last_review_composes_the_letter_with_both_peers_and_their_agreement
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "letter_composed")) is not None
 
 
-def test_an_anonymous_cycle_names_peer_1_and_peer_2_only(reviewing):  # noqa: F811
+def test_an_anonymous_cycle_names_peer_1_and_peer_2_only(reviewing):
     reviewing.cycle.anonymous = True
     db.session.commit()
     letter = submit_both(reviewing)
@@ -114,7 +68,7 @@ def test_an_anonymous_cycle_names_peer_1_and_peer_2_only(reviewing):  # noqa: F8
 # Access
 
 
-def test_before_release_the_authority_and_outsiders_see_nothing(reviewing, sign_in, world):  # noqa: F811
+def test_before_release_the_authority_and_outsiders_see_nothing(reviewing, sign_in, world):
     letter = submit_both(reviewing)
     for user in (reviewing.reviewed_director, reviewing.reviewed_contributor, reviewing.reviewer_director):
         client = sign_in(user)
@@ -130,7 +84,7 @@ def test_before_release_the_authority_and_outsiders_see_nothing(reviewing, sign_
     assert sign_in(reviewing.lead).get(f"/letters/{letter.id}").status_code == 200
 
 
-def test_after_release_only_the_authority_its_peers_and_the_lead_read_it(reviewing, sign_in, world):  # noqa: F811
+def test_after_release_only_the_authority_its_peers_and_the_lead_read_it(reviewing, sign_in, world):
     letter = submit_both(reviewing)
     approve_and_release(sign_in(reviewing.lead), letter)
     urls = (
@@ -168,7 +122,7 @@ def test_after_release_only_the_authority_its_peers_and_the_lead_read_it(reviewi
 # Editing and versions
 
 
-def test_each_save_is_a_version_and_a_stale_page_keeps_the_typed_text(reviewing, sign_in):  # noqa: F811
+def test_each_save_is_a_version_and_a_stale_page_keeps_the_typed_text(reviewing, sign_in):
     letter = submit_both(reviewing)
     client = sign_in(reviewing.lead)
     original = letter.body
@@ -194,7 +148,7 @@ def test_each_save_is_a_version_and_a_stale_page_keeps_the_typed_text(reviewing,
     assert len(letter.versions) == 3  # nothing lost
 
 
-def test_an_unchanged_save_makes_no_version_and_junk_is_refused(reviewing, sign_in):  # noqa: F811
+def test_an_unchanged_save_makes_no_version_and_junk_is_refused(reviewing, sign_in):
     letter = submit_both(reviewing)
     client = sign_in(reviewing.lead)
     assert (
@@ -210,7 +164,7 @@ def test_an_unchanged_save_makes_no_version_and_junk_is_refused(reviewing, sign_
     assert len(letter_of(reviewing).versions) == 1
 
 
-def test_an_expired_form_keeps_the_text(app, reviewing, sign_in):  # noqa: F811
+def test_an_expired_form_keeps_the_text(app, reviewing, sign_in):
     letter = submit_both(reviewing)
     client = sign_in(reviewing.lead)
     app.config["WTF_CSRF_ENABLED"] = True
@@ -223,7 +177,7 @@ def test_an_expired_form_keeps_the_text(app, reviewing, sign_in):  # noqa: F811
     assert "Typed for an hour" in page and "The page had expired" in page
 
 
-def test_a_reopened_review_recomposes_an_unedited_letter(reviewing, sign_in):  # noqa: F811
+def test_a_reopened_review_recomposes_an_unedited_letter(reviewing, sign_in):
     letter = submit_both(reviewing)
     client = sign_in(reviewing.lead)
     assert client.post(f"/reviews/{reviewing.assignment.id}/reopen").status_code == 302
@@ -238,7 +192,7 @@ def test_a_reopened_review_recomposes_an_unedited_letter(reviewing, sign_in):  #
     assert "Further apart" in letter.body
 
 
-def test_a_reopened_review_asks_before_replacing_edits(reviewing, sign_in):  # noqa: F811
+def test_a_reopened_review_asks_before_replacing_edits(reviewing, sign_in):
     letter = submit_both(reviewing)
     client = sign_in(reviewing.lead)
     client.post(f"/letters/{letter.id}", data={"body": "My careful edit", "base_version": 1})
@@ -261,7 +215,7 @@ def test_a_reopened_review_asks_before_replacing_edits(reviewing, sign_in):  # n
     assert any(version.body.strip() == "My careful edit" for version in letter.versions)
 
 
-def test_keeping_edits_clears_the_question(reviewing, sign_in):  # noqa: F811
+def test_keeping_edits_clears_the_question(reviewing, sign_in):
     letter = submit_both(reviewing)
     client = sign_in(reviewing.lead)
     client.post(f"/letters/{letter.id}", data={"body": "My careful edit", "base_version": 1})
@@ -278,7 +232,7 @@ def test_keeping_edits_clears_the_question(reviewing, sign_in):  # noqa: F811
 # Approval and release
 
 
-def test_release_needs_approval_and_emails_the_authority(reviewing, sign_in):  # noqa: F811
+def test_release_needs_approval_and_emails_the_authority(reviewing, sign_in):
     letter = submit_both(reviewing)
     client = sign_in(reviewing.lead)
     client.post(f"/letters/{letter.id}/release")
@@ -300,7 +254,7 @@ def test_release_needs_approval_and_emails_the_authority(reviewing, sign_in):  #
     assert db.session.get(Review, review_services.find_review(reviewing.assignment).id).is_submitted
 
 
-def test_release_all_releases_only_approved_letters(reviewing, sign_in):  # noqa: F811
+def test_release_all_releases_only_approved_letters(reviewing, sign_in):
     region6 = reviewing.six
     for assignment in db.session.scalars(
         sa.select(Assignment).where(
@@ -326,7 +280,7 @@ def test_release_all_releases_only_approved_letters(reviewing, sign_in):  # noqa
 # Reading and responding
 
 
-def test_first_reading_by_each_person_is_recorded_and_shown_to_the_lead(reviewing, sign_in):  # noqa: F811
+def test_first_reading_by_each_person_is_recorded_and_shown_to_the_lead(reviewing, sign_in):
     letter = submit_both(reviewing)
     lead = sign_in(reviewing.lead)
     approve_and_release(lead, letter)
@@ -342,7 +296,7 @@ def test_first_reading_by_each_person_is_recorded_and_shown_to_the_lead(reviewin
     assert reviewing.reviewed_director.name in readers and "Not read yet" in readers
 
 
-def test_the_authority_acknowledges_and_responds_and_the_lead_and_peers_see_it(reviewing, sign_in):  # noqa: F811
+def test_the_authority_acknowledges_and_responds_and_the_lead_and_peers_see_it(reviewing, sign_in):
     letter = submit_both(reviewing)
     approve_and_release(sign_in(reviewing.lead), letter)
     contributor = sign_in(reviewing.reviewed_contributor)
@@ -372,7 +326,7 @@ def test_the_authority_acknowledges_and_responds_and_the_lead_and_peers_see_it(r
     assert db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.kind == "letter_responded")) is not None
 
 
-def test_downloads_are_a_real_pdf_and_a_structured_word_file(reviewing, sign_in):  # noqa: F811
+def test_downloads_are_a_real_pdf_and_a_structured_word_file(reviewing, sign_in):
     letter = submit_both(reviewing)
     approve_and_release(sign_in(reviewing.lead), letter)
     client = sign_in(reviewing.reviewed_director)
@@ -406,7 +360,7 @@ def test_downloads_are_a_real_pdf_and_a_structured_word_file(reviewing, sign_in)
         "{{ sections }}{{ overall }}{% if %}",
     ],
 )
-def test_a_harmful_or_broken_template_is_refused_with_its_line(reviewing, sign_in, source):  # noqa: F811
+def test_a_harmful_or_broken_template_is_refused_with_its_line(reviewing, sign_in, source):
     client = sign_in(reviewing.lead)
     url = f"/cycles/{reviewing.cycle.id}/letters/template"
     for action in ("preview", "save"):
@@ -419,7 +373,7 @@ def test_a_harmful_or_broken_template_is_refused_with_its_line(reviewing, sign_i
     assert reviewing.cycle.letter_template is None
 
 
-def test_a_saved_template_is_used_for_letters_composed_after(reviewing, sign_in):  # noqa: F811
+def test_a_saved_template_is_used_for_letters_composed_after(reviewing, sign_in):
     client = sign_in(reviewing.lead)
     url = f"/cycles/{reviewing.cycle.id}/letters/template"
     source = "# To {{ authority }}\n\nFrom {{ region }} ({{ peers }}).\n\n{{ sections }}\n\n{{ overall }}\n"
@@ -431,7 +385,7 @@ def test_a_saved_template_is_used_for_letters_composed_after(reviewing, sign_in)
     assert "Example Council" not in letter.body
 
 
-def test_withdrawing_a_reviewer_holds_back_the_letters_it_reviewed(reviewing, sign_in):  # noqa: F811
+def test_withdrawing_a_reviewer_holds_back_the_letters_it_reviewed(reviewing, sign_in):
     from peerchallenge.assignments import services as assignment_services
 
     letter = submit_both(reviewing)
@@ -447,7 +401,7 @@ def test_withdrawing_a_reviewer_holds_back_the_letters_it_reviewed(reviewing, si
     assert "a new reviewer has been assigned" in client.get(f"/letters/{letter.id}").get_data(as_text=True)
 
 
-def test_control_characters_are_dropped_and_a_blank_response_refused(reviewing, sign_in):  # noqa: F811
+def test_control_characters_are_dropped_and_a_blank_response_refused(reviewing, sign_in):
     letter = submit_both(reviewing)
     lead = sign_in(reviewing.lead)
     lead.post(f"/letters/{letter.id}", data={"body": "Dear\x00 colleague\x07,\r\nthanks", "base_version": 1})
@@ -467,7 +421,7 @@ def test_control_characters_are_dropped_and_a_blank_response_refused(reviewing, 
     assert letter_of(reviewing).response == "We will act."
 
 
-def test_peers_find_the_released_letters_of_authorities_they_reviewed(reviewing, sign_in):  # noqa: F811
+def test_peers_find_the_released_letters_of_authorities_they_reviewed(reviewing, sign_in):
     letter = submit_both(reviewing)
     reviewer = sign_in(reviewing.reviewer_director)
     name = reviewing.assignment.reviewed.name
@@ -479,7 +433,7 @@ def test_peers_find_the_released_letters_of_authorities_they_reviewed(reviewing,
     assert f"/letters/{letter.id}/read" in own
 
 
-def test_emails_link_to_the_page_in_full(app, reviewing, sign_in):  # noqa: F811
+def test_emails_link_to_the_page_in_full(app, reviewing, sign_in):
     letter = submit_both(reviewing)
     approve_and_release(sign_in(reviewing.lead), letter)
     base = app.config["PUBLIC_URL"]
@@ -489,7 +443,7 @@ def test_emails_link_to_the_page_in_full(app, reviewing, sign_in):  # noqa: F811
     assert f"{base}/reviews/" in submitted.body
 
 
-def test_released_letters_refuse_changes_without_losing_the_text(reviewing, sign_in):  # noqa: F811
+def test_released_letters_refuse_changes_without_losing_the_text(reviewing, sign_in):
     letter = submit_both(reviewing)
     client = sign_in(reviewing.lead)
     approve_and_release(client, letter)

@@ -2,7 +2,6 @@
 
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from peerchallenge.extensions import db, utcnow
 from peerchallenge.mail.models import EmailStatus, OutboxEmail
 from tests.factories import PASSWORD
 from tests.mail.conftest import reload
+from tests.pages import assert_outcome, read_table
 
 # Column headings and the world's people they stand for ("lead" leads region A, "lead_B" region B).
 PEOPLE = {
@@ -46,25 +46,6 @@ action                anon   norole contrib dcs    lead   lead_B admin
 LATER = datetime(2030, 1, 1, tzinfo=UTC)
 
 
-def read_table(table: str) -> list:
-    header, *rows = [line.split() for line in table.strip().splitlines()]
-    cases = []
-    for path, *outcomes in rows:
-        assert len(outcomes) == len(header) - 1, path
-        for column, expected in zip(header[1:], outcomes, strict=True):
-            cases.append(pytest.param(path, PEOPLE[column], expected, id=f"{column}-{expected}-{path}"))
-    return cases
-
-
-@pytest.fixture
-def client_for(world, client, sign_in):
-    def make(person: str):
-        user = world.user(person)
-        return client if user is None else sign_in(user)
-
-    return make
-
-
 @pytest.fixture
 def messages(world, queue) -> dict[str, OutboxEmail]:
     """A failed message in each region and one with no region, waiting for a retry far off."""
@@ -83,14 +64,6 @@ def messages(world, queue) -> dict[str, OutboxEmail]:
 
 def fill_in(path: str, messages) -> str:
     return path.format(**{name: email.id for name, email in messages.items()})
-
-
-def assert_outcome(response, url: str, expected: str) -> None:
-    if expected == "login":
-        assert response.status_code == 302
-        assert response.headers["Location"] == f"/sign-in?next={quote(url, safe='')}"
-    else:
-        assert response.status_code == int(expected)
 
 
 @pytest.mark.parametrize(("path", "person", "expected"), read_table(PAGES))

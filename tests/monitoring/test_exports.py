@@ -12,14 +12,14 @@ from peerchallenge.extensions import db
 from peerchallenge.monitoring.dashboard import STAGES, Status
 from peerchallenge.monitoring.exports import csv_safe
 from peerchallenge.monitoring.routes import uk_today
-from tests import factories
-from tests.monitoring.test_dashboard import (
+from tests.monitoring.builders import (
     EXPECTED,
     add_assignment,
     add_review,
     at,
     every_state,
     make_cycle,
+    rated_cycle,
     read_dashboard,
 )
 
@@ -151,54 +151,6 @@ def test_csv_safe_guards_each_formula_start():
         "",
         "3",
     ]
-
-
-def ratings(cycle, evidence: list[int], other: int = 1, overall: int | None = None) -> dict:
-    """Review content rating each section's evidence as given (in section order) and the rest `other`."""
-    keys = [scale.key for scale in cycle.scales]
-
-    def part(level: int) -> dict:
-        return {"ratings": {key: (level if key == "evidence" else other) for key in keys}}
-
-    return {
-        "sections": {
-            str(section.id): part(level) for section, level in zip(cycle.sections, evidence, strict=False)
-        },
-        "overall": part(overall if overall is not None else other),
-    }
-
-
-def rated_cycle(world, *, anonymous: bool):
-    """Alpha reviewed by Beta and Cedar (both submitted); Beta by Alpha (submitted) and Cedar (draft)."""
-    cycle = make_cycle(world.lead, world.region, uk_today(), anonymous=anonymous)
-    world.authority.name, world.sibling.name = "Alpha", "Beta"
-    cedar = factories.make_authority(world.region, "Cedar")
-    alpha, beta = world.authority, world.sibling
-    submitted = at(cycle.reviews_due_on)
-    levels = len(cycle.sections)
-    add_review(
-        add_assignment(cycle, beta, alpha),
-        world.lead,
-        submitted=submitted,
-        content=ratings(cycle, [0] * levels),
-    )
-    add_review(
-        add_assignment(cycle, cedar, alpha),
-        world.lead,
-        submitted=submitted,
-        content=ratings(cycle, [2] * levels),
-    )
-    add_review(
-        add_assignment(cycle, alpha, beta), world.lead, submitted=submitted, content=ratings(cycle, [1, 3])
-    )
-    add_review(
-        add_assignment(cycle, cedar, beta), world.lead, submitted=None, content=ratings(cycle, [0] * levels)
-    )
-    old = add_assignment(cycle, cedar, world.authority)
-    add_review(old, world.lead, submitted=submitted, content=ratings(cycle, [3] * levels))
-    old.state = old.state.REPLACED
-    db.session.commit()
-    return cycle
 
 
 def test_the_ratings_csv_has_a_row_per_submitted_review_and_part_with_each_scales_level(world, sign_in):

@@ -8,8 +8,7 @@ import pytest
 from peerchallenge.extensions import db
 from peerchallenge.monitoring.overview import Consolidated, consolidate, shade
 from peerchallenge.monitoring.routes import uk_today
-from tests.monitoring.test_dashboard import make_cycle
-from tests.monitoring.test_exports import rated_cycle
+from tests.monitoring.builders import make_cycle, rated_cycle
 
 
 @pytest.mark.parametrize(

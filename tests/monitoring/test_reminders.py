@@ -16,15 +16,8 @@ from peerchallenge.monitoring import reminders
 from peerchallenge.monitoring.models import ReminderSent
 from peerchallenge.monitoring.services import send_reminders
 from tests import factories
-from tests.monitoring.test_tasks import (
-    delegate,
-    publish_pair,
-    release_letter,
-    sign_off,
-    submit_review,
-    upload,
-)
-from tests.test_submissions import open_cycle
+from tests.monitoring.builders import delegate, publish_pair, release_letter, sign_off, submit_review, upload
+from tests.scenarios import open_cycle
 
 DUE = date(2030, 3, 14)
 

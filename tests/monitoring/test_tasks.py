@@ -12,71 +12,16 @@ import pytest
 import sqlalchemy as sa
 
 from peerchallenge.accounts.models import Role
-from peerchallenge.assignments import services as assignment_services
-from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles.models import CycleState
 from peerchallenge.dates import uk_today
 from peerchallenge.extensions import db, utcnow
 from peerchallenge.letters.models import Letter, LetterState
 from peerchallenge.monitoring.tasks import TaskKind, cycle_tasks, open_cycles, user_tasks
-from peerchallenge.reviews.models import Review, ReviewState
-from peerchallenge.submissions import services as submission_services
-from peerchallenge.submissions.queries import find_submission
 from tests import factories
-from tests.test_submissions import open_cycle, self_assessment_md
+from tests.monitoring.builders import delegate, publish_pair, release_letter, sign_off, submit_review, upload
+from tests.scenarios import open_cycle
 
 # Setting up goes through the services where they exist (their routes are tested elsewhere).
-
-
-def upload(user, cycle, authority) -> None:
-    submission_services.upload_version(user, cycle, authority, "sa.md", self_assessment_md())
-    db.session.commit()
-
-
-def sign_off(director, contributor, cycle, authority) -> None:
-    upload(contributor, cycle, authority)
-    submission_services.sign_off(director, find_submission(cycle, authority))
-    db.session.commit()
-
-
-def publish_pair(cycle, reviewer, reviewed) -> Assignment:
-    """A published assignment, made directly: the solver and its workflow are tested in test_assignments."""
-    assignment = Assignment(
-        cycle=cycle,
-        reviewer=reviewer,
-        reviewed=reviewed,
-        state=AssignmentState.PUBLISHED,
-        published_at=utcnow(),
-    )
-    db.session.add(assignment)
-    db.session.commit()
-    return assignment
-
-
-def submit_review(assignment, user) -> None:
-    db.session.add(
-        Review(
-            assignment=assignment,
-            state=ReviewState.SUBMITTED,
-            content={},
-            updated_by=user,
-            submitted_at=utcnow(),
-            submitted_by=user,
-        )
-    )
-    db.session.commit()
-
-
-def release_letter(cycle, authority) -> Letter:
-    letter = Letter(cycle=cycle, authority=authority, state=LetterState.RELEASED, released_at=utcnow())
-    db.session.add(letter)
-    db.session.commit()
-    return letter
-
-
-def delegate(world, user) -> None:
-    assignment_services.nominate_delegate(world.director, world.authority, user)
-    db.session.commit()
 
 
 @contextmanager
