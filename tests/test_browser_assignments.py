@@ -18,6 +18,8 @@ def test_lead_generates_adjusts_with_a_live_check_and_publishes(six, live_server
     proposal = current_pairs(six.cycle)
 
     page.get_by_role("button", name="Adjust by hand").click()
+    # The live check is the page's script: it listens for changes only once the page has loaded.
+    page.wait_for_load_state("load")
     first = six.authorities[0]
     page.get_by_label(f"Reviewer 1 of {first.name}").select_option(label=first.name)
     # No button pressed: the page asks the server and shows what the change breaks.
