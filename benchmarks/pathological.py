@@ -24,37 +24,16 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import date, timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from peerchallenge import create_app  # noqa: E402
-from peerchallenge.cycles import services as cycle_services  # noqa: E402
 from peerchallenge.extensions import db  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.pathological import SHAPES  # noqa: E402
-
-
-def open_cycle(world):
-    due = date.today() + timedelta(days=10)
-    cycle = cycle_services.create_cycle(
-        world.lead,
-        world.region,
-        title="Benchmark",
-        year=due.year,
-        peers_per_authority=2,
-        opens_on=due - timedelta(days=30),
-        submissions_due_on=due,
-        reviews_due_on=due + timedelta(days=20),
-        letters_due_on=due + timedelta(days=40),
-        challenge_event_on=None,
-        anonymous=False,
-    )
-    cycle_services.open_cycle(world.lead, cycle)
-    db.session.commit()
-    return cycle
+from tests.scenarios import open_cycle  # noqa: E402
 
 
 def measured(step) -> tuple[float, float, float, int]:
