@@ -102,3 +102,19 @@ def make_world() -> World:
         other_director=make_user((Role.DIRECTOR, other_authority), name="Otto Other"),
         no_role=make_user(name="Nora Norole"),
     )
+
+
+# The Eastern Region's authorities, the demo region and the solver's real-size case.
+EASTERN_AUTHORITIES = [
+    "Bedford Borough",
+    "Cambridgeshire",
+    "Central Bedfordshire",
+    "Essex",
+    "Hertfordshire",
+    "Luton",
+    "Norfolk",
+    "Peterborough",
+    "Southend-on-Sea",
+    "Suffolk",
+    "Thurrock",
+]

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from tests.assignments.cases import EASTERN
+from tests.factories import EASTERN_AUTHORITIES as EASTERN
 
 
 def run(app, tmp_path, content):

@@ -19,7 +19,7 @@ from peerchallenge.assignments.solver import (
     solve,
     solve_json,
 )
-from tests.assignments.cases import EASTERN
+from tests.factories import EASTERN_AUTHORITIES as EASTERN
 
 NAMES = [f"LA{number:02d}" for number in range(20)]
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
