@@ -223,14 +223,23 @@ def title_key(text: str) -> TitleKey:
     return normalised, words, frozenset(words)
 
 
+def title_forms(title: str) -> list[str]:
+    """A title and its short form: "Care leavers" stays one; "Children in care, including permanence and
+    sufficiency" is also "Children in care", the heading most authorities give that section."""
+    short = title.split(", including ", 1)[0].strip()
+    return [title, short] if short and short != title else [title]
+
+
 def title_similarity(heading: str, title: str) -> float:
-    """How well a heading matches a section title, from 0 to 1; MATCH_THRESHOLD and above is a match.
+    """How well a heading matches a section title (or its short form), from 0 to 1; MATCH_THRESHOLD and above
+    is a match.
 
     1.0: the same once normalised. 0.95: the same meaningful words. 0.9 down to 0.8: every word of the title
     plus a few more ("Help and protection services"). 0.85: most of the title's words and nothing else
     ("Leadership and management"). Otherwise the difflib ratio of the whole titles when it is 0.9 or more.
     """
-    return similarity(title_key(heading), title_key(title))
+    heading_key = title_key(heading)
+    return max(similarity(heading_key, title_key(form)) for form in title_forms(title))
 
 
 def similarity(heading: TitleKey, title: TitleKey) -> float:
@@ -272,7 +281,7 @@ def best_match(heading: str, sections: list[SectionSpec]) -> tuple[int, float] |
         return None
     best: tuple[int, float] | None = None
     for index, section in enumerate(sections):
-        score = similarity(heading_key, title_key(section.title))
+        score = max(similarity(heading_key, title_key(form)) for form in title_forms(section.title))
         if score >= MATCH_THRESHOLD and (best is None or score > best[1]):
             best = (index, score)
     return best
