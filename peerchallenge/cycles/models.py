@@ -1,6 +1,5 @@
 """A cycle, its template sections and its rating scales (all data, per cycle)."""
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -9,26 +8,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from peerchallenge.dates import end_of_uk_day
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.regions.models import Region
+from peerchallenge.status import LabelledEnum
 
 
-class CycleState(enum.StrEnum):
-    DRAFT = "draft"
-    OPEN = "open"
-    REVIEWING = "reviewing"
-    CONSOLIDATING = "consolidating"
-    RELEASED = "released"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return {
-            "draft": "Draft",
-            "open": "Open for submissions",
-            "reviewing": "Reviewing",
-            "consolidating": "Consolidating",
-            "released": "Letters released",
-            "closed": "Closed",
-        }[self.value]
+class CycleState(LabelledEnum):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open for submissions"
+    REVIEWING = "reviewing", "Reviewing"
+    CONSOLIDATING = "consolidating", "Consolidating"
+    RELEASED = "released", "Letters released"
+    CLOSED = "closed", "Closed"
 
 
 class Cycle(Model):

@@ -1,6 +1,5 @@
 """A challenge letter per authority in a cycle, its versions, who has read it, and the response."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,32 +10,20 @@ from peerchallenge.accounts.models import User
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.regions.models import Authority
+from peerchallenge.status import LabelledEnum
 
 
-class LetterState(enum.StrEnum):
-    COMPOSED = "composed"
-    APPROVED = "approved"
-    RELEASED = "released"
-
-    @property
-    def label(self) -> str:
-        return {"composed": "Composed", "approved": "Approved", "released": "Released"}[self.value]
+class LetterState(LabelledEnum):
+    COMPOSED = "composed", "Composed"
+    APPROVED = "approved", "Approved"
+    RELEASED = "released", "Released"
 
 
-class VersionSource(enum.StrEnum):
-    COMPOSED = "composed"
-    EDITED = "edited"
-    RESTORED = "restored"
-    RECOMPOSED = "recomposed"
-
-    @property
-    def label(self) -> str:
-        return {
-            "composed": "Composed from the reviews",
-            "edited": "Edited",
-            "restored": "Restored from an earlier version",
-            "recomposed": "Composed again from the reviews",
-        }[self.value]
+class VersionSource(LabelledEnum):
+    COMPOSED = "composed", "Composed from the reviews"
+    EDITED = "edited", "Edited"
+    RESTORED = "restored", "Restored from an earlier version"
+    RECOMPOSED = "recomposed", "Composed again from the reviews"
 
 
 class Letter(Model):

@@ -11,7 +11,6 @@ letter date. Reading and responding to a letter have no due date: they are "not 
 is released, then "waiting" until the authority reads or responds, and never overdue.
 """
 
-import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypedDict
@@ -25,57 +24,44 @@ from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter, LetterRead
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review, ReviewState
+from peerchallenge.status import LabelledEnum
 from peerchallenge.submissions.models import Submission, SubmissionState, SubmissionVersion
 
 DUE_SOON_DAYS = 7
 
 
-class Status(enum.StrEnum):
-    DONE = "done"
-    DONE_LATE = "done_late"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    NOT_YET_DUE = "not_yet_due"
-    NOT_APPLICABLE = "not_applicable"
-
-    @property
-    def label(self) -> str:
-        return {
-            "done": "Done",
-            "done_late": "Done late",
-            "due_soon": "Due soon",
-            "overdue": "Overdue",
-            "not_yet_due": "Not yet due",
-            "not_applicable": "Not needed",
-        }[self.value]
+class Status(LabelledEnum):
+    DONE = "done", "Done"
+    DONE_LATE = "done_late", "Done late"
+    DUE_SOON = "due_soon", "Due soon"
+    OVERDUE = "overdue", "Overdue"
+    NOT_YET_DUE = "not_yet_due", "Not yet due"
+    NOT_APPLICABLE = "not_applicable", "Not needed"
 
     @property
     def colour(self) -> str:
         """The colour's name; the words carry the meaning, the colour is a second channel."""
-        return {
-            "done": "green",
-            "done_late": "orange",
-            "due_soon": "yellow",
-            "overdue": "red",
-            "not_yet_due": "grey",
-            "not_applicable": "white",
-        }[self.value]
+        return _COLOURS[self][0]
 
     @property
     def fill(self) -> str:
         """A light background (hex RGB) on which black text keeps a high contrast: for the Excel export."""
-        return {
-            "green": "CCE2D8",
-            "orange": "FCD6C3",
-            "yellow": "FFF7BF",
-            "red": "F4CDC6",
-            "grey": "E5E6E7",
-            "white": "FFFFFF",
-        }[self.colour]
+        return _COLOURS[self][1]
 
     @property
     def is_done(self) -> bool:
         return self in (Status.DONE, Status.DONE_LATE)
+
+
+# Each status's tag colour, and a light fill of that colour for the Excel export.
+_COLOURS = {
+    Status.DONE: ("green", "CCE2D8"),
+    Status.DONE_LATE: ("orange", "FCD6C3"),
+    Status.DUE_SOON: ("yellow", "FFF7BF"),
+    Status.OVERDUE: ("red", "F4CDC6"),
+    Status.NOT_YET_DUE: ("grey", "E5E6E7"),
+    Status.NOT_APPLICABLE: ("white", "FFFFFF"),
+}
 
 
 def classify(

@@ -1,6 +1,5 @@
 """An authority's self-assessment in a cycle, its versions, their sections and the files uploaded."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,15 +10,12 @@ from peerchallenge.accounts.models import User
 from peerchallenge.cycles.models import Cycle, TemplateSection
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.regions.models import Authority
+from peerchallenge.status import LabelledEnum
 
 
-class SubmissionState(enum.StrEnum):
-    DRAFT = "draft"
-    SIGNED_OFF = "signed_off"
-
-    @property
-    def label(self) -> str:
-        return {"draft": "Draft", "signed_off": "Signed off"}[self.value]
+class SubmissionState(LabelledEnum):
+    DRAFT = "draft", "Draft"
+    SIGNED_OFF = "signed_off", "Signed off"
 
 
 class StoredFile(Model):
