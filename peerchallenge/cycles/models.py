@@ -3,11 +3,11 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from peerchallenge.dates import end_of_uk_day
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
-from peerchallenge.regions.models import Region
+from peerchallenge.regions.models import Authority, Region
 from peerchallenge.status import LabelledEnum
 
 
@@ -126,3 +126,22 @@ class RatingLevel(Model):
     definition: Mapped[str] = mapped_column(sa.Text, default="")
 
     scale: Mapped[RatingScale] = relationship(back_populates="levels")
+
+
+class AuthorityInCycle:
+    """The columns of a record kept once per authority per cycle: its self-assessment, its letter."""
+
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"), index=True)
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (sa.UniqueConstraint("cycle_id", "authority_id"),)
+
+    @declared_attr
+    def cycle(cls) -> Mapped[Cycle]:
+        return relationship()
+
+    @declared_attr
+    def authority(cls) -> Mapped[Authority]:
+        return relationship()

@@ -7,9 +7,8 @@ from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import User
-from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.models import AuthorityInCycle
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
-from peerchallenge.regions.models import Authority
 from peerchallenge.status import LabelledEnum
 
 
@@ -26,15 +25,12 @@ class VersionSource(LabelledEnum):
     RECOMPOSED = "recomposed", "Composed again from the reviews"
 
 
-class Letter(Model):
+class Letter(AuthorityInCycle, Model):
     """The regional group's letter to one authority; its text is the latest of its versions."""
 
     __tablename__ = "letters"
-    __table_args__ = (sa.UniqueConstraint("cycle_id", "authority_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"), index=True)
-    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
     state: Mapped[LetterState] = mapped_column(string_enum(LetterState), default=LetterState.COMPOSED)
     composed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when a review changed after the letter was edited: the lead decides whether to compose again.
@@ -51,8 +47,6 @@ class Letter(Model):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-    cycle: Mapped[Cycle] = relationship()
-    authority: Mapped[Authority] = relationship()
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     released_by: Mapped[User | None] = relationship(foreign_keys=[released_by_id])
     acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])

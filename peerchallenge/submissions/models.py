@@ -7,9 +7,8 @@ from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import User
-from peerchallenge.cycles.models import Cycle, TemplateSection
+from peerchallenge.cycles.models import AuthorityInCycle, TemplateSection
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
-from peerchallenge.regions.models import Authority
 from peerchallenge.status import LabelledEnum
 
 
@@ -37,15 +36,12 @@ class StoredFile(Model):
     uploaded_by: Mapped[User] = relationship()
 
 
-class Submission(Model):
+class Submission(AuthorityInCycle, Model):
     """One authority's self-assessment in one cycle; not started until its first version."""
 
     __tablename__ = "submissions"
-    __table_args__ = (sa.UniqueConstraint("cycle_id", "authority_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"), index=True)
-    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
     state: Mapped[SubmissionState] = mapped_column(
         string_enum(SubmissionState), default=SubmissionState.DRAFT
     )
@@ -53,8 +49,6 @@ class Submission(Model):
     signed_off_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    cycle: Mapped[Cycle] = relationship()
-    authority: Mapped[Authority] = relationship()
     signed_off_by: Mapped[User | None] = relationship()
     versions: Mapped[list["SubmissionVersion"]] = relationship(
         back_populates="submission", order_by="SubmissionVersion.number", cascade="all, delete-orphan"
