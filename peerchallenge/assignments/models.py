@@ -65,6 +65,16 @@ class Assignment(Model):
         """Its reviewer was withdrawn and another authority took its place."""
         return self.state == AssignmentState.REPLACED
 
+    @property
+    def audit_scope(self) -> dict[str, int]:
+        """An event about a review belongs to the reviewed authority (see audit.services.record_event)."""
+        return {
+            "region_id": self.cycle.region_id,
+            "authority_id": self.reviewed_id,
+            "cycle_id": self.cycle_id,
+            "assignment_id": self.id,
+        }
+
 
 class Delegation(Model):
     """A contributor whom the authority's director has nominated to draft its reviews."""

@@ -1,6 +1,7 @@
 """A cycle, its template sections and its rating scales (all data, per cycle)."""
 
 from datetime import date, datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -75,6 +76,11 @@ class Cycle(Model):
     def accepts_submissions(self) -> bool:
         return self.state == CycleState.OPEN
 
+    @property
+    def audit_scope(self) -> dict[str, int]:
+        """What an audit event about it belongs to (see audit.services.record_event)."""
+        return {"region_id": self.region_id, "cycle_id": self.id}
+
     def __repr__(self) -> str:
         return f"<Cycle {self.title}>"
 
@@ -131,6 +137,9 @@ class RatingLevel(Model):
 class AuthorityInCycle:
     """The columns of a record kept once per authority per cycle: its self-assessment, its letter."""
 
+    audit_key: ClassVar[str]  # the name of its id in audit events: "submission_id", "letter_id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"), index=True)
     authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
 
@@ -145,3 +154,13 @@ class AuthorityInCycle:
     @declared_attr
     def authority(cls) -> Mapped[Authority]:
         return relationship()
+
+    @property
+    def audit_scope(self) -> dict[str, int]:
+        """What an audit event about it belongs to (see audit.services.record_event)."""
+        return {
+            "region_id": self.cycle.region_id,
+            "authority_id": self.authority_id,
+            "cycle_id": self.cycle_id,
+            self.audit_key: self.id,
+        }

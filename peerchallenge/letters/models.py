@@ -30,7 +30,8 @@ class Letter(AuthorityInCycle, Model):
 
     __tablename__ = "letters"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_key = "letter_id"
+
     state: Mapped[LetterState] = mapped_column(string_enum(LetterState), default=LetterState.COMPOSED)
     composed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when a review changed after the letter was edited: the lead decides whether to compose again.

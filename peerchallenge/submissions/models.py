@@ -41,7 +41,8 @@ class Submission(AuthorityInCycle, Model):
 
     __tablename__ = "submissions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_key = "submission_id"
+
     state: Mapped[SubmissionState] = mapped_column(
         string_enum(SubmissionState), default=SubmissionState.DRAFT
     )
