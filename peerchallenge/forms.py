@@ -6,8 +6,23 @@ from typing import Generic, TypeVar
 
 from flask import flash
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
-from wtforms import DateField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db
@@ -36,6 +51,53 @@ class UKDateField(DateField):
             super().process_formdata([" ".join(parts)])
         except ValueError as error:
             raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026") from error
+
+
+def length_checks(max_length: int, *, required: str | None = None, too_long: str | None = None) -> list:
+    """Validators for typed text: present (with this message) if `required`, at most `max_length` characters.
+
+    `too_long` names the text in the message, "The reason" giving "The reason must be 500 characters or
+    fewer"; without it WTForms words the message.
+    """
+    message = f"{too_long} must be {max_length:,} characters or fewer" if too_long else None
+    present = [InputRequired(required)] if required else []
+    return [*present, Length(max=max_length, message=message)]
+
+
+def text_input(
+    label: str, max_length: int, *, required: str | None = None, too_long: str | None = None, **kwargs
+) -> StringField:
+    """A one-line text box; `validators` adds checks after the length."""
+    checks = length_checks(max_length, required=required, too_long=too_long) + kwargs.pop("validators", [])
+    return StringField(label, widget=GovTextInput(), validators=checks, **kwargs)
+
+
+def text_area(
+    label: str, max_length: int, *, required: str | None = None, too_long: str | None = None, **kwargs
+) -> TextAreaField:
+    """A text area for longer text."""
+    checks = length_checks(max_length, required=required, too_long=too_long)
+    return TextAreaField(label, widget=GovTextArea(), validators=checks, **kwargs)
+
+
+def id_select(label: str, required: str, **kwargs) -> SelectField:
+    """A select of records by id; its first choice, id 0, is a prompt that counts as nothing chosen."""
+    validators = [NumberRange(min=1, message=required)]
+    return SelectField(label, widget=GovSelect(), coerce=int, validators=validators, **kwargs)
+
+
+def number_input(
+    label: str, minimum: int, maximum: int, out_of_range: str, *, required: str | None = None, **kwargs
+) -> IntegerField:
+    """A whole number in a range; optional unless `required` gives the message for a missing one."""
+    present = InputRequired(required) if required else Optional()
+    validators = [present, NumberRange(minimum, maximum, out_of_range)]
+    return IntegerField(label, widget=GovTextInput(), validators=validators, **kwargs)
+
+
+def base_version_field() -> IntegerField:
+    """The hidden version the page was opened on, for `save_edit`."""
+    return IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
 
 class ConfirmForm(FlaskForm):
