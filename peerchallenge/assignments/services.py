@@ -8,7 +8,7 @@ from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.assignments import solver
 from peerchallenge.assignments.models import Assignment, AssignmentState, Conflict, Delegation
 from peerchallenge.assignments.queries import cycle_assignments, past_pairings, region_conflicts
-from peerchallenge.audit.services import record_about, record_event
+from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
@@ -42,11 +42,11 @@ def declare_conflict(actor: User, first: Authority, second: Authority, reason: s
         first_authority=low, second_authority=high, reason=reason[:MAX_REASON], declared_by=actor
     )
     db.session.add(conflict)
-    record_event(
+    record_about(
         "conflict_declared",
         f"Conflict declared between {low.name} and {high.name}",
-        actor=actor,
-        region_id=low.region_id,
+        actor,
+        conflict,
         reason=conflict.reason,
     )
     return conflict
@@ -55,11 +55,8 @@ def declare_conflict(actor: User, first: Authority, second: Authority, reason: s
 def remove_conflict(actor: User, conflict: Conflict) -> None:
     first, second = conflict.first_authority, conflict.second_authority
     db.session.delete(conflict)
-    record_event(
-        "conflict_removed",
-        f"Conflict removed between {first.name} and {second.name}",
-        actor=actor,
-        region_id=first.region_id,
+    record_about(
+        "conflict_removed", f"Conflict removed between {first.name} and {second.name}", actor, conflict
     )
 
 

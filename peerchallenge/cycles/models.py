@@ -78,7 +78,7 @@ class Cycle(Model):
 
     @property
     def audit_scope(self) -> dict[str, int]:
-        """What an audit event about it belongs to (see audit.services.record_event)."""
+        """What an audit event about it belongs to (see audit.services.record_about)."""
         return {"region_id": self.region_id, "cycle_id": self.id}
 
     def __repr__(self) -> str:
@@ -134,6 +134,11 @@ class RatingLevel(Model):
     scale: Mapped[RatingScale] = relationship(back_populates="levels")
 
 
+def scope_in_cycle(cycle: Cycle, authority_id: int, **ids: int) -> dict[str, int]:
+    """What an audit event about one authority's record in a cycle belongs to (see audit.services)."""
+    return {"region_id": cycle.region_id, "authority_id": authority_id, "cycle_id": cycle.id, **ids}
+
+
 class AuthorityInCycle:
     """The columns of a record kept once per authority per cycle: its self-assessment, its letter."""
 
@@ -157,10 +162,4 @@ class AuthorityInCycle:
 
     @property
     def audit_scope(self) -> dict[str, int]:
-        """What an audit event about it belongs to (see audit.services.record_event)."""
-        return {
-            "region_id": self.cycle.region_id,
-            "authority_id": self.authority_id,
-            "cycle_id": self.cycle_id,
-            self.audit_key: self.id,
-        }
+        return scope_in_cycle(self.cycle, self.authority_id, **{self.audit_key: self.id})

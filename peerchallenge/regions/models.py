@@ -44,7 +44,7 @@ class Authority(Model):
 
     @property
     def audit_scope(self) -> dict[str, int]:
-        """What an audit event about it belongs to (see audit.services.record_event)."""
+        """What an audit event about it belongs to (see audit.services.record_about)."""
         return {"region_id": self.region_id, "authority_id": self.id}
 
     def __repr__(self) -> str:
