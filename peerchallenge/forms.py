@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from flask import flash
+from flask import abort, flash, redirect, render_template
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
@@ -157,6 +157,26 @@ def run_service(
     if done_message:
         flash(done_message, "success")
     return Outcome(value=value)
+
+
+def button_action(action: Callable[[], object], done_message: str | None, back: str):
+    """A POST from a button on a page: a missing or expired form is a 400; else run the service, go back."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    run_service(action, done_message)
+    return redirect(back)
+
+
+def confirmation(template: str, action: Callable[[], object], done_message: str, back: str, **context):
+    """A page asking to confirm a change (`template` with `form` and `context`); once confirmed, the change.
+
+    A refusal is shown on the page it goes back to.
+    """
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        run_service(action, done_message)
+        return redirect(back)
+    return render_template(template, form=form, **context)
 
 
 EXPIRED = "The page had expired, so nothing was saved. Your text is below: save it again."

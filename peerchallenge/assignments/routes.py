@@ -13,7 +13,7 @@ from peerchallenge.assignments.queries import cycle_assignments, delegates_of, r
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
-from peerchallenge.forms import ConfirmForm, run_service
+from peerchallenge.forms import ConfirmForm, button_action, confirmation, run_service
 from peerchallenge.regions.models import Authority, Region
 from peerchallenge.routing import get_allowed
 
@@ -56,13 +56,11 @@ def overview(cycle_id: int):
 @login_required
 def generate(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    run_service(
+    return button_action(
         lambda: services.generate_proposal(current_user, cycle),
         "A new assignment has been proposed. Check it, then publish it.",
+        url_for("assignments.overview", cycle_id=cycle.id),
     )
-    return redirect(url_for("assignments.overview", cycle_id=cycle.id))
 
 
 def _posted_pairs(cycle) -> list[tuple[Authority, Authority]]:
@@ -133,11 +131,8 @@ def check(cycle_id: int):
 
 
 def _confirm(cycle, template: str, action, done: str, **context):
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        run_service(lambda: action(), done)
-        return redirect(url_for("assignments.overview", cycle_id=cycle.id))
-    return render_template(template, cycle=cycle, form=form, **context)
+    back = url_for("assignments.overview", cycle_id=cycle.id)
+    return confirmation(template, action, done, back, cycle=cycle, **context)
 
 
 @bp.route("/cycles/<int:cycle_id>/assignments/publish", methods=["GET", "POST"])
@@ -275,9 +270,8 @@ def remove_delegate(authority_id: int, delegation_id: int):
     delegation = db.session.get(Delegation, delegation_id)
     if delegation is None or delegation.authority_id != authority.id:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    run_service(
-        lambda: services.remove_delegate(current_user, delegation), "They can no longer draft reviews."
+    return button_action(
+        lambda: services.remove_delegate(current_user, delegation),
+        "They can no longer draft reviews.",
+        url_for("assignments.delegates", authority_id=authority.id),
     )
-    return redirect(url_for("assignments.delegates", authority_id=authority.id))

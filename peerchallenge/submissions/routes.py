@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from peerchallenge.accounts.access import can_view_authority
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
-from peerchallenge.forms import ConfirmForm, run_service, save_edit
+from peerchallenge.forms import confirmation, run_service, save_edit
 from peerchallenge.regions.models import Authority
 from peerchallenge.submissions import services
 from peerchallenge.submissions.access import (
@@ -180,11 +180,15 @@ def _confirm(cycle_id: int, authority_id: int, allowed, action, template: str, d
         abort(403)
     if submission is None:
         abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        run_service(lambda: action(current_user, submission), done)
-        return redirect(_here(cycle, authority))
-    return render_template(template, form=form, cycle=cycle, authority=authority, submission=submission)
+    return confirmation(
+        template,
+        lambda: action(current_user, submission),
+        done,
+        _here(cycle, authority),
+        cycle=cycle,
+        authority=authority,
+        submission=submission,
+    )
 
 
 @bp.route("/self-assessment/sign-off", methods=["GET", "POST"])
