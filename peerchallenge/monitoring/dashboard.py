@@ -207,17 +207,24 @@ class _Submission:
     first_upload_at: datetime | None
 
 
+def _with_earliest(columns: tuple, child, child_at, join_on, where) -> sa.Select:
+    """The columns of each record with the earliest `child_at` of its children (None without any).
+
+    The columns must tell the records apart: they are what the children are grouped by.
+    """
+    return (
+        sa.select(*columns, sa.func.min(child_at)).outerjoin(child, join_on).where(where).group_by(*columns)
+    )
+
+
 def _submissions(cycle: Cycle) -> dict[int, _Submission]:
-    query = (
-        sa.select(
-            Submission.authority_id,
-            Submission.state,
-            Submission.signed_off_at,
-            sa.func.min(SubmissionVersion.created_at),
-        )
-        .outerjoin(SubmissionVersion, SubmissionVersion.submission_id == Submission.id)
-        .where(Submission.cycle_id == cycle.id)
-        .group_by(Submission.id, Submission.authority_id, Submission.state, Submission.signed_off_at)
+    # One self-assessment per authority in a cycle, so the authority tells them apart.
+    query = _with_earliest(
+        (Submission.authority_id, Submission.state, Submission.signed_off_at),
+        SubmissionVersion,
+        SubmissionVersion.created_at,
+        SubmissionVersion.submission_id == Submission.id,
+        Submission.cycle_id == cycle.id,
     )
     return {
         authority_id: _Submission(state == SubmissionState.SIGNED_OFF, signed_off_at, first_upload_at)
@@ -268,26 +275,19 @@ class _Letter:
 
 
 def _letters(cycle: Cycle) -> dict[int, _Letter]:
-    query = (
-        sa.select(
+    query = _with_earliest(
+        (
             Letter.authority_id,
             Letter.id,
             Letter.composed_at,
             Letter.approved_at,
             Letter.released_at,
             Letter.responded_at,
-            sa.func.min(LetterRead.read_at),
-        )
-        .outerjoin(LetterRead, LetterRead.letter_id == Letter.id)
-        .where(Letter.cycle_id == cycle.id)
-        .group_by(
-            Letter.id,
-            Letter.authority_id,
-            Letter.composed_at,
-            Letter.approved_at,
-            Letter.released_at,
-            Letter.responded_at,
-        )
+        ),
+        LetterRead,
+        LetterRead.read_at,
+        LetterRead.letter_id == Letter.id,
+        Letter.cycle_id == cycle.id,
     )
     return {
         authority_id: _Letter(letter_id, composed_at, approved_at, released_at, responded_at, first_read_at)
@@ -302,6 +302,11 @@ def _letters(cycle: Cycle) -> dict[int, _Letter]:
 
 def _late(at: datetime | None, due_on: date) -> bool:
     return at is not None and at > end_of_uk_day(due_on)
+
+
+def _by_deadline(done_at: datetime | None, due_on: date, today: date) -> Status:
+    """A stage done at `done_at` (None while not done) against its due date."""
+    return classify(done=done_at is not None, done_late=_late(done_at, due_on), due_on=due_on, today=today)
 
 
 def _review_cell(cycle: Cycle, reviews: list[_Review], today: date) -> Cell:
@@ -340,24 +345,8 @@ def _row(
     uploaded_at = submission.first_upload_at if submission else None
     signed_off_at = submission.signed_off_at if submission and submission.signed_off else None
     cells = {
-        "uploaded": Cell(
-            classify(
-                done=uploaded_at is not None,
-                done_late=_late(uploaded_at, cycle.submissions_due_on),
-                due_on=cycle.submissions_due_on,
-                today=today,
-            ),
-            **submission_link,
-        ),
-        "signed_off": Cell(
-            classify(
-                done=signed_off_at is not None,
-                done_late=_late(signed_off_at, cycle.submissions_due_on),
-                due_on=cycle.submissions_due_on,
-                today=today,
-            ),
-            **submission_link,
-        ),
+        "uploaded": Cell(_by_deadline(uploaded_at, cycle.submissions_due_on, today), **submission_link),
+        "signed_off": Cell(_by_deadline(signed_off_at, cycle.submissions_due_on, today), **submission_link),
         "reviews_given": _review_cell(cycle, given, today),
         "reviews_received": _review_cell(cycle, received, today),
     }
@@ -367,13 +356,7 @@ def _row(
         ("approved", letter.approved_at if letter else None),
         ("released", letter.released_at if letter else None),
     ):
-        status = classify(
-            done=at is not None,
-            done_late=_late(at, cycle.letters_due_on),
-            due_on=cycle.letters_due_on,
-            today=today,
-        )
-        cells[key] = Cell(status, **letter_link)
+        cells[key] = Cell(_by_deadline(at, cycle.letters_due_on, today), **letter_link)
     released = letter is not None and letter.released_at is not None
     for key, at, waiting in (
         ("read", letter.first_read_at if letter else None, "Waiting to be read"),
