@@ -36,10 +36,6 @@ class ReviewStatus:
             return Tag("Submitted late", "orange") if self.review.is_late else Tag("Submitted", "green")
         return Tag("Draft", "yellow")
 
-    @property
-    def label(self) -> str:
-        return self.tag.text
-
 
 def review_statuses(assignments: Iterable[Assignment]) -> list[ReviewStatus]:
     """Each assignment with its review and the self-assessment it reviews."""
