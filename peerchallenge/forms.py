@@ -95,9 +95,10 @@ def number_input(
     return IntegerField(label, widget=GovTextInput(), validators=validators, **kwargs)
 
 
-def base_version_field() -> IntegerField:
-    """The hidden version the page was opened on, for `save_edit`."""
-    return IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+def version_fields() -> tuple[IntegerField, SubmitField]:
+    """The end of a form saved through `save_edit`: the hidden version the page was opened on, the button."""
+    base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    return base_version, SubmitField("Save as a new version", widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):

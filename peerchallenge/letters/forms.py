@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
 from wtforms import BooleanField, SubmitField
 
-from peerchallenge.forms import base_version_field, text_area
+from peerchallenge.forms import text_area, version_fields
 from peerchallenge.letters.services import MAX_LETTER, MAX_RESPONSE
 from peerchallenge.letters.template import MAX_TEMPLATE_CHARS as MAX_TEMPLATE
 
@@ -25,8 +25,7 @@ class LetterTextForm(FlaskForm):
         too_long="The letter",
         description="Markdown: ## for a heading, - for a bullet, **bold**.",
     )
-    base_version = base_version_field()
-    submit = SubmitField("Save as a new version", widget=GovSubmitInput())
+    base_version, submit = version_fields()
 
 
 class ResponseForm(FlaskForm):

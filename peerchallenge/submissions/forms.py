@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from wtforms import SubmitField
 
-from peerchallenge.forms import base_version_field, text_area
+from peerchallenge.forms import text_area, version_fields
 from peerchallenge.submissions.services import MAX_SECTION_CHARACTERS
 
 
@@ -26,5 +26,4 @@ class SectionEditForm(FlaskForm):
         too_long="The section",
         description="Markdown: # for a heading, - for a bullet, **bold**. A blank line between paragraphs.",
     )
-    base_version = base_version_field()
-    submit = SubmitField("Save as a new version", widget=GovSubmitInput())
+    base_version, submit = version_fields()
