@@ -160,6 +160,29 @@ def run_service(
     return Outcome(value=value)
 
 
+@dataclass
+class Posted(Generic[T]):
+    """How a page's form went: `done` once its service ran, else the status to show the page again with."""
+
+    status: int  # 200 not submitted yet, 400 invalid, expired or refused
+    value: T | None = None
+    done: bool = False
+
+
+def run_form(
+    form, action: Callable[[], T], done_message: str | Callable[[T], str] | None = None
+) -> Posted[T]:
+    """Validate a submitted form and run its service; the message may be made from the service's result."""
+    if not form.validate_on_submit():
+        return Posted(400 if form.errors else 200)
+    outcome = run_service(action, done_message if isinstance(done_message, str) else None, form=form)
+    if outcome.error is not None:
+        return Posted(400)
+    if callable(done_message):
+        flash(done_message(outcome.value), "success")  # type: ignore[arg-type]  # set when there is no error
+    return Posted(200, outcome.value, done=True)
+
+
 def button_action(action: Callable[[], object], done_message: str | None, back: str):
     """A POST from a button on a page: a missing or expired form is a 400; else run the service, go back."""
     if not ConfirmForm().validate_on_submit():
