@@ -13,15 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import (
-    DateField,
-    HiddenField,
-    IntegerField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from peerchallenge.errors import EditConflict, ServiceError
@@ -53,7 +45,7 @@ class UKDateField(DateField):
             raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026") from error
 
 
-def length_checks(max_length: int, *, required: str | None = None, too_long: str | None = None) -> list:
+def _length_checks(max_length: int, *, required: str | None = None, too_long: str | None = None) -> list:
     """Validators for typed text: present (with this message) if `required`, at most `max_length` characters.
 
     `too_long` names the text in the message, "The reason" giving "The reason must be 500 characters or
@@ -68,7 +60,7 @@ def text_input(
     label: str, max_length: int, *, required: str | None = None, too_long: str | None = None, **kwargs
 ) -> StringField:
     """A one-line text box; `validators` adds checks after the length."""
-    checks = length_checks(max_length, required=required, too_long=too_long) + kwargs.pop("validators", [])
+    checks = _length_checks(max_length, required=required, too_long=too_long) + kwargs.pop("validators", [])
     return StringField(label, widget=GovTextInput(), validators=checks, **kwargs)
 
 
@@ -76,7 +68,7 @@ def text_area(
     label: str, max_length: int, *, required: str | None = None, too_long: str | None = None, **kwargs
 ) -> TextAreaField:
     """A text area for longer text."""
-    checks = length_checks(max_length, required=required, too_long=too_long)
+    checks = _length_checks(max_length, required=required, too_long=too_long)
     return TextAreaField(label, widget=GovTextArea(), validators=checks, **kwargs)
 
 
@@ -161,17 +153,14 @@ def run_service(
 
 
 @dataclass
-class Posted(Generic[T]):
+class Posted:
     """How a page's form went: `done` once its service ran, else the status to show the page again with."""
 
     status: int  # 200 not submitted yet, 400 invalid, expired or refused
-    value: T | None = None
     done: bool = False
 
 
-def run_form(
-    form, action: Callable[[], T], done_message: str | Callable[[T], str] | None = None
-) -> Posted[T]:
+def run_form(form, action: Callable[[], T], done_message: str | Callable[[T], str] | None = None) -> Posted:
     """Validate a submitted form and run its service; the message may be made from the service's result."""
     if not form.validate_on_submit():
         return Posted(400 if form.errors else 200)
@@ -180,7 +169,7 @@ def run_form(
         return Posted(400)
     if callable(done_message):
         flash(done_message(outcome.value), "success")  # type: ignore[arg-type]  # set when there is no error
-    return Posted(200, outcome.value, done=True)
+    return Posted(200, done=True)
 
 
 def button_action(action: Callable[[], object], done_message: str | None, back: str):
