@@ -94,10 +94,24 @@ def ratings(cycle, parts: list[str] | None = None, level: int = 1) -> dict[str, 
 
 
 def fill(client, url: str, changes: dict[str, str], action: str = "save", page: str | None = None):
-    """Open the review page (or use one already open), change some fields and press a button."""
+    """Open the review page (or use one already open), change some fields and press a button.
+
+    "Check and submit" leads to the check-your-answers page, whose button is then pressed too.
+    """
     page = page if page is not None else client.get(url).get_data(as_text=True)
     fields = review_form(page) | changes
-    return client.post(url, data={**fields, "action": action})
+    response = client.post(url, data={**fields, "action": action})
+    if action == "submit" and response.status_code == 302 and response.headers["Location"].endswith("/check"):
+        return confirm(client, response.headers["Location"])
+    return response
+
+
+def confirm(client, check_url: str):
+    """Press "Submit review" on the check-your-answers page, with the version it shows."""
+    page = client.get(check_url).get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version, "the page has no submit button"
+    return client.post(check_url, data={"version": version.group(1)})
 
 
 def events(kind: str) -> list[AuditEvent]:
@@ -163,7 +177,12 @@ def test_a_draft_with_partial_content_is_saved_and_comes_back(reviewing, sign_in
 
 def missing_list(page: str) -> list[str]:
     items = between(page, 'id="missing-ratings"', "</ul>")
-    return [" ".join(html.unescape(item).split()) for item in re.findall(r"<li>(.*?)</li>", items, re.S)]
+    return [text(item) for item in re.findall(r"<li>(.*?)</li>", items, re.S)]
+
+
+def missing_links(page: str) -> list[str]:
+    items = between(page, 'id="missing-ratings"', "</ul>")
+    return re.findall(r'<a href="#([^"]+)"', items)
 
 
 def test_submitting_without_every_rating_saves_the_draft_and_lists_what_is_missing(reviewing, sign_in):
