@@ -18,7 +18,7 @@ def review_writer_authority_ids(user: User) -> set[int]:
 
 
 def review_submitter_authority_ids(user: User) -> set[int]:
-    """Authorities whose reviews the user may submit: as their director, or as a delegate the director let submit.
+    """Authorities whose reviews the user may submit: as director, or as a delegate the director let submit.
 
     Other delegates draft and mark a review ready; the director submits it.
     """
