@@ -1,8 +1,8 @@
 """Forms for conflicts and delegation."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
-from wtforms import SelectField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput, GovTextArea
+from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
@@ -45,4 +45,5 @@ class DelegateForm(FlaskForm):
         coerce=int,
         validators=[NumberRange(min=1, message="Select a contributor")],
     )
+    may_submit = BooleanField("They may submit reviews on my behalf", widget=GovCheckboxInput())
     submit = SubmitField("Let them draft reviews", widget=GovSubmitInput())

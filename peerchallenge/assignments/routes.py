@@ -251,7 +251,9 @@ def delegates(authority_id: int):
     if form.validate_on_submit():
         delegate = next(user for user in contributors if user.id == form.delegate.data)
         if run_service(
-            lambda: services.nominate_delegate(current_user, authority, delegate),
+            lambda: services.nominate_delegate(
+                current_user, authority, delegate, may_submit=bool(form.may_submit.data)
+            ),
             f"{delegate.name} can now draft {authority.name}'s reviews.",
             form=form,
         ):
@@ -268,13 +270,37 @@ def delegates(authority_id: int):
     ), status
 
 
-@bp.post("/authorities/<int:authority_id>/delegates/<int:delegation_id>/remove")
-@login_required
-def remove_delegate(authority_id: int, delegation_id: int):
+def _delegation(authority_id: int, delegation_id: int) -> tuple[Authority, Delegation]:
+    """The authority's delegation, for its director; 404 if it belongs to another authority."""
     authority = get_allowed(Authority, authority_id, can_manage_delegates)
     delegation = db.session.get(Delegation, delegation_id)
     if delegation is None or delegation.authority_id != authority.id:
         abort(404)
+    return authority, delegation
+
+
+@bp.post("/authorities/<int:authority_id>/delegates/<int:delegation_id>/submitting")
+@login_required
+def delegate_submitting(authority_id: int, delegation_id: int):
+    """The director lets a delegate submit reviews on their behalf, or stops them."""
+    authority, delegation = _delegation(authority_id, delegation_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    may_submit = request.form.get("may_submit") == "yes"
+    name = delegation.delegate.name
+    run_service(
+        lambda: services.set_may_submit(current_user, delegation, may_submit),
+        f"{name} can now submit reviews on your behalf."
+        if may_submit
+        else f"{name} can draft reviews but no longer submit them.",
+    )
+    return redirect(url_for("assignments.delegates", authority_id=authority.id))
+
+
+@bp.post("/authorities/<int:authority_id>/delegates/<int:delegation_id>/remove")
+@login_required
+def remove_delegate(authority_id: int, delegation_id: int):
+    authority, delegation = _delegation(authority_id, delegation_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     run_service(
