@@ -551,10 +551,11 @@ def test_your_reviews_lists_each_self_assessment_with_its_state_and_due_date(pub
 
 # Who sees what.
 
-WRITES = {"page": 200, "save": 302, "autosave": 200, "list": 403, "reopen": 403}
-READS = {"page": 200, "save": 403, "autosave": 403, "list": 200, "reopen": 200}
-REFUSED = {"page": 403, "save": 403, "autosave": 403, "list": 403, "reopen": 403}
-SIGN_IN_FIRST = {"page": 302, "save": 302, "autosave": 302, "list": 302, "reopen": 302}
+# "check" is the check-your-answers page: a writer with an incomplete review is sent back to the form.
+WRITES = {"page": 200, "save": 302, "autosave": 200, "check": 302, "list": 403, "reopen": 403}
+READS = {"page": 200, "save": 403, "autosave": 403, "check": 403, "list": 200, "reopen": 200}
+REFUSED = {"page": 403, "save": 403, "autosave": 403, "check": 403, "list": 403, "reopen": 403}
+SIGN_IN_FIRST = {"page": 302, "save": 302, "autosave": 302, "check": 302, "list": 302, "reopen": 302}
 
 
 @pytest.mark.parametrize(
@@ -602,6 +603,7 @@ def test_who_can_write_read_and_reopen_a_review(reviewing, world, sign_in, app, 
         "page": page.status_code,
         "save": save.status_code,
         "autosave": autosave.status_code,
+        "check": client.get(r.url + "/check").status_code,
         "list": client.get(f"/cycles/{r.cycle.id}/reviews").status_code,
         "reopen": client.get(r.url + "/reopen").status_code,
     }

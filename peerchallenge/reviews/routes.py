@@ -72,25 +72,22 @@ def _page(assignment, review, values, *, errors=None, missing=None, conflict=Non
     ), status
 
 
-def _load_writable(assignment_id: int):
-    """The assignment and its review, for the person who writes it; None when they only read it."""
-    assignment, writes = _load(assignment_id)
-    review = services.find_review(assignment)
-    if not writes:
-        return assignment, review, None
+def _back_unless_signed_off(assignment: Assignment):
+    """Back to the reviewer's list, saying why, while the reviewed self-assessment is not signed off."""
     not_ready = services.not_ready_reason(assignment)
-    if not_ready:
-        flash(not_ready, "error")
-        return assignment, review, redirect(url_for("reviews.my_reviews"))
-    return assignment, review, True
+    if not_ready is None:
+        return None
+    flash(not_ready, "error")
+    return redirect(url_for("reviews.my_reviews"))
 
 
 @bp.route("/reviews/<int:assignment_id>", methods=["GET", "POST"])
 @csrf.exempt  # checked in the view, so that an expired form comes back with its text
 @login_required
 def review_page(assignment_id: int):
-    assignment, review, writes = _load_writable(assignment_id)
-    if writes is None:
+    assignment, writes = _load(assignment_id)
+    review = services.find_review(assignment)
+    if not writes:
         if request.method == "POST":
             abort(403)  # the lead and admins read reviews; only the reviewer changes them
         return render_template(
@@ -101,8 +98,8 @@ def review_page(assignment_id: int):
             part=review_content.part,
             form=ConfirmForm(),
         )
-    if writes is not True:
-        return writes
+    if back := _back_unless_signed_off(assignment):
+        return back
     if request.method != "POST":  # GET, and HEAD with it
         return _page(assignment, review, review.content if review else {})
     if review is not None and review.is_submitted:
@@ -168,11 +165,12 @@ def _refused(assignment: Assignment, review, values: dict, error: ServiceError):
 @login_required
 def check_answers(assignment_id: int):
     """The whole review on one page before it is submitted; its button submits the version shown."""
-    assignment, review, writes = _load_writable(assignment_id)
-    if writes is None:
+    assignment, writes = _load(assignment_id)
+    if not writes:
         abort(403)
-    if writes is not True:
-        return writes
+    if back := _back_unless_signed_off(assignment):
+        return back
+    review = services.find_review(assignment)
     if review is None or review.is_submitted or services.missing_ratings(assignment.cycle, review.content):
         return redirect(url_for("reviews.review_page", assignment_id=assignment.id))
     form = ConfirmForm()
