@@ -160,15 +160,19 @@ class Posted:
     done: bool = False
 
 
-def run_form(form, action: Callable[[], T], done_message: str | Callable[[T], str] | None = None) -> Posted:
-    """Validate a submitted form and run its service; the message may be made from the service's result."""
+def run_form(
+    form, action: Callable[[], T], done_message: str | Callable[[T], str | tuple[str, str]] | None = None
+) -> Posted:
+    """Validate a submitted form and run its service; the message may be made from the service's result
+    (as a message, or a message and its category when it is not a success: "warning")."""
     if not form.validate_on_submit():
         return Posted(400 if form.errors else 200)
     outcome = run_service(action, done_message if isinstance(done_message, str) else None, form=form)
     if outcome.error is not None:
         return Posted(400)
     if callable(done_message):
-        flash(done_message(outcome.value), "success")  # type: ignore[arg-type]  # set when there is no error
+        message = done_message(outcome.value)  # type: ignore[arg-type]  # set when there is no error
+        flash(*(message if isinstance(message, tuple) else (message, "success")))
     return Posted(200, done=True)
 
 

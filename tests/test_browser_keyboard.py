@@ -62,9 +62,12 @@ def test_a_director_writes_and_submits_a_review_with_the_keyboard_alone(reviewin
     reviewed = r.assignment.reviewed.name
     first = r.cycle.sections[0]
     parts = [(f"s{section.id}", section.title) for section in r.cycle.sections] + [("overall", "Overall")]
+    for _, title in parts:  # the contents list comes first, a link to each part
+        assert tab(page) == f"link {title}"
     for prefix, title in parts:
         if prefix != "overall":
-            # The section's text comes first: a region that scrolls, so it takes the focus.
+            # The section's guidance, then its text: a region that scrolls, so it takes the focus.
+            assert tab(page) == "summary#"
             assert tab(page) == f"region {reviewed}: {title}"
         for number, scale in enumerate(r.cycle.scales):
             # Tab enters the group on its first level; Space chooses it, an arrow key the next one.
@@ -80,16 +83,16 @@ def test_a_director_writes_and_submits_a_review_with_the_keyboard_alone(reviewin
             assert tab(page) == "textarea overall-summary"
             page.keyboard.type("Candid, and written without a mouse.")
     assert tab(page) == "button Save draft"
-    assert tab(page) == "button Submit review"
+    assert tab(page) == "button Check and submit"
 
     # Back to the first section's questions, and too many of them: the form refuses and says where.
-    for _ in range(len(parts) * 8):
+    for _ in range(len(parts) * 10):
         if tab(page, back=True) == f"textarea s{first.id}-questions":
             break
     page.keyboard.type("\n".join(f"Question {number}?" for number in range(1, 22)))
     assert tab(page, back=True) == f"textarea s{first.id}-development"
     page.keyboard.type("Say more about early help.")
-    while tab(page) != "button Submit review":
+    while tab(page) != "button Check and submit":
         pass
     page.keyboard.press("Enter")
 
@@ -101,9 +104,17 @@ def test_a_director_writes_and_submits_a_review_with_the_keyboard_alone(reviewin
     assert focused(page) == f"textarea s{first.id}-questions"  # the link takes the focus to the field
     page.keyboard.press("Control+A")
     page.keyboard.type("What does early help change for families?")
-    while tab(page) != "button Submit review":
+    while tab(page) != "button Check and submit":
         pass
     page.keyboard.press("Space")
+
+    # Check your answers: every part, each answer with a link to change it, then the button that submits.
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Check your review of {reviewed}")
+    skip_to_main(page)
+    assert tab(page) == f"link Change {r.cycle.scales[0].name}: {first.title}"
+    while (now := tab(page)) != "button Submit review":
+        assert now.startswith("link Change ")
+    page.keyboard.press("Enter")
 
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         f"Your review of {reviewed} has been submitted."

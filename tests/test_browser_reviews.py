@@ -36,10 +36,10 @@ def rating(page, scale, part_title: str, label: str):
 def test_a_director_drafts_reloads_completes_and_submits_a_review(review_page):
     r, page = review_page
     first, second, *rest = r.cycle.sections
-    evidence, brevity, self_knowledge = r.cycle.scales
+    evidence, brevity, self_knowledge, plans = r.cycle.scales
     chosen = {
-        first.title: ("Strong", "Concise", "Accurate"),
-        second.title: ("Limited", "Overlong", "Over-optimistic"),
+        first.title: ("Strong", "Concise", "Accurate", "SMART"),
+        second.title: ("Limited", "Overlong", "Over-optimistic", "Not SMART"),
     }
     for title, labels in chosen.items():
         for scale, label in zip(r.cycle.scales, labels, strict=True):
@@ -49,6 +49,11 @@ def test_a_director_drafts_reloads_completes_and_submits_a_review(review_page):
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Your draft has been saved.")
 
     page.reload()
+    contents = page.get_by_role("navigation", name="Contents")
+    expect(contents.locator("li", has_text=first.title)).to_contain_text("Done")
+    expect(contents.locator("li", has_text=rest[0].title)).to_contain_text("Not started")
+    contents.get_by_role("link", name=second.title, exact=True).click()
+    expect(page).to_have_url(f"{page.url.split('#')[0]}#section-{second.id}")
     for title, labels in chosen.items():
         for scale, label in zip(r.cycle.scales, labels, strict=True):
             expect(rating(page, scale, title, label)).to_be_checked()
@@ -56,9 +61,21 @@ def test_a_director_drafts_reloads_completes_and_submits_a_review(review_page):
     expect(rating(page, evidence, rest[0].title, "Strong")).not_to_be_checked()
 
     for title in [section.title for section in rest] + ["Overall"]:
-        for scale in (evidence, brevity, self_knowledge):
+        for scale in (evidence, brevity, self_knowledge, plans):
             rating(page, scale, title, scale.levels[1].label).check()
     page.get_by_label("Summary", exact=True).fill("Honest and mostly evidenced.")
+    page.get_by_role("button", name="Check and submit").click()
+
+    # Check your answers; a "Change" link goes back to the field, then on to submit.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your review of Anyshire")
+    expect(page.locator("main")).to_contain_text(f"What {first.title} does well.")
+    assert stored_review(r.assignment).state == ReviewState.DRAFT
+    page.get_by_role("link", name=f"Change Strengths: {second.title}", exact=True).click()
+    strengths = page.get_by_label(f"Strengths: {second.title}", exact=True)
+    expect(strengths).to_be_focused()
+    strengths.fill(f"What {second.title} does better.")
+    page.get_by_role("button", name="Check and submit").click()
+    expect(page.locator("main")).to_contain_text(f"What {second.title} does better.")
     page.get_by_role("button", name="Submit review").click()
 
     main = page.locator("main")
@@ -79,6 +96,7 @@ def test_a_director_drafts_reloads_completes_and_submits_a_review(review_page):
         "evidence": 2,
         "brevity": 3,
         "self_knowledge": 2,
+        "plans": 2,
     }
     assert review.content["overall"]["summary"] == "Honest and mostly evidenced."
 

@@ -13,10 +13,12 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
+from peerchallenge.assignments.models import Delegation
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.dates import uk_date
 from peerchallenge.extensions import db, utcnow
 from peerchallenge.mail.models import OutboxEmail
+from peerchallenge.reviews import content as review_content
 from peerchallenge.reviews import services as review_services
 from peerchallenge.reviews.models import ReviewState
 from tests.scenarios import FAMILY_HELP, Reviewing, sign_off, stored_review
@@ -94,10 +96,24 @@ def ratings(cycle, parts: list[str] | None = None, level: int = 1) -> dict[str, 
 
 
 def fill(client, url: str, changes: dict[str, str], action: str = "save", page: str | None = None):
-    """Open the review page (or use one already open), change some fields and press a button."""
+    """Open the review page (or use one already open), change some fields and press a button.
+
+    "Check and submit" leads to the check-your-answers page, whose button is then pressed too.
+    """
     page = page if page is not None else client.get(url).get_data(as_text=True)
     fields = review_form(page) | changes
-    return client.post(url, data={**fields, "action": action})
+    response = client.post(url, data={**fields, "action": action})
+    if action == "submit" and response.status_code == 302 and response.headers["Location"].endswith("/check"):
+        return confirm(client, response.headers["Location"])
+    return response
+
+
+def confirm(client, check_url: str):
+    """Press "Submit review" on the check-your-answers page, with the version it shows."""
+    page = client.get(check_url).get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version, "the page has no submit button"
+    return client.post(check_url, data={"version": version.group(1)})
 
 
 def events(kind: str) -> list[AuditEvent]:
@@ -163,7 +179,12 @@ def test_a_draft_with_partial_content_is_saved_and_comes_back(reviewing, sign_in
 
 def missing_list(page: str) -> list[str]:
     items = between(page, 'id="missing-ratings"', "</ul>")
-    return [" ".join(html.unescape(item).split()) for item in re.findall(r"<li>(.*?)</li>", items, re.S)]
+    return [text(item) for item in re.findall(r"<li>(.*?)</li>", items, re.S)]
+
+
+def missing_links(page: str) -> list[str]:
+    items = between(page, 'id="missing-ratings"', "</ul>")
+    return re.findall(r'<a href="#([^"]+)"', items)
 
 
 def test_submitting_without_every_rating_saves_the_draft_and_lists_what_is_missing(reviewing, sign_in):
@@ -530,10 +551,11 @@ def test_your_reviews_lists_each_self_assessment_with_its_state_and_due_date(pub
 
 # Who sees what.
 
-WRITES = {"page": 200, "save": 302, "autosave": 200, "list": 403, "reopen": 403}
-READS = {"page": 200, "save": 403, "autosave": 403, "list": 200, "reopen": 200}
-REFUSED = {"page": 403, "save": 403, "autosave": 403, "list": 403, "reopen": 403}
-SIGN_IN_FIRST = {"page": 302, "save": 302, "autosave": 302, "list": 302, "reopen": 302}
+# "check" is the check-your-answers page: a writer with an incomplete review is sent back to the form.
+WRITES = {"page": 200, "save": 302, "autosave": 200, "check": 302, "list": 403, "reopen": 403}
+READS = {"page": 200, "save": 403, "autosave": 403, "check": 403, "list": 200, "reopen": 200}
+REFUSED = {"page": 403, "save": 403, "autosave": 403, "check": 403, "list": 403, "reopen": 403}
+SIGN_IN_FIRST = {"page": 302, "save": 302, "autosave": 302, "check": 302, "list": 302, "reopen": 302}
 
 
 @pytest.mark.parametrize(
@@ -581,6 +603,7 @@ def test_who_can_write_read_and_reopen_a_review(reviewing, world, sign_in, app, 
         "page": page.status_code,
         "save": save.status_code,
         "autosave": autosave.status_code,
+        "check": client.get(r.url + "/check").status_code,
         "list": client.get(f"/cycles/{r.cycle.id}/reviews").status_code,
         "reopen": client.get(r.url + "/reopen").status_code,
     }
@@ -681,3 +704,198 @@ def test_the_leads_list_shows_every_review_and_its_state(reviewing, sign_in):
         ]
     )
     assert sum("Not started" in row for row in rows) == 10
+
+
+# The contents list, check your answers, and who submits.
+
+
+def contents(page: str) -> dict[str, str]:
+    """The contents list: each part's title and the state its tag shows."""
+    listed = between(page, 'id="review-contents"', "</nav>")
+    items = re.findall(r'<li class="govuk-task-list__item.*?</li>', listed, re.S)
+    found = {}
+    for item in items:
+        title = text(re.search(r"<a [^>]*>(.*?)</a>", item, re.S).group(1))
+        found[title] = text(re.search(r'<strong class="govuk-tag[^"]*">(.*?)</strong>', item, re.S).group(1))
+    return found
+
+
+def test_the_contents_list_shows_each_parts_state_and_links_to_it(reviewing, sign_in):
+    r = reviewing
+    client = sign_in(r.reviewer_director)
+    first, second, third, *_ = r.cycle.sections
+    page = client.get(r.url).get_data(as_text=True)
+    assert set(contents(page).values()) == {"Not started"}
+    assert f'href="#section-{first.id}"' in between(page, 'id="review-contents"', "</nav>")
+    assert list(contents(page)) == [section.title for section in r.cycle.sections] + ["Overall"]
+
+    fill(
+        client,
+        r.url,
+        ratings(r.cycle, [f"s{first.id}"])
+        | {f"s{first.id}-strengths": "Audit shows impact.", f"s{second.id}-questions": "How do you know?"}
+        | {f"s{third.id}-development": "Say what changed."},
+    )
+    states = contents(client.get(r.url).get_data(as_text=True))
+    assert (states[first.title], states[second.title], states[third.title]) == (
+        "Done",
+        "In progress",
+        "In progress",
+    )
+    assert states["Overall"] == "Not started"
+
+
+def test_each_missing_rating_links_to_its_field(reviewing, sign_in):
+    r = reviewing
+    first, second, *_ = r.cycle.sections
+    changes = ratings(r.cycle, [f"s{first.id}"]) | {f"s{second.id}-evidence": "1"}
+    response = fill(sign_in(r.reviewer_director), r.url, changes, action="submit")
+    page = response.get_data(as_text=True)
+    links = missing_links(page)
+    second_scale = r.cycle.scales[1].key
+    assert links[0] == f"s{second.id}-{second_scale}" and links[-1] == f"overall-{r.cycle.scales[0].key}"
+    for link in links:
+        assert f'id="{link}"' in page  # each goes to a real field
+
+
+def test_check_your_answers_shows_the_review_and_links_back_to_each_field(reviewing, sign_in):
+    r = reviewing
+    client = sign_in(r.reviewer_director)
+    first = r.cycle.sections[0]
+    page = client.get(r.url).get_data(as_text=True)
+    response = client.post(
+        r.url, data={**review_form(page), **complete(r, "Audit marker."), "action": "submit"}
+    )
+    check_url = f"/reviews/{r.assignment.id}/check"
+    assert response.status_code == 302 and response.headers["Location"].endswith(check_url)
+    assert not stored_review(r.assignment).is_submitted  # checking is not submitting
+
+    page = client.get(check_url).get_data(as_text=True)
+    words = text(page)
+    assert "Check your review of Anyshire" in words and "Audit marker." in words
+    level = r.cycle.scales[0].levels[1].label
+    assert f"{r.cycle.scales[0].name} {level} Change {r.cycle.scales[0].name}: {first.title}" in words
+    assert f'href="{r.url}#s{first.id}-strengths"' in page and f'href="{r.url}#overall-summary"' in page
+
+    assert confirm(client, check_url).status_code == 302
+    review = stored_review(r.assignment)
+    assert review.is_submitted and review.submitted_for_id is None  # the director submitted it
+    assert client.get(check_url).headers["Location"].endswith(r.url)  # nothing left to check
+
+
+def test_submitting_from_a_check_page_that_another_tab_overtook_is_refused(reviewing, sign_in):
+    r = reviewing
+    client, other_tab = sign_in(r.reviewer_director), sign_in(r.reviewer_director)
+    page = client.get(r.url).get_data(as_text=True)
+    client.post(r.url, data={**review_form(page), **complete(r, "Checked."), "action": "submit"})
+    check_url = f"/reviews/{r.assignment.id}/check"
+    checked = client.get(check_url).get_data(as_text=True)
+    fill(other_tab, r.url, {"overall-summary": "Changed in the other tab."})
+
+    version = re.search(r'name="version" value="(\d+)"', checked).group(1)
+    response = client.post(check_url, data={"version": version})
+    assert response.status_code == 409 and "changed while you were editing" in text(
+        response.get_data(as_text=True)
+    )
+    review = stored_review(r.assignment)
+    assert not review.is_submitted and review.content["overall"]["summary"] == "Changed in the other tab."
+
+
+def nominate(director, r: Reviewing, *, may_submit: bool) -> None:
+    data = {"delegate": r.reviewer_contributor.id} | ({"may_submit": "y"} if may_submit else {})
+    assert director.post(f"/authorities/{r.assignment.reviewer_id}/delegates", data=data).status_code == 302
+
+
+def test_a_delegate_without_permission_cannot_submit_and_marks_the_review_ready(reviewing, sign_in):
+    r = reviewing
+    director = sign_in(r.reviewer_director)
+    nominate(director, r, may_submit=False)
+    delegate = sign_in(r.reviewer_contributor)
+    page = delegate.get(r.url).get_data(as_text=True)
+    assert "Mark ready for your director" in page and "Check and submit" not in page
+    assert f"{r.reviewer_director.name} submits this review" in text(page)
+
+    # Forged: the check page's button, posted by the delegate.
+    fill(delegate, r.url, complete(r))
+    refused = delegate.post(f"/reviews/{r.assignment.id}/check", data={"version": "1"})
+    assert refused.status_code == 403
+    assert f"Only {r.assignment.reviewer.name}&#39;s director can submit" in refused.get_data(as_text=True)
+    assert not stored_review(r.assignment).is_submitted and events("review_submitted") == []
+    with pytest.raises(review_services.NotAllowedToSubmit):
+        review_services.submit(r.reviewer_contributor, r.assignment, complete_content(r), 1)
+    db.session.rollback()
+
+    assert fill(delegate, r.url, {}, action="ready").status_code == 302
+    review = stored_review(r.assignment)
+    assert review.is_ready and review.ready_by_id == r.reviewer_contributor.id and not review.is_submitted
+    (email,) = emails("review_ready")
+    assert email.to_user_id == r.reviewer_director.id and r.url in email.body
+    assert events("review_marked_ready")
+    home = text(director.get("/").get_data(as_text=True))
+    assert (
+        f"Submit your review of Anyshire's self-assessment: marked ready by {r.reviewer_contributor.name}"
+        in home
+    )
+    assert f"Marked ready by {r.reviewer_contributor.name}" in text(
+        director.get(r.url).get_data(as_text=True)
+    )
+
+    assert fill(director, r.url, {}, action="submit").status_code == 302
+    review = stored_review(r.assignment)
+    assert review.is_submitted and review.submitted_by_id == r.reviewer_director.id
+    assert review.submitted_for_id is None and emails("review_submitted_for_you") == []
+
+
+def complete_content(r: Reviewing) -> dict:
+    values, errors = review_content.read_form(
+        complete(r),
+        review_services.template_parts(r.cycle),
+        review_services.scales(r.cycle),
+    )
+    assert not errors
+    return values
+
+
+def test_a_delegate_the_director_lets_submit_submits_on_their_behalf_and_the_director_is_told(
+    reviewing, sign_in
+):
+    r = reviewing
+    director = sign_in(r.reviewer_director)
+    nominate(director, r, may_submit=True)
+    delegate = sign_in(r.reviewer_contributor)
+    assert "Check and submit" in delegate.get(r.url).get_data(as_text=True)
+    assert fill(delegate, r.url, complete(r), action="submit").status_code == 302
+
+    review = stored_review(r.assignment)
+    assert review.is_submitted and review.submitted_by_id == r.reviewer_contributor.id
+    assert review.submitted_for_id == r.reviewer_director.id
+    (event,) = events("review_submitted")
+    assert event.details["submitted_for"] == r.reviewer_director.name
+    assert f"by {r.reviewer_contributor.name} for {r.reviewer_director.name}" in event.summary
+    (told,) = emails("review_submitted_for_you")
+    assert told.to_user_id == r.reviewer_director.id and r.reviewer_contributor.name in told.body
+    shown = text(director.get(r.url).get_data(as_text=True))
+    assert f"by {r.reviewer_contributor.name} on behalf of {r.reviewer_director.name}" in shown
+    lead_page = text(sign_in(r.lead).get(r.url).get_data(as_text=True))
+    assert f"on behalf of {r.reviewer_director.name}" in lead_page
+
+
+def test_the_director_changes_whether_a_delegate_may_submit_from_the_list(reviewing, sign_in):
+    r = reviewing
+    director = sign_in(r.reviewer_director)
+    nominate(director, r, may_submit=True)
+    delegation = db.session.scalar(sa.select(Delegation))
+    assert delegation.may_submit
+    listing = f"/authorities/{r.assignment.reviewer_id}/delegates"
+    assert "drafts and submits reviews" in text(director.get(listing).get_data(as_text=True))
+    change = f"{listing}/{delegation.id}/submitting"
+    assert sign_in(r.reviewer_contributor).post(change, data={"may_submit": "no"}).status_code == 403
+    assert director.post(change, data={"may_submit": "no"}).status_code == 302
+    db.session.expire_all()
+    assert not delegation.may_submit and events("delegate_changed")
+    assert "drafts reviews, you submit them" in text(director.get(listing).get_data(as_text=True))
+
+    delegate = sign_in(r.reviewer_contributor)
+    fill(delegate, r.url, complete(r))
+    assert delegate.post(f"/reviews/{r.assignment.id}/check", data={"version": "1"}).status_code == 403
+    assert not stored_review(r.assignment).is_submitted

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.extensions import db, utcnow
+from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.submissions.models import (
     StoredFile,
     Submission,
@@ -321,3 +322,52 @@ def test_an_unsigned_self_assessment_past_its_due_date_is_shown_overdue(world, s
     assert "Overdue" in client.get(page_url(cycle, world.authority)).get_data(as_text=True)
     sign_in(world.director).post(page_url(cycle, world.authority) + "/sign-off")
     assert "Overdue" not in client.get(page_url(cycle, world.authority)).get_data(as_text=True)
+
+
+def test_a_contributor_marks_the_draft_ready_and_the_director_is_emailed_and_sees_the_task(
+    world, cycle, sign_in
+):
+    contributor = sign_in(world.contributor)
+    upload(contributor, cycle, world.authority, self_assessment_md(), "ours.md")
+    here = page_url(cycle, world.authority)
+    assert "Mark ready for sign-off" in contributor.get(here).get_data(as_text=True)
+    assert "Mark ready for sign-off" not in sign_in(world.director).get(here).get_data(as_text=True)
+    assert sign_in(world.director).post(here + "/ready").status_code == 403  # the director signs off
+    assert contributor.post(here + "/ready").status_code == 302
+
+    db.session.expire_all()
+    submission = db.session.scalar(sa.select(Submission))
+    assert submission.is_ready and submission.ready_by_id == world.contributor.id
+    assert utcnow() - timedelta(minutes=1) < submission.ready_at <= utcnow()
+    (email,) = db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.kind == "submission_ready"))
+    assert email.to_address == world.director.email
+    assert world.contributor.name in email.body and here in email.body
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "submission_marked_ready"))
+    home = sign_in(world.director).get("/").get_data(as_text=True)
+    assert (
+        f"Sign off {world.authority.name}&#39;s self-assessment: marked ready by {world.contributor.name}"
+        in home
+    )
+    again = contributor.post(here + "/ready", follow_redirects=True).get_data(as_text=True)
+    assert "already marked ready" in again
+
+    # A new version is a new text: the director is asked again only when someone marks it ready.
+    upload(contributor, cycle, world.authority, self_assessment_md(), "again.md")
+    db.session.expire_all()
+    assert not submission.is_ready and submission.ready_by_id is None
+    assert "marked ready by" not in sign_in(world.director).get("/").get_data(as_text=True)
+
+
+def test_an_upload_with_none_of_the_sections_gets_a_warning_not_a_success_banner(world, cycle, sign_in):
+    client = sign_in(world.contributor)
+    response = upload(
+        client, cycle, world.authority, b"# Minutes\n\nThe board met on Tuesday.\n", "minutes.md"
+    )
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    count = len(cycle.sections)
+    assert f"This doesn&#39;t look like a self-assessment: none of the {count} sections were found." in page
+    assert "govuk-notification-banner--success" not in page and "has been uploaded" not in page
+
+    response = upload(client, cycle, world.authority, self_assessment_md(), "ours.md")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "govuk-notification-banner--success" in page and "doesn&#39;t look like" not in page

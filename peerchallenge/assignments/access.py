@@ -17,6 +17,16 @@ def review_writer_authority_ids(user: User) -> set[int]:
     return user.authority_ids(Role.DIRECTOR) | delegated_authority_ids(user)
 
 
+def review_submitter_authority_ids(user: User) -> set[int]:
+    """Authorities whose reviews the user may submit: as director, or as a delegate the director let submit.
+
+    Other delegates draft and mark a review ready; the director submits it.
+    """
+    if not user.is_authenticated:
+        return set()
+    return user.authority_ids(Role.DIRECTOR) | delegated_authority_ids(user, submitting=True)
+
+
 def can_declare_conflict_for(user: User, authority: Authority) -> bool:
     """A lead for any authority in the region; a director for its own authority."""
     if not user.is_authenticated:

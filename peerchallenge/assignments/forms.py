@@ -1,8 +1,8 @@
 """Forms for conflicts and delegation."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
+from wtforms import BooleanField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
 from peerchallenge.assignments.services import MAX_REASON
@@ -28,4 +28,5 @@ class ConflictForm(FlaskForm):
 
 class DelegateForm(FlaskForm):
     delegate = id_select("Contributor", "Select a contributor")
+    may_submit = BooleanField("They may submit reviews on my behalf", widget=GovCheckboxInput())
     submit = SubmitField("Let them draft reviews", widget=GovSubmitInput())

@@ -86,6 +86,8 @@ class Delegation(Model):
     authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
     delegate_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     nominated_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # Whether the director lets this delegate submit reviews on their behalf (otherwise they only draft).
+    may_submit: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     authority: Mapped[Authority] = relationship()

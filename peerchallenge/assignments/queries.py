@@ -85,11 +85,13 @@ def delegates_of(authority_ids: Iterable[int]) -> list[Delegation]:
     return scalars_where_in(query, Delegation.authority_id, authority_ids)
 
 
-def delegated_authority_ids(user: User) -> set[int]:
-    """Authorities whose reviews this user has been nominated to draft."""
+def delegated_authority_ids(user: User, *, submitting: bool = False) -> set[int]:
+    """Authorities whose reviews this user has been nominated to draft (`submitting`: and to submit)."""
     if not user.is_authenticated:
         return set()
     query = current_delegations().where(Delegation.delegate_id == user.id)
+    if submitting:
+        query = query.where(Delegation.may_submit.is_(True))
     return {authority_id for authority_id, _ in db.session.execute(query)}
 
 

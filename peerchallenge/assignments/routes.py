@@ -241,7 +241,10 @@ def delegates(authority_id: int):
     posted = run_form(
         form,
         lambda: services.nominate_delegate(
-            current_user, authority, next(user for user in contributors if user.id == form.delegate.data)
+            current_user,
+            authority,
+            next(user for user in contributors if user.id == form.delegate.data),
+            may_submit=bool(form.may_submit.data),
         ),
         lambda delegation: f"{delegation.delegate.name} can now draft {authority.name}'s reviews.",
     )
@@ -256,13 +259,35 @@ def delegates(authority_id: int):
     ), posted.status
 
 
-@bp.post("/authorities/<int:authority_id>/delegates/<int:delegation_id>/remove")
-@login_required
-def remove_delegate(authority_id: int, delegation_id: int):
+def _delegation(authority_id: int, delegation_id: int) -> tuple[Authority, Delegation]:
+    """The authority's delegation, for its director; 404 if it belongs to another authority."""
     authority = get_allowed(Authority, authority_id, can_manage_delegates)
     delegation = db.session.get(Delegation, delegation_id)
     if delegation is None or delegation.authority_id != authority.id:
         abort(404)
+    return authority, delegation
+
+
+@bp.post("/authorities/<int:authority_id>/delegates/<int:delegation_id>/submitting")
+@login_required
+def delegate_submitting(authority_id: int, delegation_id: int):
+    """The director lets a delegate submit reviews on their behalf, or stops them."""
+    authority, delegation = _delegation(authority_id, delegation_id)
+    may_submit = request.form.get("may_submit") == "yes"
+    name = delegation.delegate.name
+    return button_action(
+        lambda: services.set_may_submit(current_user, delegation, may_submit),
+        f"{name} can now submit reviews on your behalf."
+        if may_submit
+        else f"{name} can draft reviews but no longer submit them.",
+        url_for("assignments.delegates", authority_id=authority.id),
+    )
+
+
+@bp.post("/authorities/<int:authority_id>/delegates/<int:delegation_id>/remove")
+@login_required
+def remove_delegate(authority_id: int, delegation_id: int):
+    authority, delegation = _delegation(authority_id, delegation_id)
     return button_action(
         lambda: services.remove_delegate(current_user, delegation),
         "They can no longer draft reviews.",

@@ -321,8 +321,10 @@ def withdraw_authority(actor: User, cycle: Cycle, authority: Authority) -> list[
     return added
 
 
-def nominate_delegate(actor: User, authority: Authority, delegate: User) -> Delegation:
-    """A director lets one of the authority's contributors draft its reviews."""
+def nominate_delegate(
+    actor: User, authority: Authority, delegate: User, *, may_submit: bool = False
+) -> Delegation:
+    """A director lets one of the authority's contributors draft its reviews (and submit them, if allowed)."""
     if authority.id not in delegate.authority_ids(Role.CONTRIBUTOR):
         raise ServiceError(f"{delegate.name} is not a contributor for {authority.name}", field="delegate")
     if db.session.scalar(
@@ -331,16 +333,34 @@ def nominate_delegate(actor: User, authority: Authority, delegate: User) -> Dele
         )
     ):
         raise ServiceError(f"{delegate.name} can already draft reviews", field="delegate")
-    delegation = Delegation(authority=authority, delegate=delegate, nominated_by_id=actor.id)
+    delegation = Delegation(
+        authority=authority, delegate=delegate, nominated_by_id=actor.id, may_submit=may_submit
+    )
     db.session.add(delegation)
     record_about(
         "delegate_nominated",
-        f"{delegate.name} may draft {authority.name}'s reviews",
+        f"{delegate.name} may draft {authority.name}'s reviews{' and submit them' if may_submit else ''}",
         actor,
         authority,
         subject_user=delegate,
+        may_submit=may_submit,
     )
     return delegation
+
+
+def set_may_submit(actor: User, delegation: Delegation, may_submit: bool) -> None:
+    """The director lets a delegate submit reviews on their behalf, or stops them (they still draft)."""
+    lock_for_update(delegation)
+    delegation.may_submit = may_submit
+    verb = "may now" if may_submit else "may no longer"
+    record_about(
+        "delegate_changed",
+        f"{delegation.delegate.name} {verb} submit {delegation.authority.name}'s reviews",
+        actor,
+        delegation.authority,
+        subject_user=delegation.delegate,
+        may_submit=may_submit,
+    )
 
 
 def remove_delegate(actor: User, delegation: Delegation) -> None:

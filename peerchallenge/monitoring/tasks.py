@@ -4,10 +4,11 @@ A task is open while the thing it asks for is not done:
 
 - upload the self-assessment: the authority's director and contributors, while nothing is uploaded;
 - sign it off: the director, once uploaded and until signed off (both only while the cycle is open for
-  self-assessments, and both due on the cycle's submissions due date);
+  self-assessments, and both due on the cycle's submissions due date); the title names the contributor who
+  marked it ready, if one did;
 - write a review: the reviewing authority's director and delegates, for each published assignment whose
   review is not submitted, due on the reviews due date (a task even while waiting for the other authority's
-  sign-off);
+  sign-off); once a delegate marks the draft ready, it asks for the review to be submitted;
 - read and respond to the challenge letter: the authority's director and contributors, once released and until
   they respond; the service sets no date for this, so it is never reminded.
 
@@ -166,19 +167,24 @@ def _build_tasks(cycles: Sequence[Cycle], people: _People, only: set[int] | None
     }
     has_versions = sa.exists().where(SubmissionVersion.submission_id == Submission.id)
     submissions = {
-        (cycle_id, authority_id): (state, uploaded)
-        for cycle_id, authority_id, state, uploaded in db.session.execute(
-            sa.select(Submission.cycle_id, Submission.authority_id, Submission.state, has_versions).where(
-                Submission.cycle_id.in_(cycle_ids)
-            )
+        (cycle_id, authority_id): _SubmissionState(state, uploaded, ready_by)
+        for cycle_id, authority_id, state, uploaded, ready_by in db.session.execute(
+            sa.select(Submission.cycle_id, Submission.authority_id, Submission.state, has_versions, User.name)
+            .outerjoin(User, User.id == Submission.ready_by_id)
+            .where(Submission.cycle_id.in_(cycle_ids))
         )
     }
-    assignments = sa.select(
-        Assignment.id, Assignment.cycle_id, Assignment.reviewer_id, Assignment.reviewed_id
-    ).where(
-        Assignment.cycle_id.in_(cycle_ids),
-        Assignment.state == AssignmentState.PUBLISHED,
-        ~sa.exists().where(Review.assignment_id == Assignment.id, Review.state == ReviewState.SUBMITTED),
+    assignments = (
+        sa.select(
+            Assignment.id, Assignment.cycle_id, Assignment.reviewer_id, Assignment.reviewed_id, User.name
+        )
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .outerjoin(User, User.id == Review.ready_by_id)
+        .where(
+            Assignment.cycle_id.in_(cycle_ids),
+            Assignment.state == AssignmentState.PUBLISHED,
+            sa.or_(Review.id.is_(None), Review.state != ReviewState.SUBMITTED),
+        )
     )
     letters = sa.select(Letter.id, Letter.cycle_id, Letter.authority_id).where(
         Letter.cycle_id.in_(cycle_ids), Letter.state == LetterState.RELEASED, Letter.responded_at.is_(None)
@@ -191,17 +197,21 @@ def _build_tasks(cycles: Sequence[Cycle], people: _People, only: set[int] | None
     for cycle in cycles:
         if cycle.state == CycleState.OPEN:
             tasks += _submission_tasks(cycle, authorities, submissions, people, only)
-    for assignment_id, cycle_id, reviewer_id, reviewed_id in db.session.execute(
+    for assignment_id, cycle_id, reviewer_id, reviewed_id, marked_ready_by in db.session.execute(
         assignments.order_by(Assignment.id)
     ):
         cycle, reviewed = cycles_by_id[cycle_id], authorities[reviewed_id]
-        state, _ = submissions.get((cycle_id, reviewed_id), (None, False))
+        state = submissions.get((cycle_id, reviewed_id), _NOT_STARTED).state
         ready = state == SubmissionState.SIGNED_OFF
+        title = f"Write your review of {possessive(reviewed.name)} self-assessment"
+        if marked_ready_by:  # a delegate has finished the draft: the director submits it
+            title = f"Submit your review of {possessive(reviewed.name)} self-assessment"
+            title += f": marked ready by {marked_ready_by}"
         tasks.append(
             Task(
                 key=f"c{cycle_id}:review:as{assignment_id}",
                 kind=TaskKind.REVIEW,
-                title=f"Write your review of {possessive(reviewed.name)} self-assessment",
+                title=title,
                 lead_title=f"{authorities[reviewer_id].name} has not submitted its review of "
                 f"{possessive(reviewed.name)} self-assessment",
                 cycle_id=cycle_id,
@@ -234,6 +244,15 @@ def _build_tasks(cycles: Sequence[Cycle], people: _People, only: set[int] | None
     return sorted(tasks, key=lambda task: most_urgent_first(task.due_on, task.title))
 
 
+class _SubmissionState(NamedTuple):
+    state: SubmissionState | None
+    uploaded: bool
+    ready_by: str | None  # the name of the contributor who marked it ready for sign-off
+
+
+_NOT_STARTED = _SubmissionState(None, False, None)
+
+
 class _SubmissionStep(NamedTuple):
     key: str
     kind: TaskKind
@@ -252,7 +271,7 @@ _SUBMISSION_STEPS = {
 def _submission_tasks(
     cycle: Cycle,
     authorities: dict[int, Authority],
-    submissions: dict[tuple[int, int], tuple[SubmissionState, bool]],
+    submissions: dict[tuple[int, int], _SubmissionState],
     people: _People,
     only: set[int] | None,
 ) -> list[Task]:
@@ -263,15 +282,16 @@ def _submission_tasks(
             continue
         if only is not None and authority.id not in only:
             continue
-        state, uploaded = submissions.get((cycle.id, authority.id), (None, False))
+        state, uploaded, ready_by = submissions.get((cycle.id, authority.id), _NOT_STARTED)
         if state == SubmissionState.SIGNED_OFF:
             continue
         step = _SUBMISSION_STEPS[uploaded]
+        marked = f": marked ready by {ready_by}" if ready_by else ""
         tasks.append(
             Task(
                 key=f"c{cycle.id}:{step.key}:a{authority.id}",
                 kind=step.kind,
-                title=f"{step.verb} {possessive(authority.name)} self-assessment",
+                title=f"{step.verb} {possessive(authority.name)} self-assessment{marked}",
                 lead_title=f"{authority.name} has not {step.done} its self-assessment",
                 cycle_id=cycle.id,
                 region_id=cycle.region_id,

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from peerchallenge.accounts.access import can_manage_region
 from peerchallenge.accounts.models import User
-from peerchallenge.assignments.access import review_writer_authority_ids
+from peerchallenge.assignments.access import review_submitter_authority_ids, review_writer_authority_ids
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.extensions import db
 from peerchallenge.reviews.models import Review, ReviewState
@@ -15,6 +15,12 @@ def can_write_review(user: User, assignment: Assignment) -> bool:
         assignment.state == AssignmentState.PUBLISHED
         and assignment.reviewer_id in review_writer_authority_ids(user)
     )
+
+
+def can_submit_review(user: User, assignment: Assignment) -> bool:
+    """The reviewing authority's director, or a delegate they let submit; other delegates mark it ready."""
+    submitters = review_submitter_authority_ids(user)
+    return can_write_review(user, assignment) and assignment.reviewer_id in submitters
 
 
 def can_manage_reviews(user: User, assignment: Assignment) -> bool:

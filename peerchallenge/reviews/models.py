@@ -36,16 +36,28 @@ class Review(Model):
     updated_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The reviewing authority's director, when a delegate submitted the review for them.
+    submitted_for_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # A delegate who may not submit marks the draft ready for the director.
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ready_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     assignment: Mapped[Assignment] = relationship()
     updated_by: Mapped[User] = relationship(foreign_keys=[updated_by_id])
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    submitted_for: Mapped[User | None] = relationship(foreign_keys=[submitted_for_id])
+    ready_by: Mapped[User | None] = relationship(foreign_keys=[ready_by_id])
 
     __mapper_args__ = {"version_id_col": version}
 
     @property
     def is_submitted(self) -> bool:
         return self.state == ReviewState.SUBMITTED
+
+    @property
+    def is_ready(self) -> bool:
+        """A delegate has marked the draft ready for the director to submit."""
+        return self.ready_at is not None and not self.is_submitted
 
     @property
     def is_late(self) -> bool:

@@ -3,17 +3,21 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from peerchallenge.accounts.models import Role
+from peerchallenge.accounts.queries import authority_users
 from peerchallenge.assignments.access import review_writer_authority_ids
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.dates import uk_datetime
-from peerchallenge.errors import EditConflict
+from peerchallenge.error_pages import render_error
+from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import csrf, db
 from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.reviews import content as review_content
 from peerchallenge.reviews import services
 from peerchallenge.reviews.access import (
     can_manage_reviews,
+    can_submit_review,
     can_write_review,
     visible_co_reviews,
 )
@@ -55,6 +59,9 @@ def _page(assignment, review, values, *, errors=None, missing=None, conflict=Non
         review=review,
         values=values,
         texts=texts,
+        progress=services.progress(cycle, values),
+        can_submit=can_submit_review(current_user, assignment),
+        directors=authority_users(assignment.reviewer_id, Role.DIRECTOR),
         errors=errors or {},
         missing=missing or {},
         conflict=conflict,
@@ -63,6 +70,15 @@ def _page(assignment, review, values, *, errors=None, missing=None, conflict=Non
         limits=review_content,
         form=ConfirmForm(),
     ), status
+
+
+def _back_unless_signed_off(assignment: Assignment):
+    """Back to the reviewer's list, saying why, while the reviewed self-assessment is not signed off."""
+    not_ready = services.not_ready_reason(assignment)
+    if not_ready is None:
+        return None
+    flash(not_ready, "error")
+    return redirect(url_for("reviews.my_reviews"))
 
 
 @bp.route("/reviews/<int:assignment_id>", methods=["GET", "POST"])
@@ -82,10 +98,8 @@ def review_page(assignment_id: int):
             part=review_content.part,
             form=ConfirmForm(),
         )
-    not_ready = services.not_ready_reason(assignment)
-    if not_ready:
-        flash(not_ready, "error")
-        return redirect(url_for("reviews.my_reviews"))
+    if back := _back_unless_signed_off(assignment):
+        return back
     if request.method != "POST":  # GET, and HEAD with it
         return _page(assignment, review, review.content if review else {})
     if review is not None and review.is_submitted:
@@ -102,8 +116,17 @@ def _posted(assignment: Assignment) -> tuple[dict, dict[str, str], int | None]:
     return values, errors, request.form.get("version", type=int)
 
 
+# What each button of the review form does: the service it runs and what the person is told.
+ACTIONS = {
+    "save": (services.save_draft, "Your draft has been saved."),
+    # Submitting goes through the check-your-answers page: the draft is saved complete first.
+    "submit": (services.save_complete_draft, None),
+    "ready": (services.mark_ready, "Your review is marked ready. Your director has been emailed."),
+}
+
+
 def _save(assignment: Assignment, review):
-    """Save or submit what the reviewer posted; every refusal brings the page back with their text."""
+    """Save, check before submitting, or mark ready; every refusal brings the page back with their text."""
     values, errors, base_version = _posted(assignment)
     if not ConfirmForm().validate_on_submit():
         # An expired form must not lose a review someone spent an hour on: show it again to save.
@@ -111,24 +134,69 @@ def _save(assignment: Assignment, review):
         return _page(assignment, review, values, errors=errors, status=400)
     if errors or base_version is None:
         return _page(assignment, review, values, errors=errors or {"version": "Reload the page"}, status=400)
-    submitting = request.form.get("action") == "submit"
-    save = services.submit if submitting else services.save_draft
-    done = f"Your review of {assignment.reviewed.name} has been submitted." if submitting else None
+    action = request.form.get("action", "save")
+    service, done = ACTIONS.get(action, ACTIONS["save"])
     saved = run_service(
-        lambda: save(current_user, assignment, values, base_version),
-        done or "Your draft has been saved.",
+        lambda: service(current_user, assignment, values, base_version),
+        done,
         show_error=False,
         commit_on=(services.IncompleteReview,),  # the draft is kept
     )
-    if isinstance(saved.error, services.IncompleteReview):
-        return _page(assignment, saved.error.review, values, missing=saved.error.missing, status=400)
-    if isinstance(saved.error, EditConflict):
+    if saved.error is not None:
+        return _refused(assignment, review, values, saved.error)
+    endpoint = "reviews.check_answers" if action == "submit" else "reviews.review_page"
+    return redirect(url_for(endpoint, assignment_id=assignment.id))
+
+
+def _refused(assignment: Assignment, review, values: dict, error: ServiceError):
+    """The review form again after a refusal: what is missing, the newer version beside theirs, or why."""
+    if isinstance(error, services.IncompleteReview):
+        return _page(assignment, error.review, values, missing=error.missing, status=400)
+    if isinstance(error, EditConflict):
         current = services.find_review(assignment)
         return _page(assignment, current, values, conflict=current, status=409)
+    if isinstance(error, services.NotAllowedToSubmit):
+        return render_error(403, error.message)
+    flash(error.message, "error")
+    return _page(assignment, review, values, status=400)
+
+
+@bp.route("/reviews/<int:assignment_id>/check", methods=["GET", "POST"])
+@login_required
+def check_answers(assignment_id: int):
+    """The whole review on one page before it is submitted; its button submits the version shown."""
+    assignment, writes = _load(assignment_id)
+    if not writes:
+        abort(403)
+    if back := _back_unless_signed_off(assignment):
+        return back
+    review = services.find_review(assignment)
+    if review is None or review.is_submitted or services.missing_ratings(assignment.cycle, review.content):
+        return redirect(url_for("reviews.review_page", assignment_id=assignment.id))
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _check_page(assignment, review, form)
+    done = f"Your review of {assignment.reviewed.name} has been submitted."
+    version = request.form.get("version", type=int) or 0
+    saved = run_service(
+        lambda: services.submit(current_user, assignment, review.content, version), done, show_error=False
+    )
     if saved.error is not None:
-        flash(saved.error.message, "error")
-        return _page(assignment, review, values, status=400)
+        return _refused(assignment, review, review.content, saved.error)
     return redirect(url_for("reviews.review_page", assignment_id=assignment.id))
+
+
+def _check_page(assignment: Assignment, review, form: ConfirmForm):
+    return render_template(
+        "reviews/check_answers.html",
+        assignment=assignment,
+        cycle=assignment.cycle,
+        review=review,
+        shown=review.content,
+        part=review_content.part,
+        can_submit=can_submit_review(current_user, assignment),
+        form=form,
+    )
 
 
 @bp.post("/reviews/<int:assignment_id>/autosave")

@@ -1,20 +1,25 @@
 """Review transitions: save a draft, submit, reopen. Each save checks the version it started from."""
 
+from typing import NamedTuple
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from peerchallenge.accounts.models import User
-from peerchallenge.accounts.queries import region_leads
+from peerchallenge.accounts.models import Role, User
+from peerchallenge.accounts.queries import authority_users, region_leads
+from peerchallenge.assignments.access import review_submitter_authority_ids
 from peerchallenge.assignments.models import Assignment
 from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.dates import uk_date
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters.services import compose_when_complete, mark_review_reopened
 from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.reviews import content as review_content
 from peerchallenge.reviews.models import Review, ReviewState
+from peerchallenge.status import Tag
 from peerchallenge.submissions.queries import find_submission
 
 
@@ -26,6 +31,44 @@ def scales(cycle: Cycle) -> list[review_content.Scale]:
     return [
         review_content.Scale(scale.key, scale.name, tuple(level.position for level in scale.levels))
         for scale in cycle.scales
+    ]
+
+
+def missing_ratings(cycle: Cycle, content: dict) -> dict[str, list[str]]:
+    """The required ratings not yet given, by part title ("Overall" for the overall ratings)."""
+    return review_content.missing_ratings(content, template_parts(cycle), scales(cycle))
+
+
+class PartProgress(NamedTuple):
+    """How far the reviewer has got with one part of the form, for the contents list."""
+
+    anchor: str
+    title: str
+    tag: Tag
+
+
+NOT_STARTED = Tag("Not started", "grey")
+IN_PROGRESS = Tag("In progress", "light-blue")
+DONE = Tag("Done", "green")
+
+
+def _progress_tag(values: dict, ratings_missing: bool) -> Tag:
+    written = any(values.get(field) for field in review_content.TEXT_FIELDS)
+    if written and not ratings_missing:
+        return DONE
+    if written or values.get("ratings") or values.get("questions") or values.get("summary"):
+        return IN_PROGRESS
+    return NOT_STARTED
+
+
+def progress(cycle: Cycle, content: dict) -> list[PartProgress]:
+    """Each section's state, then the overall part's: done once it has strengths or areas for development
+    and every required rating."""
+    missing = missing_ratings(cycle, content)
+    parts = [(f"section-{section.id}", section.title, section.id) for section in cycle.sections]
+    return [
+        PartProgress(anchor, title, _progress_tag(review_content.part(content, key), title in missing))
+        for anchor, title, key in [*parts, ("overall", "Overall", None)]
     ]
 
 
@@ -97,31 +140,83 @@ def save_draft(actor: User, assignment: Assignment, content: dict, base_version:
     return review
 
 
+def save_complete_draft(actor: User, assignment: Assignment, content: dict, base_version: int) -> Review:
+    """Save the draft, then refuse (keeping it) unless every required rating is given."""
+    missing = missing_ratings(assignment.cycle, content)
+    review = save_draft(actor, assignment, content, base_version)
+    if missing:
+        raise IncompleteReview(missing, review)
+    return review
+
+
+class NotAllowedToSubmit(ServiceError):
+    """A delegate whom the director has not let submit; they mark the review ready instead."""
+
+
+def _directors(assignment: Assignment) -> list[User]:
+    return authority_users(assignment.reviewer_id, Role.DIRECTOR)
+
+
+def mark_ready(actor: User, assignment: Assignment, content: dict, base_version: int) -> Review:
+    """A delegate saves a complete draft and tells the reviewing authority's director it is ready."""
+    review = save_complete_draft(actor, assignment, content, base_version)
+    review.ready_at = utcnow()
+    review.ready_by = actor
+    record_about(
+        "review_marked_ready",
+        f"{assignment.reviewer.name}'s review of {assignment.reviewed.name} was marked ready by {actor.name}",
+        actor,
+        assignment,
+    )
+    for director in _directors(assignment):
+        queue_email(
+            director,
+            "review_ready",
+            f"{assignment.cycle.title}: your review of {assignment.reviewed.name} is ready to submit",
+            f"Dear {director.name},\n\n{actor.name} has finished drafting {assignment.reviewer.name}'s "
+            f"review of {assignment.reviewed.name}. Check it and submit it by "
+            f"{uk_date(assignment.cycle.reviews_due_on)}:\n"
+            f"{public_url('reviews.review_page', assignment_id=assignment.id)}\n",
+            region_id=assignment.cycle.region_id,
+        )
+    return review
+
+
 def submit(actor: User, assignment: Assignment, content: dict, base_version: int) -> Review:
-    """Save and submit: every rating is required; after this the review is read-only."""
+    """Save and submit: every required rating is given; after this the review is read-only.
+
+    The reviewing authority's director submits, or a delegate they let submit on their behalf.
+    """
+    if assignment.reviewer_id not in review_submitter_authority_ids(actor):
+        raise NotAllowedToSubmit(
+            f"Only {assignment.reviewer.name}'s director can submit this review. "
+            "Mark it ready and they will be emailed."
+        )
     # The reviews of one authority are submitted one at a time, so the last one sees all the others
     # and composes the letter exactly once.
     submission = find_submission(assignment.cycle, assignment.reviewed)
     if submission is not None:
         lock_for_update(submission)
-    missing = review_content.missing_ratings(
-        content, template_parts(assignment.cycle), scales(assignment.cycle)
-    )
-    review = save_draft(actor, assignment, content, base_version)
-    if missing:
-        raise IncompleteReview(missing, review)
+    review = save_complete_draft(actor, assignment, content, base_version)
+    directors = _directors(assignment)
+    delegated = assignment.reviewer_id not in actor.authority_ids(Role.DIRECTOR)
     review.state = ReviewState.SUBMITTED
     review.submitted_at = utcnow()
     review.submitted_by = actor
+    review.submitted_for = directors[0] if delegated and directors else None
     db.session.flush()
     late = " (late)" if review.is_late else ""
+    on_behalf = f" by {actor.name} for {review.submitted_for.name}" if review.submitted_for else ""
     record_about(
         "review_submitted",
-        f"{assignment.reviewer.name}'s review of {assignment.reviewed.name} was submitted{late}",
+        f"{assignment.reviewer.name}'s review of {assignment.reviewed.name} was submitted{on_behalf}{late}",
         actor,
         assignment,
         late=review.is_late,
+        submitted_for=review.submitted_for.name if review.submitted_for else None,
     )
+    if delegated:
+        _tell_directors_submitted(actor, assignment, directors)
     for lead in region_leads(assignment.cycle.region_id):
         queue_email(
             lead,
@@ -136,13 +231,24 @@ def submit(actor: User, assignment: Assignment, content: dict, base_version: int
     return review
 
 
+def _tell_directors_submitted(actor: User, assignment: Assignment, directors: list[User]) -> None:
+    for director in directors:
+        queue_email(
+            director,
+            "review_submitted_for_you",
+            f"{assignment.cycle.title}: {actor.name} submitted your review of {assignment.reviewed.name}",
+            f"Dear {director.name},\n\n{actor.name} has submitted {assignment.reviewer.name}'s review of "
+            f"{assignment.reviewed.name} on your behalf:\n"
+            f"{public_url('reviews.review_page', assignment_id=assignment.id)}\n",
+            region_id=assignment.cycle.region_id,
+        )
+
+
 class IncompleteReview(ServiceError):
-    """A submission without every rating; the draft was saved."""
+    """Ratings are missing from a review being submitted or marked ready; the draft was saved."""
 
     def __init__(self, missing: dict[str, list[str]], review: Review):
-        super().__init__(
-            "Your draft has been saved, but the review cannot be submitted until every rating is given."
-        )
+        super().__init__("Your draft has been saved, but every rating must be given first.")
         self.missing = missing
         self.review = review
 
@@ -156,6 +262,9 @@ def reopen(actor: User, review: Review) -> None:
     review.state = ReviewState.DRAFT
     review.submitted_at = None
     review.submitted_by = None
+    review.submitted_for = None
+    review.ready_at = None
+    review.ready_by = None
     record_about(
         "review_reopened",
         f"The review of {review.assignment.reviewed.name} by {review.assignment.reviewer.name} was reopened",

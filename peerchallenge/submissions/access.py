@@ -32,6 +32,11 @@ def can_edit_submission(user: User, authority: Authority) -> bool:
     return user.is_authenticated and authority.id in user.authority_ids(Role.DIRECTOR, Role.CONTRIBUTOR)
 
 
+def can_mark_submission_ready(user: User, authority: Authority) -> bool:
+    """The authority's contributors tell the director a draft is ready; the director signs it off."""
+    return user.is_authenticated and authority.id in user.authority_ids(Role.CONTRIBUTOR)
+
+
 def can_sign_off_submission(user: User, authority: Authority) -> bool:
     """Only the authority's director signs off."""
     return user.is_authenticated and authority.id in user.authority_ids(Role.DIRECTOR)

@@ -48,9 +48,13 @@ class Submission(AuthorityInCycle, Model):
     )
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_off_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # A contributor marked the current version ready for the director to sign off; a new version clears it.
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ready_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    signed_off_by: Mapped[User | None] = relationship()
+    signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_id])
+    ready_by: Mapped[User | None] = relationship(foreign_keys=[ready_by_id])
     versions: Mapped[list["SubmissionVersion"]] = relationship(
         back_populates="submission", order_by="SubmissionVersion.number", cascade="all, delete-orphan"
     )
@@ -62,6 +66,11 @@ class Submission(AuthorityInCycle, Model):
     @property
     def is_signed_off(self) -> bool:
         return self.state == SubmissionState.SIGNED_OFF
+
+    @property
+    def is_ready(self) -> bool:
+        """Marked ready for sign-off and not yet signed off."""
+        return self.ready_at is not None and not self.is_signed_off
 
     @property
     def is_late(self) -> bool:
@@ -96,6 +105,11 @@ class SubmissionVersion(Model):
     sections: Mapped[list["SectionText"]] = relationship(
         back_populates="version", order_by="SectionText.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def sections_found(self) -> int:
+        """How many of the template's sections were found in this version."""
+        return sum(1 for text in self.sections if text.template_section_id is not None and text.found)
 
 
 class SectionText(Model):

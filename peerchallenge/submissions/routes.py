@@ -14,6 +14,7 @@ from peerchallenge.regions.models import Authority
 from peerchallenge.submissions import services
 from peerchallenge.submissions.access import (
     can_edit_submission,
+    can_mark_submission_ready,
     can_reopen_submission,
     can_sign_off_submission,
     can_view_submission,
@@ -84,6 +85,7 @@ def view(cycle_id: int, authority_id: int):
         own=own,
         can_edit=can_edit_submission(current_user, authority),
         can_sign_off=can_sign_off_submission(current_user, authority),
+        can_mark_ready=can_mark_submission_ready(current_user, authority),
         can_reopen=can_reopen_submission(current_user, cycle),
     )
 
@@ -104,13 +106,25 @@ def upload(cycle_id: int, authority_id: int):
         lambda: services.upload_version(
             current_user, cycle, authority, form.file.data.filename or "", form.file.data.read()
         ),
-        lambda version: f"Version {version.number} has been uploaded. Check how it was split into sections.",
+        lambda version: _uploaded_message(cycle, version),
     )
     if posted.done:
         return redirect(_here(cycle, authority))
     return render_template(
         "submissions/upload.html", form=form, cycle=cycle, authority=authority, submission=submission
     ), posted.status
+
+
+def _uploaded_message(cycle: Cycle, version: SubmissionVersion) -> tuple[str, str]:
+    """What the person is told after an upload: a warning, not success, if no section was found in it."""
+    if version.sections_found == 0:
+        return (
+            "This doesn't look like a self-assessment: none of the "
+            f"{len(cycle.sections)} sections were found. Check you chose the right file, and that its "
+            "headings are the template's section titles.",
+            "warning",
+        )
+    return f"Version {version.number} has been uploaded. Check how it was split into sections.", "success"
 
 
 @bp.route("/self-assessment/sections/<int:position>/edit", methods=["GET", "POST"])
@@ -191,6 +205,19 @@ def sign_off(cycle_id: int, authority_id: int):
         services.sign_off,
         "submissions/sign_off.html",
         "The self-assessment has been signed off.",
+    )
+
+
+@bp.route("/self-assessment/ready", methods=["GET", "POST"])
+@login_required
+def mark_ready(cycle_id: int, authority_id: int):
+    return _confirm(
+        cycle_id,
+        authority_id,
+        lambda cycle, authority: can_mark_submission_ready(current_user, authority),
+        services.mark_ready,
+        "submissions/mark_ready.html",
+        "The self-assessment is marked ready. Your director has been emailed to sign it off.",
     )
 
 

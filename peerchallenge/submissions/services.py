@@ -6,13 +6,16 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from peerchallenge.accounts.models import User
+from peerchallenge.accounts.models import Role, User
+from peerchallenge.accounts.queries import authority_users
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.dates import uk_date
 from peerchallenge.documents import analysis as documents
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
+from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review
 from peerchallenge.sanitise import costly_markup, plain_text, render_markdown
@@ -144,6 +147,9 @@ def _new_version(
         created_by=actor,
     )
     submission.versions.append(version)
+    # A mark of "ready" was for the text as it stood: the director is asked again about the new one.
+    submission.ready_at = None
+    submission.ready_by = None
     return version
 
 
@@ -270,6 +276,38 @@ def sign_off(actor: User, submission: Submission) -> None:
     )
 
 
+def mark_ready(actor: User, submission: Submission) -> None:
+    """A contributor says the draft is finished: the director is emailed and asked to sign it off."""
+    lock_for_update(submission)
+    _require_editable(submission.cycle, submission)
+    version = submission.current_version
+    if version is None:
+        raise ServiceError("Upload the self-assessment before marking it ready")
+    if submission.ready_by is not None:
+        raise ServiceError(f"This self-assessment was already marked ready by {submission.ready_by.name}")
+    submission.ready_at = utcnow()
+    submission.ready_by = actor
+    authority, cycle = submission.authority, submission.cycle
+    record_about(
+        "submission_marked_ready",
+        f"{authority.name}'s self-assessment was marked ready for sign-off by {actor.name}",
+        actor,
+        submission,
+        version=version.number,
+    )
+    for director in authority_users(authority.id, Role.DIRECTOR):
+        queue_email(
+            director,
+            "submission_ready",
+            f"{cycle.title}: {authority.name}'s self-assessment is ready for you to sign off",
+            f"Dear {director.name},\n\n{actor.name} has marked version {version.number} of "
+            f"{authority.name}'s self-assessment ready. Read it and sign it off by "
+            f"{uk_date(cycle.submissions_due_on)}:\n"
+            f"{public_url('submissions.view', cycle_id=cycle.id, authority_id=authority.id)}\n",
+            region_id=cycle.region_id,
+        )
+
+
 def reopen(actor: User, submission: Submission) -> None:
     """The lead reopens a signed-off self-assessment so the authority can change it again."""
     lock_for_update(submission)
@@ -285,6 +323,8 @@ def reopen(actor: User, submission: Submission) -> None:
     submission.state = SubmissionState.DRAFT
     submission.signed_off_at = None
     submission.signed_off_by = None
+    submission.ready_at = None
+    submission.ready_by = None
     record_about(
         "submission_reopened",
         f"{submission.authority.name}'s self-assessment was reopened",
