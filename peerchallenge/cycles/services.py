@@ -64,6 +64,21 @@ def create_cycle(actor: User, region: Region, **details) -> Cycle:
         state=CycleState.DRAFT,
         **{key: details[key] for key in DETAIL_FIELDS if key in details},
     )
+    scales: dict[str, RatingScale] = {}
+    for position, default_scale in enumerate(DEFAULT_SCALES):
+        scale = RatingScale(
+            key=default_scale.key,
+            name=default_scale.name,
+            question=default_scale.question,
+            position=position,
+            ordered=default_scale.ordered,
+        )
+        scale.levels = [
+            RatingLevel(position=level_position, label=label, definition=definition)
+            for level_position, (label, definition) in enumerate(default_scale.levels)
+        ]
+        cycle.scales.append(scale)
+        scales[scale.key] = scale
     for position, default in enumerate(DEFAULT_TEMPLATE):
         cycle.sections.append(
             TemplateSection(
@@ -72,17 +87,9 @@ def create_cycle(actor: User, region: Region, **details) -> Cycle:
                 guidance=default.guidance,
                 suggested_words=default.suggested_words,
                 optional=default.optional,
+                scales=[scales[key] for key in default.scales],
             )
         )
-    for position, default_scale in enumerate(DEFAULT_SCALES):
-        scale = RatingScale(
-            key=default_scale.key, name=default_scale.name, question=default_scale.question, position=position
-        )
-        scale.levels = [
-            RatingLevel(position=level_position, label=label, definition=definition)
-            for level_position, (label, definition) in enumerate(default_scale.levels)
-        ]
-        cycle.scales.append(scale)
     db.session.add(cycle)
     db.session.flush()
     _audit("cycle_created", f"Cycle '{cycle.title}' was created", actor, cycle)
