@@ -96,10 +96,10 @@ class Cycle(Model):
 template_section_scales = sa.Table(
     "template_section_scales",
     Model.metadata,
+    sa.Column("section_id", sa.ForeignKey("template_sections.id", ondelete="CASCADE"), primary_key=True),
     sa.Column(
-        "section_id", sa.ForeignKey("template_sections.id", ondelete="CASCADE"), primary_key=True
+        "scale_id", sa.ForeignKey("rating_scales.id", ondelete="CASCADE"), primary_key=True, index=True
     ),
-    sa.Column("scale_id", sa.ForeignKey("rating_scales.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 

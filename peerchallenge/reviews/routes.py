@@ -55,6 +55,7 @@ def _page(assignment, review, values, *, errors=None, missing=None, conflict=Non
         review=review,
         values=values,
         texts=texts,
+        not_included={part.id for part in services.review_parts(assignment) if not part.included},
         errors=errors or {},
         missing=missing or {},
         conflict=conflict,
@@ -97,7 +98,7 @@ def _posted(assignment: Assignment) -> tuple[dict, dict[str, str], int | None]:
     """The review as posted, the fields' errors, and the version the page was opened on."""
     cycle = assignment.cycle
     values, errors = review_content.read_form(
-        request.form, services.template_parts(cycle), services.scales(cycle)
+        request.form, services.review_parts(assignment), services.scales(cycle)
     )
     return values, errors, request.form.get("version", type=int)
 

@@ -1,5 +1,7 @@
 """Review transitions: save a draft, submit, reopen. Each save checks the version it started from."""
 
+from collections.abc import Collection
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,15 +20,56 @@ from peerchallenge.reviews.models import Review, ReviewState
 from peerchallenge.submissions.queries import find_submission
 
 
-def template_parts(cycle: Cycle) -> list[tuple[int, str]]:
-    return [(section.id, section.title) for section in cycle.sections]
+def written_sections(assignment: Assignment) -> set[int] | None:
+    """The template sections the reviewed self-assessment has text for (None before there is one)."""
+    submission = find_submission(assignment.cycle, assignment.reviewed)
+    version = submission.current_version if submission else None
+    if version is None:
+        return None
+    return {
+        text.template_section_id
+        for text in version.sections
+        if text.template_section_id is not None and text.markdown.strip()
+    }
+
+
+def template_parts(cycle: Cycle, written: Collection[int] | None = None) -> list[review_content.Section]:
+    """The cycle's sections as the review reads them; given the sections the self-assessment has text for
+    (`written_sections`), an optional section without text is not included and has nothing to rate."""
+    return [
+        review_content.Section(
+            section.id,
+            section.title,
+            section.scale_keys,
+            included=not section.optional or written is None or section.id in written,
+        )
+        for section in cycle.sections
+    ]
+
+
+def review_parts(assignment: Assignment) -> list[review_content.Section]:
+    """The sections an assignment reviews, each with its scales and whether the self-assessment has it."""
+    return template_parts(assignment.cycle, written_sections(assignment))
 
 
 def scales(cycle: Cycle) -> list[review_content.Scale]:
     return [
-        review_content.Scale(scale.key, scale.name, tuple(level.position for level in scale.levels))
+        review_content.Scale(
+            scale.key, scale.name, tuple(level.position for level in scale.levels), ordered=scale.ordered
+        )
         for scale in cycle.scales
     ]
+
+
+def missing_ratings(assignment: Assignment, content: dict) -> dict[str, list[str]]:
+    """The ratings a submit of this content still needs, per part (see reviews.content.missing_ratings)."""
+    cycle = assignment.cycle
+    return review_content.missing_ratings(
+        content,
+        review_parts(assignment),
+        scales(cycle),
+        section_ratings_required=cycle.section_ratings_required,
+    )
 
 
 def find_review(assignment: Assignment) -> Review | None:
@@ -111,15 +154,13 @@ def save_draft(actor: User, assignment: Assignment, content: dict, base_version:
 
 
 def submit(actor: User, assignment: Assignment, content: dict, base_version: int) -> Review:
-    """Save and submit: every rating is required; after this the review is read-only."""
+    """Save and submit: the required ratings must be given; after this the review is read-only."""
     # The reviews of one authority are submitted one at a time, so the last one sees all the others
     # and composes the letter exactly once.
     submission = find_submission(assignment.cycle, assignment.reviewed)
     if submission is not None:
         lock_for_update(submission)
-    missing = review_content.missing_ratings(
-        content, template_parts(assignment.cycle), scales(assignment.cycle)
-    )
+    missing = missing_ratings(assignment, content)
     review = save_draft(actor, assignment, content, base_version)
     if missing:
         raise IncompleteReview(missing, review)
@@ -150,11 +191,12 @@ def submit(actor: User, assignment: Assignment, content: dict, base_version: int
 
 
 class IncompleteReview(ServiceError):
-    """A submission without every rating; the draft was saved."""
+    """A submission without every required rating; the draft was saved."""
 
     def __init__(self, missing: dict[str, list[str]], review: Review):
         super().__init__(
-            "Your draft has been saved, but the review cannot be submitted until every rating is given."
+            "Your draft has been saved, but the review cannot be submitted until every required rating "
+            "is given."
         )
         self.missing = missing
         self.review = review
