@@ -78,3 +78,50 @@ class SectionForm(FlaskForm):
     )
     optional = BooleanField("Authorities may leave this section out", widget=GovCheckboxInput())
     submit = SubmitField("Save section", widget=GovSubmitInput())
+
+
+class ScaleForm(FlaskForm):
+    name = StringField(
+        "Name of the scale",
+        widget=GovTextInput(),
+        description="For example, Evidence strength.",
+        validators=[InputRequired("Enter the name of the scale"), Length(max=100)],
+    )
+    question = StringField(
+        "Question for reviewers (optional)",
+        widget=GovTextInput(),
+        description="For example, How far are the judgements backed by evidence?",
+        validators=[Length(max=300, message="The question must be 300 characters or fewer")],
+    )
+    ordered = BooleanField(
+        "The levels run from best to worst, so two ratings can be one level apart",
+        widget=GovCheckboxInput(),
+        description="Leave this unticked for levels that are kinds rather than steps, such as "
+        "Over-optimistic and Over-cautious: peers then agree only when they give the same level.",
+        default=True,
+    )
+    submit = SubmitField("Save scale", widget=GovSubmitInput())
+
+
+class LevelForm(FlaskForm):
+    label = StringField(
+        "Level",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the level"), Length(max=100)],
+    )
+    definition = TextAreaField(
+        "What it means",
+        widget=GovTextArea(),
+        description="Reviewers see this beside the level.",
+        validators=[Length(max=1000, message="The definition must be 1,000 characters or fewer")],
+    )
+    submit = SubmitField("Save level", widget=GovSubmitInput())
+
+
+class SectionRatingsForm(FlaskForm):
+    section_ratings_required = BooleanField(
+        "Reviewers must rate every section before they submit",
+        widget=GovCheckboxInput(),
+        description="Otherwise only the overall ratings are required, and section ratings are optional.",
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())

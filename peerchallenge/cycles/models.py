@@ -120,7 +120,7 @@ class TemplateSection(Model):
     cycle: Mapped[Cycle] = relationship(back_populates="sections")
     # The scales a reviewer rates this section on, in the cycle's order of scales.
     scales: Mapped[list["RatingScale"]] = relationship(
-        secondary=template_section_scales, order_by="RatingScale.position"
+        secondary=template_section_scales, order_by="RatingScale.position", back_populates="sections"
     )
 
     @property
@@ -147,6 +147,9 @@ class RatingScale(Model):
     ordered: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     cycle: Mapped[Cycle] = relationship(back_populates="scales")
+    sections: Mapped[list[TemplateSection]] = relationship(
+        secondary=template_section_scales, order_by=TemplateSection.position, back_populates="scales"
+    )
     levels: Mapped[list["RatingLevel"]] = relationship(
         back_populates="scale", order_by="RatingLevel.position", cascade="all, delete-orphan"
     )
