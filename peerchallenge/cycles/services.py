@@ -136,6 +136,18 @@ def update_section(actor: User, section: TemplateSection, **fields) -> None:
     _audit("template_section_updated", f"Section '{section.title}' was changed", actor, section.cycle)
 
 
+def _move(owner, item, step: int, attribute: str = "sections") -> bool:
+    """Swap an item with its neighbour up (step -1) or down (step 1) in `owner`'s list; False at an end."""
+    ordered = list(getattr(owner, attribute))
+    index = ordered.index(item)
+    target = index + step
+    if step not in (-1, 1) or not 0 <= target < len(ordered):
+        return False
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    _renumber(owner, ordered, attribute)
+    return True
+
+
 def _renumber(owner, ordered: list, attribute: str = "sections") -> None:
     # Positions are unique per owner: park them out of the way before writing the new order.
     for offset, item in enumerate(ordered):
@@ -165,13 +177,8 @@ def move_section(actor: User, section: TemplateSection, step: int) -> None:
     """Move a section one place up (step -1) or down (step 1)."""
     cycle = section.cycle
     _require_draft(cycle)
-    ordered = list(cycle.sections)
-    index = ordered.index(section)
-    target = index + step
-    if step not in (-1, 1) or not 0 <= target < len(ordered):
+    if not _move(cycle, section, step):
         return
-    ordered[index], ordered[target] = ordered[target], ordered[index]
-    _renumber(cycle, ordered)
     _audit("template_section_moved", f"Section '{section.title}' was moved", actor, cycle)
 
 
@@ -315,13 +322,8 @@ def move_level(actor: User, level: RatingLevel, step: int) -> None:
     """Move a level one place up (step -1, towards the best) or down (step 1)."""
     scale = level.scale
     _rubric_draft(scale.cycle)
-    ordered = list(scale.levels)
-    index = ordered.index(level)
-    target = index + step
-    if step not in (-1, 1) or not 0 <= target < len(ordered):
+    if not _move(scale, level, step, "levels"):
         return
-    ordered[index], ordered[target] = ordered[target], ordered[index]
-    _renumber(scale, ordered, "levels")
     _audit(
         "rubric_level_moved",
         f"Level '{level.label}' of '{scale.name}' was moved",
