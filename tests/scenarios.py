@@ -26,13 +26,13 @@ FAMILY_HELP = DEFAULT_TEMPLATE[2].title
 
 
 def review_content(cycle, *, level: int = 0, strength: str = "", question: str = "") -> dict:
-    """A complete review: every rating at the `level`-th level (or a shorter scale's last), with one strength
-    and one question."""
+    """A complete review: every rating (each section's own scales, every scale overall) at the `level`-th
+    level (or a shorter scale's last), with one strength and one question."""
 
-    def part():
+    def part(scales=cycle.scales):
         return {
             "ratings": {
-                scale.key: scale.levels[min(level, len(scale.levels) - 1)].position for scale in cycle.scales
+                scale.key: scale.levels[min(level, len(scale.levels) - 1)].position for scale in scales
             },
             "strengths": strength,
             "development": "",
@@ -40,7 +40,7 @@ def review_content(cycle, *, level: int = 0, strength: str = "", question: str =
         }
 
     return {
-        "sections": {str(section.id): part() for section in cycle.sections},
+        "sections": {str(section.id): part(section.scales) for section in cycle.sections},
         "overall": {**part(), "summary": "A candid and well evidenced self-assessment."},
     }
 

@@ -61,15 +61,17 @@ def test_a_director_writes_and_submits_a_review_with_the_keyboard_alone(reviewin
 
     reviewed = r.assignment.reviewed.name
     first = r.cycle.sections[0]
-    parts = [(f"s{section.id}", section.title) for section in r.cycle.sections] + [("overall", "Overall")]
-    for _, title in parts:  # the contents list comes first, a link to each part
+    # Each section is rated on its own scales; the overall part on every scale.
+    parts = [(f"s{section.id}", section.title, section.scales) for section in r.cycle.sections]
+    parts += [("overall", "Overall", r.cycle.scales)]
+    for _prefix, title, _scales in parts:  # the contents list comes first, a link to each part
         assert tab(page) == f"link {title}"
-    for prefix, title in parts:
+    for prefix, title, scales in parts:
         if prefix != "overall":
             # The section's guidance, then its text: a region that scrolls, so it takes the focus.
             assert tab(page) == "summary#"
             assert tab(page) == f"region {reviewed}: {title}"
-        for number, scale in enumerate(r.cycle.scales):
+        for number, scale in enumerate(scales):
             # Tab enters the group on its first level; Space chooses it, an arrow key the next one.
             assert tab(page) == f"radio {prefix}-{scale.key} {scale.levels[0].position}"
             if number == 1:
@@ -123,8 +125,7 @@ def test_a_director_writes_and_submits_a_review_with_the_keyboard_alone(reviewin
     assert review.state == ReviewState.SUBMITTED
     first_part = review.content["sections"][str(first.id)]
     assert first_part["ratings"] == {
-        scale.key: scale.levels[1 if number == 1 else 0].position
-        for number, scale in enumerate(r.cycle.scales)
+        scale.key: scale.levels[1 if number == 1 else 0].position for number, scale in enumerate(first.scales)
     }
     assert first_part["development"] == "Say more about early help."
     assert first_part["questions"] == ["What does early help change for families?"]

@@ -27,24 +27,27 @@ def review_page(reviewing, live_server, browser_page):
 
 
 def rating(page, scale, part_title: str, label: str):
-    """The radio for one level, found as a person would: by the question, then the level's name."""
-    return page.get_by_role("group", name=f"{scale.name}: {part_title}", exact=True).get_by_label(
-        label, exact=True
-    )
+    """The radio for one level, found as a person would: by the question, then the level's name.
+
+    Section ratings are optional by default, and their questions say so.
+    """
+    question = f"{scale.name}: {part_title}" + ("" if part_title == "Overall" else " (optional)")
+    return page.get_by_role("group", name=question, exact=True).get_by_label(label, exact=True)
 
 
 def test_a_director_drafts_reloads_completes_and_submits_a_review(review_page):
     r, page = review_page
     first, second, *rest = r.cycle.sections
-    evidence, brevity, self_knowledge, plans = r.cycle.scales
+    scales = {scale.key: scale for scale in r.cycle.scales}
+    # Each section is rated on its own scales: the headline summary not on evidence, progress not on brevity.
     chosen = {
-        first.title: ("Strong", "Concise", "Accurate", "SMART"),
-        second.title: ("Limited", "Overlong", "Over-optimistic", "Not SMART"),
+        first: {"brevity": "Concise", "self_knowledge": "Accurate"},
+        second: {"evidence": "Limited", "self_knowledge": "Over-optimistic"},
     }
-    for title, labels in chosen.items():
-        for scale, label in zip(r.cycle.scales, labels, strict=True):
-            rating(page, scale, title, label).check()
-        page.get_by_label(f"Strengths: {title}", exact=True).fill(f"What {title} does well.")
+    for section, labels in chosen.items():
+        for key, label in labels.items():
+            rating(page, scales[key], section.title, label).check()
+        page.get_by_label(f"Strengths: {section.title}", exact=True).fill(f"What {section.title} does well.")
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Your draft has been saved.")
 
@@ -54,15 +57,20 @@ def test_a_director_drafts_reloads_completes_and_submits_a_review(review_page):
     expect(contents.locator("li", has_text=rest[0].title)).to_contain_text("Not started")
     contents.get_by_role("link", name=second.title, exact=True).click()
     expect(page).to_have_url(f"{page.url.split('#')[0]}#section-{second.id}")
-    for title, labels in chosen.items():
-        for scale, label in zip(r.cycle.scales, labels, strict=True):
-            expect(rating(page, scale, title, label)).to_be_checked()
-        expect(page.get_by_label(f"Strengths: {title}", exact=True)).to_have_value(f"What {title} does well.")
-    expect(rating(page, evidence, rest[0].title, "Strong")).not_to_be_checked()
+    for section, labels in chosen.items():
+        for key, label in labels.items():
+            expect(rating(page, scales[key], section.title, label)).to_be_checked()
+        expect(page.get_by_label(f"Strengths: {section.title}", exact=True)).to_have_value(
+            f"What {section.title} does well."
+        )
+    expect(rating(page, scales["evidence"], rest[0].title, "Strong")).not_to_be_checked()
+    expect(page.get_by_role("group", name=f"Evidence strength: {first.title} (optional)")).to_have_count(0)
 
-    for title in [section.title for section in rest] + ["Overall"]:
-        for scale in (evidence, brevity, self_knowledge, plans):
-            rating(page, scale, title, scale.levels[1].label).check()
+    for section in rest:
+        for scale in section.scales:
+            rating(page, scale, section.title, scale.levels[1].label).check()
+    for scale in r.cycle.scales:
+        rating(page, scale, "Overall", scale.levels[1].label).check()
     page.get_by_label("Summary", exact=True).fill("Honest and mostly evidenced.")
     page.get_by_role("button", name="Check and submit").click()
 
@@ -92,12 +100,7 @@ def test_a_director_drafts_reloads_completes_and_submits_a_review(review_page):
 
     review = stored_review(r.assignment)
     assert review.state == ReviewState.SUBMITTED and review.submitted_by_id == r.reviewer_director.id
-    assert review.content["sections"][str(second.id)]["ratings"] == {
-        "evidence": 2,
-        "brevity": 3,
-        "self_knowledge": 2,
-        "plans": 2,
-    }
+    assert review.content["sections"][str(second.id)]["ratings"] == {"evidence": 2, "self_knowledge": 2}
     assert review.content["overall"]["summary"] == "Honest and mostly evidenced."
 
 

@@ -21,7 +21,9 @@ from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.reviews import content as review_content
 from peerchallenge.reviews import services as review_services
 from peerchallenge.reviews.models import ReviewState
-from tests.scenarios import FAMILY_HELP, Reviewing, sign_off, stored_review
+from peerchallenge.submissions import services as submission_services
+from peerchallenge.submissions.queries import find_submission
+from tests.scenarios import FAMILY_HELP, Reviewing, self_assessment_md, sign_off, stored_review
 
 # Reading pages as a browser would.
 
@@ -93,6 +95,13 @@ def prefixes(cycle) -> list[str]:
 def ratings(cycle, parts: list[str] | None = None, level: int = 1) -> dict[str, str]:
     """A rating on every scale for the given parts (every section and overall by default)."""
     return {f"{part}-{scale.key}": str(level) for part in parts or prefixes(cycle) for scale in cycle.scales}
+
+
+def section_ratings(cycle, sections, level: int = 1) -> dict[str, str]:
+    """A rating on each given section's own scales, and on every scale overall."""
+    return {f"s{section.id}-{scale.key}": str(level) for section in sections for scale in section.scales} | {
+        f"overall-{scale.key}": str(level) for scale in cycle.scales
+    }
 
 
 def fill(client, url: str, changes: dict[str, str], action: str = "save", page: str | None = None):
@@ -187,25 +196,22 @@ def missing_links(page: str) -> list[str]:
     return re.findall(r'<a href="#([^"]+)"', items)
 
 
-def test_submitting_without_every_rating_saves_the_draft_and_lists_what_is_missing(reviewing, sign_in):
+def test_submitting_without_the_overall_ratings_saves_the_draft_and_lists_what_is_missing(reviewing, sign_in):
     r = reviewing
-    first, second, *rest = r.cycle.sections
-    changes = ratings(r.cycle, [f"s{first.id}"]) | {
+    first, second, *_rest = r.cycle.sections
+    changes = {f"s{first.id}-{scale.key}": "1" for scale in first.scales} | {
         f"s{second.id}-evidence": "2",
         f"s{second.id}-development": "Say what changed for children.",
+        "overall-evidence": "1",
     }
     response = fill(sign_in(r.reviewer_director), r.url, changes, action="submit")
 
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Give every rating before you submit" in text(page) and "Your draft has been saved" in text(page)
-    every = "Evidence strength, Brevity and focus, Self-knowledge, Plans"
-    assert missing_list(page) == (
-        [f"{second.title}: Brevity and focus, Self-knowledge, Plans"]
-        + [f"{section.title}: {every}" for section in rest]
-        + [f"Overall: {every}"]
-    )
-    assert page.count("Choose a level") == 3 + 4 * len(rest) + 4  # beside each missing rating
+    # Section ratings are optional by default: only the overall ones are missing.
+    assert missing_list(page) == ["Overall: Brevity and focus, Self-knowledge, Plans"]
+    assert page.count("Choose a level") == 3  # beside each missing rating
     form = review_form(page)
     assert form[f"s{second.id}-evidence"] == "2"
     assert form[f"s{second.id}-development"] == "Say what changed for children."
@@ -215,6 +221,82 @@ def test_submitting_without_every_rating_saves_the_draft_and_lists_what_is_missi
     assert review.content["sections"][str(second.id)]["development"] == "Say what changed for children."
     assert form["version"] == str(review.version)  # so the next save from this page is accepted
     assert events("review_submitted") == [] and emails() == []
+
+
+def test_a_review_with_only_the_overall_ratings_is_submitted(reviewing, sign_in):
+    r = reviewing
+    overall = {f"overall-{scale.key}": "0" for scale in r.cycle.scales}
+    response = fill(sign_in(r.reviewer_director), r.url, overall | {"overall-summary": "Clear."}, "submit")
+    assert response.status_code == 302
+    review = stored_review(r.assignment)
+    assert review.is_submitted
+    assert all(part["ratings"] == {} for part in review.content["sections"].values())
+
+
+def test_a_cycle_that_requires_section_ratings_lists_each_sections_own_scales(reviewing, sign_in):
+    r = reviewing
+    r.cycle.section_ratings_required = True
+    db.session.commit()
+    headline, progress, family_help, *_rest, plans = r.cycle.sections
+    overall = {f"overall-{scale.key}": "0" for scale in r.cycle.scales}
+    changes = (
+        overall | section_ratings(r.cycle, r.cycle.sections[3:-1]) | {f"s{family_help.id}-evidence": "0"}
+    )
+    response = fill(sign_in(r.reviewer_director), r.url, changes, action="submit")
+
+    assert response.status_code == 400
+    assert missing_list(response.get_data(as_text=True)) == [
+        f"{headline.title}: Brevity and focus, Self-knowledge",
+        f"{progress.title}: Evidence strength, Self-knowledge",
+        f"{family_help.title}: Brevity and focus, Self-knowledge",
+        f"{plans.title}: Brevity and focus, Plans",
+    ]
+    assert not stored_review(r.assignment).is_submitted
+
+    everything = section_ratings(r.cycle, r.cycle.sections)
+    assert fill(sign_in(r.reviewer_director), r.url, everything, action="submit").status_code == 302
+    assert stored_review(r.assignment).is_submitted
+
+
+def test_a_section_is_shown_and_saved_with_its_own_scales_only(reviewing, sign_in):
+    r = reviewing
+    headline, plans = r.cycle.sections[0], r.cycle.sections[-1]
+    client = sign_in(r.reviewer_director)
+    form = review_form(client.get(r.url).get_data(as_text=True))
+    assert not any(name.startswith(f"s{headline.id}-evidence") for name in form)
+    page = client.get(r.url).get_data(as_text=True)
+    assert f'name="s{headline.id}-brevity"' in page and f'name="s{headline.id}-evidence"' not in page
+    assert f'name="s{plans.id}-plans"' in page and f'name="s{plans.id}-self_knowledge"' not in page
+    assert "Evidence strength: Overall" in text(page) and "Plans: Overall" in text(page)
+
+    # A rating posted on a scale the section is not rated on is not kept.
+    fill(client, r.url, {f"s{headline.id}-evidence": "0", f"s{headline.id}-brevity": "1"})
+    assert stored_review(r.assignment).content["sections"][str(headline.id)]["ratings"] == {"brevity": 1}
+
+
+def test_an_optional_section_the_self_assessment_left_out_is_not_included_and_needs_no_rating(
+    published, sign_in
+):
+    six = published.six
+    send = next(section for section in six.cycle.sections if section.optional)
+    submission_services.upload_version(
+        six.contributors[0], six.cycle, six.authorities[0], "sa.md", self_assessment_md(omit=(send.title,))
+    )
+    submission_services.sign_off(six.directors[0], find_submission(six.cycle, six.authorities[0]))
+    db.session.commit()
+    r = published
+    r.cycle.section_ratings_required = True
+    db.session.commit()
+
+    client = sign_in(r.reviewer_director)
+    page = client.get(r.url).get_data(as_text=True)
+    section_html = between(page, f'id="section-{send.id}"', "</section>")
+    assert "Not included" in text(section_html) and 'type="radio"' not in section_html
+
+    others = [section for section in r.cycle.sections if section.id != send.id]
+    assert fill(client, r.url, section_ratings(r.cycle, others), action="submit").status_code == 302
+    review = stored_review(r.assignment)
+    assert review.is_submitted and review.content["sections"][str(send.id)]["ratings"] == {}
 
 
 def test_submitting_a_complete_review_makes_it_read_only_and_tells_the_lead(reviewing, sign_in):
@@ -737,22 +819,25 @@ def test_the_contents_list_shows_each_parts_state_and_links_to_it(reviewing, sig
         | {f"s{third.id}-development": "Say what changed."},
     )
     states = contents(client.get(r.url).get_data(as_text=True))
+    # Section ratings are optional by default: written text is enough for a section to be done.
     assert (states[first.title], states[second.title], states[third.title]) == (
         "Done",
         "In progress",
-        "In progress",
+        "Done",
     )
     assert states["Overall"] == "Not started"
 
 
 def test_each_missing_rating_links_to_its_field(reviewing, sign_in):
     r = reviewing
+    r.cycle.section_ratings_required = True  # so that missing section ratings are listed too
+    db.session.commit()
     first, second, *_ = r.cycle.sections
     changes = ratings(r.cycle, [f"s{first.id}"]) | {f"s{second.id}-evidence": "1"}
     response = fill(sign_in(r.reviewer_director), r.url, changes, action="submit")
     page = response.get_data(as_text=True)
     links = missing_links(page)
-    second_scale = r.cycle.scales[1].key
+    second_scale = next(scale.key for scale in second.scales if scale.key != "evidence")
     assert links[0] == f"s{second.id}-{second_scale}" and links[-1] == f"overall-{r.cycle.scales[0].key}"
     for link in links:
         assert f'id="{link}"' in page  # each goes to a real field
@@ -773,8 +858,9 @@ def test_check_your_answers_shows_the_review_and_links_back_to_each_field(review
     page = client.get(check_url).get_data(as_text=True)
     words = text(page)
     assert "Check your review of Anyshire" in words and "Audit marker." in words
-    level = r.cycle.scales[0].levels[1].label
-    assert f"{r.cycle.scales[0].name} {level} Change {r.cycle.scales[0].name}: {first.title}" in words
+    scale = first.scales[0]  # the headline summary is rated on its own scales
+    level = scale.levels[1].label
+    assert f"{scale.name} {level} Change {scale.name}: {first.title}" in words
     assert f'href="{r.url}#s{first.id}-strengths"' in page and f'href="{r.url}#overall-summary"' in page
 
     assert confirm(client, check_url).status_code == 302

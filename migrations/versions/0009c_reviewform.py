@@ -1,7 +1,7 @@
 """Delegates who may submit, drafts marked ready, and reviews submitted on a director's behalf
 
 Revision ID: 0009c_reviewform
-Revises: 0008
+Revises: 0009b_rubric
 Create Date: 2026-12-01 07:10:00
 
 A director may let a delegate submit reviews (delegations.may_submit, off for existing delegations: they
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0009c_reviewform"
-down_revision = "0008"
+down_revision = "0009b_rubric"
 branch_labels = None
 depends_on = None
 

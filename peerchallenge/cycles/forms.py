@@ -1,4 +1,4 @@
-"""Forms for a cycle's details and its template sections."""
+"""Forms for a cycle's details, its template sections and its rubric."""
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
@@ -61,3 +61,44 @@ class SectionForm(FlaskForm):
     )
     optional = BooleanField("Authorities may leave this section out", widget=GovCheckboxInput())
     submit = SubmitField("Save section", widget=GovSubmitInput())
+
+
+class ScaleForm(FlaskForm):
+    name = text_input(
+        "Name of the scale",
+        100,
+        required="Enter the name of the scale",
+        too_long="The name",
+        description="For example, Evidence strength.",
+    )
+    question = text_input(
+        "Question for reviewers (optional)",
+        300,
+        too_long="The question",
+        description="For example, How far are the judgements backed by evidence?",
+    )
+    ordered = BooleanField(
+        "The levels run from best to worst, so two ratings can be one level apart",
+        widget=GovCheckboxInput(),
+        description="Leave this unticked for levels that are kinds rather than steps, such as "
+        "Over-optimistic and Over-cautious: peers then agree only when they give the same level.",
+        default=True,
+    )
+    submit = SubmitField("Save scale", widget=GovSubmitInput())
+
+
+class LevelForm(FlaskForm):
+    label = text_input("Level", 100, required="Enter the level", too_long="The level")
+    definition = text_area(
+        "What it means", 1000, too_long="The definition", description="Reviewers see this beside the level."
+    )
+    submit = SubmitField("Save level", widget=GovSubmitInput())
+
+
+class SectionRatingsForm(FlaskForm):
+    section_ratings_required = BooleanField(
+        "Reviewers must rate every section before they submit",
+        widget=GovCheckboxInput(),
+        description="Otherwise only the overall ratings are required, and section ratings are optional.",
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())

@@ -46,6 +46,8 @@ class Cycle(Model):
     assignments_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The Markdown around each letter's content; None means the service's default wording.
     letter_template: Mapped[str | None] = mapped_column(sa.Text)
+    # Reviewers must rate every section before submitting; by default only the overall ratings are required.
+    section_ratings_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     region: Mapped[Region] = relationship()
     sections: Mapped[list["TemplateSection"]] = relationship(
@@ -85,6 +87,17 @@ class Cycle(Model):
         return f"<Cycle {self.title}>"
 
 
+# Which scales a section is rated on (a section's own choice from its cycle's scales).
+template_section_scales = sa.Table(
+    "template_section_scales",
+    Model.metadata,
+    sa.Column("section_id", sa.ForeignKey("template_sections.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "scale_id", sa.ForeignKey("rating_scales.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
+)
+
+
 class TemplateSection(Model):
     """One section of the self-assessment template: what authorities write about, and how much."""
 
@@ -100,10 +113,22 @@ class TemplateSection(Model):
     optional: Mapped[bool] = mapped_column(default=False)
 
     cycle: Mapped[Cycle] = relationship(back_populates="sections")
+    # The scales a reviewer rates this section on, in the cycle's order of scales.
+    scales: Mapped[list["RatingScale"]] = relationship(
+        secondary=template_section_scales, order_by="RatingScale.position", back_populates="sections"
+    )
+
+    @property
+    def scale_keys(self) -> tuple[str, ...]:
+        return tuple(scale.key for scale in self.scales)
 
 
 class RatingScale(Model):
-    """A rating scale of a cycle (evidence strength, brevity, self-knowledge), its levels in order."""
+    """A rating scale of a cycle (evidence strength, brevity, self-knowledge), its levels in order.
+
+    On an ordered scale the levels run from best to worst, so two ratings can be near or far apart; on a
+    scale that is not ordered (self-knowledge) two ratings either are the same level or differ.
+    """
 
     __tablename__ = "rating_scales"
     __table_args__ = (sa.UniqueConstraint("cycle_id", "key"),)
@@ -114,8 +139,12 @@ class RatingScale(Model):
     name: Mapped[str] = mapped_column(sa.String(100))
     question: Mapped[str] = mapped_column(sa.String(300), default="")
     position: Mapped[int]
+    ordered: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     cycle: Mapped[Cycle] = relationship(back_populates="scales")
+    sections: Mapped[list[TemplateSection]] = relationship(
+        secondary=template_section_scales, order_by=TemplateSection.position, back_populates="scales"
+    )
     levels: Mapped[list["RatingLevel"]] = relationship(
         back_populates="scale", order_by="RatingLevel.position", cascade="all, delete-orphan"
     )

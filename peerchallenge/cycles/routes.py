@@ -1,16 +1,16 @@
-"""The lead's pages for creating a cycle, editing its template, and opening it."""
+"""The lead's pages for creating a cycle, editing its template and rubric, and opening it."""
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.access import can_manage_region
 from peerchallenge.cycles import services
-from peerchallenge.cycles.forms import CycleForm, SectionForm
-from peerchallenge.cycles.models import Cycle, TemplateSection
+from peerchallenge.cycles.forms import CycleForm, LevelForm, ScaleForm, SectionForm, SectionRatingsForm
+from peerchallenge.cycles.models import Cycle, RatingLevel, RatingScale, TemplateSection
 from peerchallenge.extensions import db
-from peerchallenge.forms import button_action, confirmation, run_service
+from peerchallenge.forms import ConfirmForm, button_action, confirmation, run_service
 from peerchallenge.regions.models import Region
 from peerchallenge.routing import get_allowed
 from peerchallenge.submissions.queries import submission_statuses
@@ -156,3 +156,184 @@ def open_cycle(cycle_id: int):
         url_for("cycles.cycle_detail", cycle_id=cycle.id),
         cycle=cycle,
     )
+
+
+# --- The rubric ---------------------------------------------------------------------------------------------
+
+
+def _scale(cycle: Cycle, scale_id: int) -> RatingScale:
+    scale = next((scale for scale in cycle.scales if scale.id == scale_id), None)
+    if scale is None:
+        abort(404)
+    return scale
+
+
+def _level(scale: RatingScale, level_id: int) -> RatingLevel:
+    level = next((level for level in scale.levels if level.id == level_id), None)
+    if level is None:
+        abort(404)
+    return level
+
+
+def _to_rubric(cycle: Cycle, anchor: str | None = None):
+    return redirect(url_for("cycles.rubric", cycle_id=cycle.id, _anchor=anchor))
+
+
+@bp.route("/cycles/<int:cycle_id>/rubric", methods=["GET", "POST"])
+@login_required
+def rubric(cycle_id: int):
+    """The scales, their levels and the sections they apply to; and whether section ratings are required."""
+    cycle = load_managed_cycle(cycle_id)
+    form = SectionRatingsForm(obj=cycle)
+    if request.method == "POST":
+        required = bool(form.section_ratings_required.data)
+        if form.validate_on_submit() and run_service(
+            lambda: services.set_section_ratings_required(current_user, cycle, required),
+            "The rubric has been saved.",
+        ):
+            return _to_rubric(cycle)
+        return render_template("cycles/rubric.html", cycle=cycle, form=form), 400
+    return render_template("cycles/rubric.html", cycle=cycle, form=form)
+
+
+@bp.route("/cycles/<int:cycle_id>/rubric/sections", methods=["GET", "POST"])
+@login_required
+def section_scales(cycle_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    form = ConfirmForm()
+    if request.method == "POST":
+        chosen = _chosen_scales(cycle)
+        if (
+            chosen is not None
+            and form.validate_on_submit()
+            and run_service(
+                lambda: services.set_section_scales(current_user, cycle, chosen),
+                "The scales of the sections have been saved.",
+            )
+        ):
+            return _to_rubric(cycle, "sections")
+        return render_template("cycles/section_scales.html", cycle=cycle, form=form), 400
+    return render_template("cycles/section_scales.html", cycle=cycle, form=form)
+
+
+def _chosen_scales(cycle: Cycle) -> dict[int, set[int]] | None:
+    """The scale ids ticked for each section; None when the form holds something that is not an id."""
+    try:
+        return {
+            section.id: {int(value) for value in request.form.getlist(f"section-{section.id}")[:100]}
+            for section in cycle.sections
+        }
+    except ValueError:
+        return None
+
+
+@bp.route("/cycles/<int:cycle_id>/scales/new", methods=["GET", "POST"])
+@login_required
+def new_scale(cycle_id: int):
+    return _scale_page(load_managed_cycle(cycle_id), None)
+
+
+@bp.route("/cycles/<int:cycle_id>/scales/<int:scale_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_scale(cycle_id: int, scale_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    return _scale_page(cycle, _scale(cycle, scale_id))
+
+
+def _scale_page(cycle: Cycle, scale: RatingScale | None):
+    """The form for a new scale (`scale` None) or for changing one; back to the rubric once saved."""
+    form = ScaleForm(obj=scale)
+
+    def save():
+        fields = {
+            "name": form.name.data.strip(),
+            "question": (form.question.data or "").strip(),
+            "ordered": bool(form.ordered.data),
+        }
+        if scale is None:
+            return services.add_scale(current_user, cycle, **fields)
+        return services.update_scale(current_user, scale, **fields)
+
+    message = (
+        "The scale has been added. Now add its levels." if scale is None else "The scale has been saved."
+    )
+    if request.method == "POST":
+        if form.validate_on_submit() and (saved := run_service(save, message, form=form)):
+            shown = saved.value or scale
+            return _to_rubric(cycle, f"scale-{shown.id}" if shown else None)
+        return render_template("cycles/scale_form.html", form=form, cycle=cycle, scale=scale), 400
+    return render_template("cycles/scale_form.html", form=form, cycle=cycle, scale=scale)
+
+
+@bp.route("/cycles/<int:cycle_id>/scales/<int:scale_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_scale(cycle_id: int, scale_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    scale = _scale(cycle, scale_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if run_service(lambda: services.remove_scale(current_user, scale), "The scale has been removed."):
+            return _to_rubric(cycle)
+        return _to_rubric(cycle, f"scale-{scale.id}")
+    return render_template("cycles/remove_scale.html", form=form, cycle=cycle, scale=scale)
+
+
+@bp.route("/cycles/<int:cycle_id>/scales/<int:scale_id>/levels/new", methods=["GET", "POST"])
+@login_required
+def new_level(cycle_id: int, scale_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    return _level_page(cycle, _scale(cycle, scale_id), None)
+
+
+@bp.route("/cycles/<int:cycle_id>/scales/<int:scale_id>/levels/<int:level_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_level(cycle_id: int, scale_id: int, level_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    scale = _scale(cycle, scale_id)
+    return _level_page(cycle, scale, _level(scale, level_id))
+
+
+def _level_page(cycle: Cycle, scale: RatingScale, level: RatingLevel | None):
+    form = LevelForm(obj=level)
+
+    def save():
+        fields = {"label": form.label.data.strip(), "definition": (form.definition.data or "").strip()}
+        if level is None:
+            return services.add_level(current_user, scale, **fields)
+        return services.update_level(current_user, level, **fields)
+
+    message = "The level has been added." if level is None else "The level has been saved."
+    if request.method == "POST":
+        if form.validate_on_submit() and run_service(save, message, form=form):
+            return _to_rubric(cycle, f"scale-{scale.id}")
+        return render_template(
+            "cycles/level_form.html", form=form, cycle=cycle, scale=scale, level=level
+        ), 400
+    return render_template("cycles/level_form.html", form=form, cycle=cycle, scale=scale, level=level)
+
+
+@bp.route(
+    "/cycles/<int:cycle_id>/scales/<int:scale_id>/levels/<int:level_id>/remove", methods=["GET", "POST"]
+)
+@login_required
+def remove_level(cycle_id: int, scale_id: int, level_id: int):
+    cycle = load_managed_cycle(cycle_id)
+    scale = _scale(cycle, scale_id)
+    level = _level(scale, level_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        run_service(lambda: services.remove_level(current_user, level), "The level has been removed.")
+        return _to_rubric(cycle, f"scale-{scale.id}")
+    return render_template("cycles/remove_level.html", form=form, cycle=cycle, scale=scale, level=level)
+
+
+@bp.post("/cycles/<int:cycle_id>/scales/<int:scale_id>/levels/<int:level_id>/move/<direction>")
+@login_required
+def move_level(cycle_id: int, scale_id: int, level_id: int, direction: str):
+    cycle = load_managed_cycle(cycle_id)
+    scale = _scale(cycle, scale_id)
+    level = _level(scale, level_id)
+    if direction not in ("up", "down") or not ConfirmForm().validate_on_submit():
+        abort(400)
+    run_service(lambda: services.move_level(current_user, level, -1 if direction == "up" else 1))
+    return _to_rubric(cycle, f"scale-{scale.id}")

@@ -1,5 +1,6 @@
-"""Cycle transitions: create from the defaults, edit the details and template, open."""
+"""Cycle transitions: create from the defaults, edit the details, template and rubric, open."""
 
+import re
 from datetime import date
 
 from peerchallenge.accounts.models import User
@@ -60,6 +61,21 @@ def create_cycle(actor: User, region: Region, **details) -> Cycle:
         state=CycleState.DRAFT,
         **{key: details[key] for key in DETAIL_FIELDS if key in details},
     )
+    scales: dict[str, RatingScale] = {}
+    for position, default_scale in enumerate(DEFAULT_SCALES):
+        scale = RatingScale(
+            key=default_scale.key,
+            name=default_scale.name,
+            question=default_scale.question,
+            position=position,
+            ordered=default_scale.ordered,
+        )
+        scale.levels = [
+            RatingLevel(position=level_position, label=label, definition=definition)
+            for level_position, (label, definition) in enumerate(default_scale.levels)
+        ]
+        cycle.scales.append(scale)
+        scales[scale.key] = scale
     for position, default in enumerate(DEFAULT_TEMPLATE):
         cycle.sections.append(
             TemplateSection(
@@ -68,17 +84,9 @@ def create_cycle(actor: User, region: Region, **details) -> Cycle:
                 guidance=default.guidance,
                 suggested_words=default.suggested_words,
                 optional=default.optional,
+                scales=[scales[key] for key in default.scales],
             )
         )
-    for position, default_scale in enumerate(DEFAULT_SCALES):
-        scale = RatingScale(
-            key=default_scale.key, name=default_scale.name, question=default_scale.question, position=position
-        )
-        scale.levels = [
-            RatingLevel(position=level_position, label=label, definition=definition)
-            for level_position, (label, definition) in enumerate(default_scale.levels)
-        ]
-        cycle.scales.append(scale)
     db.session.add(cycle)
     db.session.flush()
     record_about("cycle_created", f"Cycle '{cycle.title}' was created", actor, cycle)
@@ -101,15 +109,16 @@ def update_cycle(actor: User, cycle: Cycle, **details) -> None:
         record_about("cycle_updated", f"Cycle '{cycle.title}' was changed", actor, cycle, fields=changed)
 
 
-def _require_draft(cycle: Cycle) -> None:
+def _require_draft(cycle: Cycle, what: str = "template") -> None:
     if not cycle.is_draft:
-        raise ServiceError("The template can only be changed before the cycle opens")
+        raise ServiceError(f"The {what} can only be changed before the cycle opens")
 
 
 def add_section(actor: User, cycle: Cycle, **fields) -> TemplateSection:
     """Add a section at the end of a draft cycle's template."""
     _require_draft(cycle)
-    section = TemplateSection(position=len(cycle.sections), **fields)
+    # Rated on every scale, as every section was before scales were chosen per section (see the rubric page).
+    section = TemplateSection(position=len(cycle.sections), scales=list(cycle.scales), **fields)
     cycle.sections.append(section)
     db.session.flush()
     record_about("template_section_added", f"Section '{section.title}' was added", actor, cycle)
@@ -123,15 +132,27 @@ def update_section(actor: User, section: TemplateSection, **fields) -> None:
     record_about("template_section_updated", f"Section '{section.title}' was changed", actor, section.cycle)
 
 
-def _renumber(cycle: Cycle, ordered: list[TemplateSection]) -> None:
-    # Positions are unique per cycle: park them out of the way before writing the new order.
-    for offset, section in enumerate(ordered):
-        section.position = -1 - offset
+def _move(owner, item, step: int, attribute: str = "sections") -> bool:
+    """Swap an item with its neighbour up (step -1) or down (step 1) in `owner`'s list; False at an end."""
+    ordered = list(getattr(owner, attribute))
+    index = ordered.index(item)
+    target = index + step
+    if step not in (-1, 1) or not 0 <= target < len(ordered):
+        return False
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    _renumber(owner, ordered, attribute)
+    return True
+
+
+def _renumber(owner, ordered: list, attribute: str = "sections") -> None:
+    # Positions are unique per owner: park them out of the way before writing the new order.
+    for offset, item in enumerate(ordered):
+        item.position = -1 - offset
     db.session.flush()
-    for position, section in enumerate(ordered):
-        section.position = position
+    for position, item in enumerate(ordered):
+        item.position = position
     db.session.flush()
-    db.session.expire(cycle, ["sections"])
+    db.session.expire(owner, [attribute])
 
 
 def remove_section(actor: User, section: TemplateSection) -> None:
@@ -152,13 +173,8 @@ def move_section(actor: User, section: TemplateSection, step: int) -> None:
     """Move a section one place up (step -1) or down (step 1)."""
     cycle = section.cycle
     _require_draft(cycle)
-    ordered = list(cycle.sections)
-    index = ordered.index(section)
-    target = index + step
-    if step not in (-1, 1) or not 0 <= target < len(ordered):
+    if not _move(cycle, section, step):
         return
-    ordered[index], ordered[target] = ordered[target], ordered[index]
-    _renumber(cycle, ordered)
     record_about("template_section_moved", f"Section '{section.title}' was moved", actor, cycle)
 
 
@@ -169,6 +185,178 @@ def open_cycle(actor: User, cycle: Cycle) -> None:
         raise ServiceError("This cycle is already open")
     if not cycle.sections:
         raise ServiceError("Add at least one template section before opening the cycle")
+    for scale in cycle.scales:
+        if len(scale.levels) < 2:
+            raise ServiceError(f"Give the scale '{scale.name}' at least two levels before opening the cycle")
     cycle.state = CycleState.OPEN
     cycle.opened_at = utcnow()
     record_about("cycle_opened", f"Cycle '{cycle.title}' was opened", actor, cycle)
+
+
+# --- The rubric: scales, their levels, the scales of each section, whether section ratings are required ---
+
+# A scale's key names the review form's fields (`s<section id>-<key>`), so it must not be a text field's name.
+RESERVED_KEYS = frozenset({"strengths", "development", "questions", "summary"})
+
+
+def _rubric_draft(cycle: Cycle) -> None:
+    lock_for_update(cycle)
+    _require_draft(cycle, "rubric")
+
+
+def _scale_key(cycle: Cycle, name: str) -> str:
+    """A key for a new scale from its name, unique in the cycle: 'Use of data' gives 'use_of_data'."""
+    base = re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_")[:30] or "scale"
+    if base in RESERVED_KEYS:
+        base += "_scale"
+    taken = {scale.key for scale in cycle.scales}
+    key, number = base, 1
+    while key in taken:
+        number += 1
+        key = f"{base}_{number}"
+    return key
+
+
+def _check_scale_name(cycle: Cycle, name: str, scale: RatingScale | None = None) -> None:
+    if any(other.name.casefold() == name.casefold() for other in cycle.scales if other is not scale):
+        raise ServiceError(f"The cycle already has a scale called '{name}'", field="name")
+
+
+def add_scale(actor: User, cycle: Cycle, *, name: str, question: str, ordered: bool) -> RatingScale:
+    """Add a scale (without levels yet) at the end of a draft cycle's rubric; it is rated overall."""
+    _rubric_draft(cycle)
+    _check_scale_name(cycle, name)
+    scale = RatingScale(
+        key=_scale_key(cycle, name),
+        name=name,
+        question=question,
+        ordered=ordered,
+        position=max((other.position for other in cycle.scales), default=-1) + 1,
+    )
+    cycle.scales.append(scale)
+    db.session.flush()
+    record_about("rubric_scale_added", f"Scale '{name}' was added", actor, cycle, scale=scale.key)
+    return scale
+
+
+def update_scale(actor: User, scale: RatingScale, *, name: str, question: str, ordered: bool) -> None:
+    """Change a scale's name, question, and whether its levels are ordered."""
+    cycle = scale.cycle
+    _rubric_draft(cycle)
+    _check_scale_name(cycle, name, scale)
+    scale.name, scale.question, scale.ordered = name, question, ordered
+    record_about("rubric_scale_updated", f"Scale '{name}' was changed", actor, cycle, scale=scale.key)
+
+
+def remove_scale(actor: User, scale: RatingScale) -> None:
+    """Remove a scale with its levels; the sections rated on it no longer are."""
+    cycle = scale.cycle
+    _rubric_draft(cycle)
+    if len(cycle.scales) == 1:
+        raise ServiceError("A rubric needs at least one scale")
+    name, key = scale.name, scale.key
+    db.session.delete(scale)
+    db.session.flush()
+    db.session.expire(cycle, ["scales"])
+    for section in cycle.sections:
+        db.session.expire(section, ["scales"])
+    record_about("rubric_scale_removed", f"Scale '{name}' was removed", actor, cycle, scale=key)
+
+
+def add_level(actor: User, scale: RatingScale, *, label: str, definition: str) -> RatingLevel:
+    """Add a level at the end of a scale (the weakest, on an ordered scale)."""
+    cycle = scale.cycle
+    _rubric_draft(cycle)
+    _check_level_label(scale, label)
+    level = RatingLevel(position=len(scale.levels), label=label, definition=definition)
+    scale.levels.append(level)
+    db.session.flush()
+    record_about(
+        "rubric_level_added", f"Level '{label}' was added to '{scale.name}'", actor, cycle, scale=scale.key
+    )
+    return level
+
+
+def _check_level_label(scale: RatingScale, label: str, level: RatingLevel | None = None) -> None:
+    if any(other.label.casefold() == label.casefold() for other in scale.levels if other is not level):
+        raise ServiceError(f"'{scale.name}' already has a level called '{label}'", field="label")
+
+
+def update_level(actor: User, level: RatingLevel, *, label: str, definition: str) -> None:
+    scale = level.scale
+    _rubric_draft(scale.cycle)
+    _check_level_label(scale, label, level)
+    level.label, level.definition = label, definition
+    record_about(
+        "rubric_level_updated",
+        f"Level '{label}' of '{scale.name}' was changed",
+        actor,
+        scale.cycle,
+        scale=scale.key,
+    )
+
+
+def remove_level(actor: User, level: RatingLevel) -> None:
+    """Remove a level; the levels below it move up."""
+    scale = level.scale
+    _rubric_draft(scale.cycle)
+    remaining = [other for other in scale.levels if other.id != level.id]
+    label = level.label
+    db.session.delete(level)
+    db.session.flush()
+    _renumber(scale, remaining, "levels")
+    record_about(
+        "rubric_level_removed",
+        f"Level '{label}' of '{scale.name}' was removed",
+        actor,
+        scale.cycle,
+        scale=scale.key,
+    )
+
+
+def move_level(actor: User, level: RatingLevel, step: int) -> None:
+    """Move a level one place up (step -1, towards the best) or down (step 1)."""
+    scale = level.scale
+    _rubric_draft(scale.cycle)
+    if not _move(scale, level, step, "levels"):
+        return
+    record_about(
+        "rubric_level_moved",
+        f"Level '{level.label}' of '{scale.name}' was moved",
+        actor,
+        scale.cycle,
+        scale=scale.key,
+    )
+
+
+def set_section_scales(actor: User, cycle: Cycle, chosen: dict[int, set[int]]) -> None:
+    """Set the scales each section is rated on: section id -> scale ids, every one of this cycle's."""
+    _rubric_draft(cycle)
+    scales = {scale.id: scale for scale in cycle.scales}
+    sections = {section.id: section for section in cycle.sections}
+    if not set(chosen) <= set(sections) or not all(ids <= set(scales) for ids in chosen.values()):
+        raise ServiceError("Choose only this cycle's sections and scales")
+    changed = []
+    for section in cycle.sections:
+        wanted = [scale for scale in cycle.scales if scale.id in chosen.get(section.id, set())]
+        if wanted != list(section.scales):
+            section.scales = wanted
+            changed.append(section.title)
+    if changed:
+        record_about(
+            "rubric_section_scales_changed",
+            "The scales of the sections were changed",
+            actor,
+            cycle,
+            sections=changed,
+        )
+
+
+def set_section_ratings_required(actor: User, cycle: Cycle, required: bool) -> None:
+    """Whether reviewers must rate every section before submitting, or only give the overall ratings."""
+    _rubric_draft(cycle)
+    if cycle.section_ratings_required == required:
+        return
+    cycle.section_ratings_required = required
+    summary = "Section ratings are now required" if required else "Section ratings are now optional"
+    record_about("rubric_section_ratings_required", summary, actor, cycle, required=required)

@@ -19,12 +19,15 @@ class ScaleSpec:
     key: str
     name: str
     levels: tuple[tuple[int, str], ...]  # (position, label) in the scale's order, strongest first
+    # On a scale that is not ordered (self-knowledge) levels are kinds, not steps: ratings agree or differ.
+    ordered: bool = True
 
 
 @dataclass(frozen=True)
 class SectionSpec:
     id: int
     title: str
+    scale_keys: tuple[str, ...] | None = None  # the scales it is rated on; None for every scale
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Agreement(LabelledEnum):
     SAME = "same", "Agree"
     ONE_APART = "one_apart", "One level apart"
     FURTHER_APART = "further_apart", "Further apart"
+    DIFFER = "differ", "Differ"  # on a scale that is not ordered, any two different levels
     INCOMPLETE = "incomplete", "Not all rated"
 
 
@@ -83,14 +87,20 @@ def peer_labels(peers: Sequence[PeerReview], *, anonymous: bool) -> tuple[str, .
     return tuple(labels)
 
 
-def agreement(positions: Sequence[int | None]) -> Agreement:
-    """How far apart the peers' ratings are, given each rating's index in the scale's order."""
+def agreement(positions: Sequence[int | None], *, ordered: bool = True) -> Agreement:
+    """How far apart the peers' ratings are, given each rating's index in the scale's order.
+
+    Only an ordered scale has distances: on one that is not ordered ("Over-optimistic", "Over-cautious")
+    neighbouring levels are no nearer than any others, so ratings either agree or differ.
+    """
     known = [position for position in positions if position is not None]
     if not known or len(known) < len(positions):
         return Agreement.INCOMPLETE
     spread = max(known) - min(known)
     if spread == 0:
         return Agreement.SAME
+    if not ordered:
+        return Agreement.DIFFER
     return Agreement.ONE_APART if spread == 1 else Agreement.FURTHER_APART
 
 
@@ -144,7 +154,7 @@ def _rating_rows(
                 level = None  # a rating that is not a level of this scale counts as not rated
             ratings.append((label, level[1] if level else None))
             indexes.append(level[0] if level else None)
-        rows.append(RatingRow(scale.name, tuple(ratings), agreement(indexes)))
+        rows.append(RatingRow(scale.name, tuple(ratings), agreement(indexes, ordered=scale.ordered)))
     return tuple(rows)
 
 
@@ -202,7 +212,12 @@ def compose(
     for section in sections:
         # A review saved before a section existed has no part for it: that peer simply said nothing there.
         parts = [(content.get("sections") or {}).get(str(section.id)) or {} for content in contents]
-        composed_sections.append(_compose_part(section.title, parts, labels, scales, redact, summaries=False))
+        rated_on = [
+            scale for scale in scales if section.scale_keys is None or scale.key in section.scale_keys
+        ]
+        composed_sections.append(
+            _compose_part(section.title, parts, labels, rated_on, redact, summaries=False)
+        )
     overall_parts = [content.get("overall") or {} for content in contents]
     overall = _compose_part(OVERALL_TITLE, overall_parts, labels, scales, redact, summaries=True)
     return Composition(peer_labels=labels, sections=tuple(composed_sections), overall=overall)

@@ -77,10 +77,15 @@ def reviews_complete(pairs: Sequence[tuple[Assignment, Review | None]]) -> bool:
 
 
 def _specs(cycle: Cycle) -> tuple[list[composition.SectionSpec], list[composition.ScaleSpec]]:
-    sections = [composition.SectionSpec(section.id, section.title) for section in cycle.sections]
+    sections = [
+        composition.SectionSpec(section.id, section.title, section.scale_keys) for section in cycle.sections
+    ]
     scales = [
         composition.ScaleSpec(
-            scale.key, scale.name, tuple((level.position, level.label) for level in scale.levels)
+            scale.key,
+            scale.name,
+            tuple((level.position, level.label) for level in scale.levels),
+            ordered=scale.ordered,
         )
         for scale in cycle.scales
     ]

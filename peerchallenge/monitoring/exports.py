@@ -91,19 +91,20 @@ def _text_cell(sheet, row: int, column: int, value: str):
 
 
 def ratings_table(cycle: Cycle) -> list[list[str]]:
-    """A row per submitted review and part: authority, section (or Overall), peer, a level per scale."""
+    """A row per submitted review and part: authority, section (or Overall), peer, a level per scale (blank
+    when not rated, or when the section is not rated on that scale)."""
     parts = cycle_parts(cycle)
     scales = cycle_scales(cycle)
     labels = [{level.position: level.label for level in scale.levels} for scale in scales]
     table = [["Authority reviewed", "Section", "Peer"] + [scale.name for scale in scales]]
     for review in submitted_reviews(cycle):
-        for key, title in parts:
-            ratings = part_ratings(review.content, key)
+        for part in parts:
+            ratings = part_ratings(review.content, part.key)
             levels = [
-                names.get(ratings[scale.key], "") if scale.key in ratings else ""
+                names.get(ratings[scale.key], "") if scale.key in ratings and part.rated_on(scale.key) else ""
                 for scale, names in zip(scales, labels, strict=True)
             ]
-            table.append([review.reviewed_name, title, review.peer, *levels])
+            table.append([review.reviewed_name, part.title, review.peer, *levels])
     return table
 
 

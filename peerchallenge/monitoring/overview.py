@@ -1,9 +1,12 @@
 """The regional overview: each authority's consolidated evidence strength per section, and counts per rating.
 
-How the peers' ratings are consolidated: the median of the submitted reviews' levels, where a tie between two
-middle levels goes to the weaker one. With two peers that is the weaker of their two ratings, marked
-"(peers differ)" when they disagree. Levels are ordered strongest first, as the rating scales store them.
-Only submitted reviews of published pairings count; a draft is not yet a rating.
+How the peers' ratings are consolidated on an ordered scale: the median of the submitted reviews' levels,
+where a tie between two middle levels goes to the weaker one. With two peers that is the weaker of their two
+ratings, marked "(peers differ)" when they disagree. Levels are ordered strongest first, as the rating
+scales store them. A median means nothing on a scale that is not ordered (self-knowledge): there the peers
+agree only on the same level, and otherwise the cell says "Peers differ". Only submitted reviews of published
+pairings count; a draft is not yet a rating. Until every peer of an authority has submitted, a cell says how
+many have ("1 of 2 reviews") and is not coloured, so that a partial result never reads as final.
 """
 
 from dataclasses import dataclass, field
@@ -31,12 +34,16 @@ class Consolidated:
     ratings: int
 
 
-def consolidate(positions: list[int]) -> Consolidated:
-    """The median of the peers' level positions, ties to the weaker (higher) position."""
+def consolidate(positions: list[int], *, ordered: bool = True) -> Consolidated:
+    """The median of the peers' level positions, ties to the weaker (higher) position; on a scale that is not
+    ordered, the level they all gave, or none when they differ."""
     if not positions:
         return Consolidated(None, False, 0)
-    ordered = sorted(positions)
-    return Consolidated(ordered[len(ordered) // 2], len(set(ordered)) > 1, len(ordered))
+    differ = len(set(positions)) > 1
+    if not ordered:
+        return Consolidated(None if differ else positions[0], differ, len(positions))
+    in_order = sorted(positions)
+    return Consolidated(in_order[len(in_order) // 2], differ, len(in_order))
 
 
 def shade(index: int, levels: int) -> int:
@@ -55,14 +62,27 @@ class SubmittedReview:
     content: dict
 
 
-def cycle_parts(cycle: Cycle) -> list[tuple[str | None, str]]:
-    """(key in the review content, title) for each template section, then the overall part (key None)."""
+@dataclass(frozen=True)
+class Part:
+    key: str | None  # the section's key in the review content; None for the overall part
+    title: str
+    scale_keys: tuple[str, ...] | None  # the scales the part is rated on; None (overall) for every scale
+
+    def rated_on(self, scale_key: str) -> bool:
+        return self.scale_keys is None or scale_key in self.scale_keys
+
+
+def cycle_parts(cycle: Cycle) -> list[Part]:
+    """Each template section with the scales it is rated on, then the overall part (rated on every scale)."""
     sections = db.session.scalars(
         sa.select(TemplateSection)
         .where(TemplateSection.cycle_id == cycle.id)
+        .options(selectinload(TemplateSection.scales))
         .order_by(TemplateSection.position)
     )
-    return [(str(section.id), section.title) for section in sections] + [(None, OVERALL)]
+    return [Part(str(section.id), section.title, section.scale_keys) for section in sections] + [
+        Part(None, OVERALL, None)
+    ]
 
 
 def cycle_scales(cycle: Cycle) -> list[RatingScale]:
@@ -76,11 +96,12 @@ def cycle_scales(cycle: Cycle) -> list[RatingScale]:
     )
 
 
-def submitted_reviews(cycle: Cycle) -> list[SubmittedReview]:
+def submitted_reviews(cycle: Cycle, expected: dict[int, int] | None = None) -> list[SubmittedReview]:
     """The submitted reviews of the cycle's published pairings, by reviewed authority then peer, in one query.
 
     Peers are numbered per reviewed authority in the order they were assigned, counting reviews not yet
-    submitted, so that a peer keeps its number as the others come in.
+    submitted, so that a peer keeps its number as the others come in. Given a dict `expected`, it is filled
+    with the number of reviews each reviewed authority has coming, submitted or not.
     """
     reviewed, reviewer = sa.orm.aliased(Authority), sa.orm.aliased(Authority)
     query = (
@@ -95,6 +116,8 @@ def submitted_reviews(cycle: Cycle) -> list[SubmittedReview]:
     numbers: dict[int, int] = {}
     for reviewed_id, reviewed_name, reviewer_name, state, content in db.session.execute(query):
         numbers[reviewed_id] = numbers.get(reviewed_id, 0) + 1
+        if expected is not None:
+            expected[reviewed_id] = numbers[reviewed_id]
         if state != ReviewState.SUBMITTED:
             continue
         peer = f"Peer {numbers[reviewed_id]}" if cycle.anonymous else reviewer_name
@@ -113,7 +136,7 @@ def part_ratings(content: dict, key: str | None) -> dict[str, int]:
 
 @dataclass
 class OverviewCell:
-    label: str  # the words shown: a level, "Adequate (peers differ)", or "Not rated yet"
+    label: str  # the words shown: a level, "Sufficient (peers differ)", "Strong (1 of 2 reviews)", ...
     shade: int | None  # the colour class, None when not rated
     ratings: int
 
@@ -142,54 +165,86 @@ class ScaleCounts:
 @dataclass
 class Overview:
     scale_name: str | None
-    levels: list[tuple[str, int]]  # the evidence scale's levels and their shades, for the key
+    levels: list[tuple[str, int]]  # the evidence scale's levels and their shades, for the key (if ordered)
     parts: list[str]
     rows: list[tuple[Authority, list[OverviewCell]]]
     counts: list[ScaleCounts] = field(default_factory=list)
     reviews: int = 0
+    ordered: bool = True  # whether the scale shown is ordered (else no median and no shades)
+    partial: bool = False  # some authority's cells rest on only some of its reviews
+
+
+NOT_RATED = "Not rated yet"
+PEERS_DIFFER = "Peers differ"
+
+
+def cell(
+    result: Consolidated, labels: dict[int, str], shades: dict[int, int] | None, submitted: int, expected: int
+) -> OverviewCell:
+    """One authority's consolidated rating as words (and a shade only when every review is in)."""
+    if result.ratings == 0:
+        return OverviewCell(NOT_RATED, None, 0)
+    notes = []
+    if result.peers_differ and result.position is not None:
+        notes.append("peers differ")
+    partial = submitted < expected
+    if partial:
+        notes.append(f"{submitted} of {expected} reviews")
+    words = labels[result.position] if result.position is not None else PEERS_DIFFER
+    label = words + (f" ({'; '.join(notes)})" if notes else "")
+    final_shade = shades[result.position] if shades and result.position is not None and not partial else None
+    return OverviewCell(label, final_shade, result.ratings)
 
 
 def regional_overview(cycle: Cycle) -> Overview:
     """The consolidated evidence strength per authority and section, and the region's counts per rating."""
     parts = cycle_parts(cycle)
     scales = cycle_scales(cycle)
-    reviews = submitted_reviews(cycle)
+    expected: dict[int, int] = {}
+    reviews = submitted_reviews(cycle, expected)
     authorities = cycle_authorities(cycle)
     by_authority: dict[int, list[SubmittedReview]] = {}
     for review in reviews:
         by_authority.setdefault(review.reviewed_id, []).append(review)
 
     evidence = next((scale for scale in scales if scale.key == EVIDENCE_SCALE), scales[0] if scales else None)
+    shown = [part for part in parts if evidence is not None and part.rated_on(evidence.key)]
     rows = []
+    partial = False
     if evidence is not None:
-        index = {level.position: number for number, level in enumerate(evidence.levels)}
         labels = {level.position: level.label for level in evidence.levels}
+        shades = (
+            {
+                level.position: shade(number, len(evidence.levels))
+                for number, level in enumerate(evidence.levels)
+            }
+            if evidence.ordered
+            else None
+        )
         for authority in authorities:
+            given = by_authority.get(authority.id, [])
             cells = []
-            for key, _title in parts:
+            for part in shown:
                 positions = [
                     position
-                    for review in by_authority.get(authority.id, [])
-                    if (position := part_ratings(review.content, key).get(evidence.key)) in labels
+                    for review in given
+                    if (position := part_ratings(review.content, part.key).get(evidence.key)) in labels
                 ]
-                result = consolidate(positions)
-                if result.position is None:
-                    cells.append(OverviewCell("Not rated yet", None, 0))
-                    continue
-                label = labels[result.position] + (" (peers differ)" if result.peers_differ else "")
-                cells.append(
-                    OverviewCell(label, shade(index[result.position], len(evidence.levels)), result.ratings)
-                )
+                result = consolidate(positions, ordered=evidence.ordered)
+                cells.append(cell(result, labels, shades, len(given), expected.get(authority.id, 0)))
+            partial = partial or 0 < len(given) < expected.get(authority.id, 0)
             rows.append((authority, cells))
 
     counts = []
     for scale in scales:
         tally = {level.position: LevelCount(level.label, 0, 0) for level in scale.levels}
         for review in reviews:
-            for key, _title in parts:
-                position = part_ratings(review.content, key).get(scale.key)
+            for part in parts:
+                if not part.rated_on(scale.key):
+                    continue
+                position = part_ratings(review.content, part.key).get(scale.key)
                 if position in tally:
-                    if key is None:
+                    if part.key is None:
                         tally[position].overall += 1
                     else:
                         tally[position].sections += 1
@@ -198,10 +253,12 @@ def regional_overview(cycle: Cycle) -> Overview:
     return Overview(
         scale_name=evidence.name if evidence else None,
         levels=[(level.label, shade(n, len(evidence.levels))) for n, level in enumerate(evidence.levels)]
-        if evidence
+        if evidence and evidence.ordered
         else [],
-        parts=[title for _key, title in parts],
+        parts=[part.title for part in shown],
         rows=rows,
         counts=counts,
         reviews=len(reviews),
+        ordered=evidence.ordered if evidence else True,
+        partial=partial,
     )

@@ -1,7 +1,10 @@
 """A review's content: reading it from a posted form, checking limits, and finding missing ratings.
 
-Plain values in and out: the form as a mapping of lists, the template's section ids and the scales'
-level positions. The form's field names are `s<section id>-<field>` and `overall-<field>`.
+Plain values in and out: the form as a mapping of lists, the template's sections with the keys of the scales
+each is rated on, and the scales' level positions. The form's field names are `s<section id>-<field>` and
+`overall-<field>`. A section is rated only on its own scales; the overall part on every scale of the cycle.
+Overall ratings are required to submit; section ratings only when the cycle requires them, and never for an
+optional section the self-assessment left out ("not included").
 """
 
 from collections.abc import Mapping
@@ -21,6 +24,21 @@ class Scale:
     key: str
     name: str
     positions: tuple[int, ...]
+    ordered: bool = True
+
+
+@dataclass(frozen=True)
+class Section:
+    """A template section as the review reads it."""
+
+    id: int
+    title: str
+    scale_keys: tuple[str, ...]  # the scales it is rated on
+    included: bool = True  # False for an optional section the self-assessment left out: nothing to rate
+
+    def scales(self, scales: list[Scale]) -> list[Scale]:
+        """The section's own scales, in the cycle's order; none when it is not included."""
+        return [scale for scale in scales if scale.key in self.scale_keys] if self.included else []
 
 
 def part_prefix(section_id: int | None) -> str:
@@ -69,15 +87,18 @@ def field_label(field: str) -> str:
     return {"strengths": "strengths", "development": "areas for development", "summary": "the summary"}[field]
 
 
-def read_form(
-    form: Mapping, sections: list[tuple[int, str]], scales: list[Scale]
-) -> tuple[dict, dict[str, str]]:
-    """The review content in a posted form, and an error per field that is over its limit or not a level."""
+def read_form(form: Mapping, sections: list[Section], scales: list[Scale]) -> tuple[dict, dict[str, str]]:
+    """The review content in a posted form, and an error per field that is over its limit or not a level.
+
+    Each section's ratings are read on its own scales only: a rating posted on another is not kept.
+    """
     errors: dict[str, str] = {}
     content = {
         "sections": {
-            str(section_id): _read_part(form, part_prefix(section_id), scales, errors, title)
-            for section_id, title in sections
+            str(section.id): _read_part(
+                form, part_prefix(section.id), section.scales(scales), errors, section.title
+            )
+            for section in sections
         }
     }
     overall = _read_part(form, "overall", scales, errors, "Overall")
@@ -90,16 +111,18 @@ def read_form(
 
 
 def missing_ratings(
-    content: dict, sections: list[tuple[int, str]], scales: list[Scale]
+    content: dict, sections: list[Section], scales: list[Scale], *, section_ratings_required: bool = False
 ) -> dict[str, list[str]]:
-    """For each part (section title, or 'Overall') the scales not yet rated; empty when complete."""
+    """For each part (section title, or 'Overall') the required scales not yet rated; empty when complete.
+
+    The overall ratings are always required; a section's only when the cycle requires section ratings.
+    """
     missing: dict[str, list[str]] = {}
-    parts = [(str(section_id), title) for section_id, title in sections]
-    for key, title in parts:
-        ratings = content.get("sections", {}).get(key, {}).get("ratings", {})
-        names = [scale.name for scale in scales if scale.key not in ratings]
+    for section in sections if section_ratings_required else []:
+        ratings = part(content, section.id).get("ratings", {})
+        names = [scale.name for scale in section.scales(scales) if scale.key not in ratings]
         if names:
-            missing[title] = names
+            missing[section.title] = names
     overall = content.get("overall", {}).get("ratings", {})
     names = [scale.name for scale in scales if scale.key not in overall]
     if names:

@@ -59,9 +59,10 @@ def _page(assignment, review, values, *, errors=None, missing=None, conflict=Non
         review=review,
         values=values,
         texts=texts,
-        progress=services.progress(cycle, values),
+        progress=services.progress(assignment, values),
         can_submit=can_submit_review(current_user, assignment),
         directors=authority_users(assignment.reviewer_id, Role.DIRECTOR),
+        not_included={part.id for part in services.review_parts(assignment) if not part.included},
         errors=errors or {},
         missing=missing or {},
         conflict=conflict,
@@ -111,7 +112,7 @@ def _posted(assignment: Assignment) -> tuple[dict, dict[str, str], int | None]:
     """The review as posted, the fields' errors, and the version the page was opened on."""
     cycle = assignment.cycle
     values, errors = review_content.read_form(
-        request.form, services.template_parts(cycle), services.scales(cycle)
+        request.form, services.review_parts(assignment), services.scales(cycle)
     )
     return values, errors, request.form.get("version", type=int)
 
@@ -171,7 +172,7 @@ def check_answers(assignment_id: int):
     if back := _back_unless_signed_off(assignment):
         return back
     review = services.find_review(assignment)
-    if review is None or review.is_submitted or services.missing_ratings(assignment.cycle, review.content):
+    if review is None or review.is_submitted or services.missing_ratings(assignment, review.content):
         return redirect(url_for("reviews.review_page", assignment_id=assignment.id))
     form = ConfirmForm()
     if not form.validate_on_submit():

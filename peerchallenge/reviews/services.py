@@ -1,5 +1,6 @@
 """Review transitions: save a draft, submit, reopen. Each save checks the version it started from."""
 
+from collections.abc import Collection
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -23,20 +24,56 @@ from peerchallenge.status import Tag
 from peerchallenge.submissions.queries import find_submission
 
 
-def template_parts(cycle: Cycle) -> list[tuple[int, str]]:
-    return [(section.id, section.title) for section in cycle.sections]
+def written_sections(assignment: Assignment) -> set[int] | None:
+    """The template sections the reviewed self-assessment has text for (None before there is one)."""
+    submission = find_submission(assignment.cycle, assignment.reviewed)
+    version = submission.current_version if submission else None
+    if version is None:
+        return None
+    return {
+        text.template_section_id
+        for text in version.sections
+        if text.template_section_id is not None and text.markdown.strip()
+    }
+
+
+def template_parts(cycle: Cycle, written: Collection[int] | None = None) -> list[review_content.Section]:
+    """The cycle's sections as the review reads them; given the sections the self-assessment has text for
+    (`written_sections`), an optional section without text is not included and has nothing to rate."""
+    return [
+        review_content.Section(
+            section.id,
+            section.title,
+            section.scale_keys,
+            included=not section.optional or written is None or section.id in written,
+        )
+        for section in cycle.sections
+    ]
+
+
+def review_parts(assignment: Assignment) -> list[review_content.Section]:
+    """The sections an assignment reviews, each with its scales and whether the self-assessment has it."""
+    return template_parts(assignment.cycle, written_sections(assignment))
 
 
 def scales(cycle: Cycle) -> list[review_content.Scale]:
     return [
-        review_content.Scale(scale.key, scale.name, tuple(level.position for level in scale.levels))
+        review_content.Scale(
+            scale.key, scale.name, tuple(level.position for level in scale.levels), ordered=scale.ordered
+        )
         for scale in cycle.scales
     ]
 
 
-def missing_ratings(cycle: Cycle, content: dict) -> dict[str, list[str]]:
-    """The required ratings not yet given, by part title ("Overall" for the overall ratings)."""
-    return review_content.missing_ratings(content, template_parts(cycle), scales(cycle))
+def missing_ratings(assignment: Assignment, content: dict) -> dict[str, list[str]]:
+    """The ratings a submit of this content still needs, per part (see reviews.content.missing_ratings)."""
+    cycle = assignment.cycle
+    return review_content.missing_ratings(
+        content,
+        review_parts(assignment),
+        scales(cycle),
+        section_ratings_required=cycle.section_ratings_required,
+    )
 
 
 class PartProgress(NamedTuple):
@@ -47,6 +84,7 @@ class PartProgress(NamedTuple):
     tag: Tag
 
 
+NOT_INCLUDED = Tag("Not included", "grey")
 NOT_STARTED = Tag("Not started", "grey")
 IN_PROGRESS = Tag("In progress", "light-blue")
 DONE = Tag("Done", "green")
@@ -61,14 +99,18 @@ def _progress_tag(values: dict, ratings_missing: bool) -> Tag:
     return NOT_STARTED
 
 
-def progress(cycle: Cycle, content: dict) -> list[PartProgress]:
+def progress(assignment: Assignment, content: dict) -> list[PartProgress]:
     """Each section's state, then the overall part's: done once it has strengths or areas for development
-    and every required rating."""
-    missing = missing_ratings(cycle, content)
-    parts = [(f"section-{section.id}", section.title, section.id) for section in cycle.sections]
+    and every required rating; a section the self-assessment left out is "Not included"."""
+    missing = missing_ratings(assignment, content)
+    parts = [(section.id, section.title, section.included) for section in review_parts(assignment)]
     return [
-        PartProgress(anchor, title, _progress_tag(review_content.part(content, key), title in missing))
-        for anchor, title, key in [*parts, ("overall", "Overall", None)]
+        PartProgress(
+            "overall" if key is None else f"section-{key}",
+            title,
+            _progress_tag(review_content.part(content, key), title in missing) if included else NOT_INCLUDED,
+        )
+        for key, title, included in [*parts, (None, "Overall", True)]
     ]
 
 
@@ -142,7 +184,7 @@ def save_draft(actor: User, assignment: Assignment, content: dict, base_version:
 
 def save_complete_draft(actor: User, assignment: Assignment, content: dict, base_version: int) -> Review:
     """Save the draft, then refuse (keeping it) unless every required rating is given."""
-    missing = missing_ratings(assignment.cycle, content)
+    missing = missing_ratings(assignment, content)
     review = save_draft(actor, assignment, content, base_version)
     if missing:
         raise IncompleteReview(missing, review)
@@ -245,10 +287,13 @@ def _tell_directors_submitted(actor: User, assignment: Assignment, directors: li
 
 
 class IncompleteReview(ServiceError):
-    """Ratings are missing from a review being submitted or marked ready; the draft was saved."""
+    """A review submitted or marked ready without every required rating; the draft was saved."""
 
     def __init__(self, missing: dict[str, list[str]], review: Review):
-        super().__init__("Your draft has been saved, but every rating must be given first.")
+        super().__init__(
+            "Your draft has been saved, but the review cannot be submitted or marked ready until every "
+            "required rating is given."
+        )
         self.missing = missing
         self.review = review
 

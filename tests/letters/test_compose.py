@@ -284,11 +284,29 @@ def test_agreement(positions, expected):
     assert agreement(positions) is expected
 
 
+@pytest.mark.parametrize(
+    ("positions", "expected"),
+    [
+        ([0, 0], Agreement.SAME),
+        ([2, 3], Agreement.DIFFER),  # Over-optimistic and Over-cautious: opposite, never one level apart
+        ([0, 1], Agreement.DIFFER),
+        ([0, 3], Agreement.DIFFER),
+        ([1, 1, 1], Agreement.SAME),
+        ([1, 1, 2], Agreement.DIFFER),
+        ([2, None], Agreement.INCOMPLETE),
+        ([], Agreement.INCOMPLETE),
+    ],
+)
+def test_agreement_on_a_scale_that_is_not_ordered_is_same_or_differ(positions, expected):
+    assert agreement(positions, ordered=False) is expected
+
+
 def test_agreement_labels():
     assert [member.label for member in Agreement] == [
         "Agree",
         "One level apart",
         "Further apart",
+        "Differ",
         "Not all rated",
     ]
 
@@ -401,6 +419,40 @@ def test_compose_two_peers():
     assert overall.development == (MergedItem("Evidence of impact is thin", ("Suffolk",)),)
     # Suffolk's empty summary is left out.
     assert overall.summaries == (("Norfolk", "A thoughtful self-assessment.\n\nShorter would be better."),)
+
+
+SELF_KNOWLEDGE = ScaleSpec(
+    "self_knowledge",
+    "Self-knowledge",
+    ((0, "Accurate"), (1, "Partly accurate"), (2, "Over-optimistic"), (3, "Over-cautious")),
+    ordered=False,
+)
+
+
+def test_over_optimistic_and_over_cautious_differ_in_the_letter():
+    sections = [SectionSpec(3, "Care leavers", ("evidence", "self_knowledge"))]
+    first = PeerReview("Norfolk", {"sections": {"3": part({"evidence": 10, "self_knowledge": 2})}})
+    second = PeerReview("Suffolk", {"sections": {"3": part({"evidence": 11, "self_knowledge": 3})}})
+    composition = compose(sections, [EVIDENCE, SELF_KNOWLEDGE], [first, second], anonymous=False)
+    rows = by_scale(composition.sections[0])
+    assert rows["Evidence strength"].agreement is Agreement.ONE_APART
+    assert rows["Self-knowledge"].agreement is Agreement.DIFFER
+    markdown = sections_markdown(composition)
+    assert "| Self-knowledge | Over-optimistic | Over-cautious | Differ |" in markdown
+    assert "One level apart |" in markdown.split("Self-knowledge")[0]
+
+
+def test_a_section_lists_only_the_scales_it_is_rated_on():
+    sections = [SectionSpec(3, "Headline summary", ("brevity",)), SectionSpec(4, "Workforce")]
+    rated_everywhere = PeerReview(
+        "Norfolk",
+        {"sections": {"3": part({"evidence": 10, "brevity": 0})}, "overall": part({"evidence": 10})},
+    )
+    composition = compose(sections, SCALES, [rated_everywhere], anonymous=False)
+    headline, workforce = composition.sections
+    assert list(by_scale(headline)) == ["Brevity and focus"]
+    assert list(by_scale(workforce)) == ["Evidence strength", "Brevity and focus"]  # None: every scale
+    assert list(by_scale(composition.overall)) == ["Evidence strength", "Brevity and focus"]
 
 
 def test_review_missing_a_section_entirely():

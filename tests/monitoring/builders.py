@@ -282,18 +282,24 @@ def read_dashboard(html: str) -> dict:
     return reader.rows
 
 
-def ratings(cycle, evidence: list[int], other: int = 1, overall: int | None = None) -> dict:
-    """Review content rating each section's evidence as given (in section order) and the rest `other`."""
-    keys = [scale.key for scale in cycle.scales]
+def evidence_sections(cycle) -> list:
+    """The sections rated on evidence strength (the overview's columns, before Overall)."""
+    return [section for section in cycle.sections if "evidence" in section.scale_keys]
 
-    def part(level: int) -> dict:
-        return {"ratings": {key: (level if key == "evidence" else other) for key in keys}}
+
+def ratings(cycle, evidence: list[int], other: int = 1, overall: int | None = None) -> dict:
+    """Review content rating the evidence of the sections rated on it as given (in section order), their
+    other scales `other`, and every scale overall `other` (or `overall` for evidence)."""
+
+    def part(scales, level: int) -> dict:
+        return {"ratings": {scale.key: (level if scale.key == "evidence" else other) for scale in scales}}
 
     return {
         "sections": {
-            str(section.id): part(level) for section, level in zip(cycle.sections, evidence, strict=False)
+            str(section.id): part(section.scales, level)
+            for section, level in zip(evidence_sections(cycle), evidence, strict=False)
         },
-        "overall": part(overall if overall is not None else other),
+        "overall": part(cycle.scales, overall if overall is not None else other),
     }
 
 
@@ -304,7 +310,7 @@ def rated_cycle(world, *, anonymous: bool):
     cedar = factories.make_authority(world.region, "Cedar")
     alpha, beta = world.authority, world.sibling
     submitted = at(cycle.reviews_due_on)
-    levels = len(cycle.sections)
+    levels = len(evidence_sections(cycle))
     add_review(
         add_assignment(cycle, beta, alpha),
         world.lead,

@@ -171,14 +171,18 @@ def test_the_ratings_csv_has_a_row_per_submitted_review_and_part_with_each_scale
     parts = [section.title for section in cycle.sections] + ["Overall"]
     assert len(body) == 3 * len(parts)  # the draft and the replaced pairing's review are left out
     assert [row[:3] for row in body[: len(parts)]] == [["Alpha", part, "Beta"] for part in parts]
-    assert body[0][3:6] == ["Strong", "Mostly concise", "Partly accurate"]
-    assert body[len(parts)][:4] == ["Alpha", parts[0], "Cedar", "Limited"]
+    # The headline summary is not rated on evidence; progress since last year is not rated on brevity.
+    assert body[0][3:7] == ["", "", "", ""]
+    assert body[1][3:7] == ["Strong", "", "Partly accurate", ""]
+    assert body[2][3:7] == ["Strong", "Mostly concise", "Partly accurate", ""]
+    assert body[len(parts) + 1][:4] == ["Alpha", parts[1], "Cedar", "Limited"]
     beta = [row for row in body if row[0] == "Beta"]
-    assert [row[3] for row in beta[:3]] == [
+    assert [row[3] for row in beta[:4]] == [
+        "",
         "Sufficient",
         "Not evidenced",
         "",
-    ]  # the third section was not rated
+    ]  # the fourth section was not rated
     assert beta[-1][1:6] == ["Overall", "Alpha", "Sufficient", "Mostly concise", "Partly accurate"]
     [event] = events("ratings_exported")
     assert event.details == {"cycle_id": cycle.id, "rows": 3 * len(parts)}

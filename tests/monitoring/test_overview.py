@@ -6,9 +6,9 @@ from html.parser import HTMLParser
 import pytest
 
 from peerchallenge.extensions import db
-from peerchallenge.monitoring.overview import Consolidated, consolidate, shade
+from peerchallenge.monitoring.overview import Consolidated, cell, consolidate, shade
 from peerchallenge.monitoring.routes import uk_today
-from tests.monitoring.builders import make_cycle, rated_cycle
+from tests.monitoring.builders import evidence_sections, make_cycle, rated_cycle
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,39 @@ from tests.monitoring.builders import make_cycle, rated_cycle
 )
 def test_the_peers_ratings_consolidate_to_the_median_ties_to_the_weaker(positions, expected):
     assert consolidate(positions) == expected
+
+
+@pytest.mark.parametrize(
+    ("positions", "expected"),
+    [
+        ([], Consolidated(None, False, 0)),
+        ([2], Consolidated(2, False, 1)),
+        ([2, 2], Consolidated(2, False, 2)),
+        ([2, 3], Consolidated(None, True, 2)),  # Over-optimistic and Over-cautious: no middle, no weaker
+        ([0, 3], Consolidated(None, True, 2)),
+        ([1, 1, 2], Consolidated(None, True, 3)),  # no median: two of three is not agreement
+    ],
+)
+def test_on_a_scale_that_is_not_ordered_peers_agree_only_on_the_same_level(positions, expected):
+    assert consolidate(positions, ordered=False) == expected
+
+
+@pytest.mark.parametrize(
+    ("result", "submitted", "expected", "words", "shaded"),
+    [
+        (Consolidated(0, False, 2), 2, 2, "Strong", True),
+        (Consolidated(1, True, 2), 2, 2, "Sufficient (peers differ)", True),
+        (Consolidated(0, False, 1), 1, 2, "Strong (1 of 2 reviews)", False),  # never shown as final
+        (Consolidated(1, True, 2), 2, 3, "Sufficient (peers differ; 2 of 3 reviews)", False),
+        (Consolidated(None, True, 2), 2, 2, "Peers differ", False),
+        (Consolidated(None, False, 0), 1, 2, "Not rated yet", False),
+    ],
+)
+def test_a_cell_says_when_it_rests_on_only_some_of_the_reviews(result, submitted, expected, words, shaded):
+    labels, shades = {0: "Strong", 1: "Sufficient"}, {0: 5, 1: 4}
+    shown = cell(result, labels, shades, submitted, expected)
+    assert shown.label == words
+    assert (shown.shade is not None) is shaded
 
 
 @pytest.mark.parametrize(
@@ -96,12 +129,15 @@ def test_the_overview_shows_each_authoritys_consolidated_evidence_per_section_in
     world, sign_in
 ):
     cycle = rated_cycle(world, anonymous=False)
-    sections = [section.title for section in cycle.sections]
+    # The headline summary and the plans are not rated on evidence strength, so they have no column.
+    sections = [section.title for section in evidence_sections(cycle)]
+    assert len(sections) == len(cycle.sections) - 2
 
     response = sign_in(world.lead).get(f"/cycles/{cycle.id}/overview")
 
     assert response.status_code == 200
-    tables = read_tables(response.get_data(as_text=True))
+    page = response.get_data(as_text=True)
+    tables = read_tables(page)
     header, *rows = tables["Evidence strength by authority and section"]
     assert [text for text, _classes, _scope in header] == ["Authority", *sections, "Overall"]
     assert {scope for _text, _classes, scope in header} == {"col"}
@@ -112,15 +148,25 @@ def test_the_overview_shows_each_authoritys_consolidated_evidence_per_section_in
     # Strong from one peer, Limited from the other: Limited, and said to differ.
     assert [text for text, _c, _s in alpha] == ["Limited (peers differ)"] * len(sections) + ["Sufficient"]
     assert "app-strength--2" in alpha[0][1] and "app-strength--4" in alpha[-1][1]
-    # Beta has one submitted review (the other is a draft), which rated two sections.
-    assert [text for text, _c, _s in beta[:3]] == ["Sufficient", "Not evidenced", "Not rated yet"]
-    assert "app-strength--1" in beta[1][1] and "app-strength--none" in beta[2][1]
+    # Beta has one submitted review of two (the other is a draft): its ratings are marked as partial and
+    # not coloured as a final result.
+    assert [text for text, _c, _s in beta[:3]] == [
+        "Sufficient (1 of 2 reviews)",
+        "Not evidenced (1 of 2 reviews)",
+        "Not rated yet",
+    ]
+    assert all("app-strength--none" in classes for _t, classes, _s in beta)
+    assert beta[-1][0] == "Sufficient (1 of 2 reviews)"
     assert {text for text, _c, _s in cedar} == {"Not rated yet"}
+    assert "1 of 2 reviews" in page and "not coloured" in page
 
 
 def test_the_regions_counts_per_rating_cover_sections_and_overall_of_submitted_reviews(world, sign_in):
     cycle = rated_cycle(world, anonymous=False)
-    sections = len(cycle.sections)
+    rated = evidence_sections(cycle)
+    sections = len(rated)
+    # Brevity is counted only where a section is rated on it: not on progress since last year.
+    brief = [section for section in rated if "brevity" in section.scale_keys]
 
     page = sign_in(world.lead).get(f"/cycles/{cycle.id}/overview").get_data(as_text=True)
 
@@ -134,15 +180,34 @@ def test_the_regions_counts_per_rating_cover_sections_and_overall_of_submitted_r
         ["Not evidenced", "1", "0"],
         ["Total", str(2 * sections + 2), "3"],
     ]
+    beta_brevity = sum("brevity" in section.scale_keys for section in rated[:2])
     brevity = {row[0][0]: row[1][0] for row in tables["Brevity and focus"][1:]}
     assert brevity == {
         "Concise": "0",
-        "Mostly concise": str(2 * sections + 2),
+        "Mostly concise": str(2 * len(brief) + beta_brevity),
         "Substantial business as usual": "0",
         "Overlong": "0",
-        "Total": str(2 * sections + 2),
+        "Total": str(2 * len(brief) + beta_brevity),
     }
+    overall_counts = {row[0][0]: row[2][0] for row in tables["Brevity and focus"][1:]}
+    assert overall_counts["Mostly concise"] == "3"
     assert "From 3 submitted reviews" in page
+
+
+def test_on_a_scale_that_is_not_ordered_the_overview_has_no_median_and_no_colours(world, sign_in):
+    cycle = rated_cycle(world, anonymous=False)
+    evidence = next(scale for scale in cycle.scales if scale.key == "evidence")
+    evidence.ordered = False
+    db.session.commit()
+
+    page = sign_in(world.lead).get(f"/cycles/{cycle.id}/overview").get_data(as_text=True)
+
+    rows = read_tables(page)["Evidence strength by authority and section"][1:]
+    alpha = next(row[1:] for row in rows if row[0][0] == "Alpha")
+    assert [text for text, _c, _s in alpha[:-1]] == ["Peers differ"] * (len(alpha) - 1)
+    assert alpha[-1][0] == "Sufficient"
+    assert all("app-strength--none" in classes for _t, classes, _s in alpha)
+    assert "Colour key" not in page and '"Peers differ"' in page
 
 
 def test_a_cycle_without_reviews_has_an_overview_of_nothing_rated(world, sign_in):
