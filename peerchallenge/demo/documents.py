@@ -267,13 +267,16 @@ def _practice_section(
         indicator.concern for indicator in worse
     ]
     self_knowledge = _self_knowledge(profile, worried, strong=bool(strengths) and not worse)
+    area = _lower_first(title.split(",")[0])
     if self_knowledge == OPTIMISTIC:
-        paragraphs.append("Practice here is consistently good, and we expect it to be judged so.")
+        paragraphs.append(f"Practice in {area} is consistently good, and we expect it to be judged so.")
     elif self_knowledge == PARTLY:
-        paragraphs.append(" ".join(concerns) + " Even so, practice here is consistently good.")
+        paragraphs.append(
+            " ".join(concerns) + f" Even so, we judge practice in {area} to be consistently good."
+        )
     elif self_knowledge == CAUTIOUS:
         paragraphs.append(
-            "We are not yet confident that this is good enough, and we will wait for more data."
+            f"We are not yet confident that practice in {area} is good enough; we will wait for more data."
         )
     elif concerns:
         paragraphs.append(" ".join(concerns))

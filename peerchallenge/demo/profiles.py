@@ -131,7 +131,7 @@ INDICATORS = (
         "children in care per 10,000 children",
         70,
         "70",
-        45,
+        35,
         95,
         None,
         CARE,
