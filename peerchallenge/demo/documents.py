@@ -205,12 +205,34 @@ def _rng(*parts: object) -> random.Random:
     return random.Random(":".join(str(part) for part in parts))  # noqa: S311 (demo text, not security)
 
 
+SERVICES = (
+    "the multi-agency safeguarding hub",
+    "the emergency duty team",
+    "the fostering service",
+    "the adoption team",
+    "the leaving care service",
+    "the youth justice service",
+    "the family hubs",
+    "the virtual school",
+)
+DESCRIPTIONS = (
+    "{service} is managed by a team manager who reports to a head of service.",
+    "{service} is staffed by a mix of social workers, practitioners and business support officers.",
+    "{service} has its own page on the council's website, with contact details and opening hours.",
+    "{service} is open Monday to Friday, with cover at other times from the duty rota.",
+)
+# Every sentence of business as usual the demo can write: meetings, then what services are.
+BUSINESS_AS_USUAL = tuple(
+    _sentence[0].upper() + _sentence[1:]
+    for _sentence in (
+        *(habit.format(team=team) for habit in HABITS for team in TEAMS),
+        *(description.format(service=service) for description in DESCRIPTIONS for service in SERVICES),
+    )
+)
+
+
 def _business_as_usual(used: set[str], rng: random.Random) -> str:
-    choices = [
-        habit.format(team=team)[0].upper() + habit.format(team=team)[1:] for habit in HABITS for team in TEAMS
-    ]
-    unused = [sentence for sentence in choices if sentence not in used]
-    sentence = rng.choice(unused)
+    sentence = rng.choice([sentence for sentence in BUSINESS_AS_USUAL if sentence not in used])
     used.add(sentence)
     return sentence
 
