@@ -58,8 +58,10 @@ def demo_cycle_title(year: int, region: str = DEMO_REGION) -> str:
     return f"{region} Region peer challenge {year}"
 
 
-def create_demo_cycle(region: Region, title: str, year: int, opens_on: date, lead: User) -> Cycle:
-    """An open cycle of the region, with the default template and the usual gaps between its deadlines."""
+def create_demo_cycle(
+    region: Region, title: str, year: int, opens_on: date, lead: User, *, draft: bool = False
+) -> Cycle:
+    """An open (or draft) cycle of the region, with the default template and the usual deadlines."""
     cycle = cycle_services.create_cycle(
         lead,
         region,
@@ -73,8 +75,9 @@ def create_demo_cycle(region: Region, title: str, year: int, opens_on: date, lea
         challenge_event_on=opens_on + timedelta(days=90),
         anonymous=False,
     )
-    cycle_services.open_cycle(lead, cycle)
-    cycle.opened_at = at(opens_on)
+    if not draft:
+        cycle_services.open_cycle(lead, cycle)
+        cycle.opened_at = at(opens_on)
     return cycle
 
 

@@ -14,7 +14,6 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from peerchallenge.assignments.models import Assignment
-from peerchallenge.cycles import services as cycle_services
 from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.demo.cycle import (
     advance_letters,
@@ -89,20 +88,7 @@ def seed_national_cycles(regions: Sequence[Region], today: date) -> list[RegionC
 def _seed_region_cycle(region: Region, title: str, state: CycleState, today: date) -> Cycle:
     lead = demo_user(lead_email(region.name))
     if state == CycleState.DRAFT:
-        opens_on = today + timedelta(days=14)
-        return cycle_services.create_cycle(
-            lead,
-            region,
-            title=title,
-            year=today.year,
-            peers_per_authority=2,
-            opens_on=opens_on,
-            submissions_due_on=opens_on + timedelta(days=27),
-            reviews_due_on=opens_on + timedelta(days=35),
-            letters_due_on=opens_on + timedelta(days=75),
-            challenge_event_on=opens_on + timedelta(days=90),
-            anonymous=False,
-        )
+        return create_demo_cycle(region, title, today.year, today + timedelta(days=14), lead, draft=True)
     # The work is done while every deadline is ahead, then the dates are set back.
     cycle = create_demo_cycle(region, title, today.year, today, lead)
     authorities = sorted(region.authorities, key=lambda authority: authority.name)
