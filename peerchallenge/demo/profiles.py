@@ -864,7 +864,9 @@ def generated_profile(name: str, authority_type: str) -> AuthorityProfile:
     rng = random.Random(f"profile:{name}")  # noqa: S311 (demo text, not security)
     grade = rng.choice(("GGGGG", "GGGRG", "RGRRR", "RRGGR", "OOGOG", "GGGGR"))
     inspection = _ilacs(
-        rng.choice((ILACS, ILACS_SHORT)),
+        rng.choice((ILACS, ILACS_SHORT))
+        if grade[0] in "OG"
+        else ILACS,  # short inspections follow a good one
         date(rng.randint(2022, 2025), rng.randint(1, 12), rng.randint(1, 28)),
         grade,
         *rng.sample(GENERATED_AREAS, 2),
