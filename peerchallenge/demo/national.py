@@ -3,8 +3,9 @@
 For the benchmarks and for judging the service at scale. The Eastern Region keeps its detailed open cycle
 (demo/cycle.py); each other region gets one cycle in the state below, with the work that state implies done
 through the services: self-assessments uploaded and signed off, peers assigned, reviews written, letters
-composed, approved, released, read and answered. The cycle is then moved to its state and its dates and
-timestamps set back in time, so that the work reads as done on time.
+composed, approved, released, read and answered. The cycle is then put in its state (the service has no
+transitions past "open" yet, so the seed sets it) and its dates and timestamps set back in time, so that the
+work reads as done on time.
 """
 
 from collections.abc import Sequence

@@ -801,26 +801,42 @@ EASTERN = {profile.name: profile for profile in EASTERN_PROFILES}
 
 # For the other regions: a character drawn from pools by the authority's type, and figures drawn inside the
 # ranges around England's.
-CONTEXTS = {
+# A generated context: the kind of place, who lives there, and how demand is moving; nothing that would be
+# false of a real place of that type (a coast, inner or outer London).
+PLACES = {
     "County": (
-        "A large shire county of market towns and villages, where distance from services shapes families' "
-        "lives.",
-        "A county of several towns and a wide rural hinterland, with need concentrated in a few wards.",
+        "A large shire county of market towns and villages",
+        "A county of several towns and a wide rural hinterland",
+        "A county of market towns and farmland",
     ),
     "Unitary authority": (
-        "A unitary authority of one main town and its surrounding villages, with rising demand.",
-        "A compact unitary authority with a young population and a tight housing market.",
+        "A unitary authority of one main town and its surrounding villages",
+        "A compact urban unitary authority",
+        "A unitary authority of two towns and the countryside between them",
     ),
     "Metropolitan district": (
-        "A metropolitan borough of dense neighbourhoods, high deprivation and high demand.",
-        "A metropolitan district of former industrial towns, where need is high and rising.",
+        "A metropolitan borough of dense neighbourhoods",
+        "A metropolitan district of former industrial towns",
+        "A metropolitan borough around a busy town centre",
     ),
     "London borough": (
-        "An inner London borough with a mobile, diverse population and high housing costs.",
-        "An outer London borough where families move in from inner London and demand is growing.",
+        "A London borough of dense neighbourhoods",
+        "A London borough of busy high streets and quieter residential streets",
+        "A London borough where wealthy and deprived streets sit side by side",
     ),
-    "City corporation": ("A very small authority with few children and a large daytime population.",),
+    "City corporation": ("A very small authority with a large daytime population",),
 }
+PEOPLE = (
+    "with a young and diverse population",
+    "where need is concentrated in a few wards",
+    "with high housing costs and a mobile population",
+    "where families live far from services",
+)
+DEMAND = (
+    "and demand at the front door is rising.",
+    "and demand has been steady for three years.",
+    "and more families now come to us with complex needs.",
+)
 GENERIC_STRENGTHS = (
     Point(FAMILY_HELP, "family hubs", "Family hubs offer help in every locality without a referral."),
     Point(PROTECTION, "the front door", "Front door decisions are timely and partners trust them."),
@@ -880,7 +896,13 @@ def generated_profile(name: str, authority_type: str) -> AuthorityProfile:
         figures[indicator.key] = round(value, indicator.decimals)
     return AuthorityProfile(
         name,
-        rng.choice(CONTEXTS.get(authority_type, CONTEXTS["Unitary authority"])),
+        " ".join(
+            (
+                rng.choice(PLACES.get(authority_type, PLACES["Unitary authority"])) + ",",
+                rng.choice(PEOPLE) + ",",
+                rng.choice(DEMAND),
+            )
+        ),
         tuple(strengths),
         tuple(worries),
         inspection,
