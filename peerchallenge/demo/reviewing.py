@@ -59,7 +59,7 @@ SUBJECTS = {
     LEADERS: "the account of leaders' impact",
     WORKFORCE: "the workforce section",
     SEND: "the section on education and SEND",
-    PLANS_SECTION: "the plans, asks and offers",
+    PLANS_SECTION: "the section on plans, asks and offers",
 }
 OVERALL_SUBJECT = "the self-assessment"
 
