@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peerchallenge.documents import DEFAULT_SECTIONS, SectionSpec, count_words, split_markdown
+from peerchallenge.documents import DEFAULT_SECTIONS as TEMPLATE_SECTIONS
+from peerchallenge.documents import SectionSpec, count_words, split_markdown
 from peerchallenge.documents.sections import (
     MATCH_THRESHOLD,
     STRICT_THRESHOLD,
@@ -15,7 +16,43 @@ from peerchallenge.documents.sections import (
 )
 from tests.documents.builders import parts_word_total, words
 
+# The matching is tested on a template with the short titles many authorities still use as headings; the
+# default template's longer titles are tested below (test_the_default_titles_match_their_short_forms).
+DEFAULT_SECTIONS = [
+    SectionSpec("Headline summary and context", 600),
+    SectionSpec("Progress since last year", 600),
+    SectionSpec("Early help", 800),
+    SectionSpec("Help and protection", 1000),
+    SectionSpec("Children in care", 1000),
+    SectionSpec("Care leavers", 800),
+    SectionSpec("Leadership, management and governance", 800),
+    SectionSpec("Workforce", 600),
+    SectionSpec("Education and SEND", 800, optional=True),
+    SectionSpec("Plans, asks and offers", 500),
+]
 TITLES = [section.title for section in DEFAULT_SECTIONS]
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        ("Help and protection", "Help and protection, including multi-agency child protection"),
+        ("3. Children in care", "Children in care, including permanence and sufficiency"),
+        ("Family help", "Family help, including early help"),
+        ("Early help", "Family help, including early help"),
+        ("Family help, including early help", "Family help, including early help"),
+        ("Care leavers", "Care leavers"),
+        ("The impact of leaders on practice with children and families", TEMPLATE_SECTIONS[6].title),
+    ],
+)
+def test_the_default_titles_match_their_short_forms(heading, title):
+    titles = [section.title for section in TEMPLATE_SECTIONS]
+    assert best_match(heading, TEMPLATE_SECTIONS)[0] == titles.index(title)
+
+
+def test_a_title_short_form_does_not_reach_another_section():
+    assert best_match("Care leavers", TEMPLATE_SECTIONS)[0] == 5
+    assert best_match("Children in care and care leavers", TEMPLATE_SECTIONS)[0] in (4, 5)
 
 
 # Matching.
