@@ -87,3 +87,27 @@ def test_demo_cycle_has_letters_in_every_state_a_full_dashboard_and_reminders_to
 
     run = send_reminders(today)
     assert run.emails > 0
+
+
+def test_the_demo_reviews_rate_each_section_on_its_scales_and_their_comments_agree(app, monkeypatch):
+    from peerchallenge.cycles.defaults import DEFAULT_TEMPLATE
+    from peerchallenge.demo import reviewing
+    from peerchallenge.demo.profiles import profile_for
+
+    _, cycle = seed(monkeypatch, date(2026, 11, 26))
+    scales = {section.title: section.scales for section in DEFAULT_TEMPLATE}
+    labels = {scale.key: {level.position: level.label for level in scale.levels} for scale in cycle.scales}
+    titles = {str(section.id): section.title for section in cycle.sections}
+    submitted = db.session.scalars(sa.select(Review).where(Review.state == ReviewState.SUBMITTED)).all()
+    assert len(submitted) >= 10
+    for review in submitted:
+        catalogue = reviewing.catalogue(profile_for(review.assignment.reviewed.name))
+        parts = [(titles[key], part) for key, part in review.content["sections"].items()]
+        for title, part in [*parts, ("Overall", review.content["overall"])]:
+            rated = scales.get(title, tuple(labels))  # the overall part is rated on every scale
+            ratings = {key: labels[key][part["ratings"][key]] for key in rated}
+            texts = [
+                line.removeprefix("- ") for f in ("strengths", "development") for line in part[f].splitlines()
+            ]
+            comments = [catalogue[text] for text in texts]
+            assert reviewing.disagreements(ratings, comments) == [], (review.id, title)

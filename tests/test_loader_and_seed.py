@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from peerchallenge.accounts.models import Role, RoleGrant, User
-from peerchallenge.demo.seed import ADMIN_EMAIL, DEMO_REGION, LEAD_EMAIL
+from peerchallenge.demo.seed import ADMIN_EMAIL, DEMO_REGION, LEAD_EMAIL, demo_accounts
 from peerchallenge.extensions import db
 from peerchallenge.regions.loader import (
     AUTHORITIES_CSV,
@@ -195,6 +195,60 @@ def test_seed_demo_creates_the_eastern_region_and_its_people(app):
         assert sorted(holders) == [(Role.CONTRIBUTOR, 1), (Role.DIRECTOR, 1)], authority.name
     assert count(User) == 2 + 2 * 11
     assert count(RoleGrant) == 2 + 2 * 11
+
+
+def test_the_demo_people_have_ordinary_names_the_same_each_time(app):
+    seed(app)
+    names = {user.email: user.name for user in db.session.scalars(sa.select(User))}
+
+    assert len(set(names.values())) == len(names)
+    for name in names.values():
+        first, last = name.split(" ")
+        assert first.isalpha() and last.replace("'", "").isalpha(), name
+        assert not any(word in name for word in ("Director", "Contributor", "Lead", "Administrator")), name
+        assert not any(authority in name for authority in EASTERN_AUTHORITIES), name
+    eastern = db.session.scalar(sa.select(Region).where(Region.name == DEMO_REGION))
+    again = {account.email: account.name for account in demo_accounts([eastern])}
+    assert again == names
+
+
+def test_seed_demo_national_gives_every_region_a_lead_its_people_and_a_cycle_in_each_state(app):
+    from peerchallenge.cycles.models import Cycle, CycleState
+    from peerchallenge.letters.models import Letter
+    from peerchallenge.reviews.models import Review, ReviewState
+
+    result = seed(app, "--national")
+
+    assert count(Region) == 9 and count(Authority) == 153
+    assert count(User) == 1 + 9 + 2 * 153
+    assert "Created 'South East Region peer challenge" in result.output
+    cycles = db.session.scalars(sa.select(Cycle)).all()
+    assert sorted(cycle.region.name for cycle in cycles) == sorted(
+        region.name for region in db.session.scalars(sa.select(Region))
+    )
+    assert {cycle.state for cycle in cycles} == set(CycleState)
+    for cycle in cycles:
+        leads = db.session.scalars(
+            sa.select(RoleGrant).where(RoleGrant.role == Role.LEAD, RoleGrant.region_id == cycle.region_id)
+        ).all()
+        assert len(leads) == 1, cycle.region.name
+        letters = db.session.scalars(sa.select(Letter).where(Letter.cycle_id == cycle.id)).all()
+        if cycle.state in (CycleState.RELEASED, CycleState.CLOSED):
+            assert letters and all(letter.is_released for letter in letters), cycle.region.name
+            assert len(letters) == len(cycle.region.authorities)
+        if cycle.state == CycleState.DRAFT:
+            assert letters == []
+    late = [review for review in db.session.scalars(sa.select(Review)) if review.is_late]
+    assert late == []
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Review).where(Review.state == ReviewState.SUBMITTED)
+        )
+        > 200
+    )
+    again = seed(app, "--national", password="another password")
+    assert "Kept 'South East Region peer challenge" in again.output
+    assert count(User) == 1 + 9 + 2 * 153
 
 
 def test_seed_demo_twice_creates_nothing_and_keeps_the_password(app):

@@ -1,4 +1,4 @@
-"""`flask seed-demo`: the demo region, safe to run again."""
+"""`flask seed-demo`: the demo region (or, with --national, every region), safe to run again."""
 
 import os
 import secrets
@@ -7,6 +7,7 @@ from datetime import date
 import click
 
 from peerchallenge.demo.cycle import seed_demo_cycle
+from peerchallenge.demo.national import seed_national_cycles
 from peerchallenge.demo.seed import seed_demo
 from peerchallenge.extensions import db
 
@@ -17,17 +18,27 @@ from peerchallenge.extensions import db
     is_flag=True,
     help="Give every demo account the demo password again (a new one unless DEMO_PASSWORD is set).",
 )
-def seed_demo_command(reset_password: bool) -> None:
+@click.option(
+    "--national",
+    is_flag=True,
+    help="Seed all nine regions, each with a lead, its people and a current cycle in one of the states.",
+)
+def seed_demo_command(reset_password: bool, national: bool) -> None:
     """Load the Eastern Region: a lead, a director and contributor per authority, and an open cycle."""
     password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
-    result = seed_demo(password, reset_passwords=reset_password)
-    cycle = seed_demo_cycle(result.region, date.today())
+    today = date.today()
+    result = seed_demo(password, reset_passwords=reset_password, national=national)
+    cycle = seed_demo_cycle(result.region, today)
+    others = seed_national_cycles(result.regions, today) if national else []
     db.session.commit()
     if cycle is not None:
         click.echo(
             f"Created the demo cycle '{cycle.title}', with self-assessments, reviews and challenge "
             "letters at every stage."
         )
+    for seeded in others:
+        made = "Created" if seeded.created else "Kept"
+        click.echo(f"{made} '{seeded.cycle.title}' ({seeded.cycle.state.label.lower()}).")
     if result.created or reset_password:
         click.echo(f"Demo accounts ready. The password for every demo account is: {password}")
     else:
@@ -37,6 +48,10 @@ def seed_demo_command(reset_password: bool) -> None:
         )
     lead, admin = "lead.eastern@demo.example", "admin@demo.example"
     click.echo(f"Sign in as the regional lead: {lead} (administrator: {admin}).")
+    if national:
+        click.echo(
+            "Each region's lead is lead.<region>@demo.example, for example lead.north-west@demo.example."
+        )
     click.echo(
         f"{len(result.accounts)} demo accounts; directors and contributors are "
         "director.<authority>@demo.example and contributor.<authority>@demo.example."

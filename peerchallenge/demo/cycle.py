@@ -2,42 +2,47 @@
 
 Self-assessments were due three days ago and reviews are due in five days, so the dashboard shows work
 done, done late, overdue, due soon and not yet due, and `flask send-reminders` has reminders to send.
+The self-assessments and reviews are written from each authority's profile (demo/profiles.py,
+demo/documents.py, demo/reviewing.py).
 """
 
-import random
+import copy
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from peerchallenge.accounts import services
-from peerchallenge.accounts.models import User
+from peerchallenge.accounts.models import Role, User
 from peerchallenge.assignments import services as assignment_services
-from peerchallenge.assignments.models import AssignmentState
+from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.assignments.queries import cycle_assignments
 from peerchallenge.cycles import services as cycle_services
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.dates import UK_TIME
-from peerchallenge.demo.documents import demo_docx, demo_markdown
-from peerchallenge.demo.seed import DEMO_DOMAIN, DEMO_REGION, LEAD_EMAIL, slug
+from peerchallenge.demo import reviewing
+from peerchallenge.demo.documents import demo_docx, demo_markdown, demo_sections
+from peerchallenge.demo.profiles import HEADLINE, WORKFORCE, profile_for
+from peerchallenge.demo.seed import DEMO_REGION, LEAD_EMAIL, person_email, slug
 from peerchallenge.extensions import db
 from peerchallenge.letters import services as letter_services
 from peerchallenge.letters.models import Letter
-from peerchallenge.regions.models import Region
+from peerchallenge.regions.models import Authority, Region
 from peerchallenge.reviews import services as review_services
 from peerchallenge.submissions import services as submission_services
+from peerchallenge.submissions.models import Submission
 from peerchallenge.submissions.queries import find_submission
 
 # What each demo authority has done in the demo cycle, so a newcomer sees a region in motion.
 SIGNED_OFF_ON_TIME = ("Bedford Borough", "Cambridgeshire", "Central Bedfordshire", "Essex", "Hertfordshire")
 SIGNED_OFF_LATE = ("Luton", "Suffolk")
-EDITED_DRAFTS = ("Norfolk", "Peterborough")
-WORD_DRAFTS = ("Southend-on-Sea",)  # uploaded as Word, with a missing section and an overlong one
-DRAFTS: tuple[str, ...] = ()
+EDITED_DRAFTS = ("Norfolk", "Peterborough")  # an overlong workforce section, then cut to its first paragraph
+WORD_DRAFTS = ("Southend-on-Sea",)  # uploaded as Word, without a workforce section and an overlong headline
 UPLOADED_LATE = ("Suffolk",)  # first uploaded after the deadline
 # Thurrock has not started.
 
 
-def _demo_user(email: str) -> User:
+def demo_user(email: str) -> User:
     """A demo account, which `seed_demo` makes before any demo cycle."""
     user = services.find_user_by_email(email)
     if user is None:
@@ -45,8 +50,49 @@ def _demo_user(email: str) -> User:
     return user
 
 
-def demo_cycle_title(year: int) -> str:
-    return f"{DEMO_REGION} Region peer challenge {year}"
+def director(authority: Authority) -> User:
+    return demo_user(person_email(Role.DIRECTOR, authority.name))
+
+
+def demo_cycle_title(year: int, region: str = DEMO_REGION) -> str:
+    return f"{region} Region peer challenge {year}"
+
+
+def create_demo_cycle(
+    region: Region, title: str, year: int, opens_on: date, lead: User, *, draft: bool = False
+) -> Cycle:
+    """An open (or draft) cycle of the region, with the default template and the usual deadlines."""
+    cycle = cycle_services.create_cycle(
+        lead,
+        region,
+        title=title,
+        year=year,
+        peers_per_authority=2,
+        opens_on=opens_on,
+        submissions_due_on=opens_on + timedelta(days=27),
+        reviews_due_on=opens_on + timedelta(days=35),
+        letters_due_on=opens_on + timedelta(days=75),
+        challenge_event_on=opens_on + timedelta(days=90),
+        anonymous=False,
+    )
+    if not draft:
+        cycle_services.open_cycle(lead, cycle)
+        cycle.opened_at = at(opens_on)
+    return cycle
+
+
+def upload_self_assessment(cycle: Cycle, authority: Authority, **options) -> Submission:
+    """The authority's contributor uploads its self-assessment: Word if `docx`, otherwise Markdown."""
+    profile = profile_for(authority.name, authority.authority_type)
+    template = [(section.title, section.suggested_words) for section in cycle.sections]
+    contributor = demo_user(person_email(Role.CONTRIBUTOR, authority.name))
+    if options.pop("docx", False):
+        data = demo_docx(profile, template, **options)
+        filename = f"{authority.name} self-assessment.docx"
+    else:
+        data, filename = demo_markdown(profile, template, **options).encode(), f"{slug(authority.name)}-sa.md"
+    version = submission_services.upload_version(contributor, cycle, authority, filename, data)
+    return version.submission
 
 
 def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
@@ -54,122 +100,104 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
     title = demo_cycle_title(today.year)
     if db.session.scalar(sa.select(Cycle).where(Cycle.region_id == region.id, Cycle.title == title)):
         return None
-    lead = _demo_user(LEAD_EMAIL)
-    cycle = cycle_services.create_cycle(
-        lead,
-        region,
-        title=title,
-        year=today.year,
-        peers_per_authority=2,
-        opens_on=today - timedelta(days=30),
-        submissions_due_on=today - timedelta(days=3),
-        reviews_due_on=today + timedelta(days=5),
-        letters_due_on=today + timedelta(days=45),
-        challenge_event_on=today + timedelta(days=60),
-        anonymous=False,
-    )
-    cycle_services.open_cycle(lead, cycle)
-    cycle.opened_at = _at(today - timedelta(days=30))
-    template = [(section.title, section.suggested_words) for section in cycle.sections]
+    lead = demo_user(LEAD_EMAIL)
+    cycle = create_demo_cycle(region, title, today.year, today - timedelta(days=30), lead)
     for authority in region.authorities:
         name = authority.name
-        contributor = _demo_user(f"contributor.{slug(name)}@{DEMO_DOMAIN}")
-        director = _demo_user(f"director.{slug(name)}@{DEMO_DOMAIN}")
         if name in WORD_DRAFTS:
-            data = demo_docx(name, template, omit={"Workforce"}, long={template[3][0]})
-            filename = f"{name} self-assessment.docx"
-        elif name in (*SIGNED_OFF_ON_TIME, *SIGNED_OFF_LATE, *EDITED_DRAFTS, *DRAFTS):
-            markdown = demo_markdown(
-                name, template, long={template[4][0]} if name in EDITED_DRAFTS else set()
+            submission = upload_self_assessment(
+                cycle, authority, docx=True, omit={WORKFORCE}, long={HEADLINE}
             )
-            data, filename = markdown.encode(), f"{slug(name)}-self-assessment.md"
+        elif name in EDITED_DRAFTS:
+            submission = upload_self_assessment(cycle, authority, long={WORKFORCE})
+        elif name in (*SIGNED_OFF_ON_TIME, *SIGNED_OFF_LATE):
+            submission = upload_self_assessment(cycle, authority)
         else:
             continue
-        version = submission_services.upload_version(contributor, cycle, authority, filename, data)
-        uploaded_on = today - timedelta(days=1 if name in UPLOADED_LATE else 12)
-        assert version.file is not None  # an uploaded version keeps its file
-        version.created_at = version.file.uploaded_at = _at(uploaded_on)
-        submission = version.submission
+        version = submission.current_version
+        assert version is not None and version.file is not None  # an uploaded version keeps its file
+        version.created_at = version.file.uploaded_at = at(
+            today - timedelta(days=1 if name in UPLOADED_LATE else 12)
+        )
         if name in EDITED_DRAFTS:
-            position = next(
-                text.position
+            contributor = demo_user(person_email(Role.CONTRIBUTOR, name))
+            text = next(
+                text
                 for text in version.sections
-                if text.template_section and text.template_section.title == template[4][0]
+                if text.template_section and text.template_section.title == WORKFORCE
             )
-            shorter = version.sections[position].markdown.split("\n\n")[0]
+            shorter = text.markdown.split("\n\n")[0]
             edited = submission_services.edit_section(
-                contributor, submission, position, shorter, version.number
+                contributor, submission, text.position, shorter, version.number
             )
-            edited.created_at = _at(today - timedelta(days=5))
+            edited.created_at = at(today - timedelta(days=5))
         if name in SIGNED_OFF_ON_TIME or name in SIGNED_OFF_LATE:
-            submission_services.sign_off(director, submission)
+            submission_services.sign_off(director(authority), submission)
             days_before_due = -2 if name in SIGNED_OFF_LATE else 4
-            submission.signed_off_at = _at(cycle.submissions_due_on - timedelta(days=days_before_due))
+            submission.signed_off_at = at(cycle.submissions_due_on - timedelta(days=days_before_due))
     db.session.flush()
-    seed_demo_reviews(cycle, today)
-    seed_demo_letters(cycle)
+    publish_assignments(cycle, lead, today - timedelta(days=2))
+    # Reviewed authorities in turn: both reviews submitted (so their letters are composed) for five,
+    # then one submitted and one draft, then one draft; the others' reviewers have not started.
+    write_reviews(cycle, [("submit", "submit")] * 5 + [("submit", "draft"), ("draft",)])
+    advance_letters(cycle, lead, ["composed", "approved", "released", "read", "responded"])
     return cycle
 
 
-def _at(day: date) -> datetime:
+def at(day: date) -> datetime:
     """Mid-morning UK time on a day, as UTC, for back-dating demo history."""
     return datetime.combine(day, time(10, 30), tzinfo=UK_TIME).astimezone(UTC)
 
 
-STRENGTHS = (
-    "Clear line of sight from audit findings to practice changes.",
-    "Children's voices are quoted and acted on.",
-    "Honest about where practice is not yet good enough.",
-    "Performance data is current and compared with statistical neighbours.",
-)
-DEVELOPMENT = (
-    "Much of the section describes structures rather than their impact on children.",
-    "Claims about improvement are not backed by audit or feedback.",
-    "The section could be half the length without losing a judgement.",
-    "Evidence is from last year; more recent data would strengthen it.",
-)
-QUESTIONS = (
-    "How do you know the new model has improved children's experience?",
-    "What does your audit tell you about the quality of management oversight?",
-    "What would you stop doing to fund this priority?",
-    "How do care leavers judge the support they receive?",
-)
-
-
-def demo_review_content(cycle: Cycle, seed: str) -> dict:
-    """A complete, plausible review: every rating given, a few comments and questions."""
-    rng = random.Random(seed)  # noqa: S311 (demo text, not security)
-
-    def part() -> dict:
-        return {
-            "ratings": {scale.key: rng.choice(scale.levels[:3]).position for scale in cycle.scales},
-            "strengths": rng.choice(STRENGTHS),
-            "development": rng.choice(DEVELOPMENT),
-            "questions": rng.sample(QUESTIONS, 2),
-        }
-
-    overall = part() | {"summary": "A readable self-assessment. " + rng.choice(DEVELOPMENT)}
-    return {"sections": {str(section.id): part() for section in cycle.sections}, "overall": overall}
-
-
-def seed_demo_reviews(cycle: Cycle, today: date) -> None:
-    """Publish an assignment and write reviews in every state: none, draft, submitted, both submitted."""
-    lead = _demo_user(LEAD_EMAIL)
+def publish_assignments(cycle: Cycle, lead: User, published_on: date) -> None:
     assignment_services.generate_proposal(lead, cycle)
     assignment_services.publish(lead, cycle)
-    cycle.assignments_published_at = _at(today - timedelta(days=2))
-    by_reviewed: dict[int, list] = {}
+    cycle.assignments_published_at = at(published_on)
+
+
+def review_content(cycle: Cycle, assignment: Assignment, reviewer: int) -> dict:
+    """The `reviewer`-th peer's review of the authority's self-assessment, as the demo writes it."""
+    reviewed = assignment.reviewed
+    profile = profile_for(reviewed.name, reviewed.authority_type)
+    written = demo_sections(profile, [(section.title, section.suggested_words) for section in cycle.sections])
+    positions = {scale.key: {level.label: level.position for level in scale.levels} for scale in cycle.scales}
+    sections = [(section.id, section.title) for section in cycle.sections]
+    return reviewing.review_content(profile, written, sections, positions, reviewer, assignment.reviewer.name)
+
+
+def submit_review(actor: User, assignment: Assignment, content: dict) -> None:
+    """Submit a demo review, rated only on the scales each section is rated on.
+
+    Until section ratings are optional (the rubric part of issue 13), the service asks for every scale on
+    every section; the scales it names as missing are then given the section's middle level, so that the demo
+    still runs. Once the service accepts the demo's ratings, this falls through on the first try.
+    """
+    try:
+        review_services.submit(actor, assignment, content, 0)
+    except review_services.IncompleteReview as incomplete:
+        content = copy.deepcopy(content)  # a new value, so the saved draft's JSON is seen to change
+        titles = {section.title: str(section.id) for section in assignment.cycle.sections}
+        names = {scale.name: scale for scale in assignment.cycle.scales}
+        for title, missing in incomplete.missing.items():
+            part = content["overall"] if title == "Overall" else content["sections"][titles[title]]
+            for name in missing:
+                scale = names[name]
+                part["ratings"][scale.key] = scale.levels[(len(scale.levels) - 1) // 2].position
+        review_services.submit(actor, assignment, content, incomplete.review.version)
+
+
+def write_reviews(cycle: Cycle, plans: Sequence[tuple[str, ...]]) -> None:
+    """Reviews of the signed-off self-assessments, in turn: each plan says what each peer has done."""
+    by_reviewed: dict[int, list[Assignment]] = {}
     for assignment in cycle_assignments(cycle, AssignmentState.PUBLISHED):
         submission = find_submission(cycle, assignment.reviewed)
         if submission is not None and submission.is_signed_off:
             by_reviewed.setdefault(assignment.reviewed_id, []).append(assignment)
-    # Reviewed authorities in turn: both reviews submitted (so their letters are composed) for five,
-    # then one submitted and one draft, then one draft; the others' reviewers have not started.
-    plans = [("submit", "submit")] * 5 + [("submit", "draft"), ("draft",)]
     for plan, assignments in zip(plans, by_reviewed.values(), strict=False):
-        for step, assignment in zip(plan, assignments, strict=False):
-            director = _demo_user(f"director.{slug(assignment.reviewer.name)}@{DEMO_DOMAIN}")
-            content = demo_review_content(cycle, f"{assignment.reviewer.name}-{assignment.reviewed.name}")
+        assignments.sort(key=lambda assignment: assignment.reviewer.name)
+        for reviewer, (step, assignment) in enumerate(zip(plan, assignments, strict=False)):
+            content = review_content(cycle, assignment, reviewer)
+            writer = director(assignment.reviewer)
             if step == "draft":
                 content["overall"] = {
                     "ratings": {},
@@ -178,32 +206,34 @@ def seed_demo_reviews(cycle: Cycle, today: date) -> None:
                     "questions": [],
                     "summary": "",
                 }
-                review_services.save_draft(director, assignment, content, 0)
+                review_services.save_draft(writer, assignment, content, 0)
             else:
-                review_services.submit(director, assignment, content, 0)
+                submit_review(writer, assignment, content)
     db.session.flush()
 
 
-DEMO_RESPONSE = """We thank our peers for a careful reading. What we will do:
+DEMO_RESPONSES = (
+    "We thank our peers for a careful reading. What we will do:\n\n"
+    "- **Evidence of impact:** our quality assurance report will say what changed for children, not only "
+    "whether timescales were met, from April.\n"
+    "- **Length:** next year's self-assessment will keep to the suggested length, with a one-page summary.\n"
+    "- **Children's voice:** our children in care council will read next year's draft before it is signed "
+    "off.\n",
+    "Thank you to both peers. We accept the challenge on our plans: each priority now has an owner, a "
+    "measure "
+    "and a date, and the improvement board will check them each quarter.\n",
+)
 
-- **Evidence of impact:** our quality assurance framework will report on children's outcomes, not only
-  on compliance, from April.
-- **Length:** next year's self-assessment will be half the length, with a one-page summary.
-- **Care leavers' views:** we will ask our care leavers' forum to judge our support and publish the results.
-"""
 
-
-def seed_demo_letters(cycle: Cycle) -> None:
-    """The composed letters in every state: composed, edited and approved, released, read, responded."""
-    lead = _demo_user(LEAD_EMAIL)
+def advance_letters(cycle: Cycle, lead: User, states: Sequence[str]) -> None:
+    """The composed letters, in turn, taken to each state: composed, approved, released, read, responded."""
     letters = db.session.scalars(
         sa.select(Letter).where(Letter.cycle_id == cycle.id).order_by(Letter.id)
     ).all()
-    states = ["composed", "approved", "released", "read", "responded"]
-    for state, letter in zip(states, letters, strict=False):
+    for number, (state, letter) in enumerate(zip(states, letters, strict=False)):
         if state == "composed":
             continue
-        director = _demo_user(f"director.{slug(letter.authority.name)}@{DEMO_DOMAIN}")
+        reader = director(letter.authority)
         edited = letter.body.replace(
             "\n", f"\n\nThank you for the openness of {letter.authority.name}'s self-assessment.\n", 1
         )
@@ -213,7 +243,8 @@ def seed_demo_letters(cycle: Cycle) -> None:
             continue
         letter_services.release(lead, letter)
         if state in ("read", "responded"):
-            letter_services.record_read(director, letter)
+            letter_services.record_read(reader, letter)
         if state == "responded":
-            letter_services.respond(director, letter, acknowledged=True, response=DEMO_RESPONSE)
+            response = DEMO_RESPONSES[number % len(DEMO_RESPONSES)]
+            letter_services.respond(reader, letter, acknowledged=True, response=response)
     db.session.flush()

@@ -1,12 +1,18 @@
-"""The demo region: the Eastern Region's authorities, a lead, and a director and contributor for each."""
+"""The demo regions' people: an admin, a lead per region, and a director and contributor per authority.
+
+`flask seed-demo` seeds the Eastern Region; `--national` seeds all nine. People have ordinary fictional names,
+the same each time (demo/names.py); their addresses say what they are (director.luton@demo.example).
+"""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from peerchallenge.accounts import services
 from peerchallenge.accounts.models import Role, User
+from peerchallenge.demo.names import NameGiver
 from peerchallenge.extensions import db
 from peerchallenge.regions.loader import load_authorities, read_authorities
 from peerchallenge.regions.models import Region
@@ -21,68 +27,82 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
+def lead_email(region_name: str) -> str:
+    return f"lead.{slug(region_name)}@{DEMO_DOMAIN}"
+
+
+def person_email(role: Role, authority_name: str) -> str:
+    return f"{role.value}.{slug(authority_name)}@{DEMO_DOMAIN}"
+
+
 @dataclass
 class DemoAccount:
     email: str
     name: str
     role: Role
     authority: str | None = None
+    region: str | None = None
 
 
 @dataclass
 class SeedResult:
-    region: Region
+    region: Region  # the Eastern Region, whose cycle is the detailed demo
+    regions: list[Region] = field(default_factory=list)
     accounts: list[DemoAccount] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
 
 
-def demo_accounts(region: Region) -> list[DemoAccount]:
-    """The demo people: an admin, the region's lead, and a director and contributor per authority."""
-    accounts = [
-        DemoAccount(ADMIN_EMAIL, "Demo Administrator", Role.ADMIN),
-        DemoAccount(LEAD_EMAIL, "Eastern Regional Lead", Role.LEAD),
-    ]
-    for authority in region.authorities:
-        for role, title in ((Role.DIRECTOR, "Director"), (Role.CONTRIBUTOR, "Contributor")):
-            accounts.append(
-                DemoAccount(
-                    f"{role.value}.{slug(authority.name)}@{DEMO_DOMAIN}",
-                    f"{authority.name} {title}",
-                    role,
-                    authority.name,
-                )
-            )
+def demo_accounts(regions: Sequence[Region]) -> list[DemoAccount]:
+    """The demo people: an admin, each region's lead, and a director and contributor per authority.
+
+    Names are handed out in the regions' order from one seed, so the Eastern Region's people (always first)
+    have the same names whether or not the other regions are seeded.
+    """
+    names = NameGiver(DEMO_REGION)
+    accounts = [DemoAccount(ADMIN_EMAIL, names.name(), Role.ADMIN)]
+    for region in regions:
+        accounts.append(DemoAccount(lead_email(region.name), names.name(), Role.LEAD, region=region.name))
+        for authority in sorted(region.authorities, key=lambda authority: authority.name):
+            for role in (Role.DIRECTOR, Role.CONTRIBUTOR):
+                email = person_email(role, authority.name)
+                accounts.append(DemoAccount(email, names.name(), role, authority.name, region.name))
     return accounts
 
 
-def seed_demo(password: str, reset_passwords: bool = False) -> SeedResult:
-    """Create whatever of the demo region is missing; existing accounts keep their password unless reset."""
+def seed_demo(password: str, reset_passwords: bool = False, national: bool = False) -> SeedResult:
+    """Create whatever of the demo is missing; existing accounts keep their password unless reset."""
     load_authorities(read_authorities())
-    region = db.session.execute(sa.select(Region).where(Region.name == DEMO_REGION)).scalar_one()
-    authorities = {authority.name: authority for authority in region.authorities}
-    result = SeedResult(region=region, accounts=demo_accounts(region))
+    regions = db.session.scalars(sa.select(Region).order_by(Region.name)).all()
+    eastern = next(region for region in regions if region.name == DEMO_REGION)
+    chosen = [eastern, *(region for region in regions if region is not eastern)] if national else [eastern]
+    result = SeedResult(region=eastern, regions=chosen, accounts=demo_accounts(chosen))
+    authorities = {authority.name: authority for region in chosen for authority in region.authorities}
+    by_name = {region.name: region for region in chosen}
+    existing = {
+        user.email: user
+        for user in db.session.scalars(
+            sa.select(User).where(User.email.in_([account.email for account in result.accounts]))
+        )
+    }
+    # Every demo account has the same password: hashing it once keeps the national demo quick (a strong hash
+    # takes a noticeable fraction of a second, and there are over 300 accounts).
+    password_hash: str | None = None
     for account in result.accounts:
-        user = services.find_user_by_email(account.email)
+        user = existing.get(account.email)
         if user is None:
             user = User(email=account.email, name=account.name)
             db.session.add(user)
-            user.set_password(password)
             result.created.append(account.email)
-        elif reset_passwords:
-            user.set_password(password)
+        if user.password_hash is None or reset_passwords:
+            if password_hash is None:
+                user.set_password(password)
+                password_hash = user.password_hash
+            else:
+                user.password_hash = password_hash
         authority = authorities.get(account.authority) if account.authority else None
-        scope = (
-            account.role,
-            region.id if account.role == Role.LEAD else None,
-            authority.id if authority else None,
-        )
-        if not any((g.role, g.region_id, g.authority_id) == scope for g in user.grants):
-            services.grant_role(
-                None,
-                user,
-                account.role,
-                region=region if account.role == Role.LEAD else None,
-                authority=authority,
-            )
+        region = by_name.get(account.region) if account.role == Role.LEAD and account.region else None
+        scope = (account.role, region.id if region else None, authority.id if authority else None)
+        if not any((grant.role, grant.region_id, grant.authority_id) == scope for grant in user.grants):
+            services.grant_role(None, user, account.role, region=region, authority=authority)
     db.session.flush()
     return result

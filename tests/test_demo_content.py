@@ -1,0 +1,167 @@
+"""The demo's content: figures inside the published ranges and said once; comments that fit their ratings."""
+
+import itertools
+import re
+from collections import Counter
+
+import pytest
+
+from peerchallenge.cycles.defaults import DEFAULT_SCALES, DEFAULT_TEMPLATE
+from peerchallenge.demo import reviewing
+from peerchallenge.demo.documents import demo_markdown, demo_sections
+from peerchallenge.demo.profiles import EASTERN_PROFILES, INDICATOR, INDICATORS, profile_for
+from peerchallenge.letters.merge import is_near_duplicate
+from peerchallenge.regions.loader import read_authorities
+from tests.factories import EASTERN_AUTHORITIES
+
+TEMPLATE = [(section.title, section.suggested_words) for section in DEFAULT_TEMPLATE]
+SECTIONS = [(number + 100, section.title) for number, section in enumerate(DEFAULT_TEMPLATE)]
+POSITIONS = {
+    scale.key: {label: position for position, (label, _) in enumerate(scale.levels)}
+    for scale in DEFAULT_SCALES
+}
+LABELS = {key: {position: label for label, position in levels.items()} for key, levels in POSITIONS.items()}
+ALL_PROFILES = [profile_for(row.name, row.authority_type) for row in read_authorities()]
+
+
+def test_every_eastern_authority_has_its_own_profile():
+    assert [profile.name for profile in EASTERN_PROFILES] == EASTERN_AUTHORITIES
+    for profile in EASTERN_PROFILES:
+        assert 2 <= len(profile.strengths) <= 3 and 2 <= len(profile.worries) <= 3, profile.name
+        assert 2 <= len(profile.inspection.areas_for_improvement) <= 3, profile.name
+    assert len({profile.context for profile in EASTERN_PROFILES}) == len(EASTERN_PROFILES)
+
+
+def test_the_ranges_hold_england_and_every_authority_figure_lies_inside_its_range():
+    assert len(ALL_PROFILES) == 153
+    for indicator in INDICATORS:
+        assert indicator.low < indicator.england < indicator.high, indicator.key
+    for profile in ALL_PROFILES:
+        assert set(profile.figures) == set(INDICATOR), profile.name
+        for key, value in profile.figures.items():
+            indicator = INDICATOR[key]
+            assert indicator.low <= value <= indicator.high, (profile.name, key, value)
+
+
+@pytest.mark.parametrize("profile", EASTERN_PROFILES, ids=lambda profile: profile.name)
+def test_a_self_assessment_states_each_figure_once_with_england_beside_it(profile):
+    markdown = demo_markdown(profile, TEMPLATE)
+
+    for indicator in INDICATORS:
+        stated = indicator.stated(profile.figures[indicator.key])
+        assert markdown.count(stated) == 1, stated
+        assert f"(England: {indicator.england_text})" in stated
+        after_value = indicator.sentence.split("{value}")[1].format(england=indicator.england_text)
+        assert markdown.count(after_value) == 1, f"{indicator.key} is stated more than once"
+    sentences = [
+        sentence.strip()
+        for line in markdown.splitlines()
+        if line and not line.startswith("#")
+        for sentence in re.split(r"(?<=[.?!])\s+", line)
+    ]
+    repeated = [sentence for sentence, times in Counter(sentences).items() if times > 1]
+    assert repeated == []
+
+
+@pytest.mark.parametrize("long", [set(), {DEFAULT_TEMPLATE[7].title}])
+def test_no_sentence_repeats_even_in_an_overlong_self_assessment(long):
+    for profile in ALL_PROFILES[::7]:
+        sections = demo_sections(profile, TEMPLATE, long=long)
+        sentences = [
+            sentence
+            for section in sections
+            for paragraph in section.paragraphs
+            for sentence in re.split(r"(?<=[.?!])\s+", paragraph)
+        ]
+        assert len(sentences) == len(set(sentences)), profile.name
+        for section in sections:
+            if section.title in long:
+                assert section.words > 1.5 * section_words(section.title)
+                assert section.quality.brevity == "Overlong"
+
+
+def section_words(title: str) -> int:
+    return next(section.suggested_words for section in DEFAULT_TEMPLATE if section.title == title)
+
+
+def reviews_of(profile):
+    written = demo_sections(profile, TEMPLATE)
+    return [
+        reviewing.review_content(profile, written, SECTIONS, POSITIONS, reviewer, f"Peer {reviewer}")
+        for reviewer in (0, 1)
+    ]
+
+
+def parts(content):
+    titles = dict(SECTIONS)
+    for key, part in content["sections"].items():
+        yield titles[int(key)], part
+    yield "Overall", content["overall"]
+
+
+def comments(part, catalogue):
+    texts = [
+        line.removeprefix("- ") for field in ("strengths", "development") for line in part[field].splitlines()
+    ]
+    return [catalogue[text] for text in texts]
+
+
+@pytest.mark.parametrize("profile", ALL_PROFILES[::5], ids=lambda profile: profile.name)
+def test_each_review_rates_the_sections_scales_and_its_comments_agree_with_its_ratings(profile):
+    catalogue = reviewing.catalogue(profile)
+    for content in reviews_of(profile):
+        for title, part in parts(content):
+            ratings = {key: LABELS[key][position] for key, position in part["ratings"].items()}
+            if title == "Overall":
+                assert set(ratings) == set(POSITIONS)
+            else:
+                template = next(section for section in DEFAULT_TEMPLATE if section.title == title)
+                assert set(ratings) == set(template.scales), title
+            found = comments(part, catalogue)  # every comment is one the demo knows the meaning of
+            assert reviewing.disagreements(ratings, found) == [], (title, ratings, found)
+
+
+def test_the_rule_finds_a_comment_that_contradicts_its_rating():
+    subject = "the section on care leavers"
+    praise = reviewing.scale_comment("evidence", reviewing.STRENGTH, subject, 0)
+    missing = reviewing.scale_comment("evidence", reviewing.DEVELOPMENT, subject, 0)
+
+    assert reviewing.disagreements({"evidence": "Strong"}, [praise]) == []
+    assert reviewing.disagreements({"evidence": "Strong"}, [praise, missing])
+    assert reviewing.disagreements({"evidence": "Limited"}, [praise])
+    assert reviewing.disagreements({"evidence": "Sufficient"}, [])
+    assert reviewing.disagreements({"brevity": "Overlong"}, [])
+    assert reviewing.disagreements({"self_knowledge": "Over-cautious"}, []) != []
+
+
+@pytest.mark.parametrize("profile", ALL_PROFILES[::3], ids=lambda profile: profile.name)
+def test_nothing_repeats_within_the_letter_to_one_authority(profile):
+    points = []
+    for content in reviews_of(profile):
+        for title, part in parts(content):
+            points += [
+                (title, line) for field in ("strengths", "development") for line in part[field].splitlines()
+            ]
+            points += [(title, question) for question in part["questions"]]
+    texts = [text for _, text in points]
+    assert len(texts) == len(set(texts))
+    for (_, first), (_, second) in itertools.combinations(points, 2):
+        assert not is_near_duplicate(first, second), (first, second)
+
+
+def test_questions_belong_to_their_section_and_the_peers_write_different_summaries():
+    for profile in EASTERN_PROFILES:
+        first, second = reviews_of(profile)
+        for content in (first, second):
+            for title, part in parts(content):
+                pool = reviewing.OVERALL_QUESTIONS if title == "Overall" else reviewing.QUESTIONS[title]
+                assert part["questions"] and set(part["questions"]) <= set(pool), title
+        assert first["overall"]["summary"] != second["overall"]["summary"]
+        assert profile.name in first["overall"]["summary"] or profile.name in second["overall"]["summary"]
+
+
+def test_the_demo_content_is_the_same_each_time():
+    profile = profile_for("Rutland", "Unitary authority")
+    assert profile == profile_for("Rutland", "Unitary authority")
+    assert demo_markdown(profile, TEMPLATE) == demo_markdown(profile, TEMPLATE)
+    assert reviews_of(profile) == reviews_of(profile)
