@@ -15,7 +15,7 @@ from peerchallenge.regions.loader import read_authorities
 from tests.factories import EASTERN_AUTHORITIES
 
 TEMPLATE = [(section.title, section.suggested_words) for section in DEFAULT_TEMPLATE]
-SECTIONS = [(number + 100, section.title) for number, section in enumerate(DEFAULT_TEMPLATE)]
+SECTIONS = [(number + 100, section.title, section.scales) for number, section in enumerate(DEFAULT_TEMPLATE)]
 POSITIONS = {
     scale.key: {label: position for position, (label, _) in enumerate(scale.levels)}
     for scale in DEFAULT_SCALES
@@ -93,7 +93,7 @@ def reviews_of(profile):
 
 
 def parts(content):
-    titles = dict(SECTIONS)
+    titles = {number: title for number, title, _scales in SECTIONS}
     for key, part in content["sections"].items():
         yield titles[int(key)], part
     yield "Overall", content["overall"]

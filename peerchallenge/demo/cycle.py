@@ -6,7 +6,6 @@ The self-assessments and reviews are written from each authority's profile (demo
 demo/documents.py, demo/reviewing.py).
 """
 
-import copy
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -161,29 +160,13 @@ def review_content(cycle: Cycle, assignment: Assignment, reviewer: int) -> dict:
     profile = profile_for(reviewed.name, reviewed.authority_type)
     written = demo_sections(profile, [(section.title, section.suggested_words) for section in cycle.sections])
     positions = {scale.key: {level.label: level.position for level in scale.levels} for scale in cycle.scales}
-    sections = [(section.id, section.title) for section in cycle.sections]
+    sections = [(section.id, section.title, section.scale_keys) for section in cycle.sections]
     return reviewing.review_content(profile, written, sections, positions, reviewer, assignment.reviewer.name)
 
 
 def submit_review(actor: User, assignment: Assignment, content: dict) -> None:
-    """Submit a demo review, rated only on the scales each section is rated on.
-
-    Until section ratings are optional (the rubric part of issue 13), the service asks for every scale on
-    every section; the scales it names as missing are then given the section's middle level, so that the demo
-    still runs. Once the service accepts the demo's ratings, this falls through on the first try.
-    """
-    try:
-        review_services.submit(actor, assignment, content, 0)
-    except review_services.IncompleteReview as incomplete:
-        content = copy.deepcopy(content)  # a new value, so the saved draft's JSON is seen to change
-        titles = {section.title: str(section.id) for section in assignment.cycle.sections}
-        names = {scale.name: scale for scale in assignment.cycle.scales}
-        for title, missing in incomplete.missing.items():
-            part = content["overall"] if title == "Overall" else content["sections"][titles[title]]
-            for name in missing:
-                scale = names[name]
-                part["ratings"][scale.key] = scale.levels[(len(scale.levels) - 1) // 2].position
-        review_services.submit(actor, assignment, content, incomplete.review.version)
+    """Submit a demo review: rated overall on every scale and each section on its own scales."""
+    review_services.submit(actor, assignment, content, 0)
 
 
 def write_reviews(cycle: Cycle, plans: Sequence[tuple[str, ...]]) -> None:

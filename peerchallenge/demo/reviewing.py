@@ -20,7 +20,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from peerchallenge.cycles.defaults import BREVITY, DEFAULT_TEMPLATE, EVIDENCE, PLANS, SELF_KNOWLEDGE
+from peerchallenge.cycles.defaults import BREVITY, EVIDENCE, PLANS, SELF_KNOWLEDGE
 from peerchallenge.demo.documents import (
     ACCURATE,
     BREVITY_LEVELS,
@@ -208,14 +208,6 @@ class Comment:
     kind: str  # STRENGTH or DEVELOPMENT
 
 
-def section_scales(title: str, cycle_scales: Sequence[str]) -> tuple[str, ...]:
-    """The scales a section is rated on: the template's choice, or every scale for a section it lacks."""
-    for section in DEFAULT_TEMPLATE:
-        if section.title == title:
-            return tuple(key for key in section.scales if key in cycle_scales)
-    return tuple(cycle_scales)
-
-
 def _capital(text: str) -> str:
     return text[0].upper() + text[1:]
 
@@ -342,27 +334,29 @@ def _order(seed: str, items: Sequence[str]) -> list[str]:
 def review_content(
     profile: AuthorityProfile,
     written: Sequence[WrittenSection],
-    sections: Sequence[tuple[int, str]],
+    sections: Sequence[tuple[int, str, Sequence[str]]],
     positions: Mapping[str, Mapping[str, int]],
     reviewer: int,
     reviewer_name: str,
 ) -> dict:
     """A complete review of the authority's self-assessment by its `reviewer`-th peer (0 or 1).
 
-    `sections` are the cycle's (id, title); `positions` the level positions by scale key and label.
+    `sections` are the cycle's (id, title, keys of the scales it is rated on); `positions` the level positions
+    by scale key and label.
     """
     rng = random.Random(f"review:{profile.name}:{reviewer_name}")  # noqa: S311 (demo text, not security)
     by_title = {section.title: section for section in written}
     parts: dict[str, dict] = {}
     section_ratings: list[dict[str, str]] = []
-    for section_id, title in sections:
+    for section_id, title, scale_keys in sections:
         section = by_title.get(title)
         if section is None:  # the authority left it out: nothing to rate
             parts[str(section_id)] = {"ratings": {}, "strengths": "", "development": "", "questions": []}
             continue
         ratings = {
             scale: _shifted(rng, scale, _true_level(section.quality, scale), reviewer)
-            for scale in section_scales(title, list(positions))
+            for scale in scale_keys
+            if scale in positions
         }
         section_ratings.append(ratings)
         topics = [(point, True) for point in profile.strengths if point.section == title]
