@@ -122,3 +122,68 @@ def test_a_file_made_from_other_details_is_rendered_again_in_place(reviewing, si
         "Peer challenge, renamed: peer challenge letter"
     )
     assert len(renders) == 2
+
+
+# Typst and Markdown syntax in every field a reviewer writes, through the letter to both files
+
+ATTACKS = (
+    '#read("/etc/passwd")',
+    '#import "@preview/cetz:0.3.4": *',
+    '#set page(paper: "a5")',
+    "$x^2$ and ] and @label <label>",
+    "#panic(`stop`)",
+    "= heading? \\ back",
+    "#{ 1 + 1 }",
+)
+
+
+def hostile_review(cycle, reviewer: str) -> dict:
+    """A complete review with a different attack, marked with its field, in every text field."""
+    # The two reviewers' points differ in every word but the attack, so that none is merged as a duplicate.
+    attacks = iter((ATTACKS if reviewer == "Alpha" else ATTACKS[::-1]) * 40)
+
+    def text(field: str) -> str:
+        return f"{reviewer} {field} {next(attacks)}"
+
+    def part(name: str) -> dict:
+        return {
+            "ratings": {scale.key: scale.levels[0].position for scale in cycle.scales},
+            "strengths": text(f"{name} strength"),
+            "development": text(f"{name} development"),
+            "questions": [text(f"{name} question")],
+        }
+
+    sections = {str(section.id): part(f"s{section.position}") for section in cycle.sections}
+    return {"sections": sections, "overall": {**part("overall"), "summary": text("overall summary")}}
+
+
+def test_typst_syntax_in_every_review_field_is_plain_text_in_the_letters_files(reviewing, sign_in):
+    cycle = reviewing.cycle
+    first, second = hostile_review(cycle, "Alpha"), hostile_review(cycle, "Omega")
+    letter = submit_both(reviewing, first=first, second=second)
+    written = [
+        value
+        for review in (first, second)
+        for part in [*review["sections"].values(), review["overall"]]
+        for field, value in part.items()
+        if field != "ratings"
+    ]
+    texts = [text for value in written for text in (value if isinstance(value, list) else [value])]
+    assert len(texts) > 40
+
+    lead = sign_in(reviewing.lead)
+    pdf = lead.get(f"/letters/{letter.id}/letter.pdf")
+    word = lead.get(f"/letters/{letter.id}/letter.docx")
+    assert pdf.status_code == word.status_code == 200
+    pdf_words = "".join(pdf_text(pdf.data).split())
+    document = docx.Document(io.BytesIO(word.data))
+    word_text = "\n".join(
+        [paragraph.text for paragraph in document.paragraphs]
+        + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    )
+    for text in texts:
+        # As on the letter's page: a pair of backticks is Markdown's code, shown without them.
+        shown = text.replace("`", "")
+        assert "".join(shown.split()) in pdf_words, text
+        assert shown in word_text, text
+    assert "root:" not in pdf_words
