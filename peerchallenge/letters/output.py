@@ -36,6 +36,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 # The Typst template's folder is the compiler's root: the only files a Typst document could read.
 PDF_ROOT = TEMPLATES / "letters" / "pdf"
 PDF_TEMPLATE = PDF_ROOT / "letter.typ"
+MAX_QUOTE_DEPTH = 20
 PDF_STANDARD: Final = "ua-1"  # PDF/UA-1: tagged, titled, with its language
 LANGUAGE = "en-GB"
 MONOSPACE_FONT = "Courier New"
@@ -75,6 +76,7 @@ class _TreeBuilder(HTMLParser):
         self.links: list[list[Inline]] = []
         self.bold = self.italic = self.code = 0
         self.code_block: Block | None = None
+        self.quotes: list[bool] = []  # for each open <blockquote>, whether it is a block of its own
         self.table: Block | None = None
         self.row: list[list[Inline]] | None = None
         self.header_rows: list[bool] = []  # for each row of the table, whether all its cells are <th>
@@ -138,8 +140,13 @@ class _TreeBuilder(HTMLParser):
             self.containers.append(item)
             self.runs = None
         elif tag == "blockquote":
-            quote = self.add_block({"type": "quote", "blocks": []})
-            self.containers.append(quote["blocks"])
+            # Deeper quotes go on at the deepest level kept: Typst lays out a quote within a quote by
+            # calling itself, and refuses to go 40 deep.
+            deep = self.quotes.count(True) >= MAX_QUOTE_DEPTH
+            self.quotes.append(not deep)
+            if not deep:
+                quote = self.add_block({"type": "quote", "blocks": []})
+                self.containers.append(quote["blocks"])
         elif tag == "pre":
             self.code_block = self.add_block({"type": "code", "text": ""})
         elif tag == "table":
@@ -168,13 +175,19 @@ class _TreeBuilder(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _HEADINGS or tag == "p":
             if self.table is None:
+                if tag in _HEADINGS and self.runs is not None and not _has_text(self.runs):
+                    self.containers[-1].pop()  # an empty heading ("##" alone) is no heading to read out
                 self.runs = None
                 self.links = []
+        elif tag == "blockquote":
+            if self.quotes.pop() if self.quotes else False:
+                self.containers.pop()
+            self.runs = None
         elif tag in ("ul", "ol"):
             if self.lists:
                 self.lists.pop()
             self.runs = None
-        elif tag in ("li", "blockquote"):
+        elif tag == "li":
             if len(self.containers) > 1:
                 self.containers.pop()
             self.runs = None
@@ -244,6 +257,10 @@ class _TreeBuilder(HTMLParser):
             self.close_table()
 
 
+def _has_text(runs: list[Inline]) -> bool:
+    return any(_has_text(run["runs"]) if "link" in run else bool(run.get("text", "").strip()) for run in runs)
+
+
 def _renumber_headings(blocks: list[Block], top: int) -> None:
     """Headings from level `top` down, each at most one level below the one before it."""
     headings = list(_headings(blocks))
@@ -303,9 +320,15 @@ def letter_pdf(
         "released": released_text(released_on),
         "blocks": letter_tree(str(render_markdown(body_markdown))),
     }
-    pdf = _compiler().compile(
-        sys_inputs={"letter": json.dumps(letter, ensure_ascii=False)}, pdf_standards=PDF_STANDARD
-    )
+    inputs = {"letter": json.dumps(letter, ensure_ascii=False)}
+    try:
+        pdf = _compiler().compile(sys_inputs=inputs, pdf_standards=PDF_STANDARD)
+    except typst.TypstError as error:
+        if "PDF/UA" not in error.message:
+            raise
+        # PDF/UA-1 refuses a character that no font here can show (Chinese without a CJK font, say). The
+        # letter is then made without the PDF/UA claim: still tagged, titled and in its language.
+        pdf = _compiler().compile(sys_inputs=inputs)
     assert isinstance(pdf, bytes)  # one file, since the format is PDF
     return pdf
 

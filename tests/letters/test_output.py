@@ -517,3 +517,25 @@ def test_the_typst_template_reads_only_the_letter_it_is_given():
     for forbidden in ("#import", "#include", "read(", "@preview", "plugin(", "image("):
         assert forbidden not in code
     assert "json(bytes(sys.inputs.letter))" in code
+
+
+def test_text_no_font_here_can_show_still_makes_a_tagged_pdf():
+    # PDF/UA-1 refuses characters without a glyph (no CJK font is installed): the letter is made all the same,
+    # tagged and in its language, without the PDF/UA claim.
+    pdf = make(letter_pdf, "## 中文 heading\n\nThe borough's Chinese community: 中文.")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert "/H2" in structure_types(pdf)
+    assert "The borough's Chinese community" in pdf_text(pdf)[0]
+
+
+def test_empty_headings_are_dropped_and_quotes_45_deep_are_laid_out_twenty_deep():
+    body = "##\n\n## \n\nBefore.\n\n" + ">" * 45 + " Deep inside.\n\nAfter."
+    tree = letter_tree(str(render_markdown(body)))
+    assert [block["type"] for block in tree] == ["paragraph", "quote", "paragraph"]
+    depth, quote = 0, tree[1]
+    while quote["type"] == "quote":
+        depth, quote = depth + 1, quote["blocks"][0]
+    assert depth == 20 and quote["runs"][0]["text"] == "Deep inside."
+    text = pdf_text(make(letter_pdf, body))[0]
+    assert "Deep inside." in text and "After." in text
