@@ -35,7 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -60,6 +60,7 @@ from peerchallenge.letters.output import letter_docx, letter_pdf  # noqa: E402
 from peerchallenge.regions.loader import load_authorities, read_authorities  # noqa: E402
 from peerchallenge.regions.models import Region  # noqa: E402
 from peerchallenge.reviews.models import Review, ReviewState  # noqa: E402
+from tests.scenarios import details  # noqa: E402
 
 AUTHORITIES_CSV = PROJECT_ROOT / "peerchallenge" / "regions" / "data" / "authorities.csv"
 VOCABULARY_TEXT = (
@@ -201,20 +202,7 @@ def largest_region_ready(app, authorities: list[tuple[str, str]]):
         lead = User(email="lead@benchmark.example", name="Benchmark Lead")
         lead.grants.append(RoleGrant(role=Role.LEAD, region=region))
         db.session.add(lead)
-        today = date.today()
-        cycle = cycle_services.create_cycle(
-            lead,
-            region,
-            title=f"Peer challenge {today.year}",
-            year=today.year,
-            peers_per_authority=2,
-            opens_on=today - timedelta(days=30),
-            submissions_due_on=today - timedelta(days=3),
-            reviews_due_on=today + timedelta(days=5),
-            letters_due_on=today + timedelta(days=45),
-            challenge_event_on=today + timedelta(days=60),
-            anonymous=False,
-        )
+        cycle = cycle_services.create_cycle(lead, region, **details())  # the tests' cycle
         for index, authority in enumerate(members):
             director = User(email=f"director{index}@benchmark.example", name=f"Director {index}")
             director.grants.append(RoleGrant(role=Role.DIRECTOR, authority=authority))

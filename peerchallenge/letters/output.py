@@ -59,7 +59,35 @@ Block = dict[str, Any]
 Inline = dict[str, Any]
 
 
-class _TreeBuilder(HTMLParser):
+_EMPHASIS = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "code": "code"}
+
+
+class _LetterHTMLReader(HTMLParser):
+    """What the PDF's and the Word file's readers of the sanitised HTML share: the emphasis open at each
+    piece of text, self-closing tags, and text without the characters XML cannot hold."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.bold = self.italic = self.code = 0
+
+    def emphasis(self, tag: str, *, opening: bool) -> bool:
+        """Count an opening or closing <strong>, <em> or <code>; False for any other tag."""
+        name = _EMPHASIS.get(tag)
+        if name is not None:
+            setattr(self, name, max(getattr(self, name) + (1 if opening else -1), 0))
+        return name is not None
+
+    def add_text(self, text: str) -> None:
+        raise NotImplementedError
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.add_text(XML_INVALID.sub("", data))
+
+
+class _TreeBuilder(_LetterHTMLReader):
     """Reads the sanitised HTML into blocks (heading, paragraph, list, quote, code, rule, table) of runs.
 
     A run is a piece of text with its emphasis, a line break, or a link holding runs. Headings are
@@ -68,13 +96,12 @@ class _TreeBuilder(HTMLParser):
     """
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.blocks: list[Block] = []
         self.containers: list[list[Block]] = [self.blocks]  # where the next block goes
         self.lists: list[Block] = []
         self.runs: list[Inline] | None = None  # where the next text goes
         self.links: list[list[Inline]] = []
-        self.bold = self.italic = self.code = 0
         self.code_block: Block | None = None
         self.quotes: list[bool] = []  # for each open <blockquote>, whether it is a block of its own
         self.table: Block | None = None
@@ -123,7 +150,9 @@ class _TreeBuilder(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        if self.table is not None and tag in ("tr", "th", "td", "p", "thead", "tbody"):
+        if self.emphasis(tag, opening=True):
+            pass
+        elif self.table is not None and tag in ("tr", "th", "td", "p", "thead", "tbody"):
             self.table_tag(tag, attributes)
         elif tag in _HEADINGS:
             self.open_runs("heading", level=_HEADINGS[tag])
@@ -151,12 +180,6 @@ class _TreeBuilder(HTMLParser):
             self.code_block = self.add_block({"type": "code", "text": ""})
         elif tag == "table":
             self.table = self.add_block({"type": "table", "header": [], "rows": [], "align": []})
-        elif tag in ("strong", "b"):
-            self.bold += 1
-        elif tag in ("em", "i"):
-            self.italic += 1
-        elif tag == "code":
-            self.code += 1
         elif tag == "a":
             href = attributes.get("href")
             if href:
@@ -169,11 +192,10 @@ class _TreeBuilder(HTMLParser):
         elif tag == "hr":
             self.add_block({"type": "rule"})
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
     def handle_endtag(self, tag: str) -> None:
-        if tag in _HEADINGS or tag == "p":
+        if self.emphasis(tag, opening=False):
+            pass
+        elif tag in _HEADINGS or tag == "p":
             if self.table is None:
                 if tag in _HEADINGS and self.runs is not None and not _has_text(self.runs):
                     self.containers[-1].pop()  # an empty heading ("##" alone) is no heading to read out
@@ -197,17 +219,8 @@ class _TreeBuilder(HTMLParser):
             self.close_table()
         elif tag in ("th", "td") and self.table is not None:
             self.runs = None
-        elif tag in ("strong", "b"):
-            self.bold = max(self.bold - 1, 0)
-        elif tag in ("em", "i"):
-            self.italic = max(self.italic - 1, 0)
-        elif tag == "code":
-            self.code = max(self.code - 1, 0)
         elif tag == "a" and self.links:
             self.links.pop()
-
-    def handle_data(self, data: str) -> None:
-        self.add_text(XML_INVALID.sub("", data))
 
     # Tables
 
@@ -375,18 +388,15 @@ class _Cell:
     block: _Block
 
 
-class _WordWriter(HTMLParser):
+class _WordWriter(_LetterHTMLReader):
     """Walks the sanitised HTML and writes Word structure; tags it does not know give up only their text."""
 
     def __init__(self, document) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.document = document
         self.block: _Block | None = None
         self.lists: list[_List] = []
         self.quote_depth = 0
-        self.bold = 0
-        self.italic = 0
-        self.code = 0
         self.preformatted = 0
         self.links: list[str | None] = []
         self.table_rows: list[list[_Cell]] | None = None
@@ -463,7 +473,9 @@ class _WordWriter(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        if tag in _HEADINGS:
+        if self.emphasis(tag, opening=True):
+            pass
+        elif tag in _HEADINGS:
             level = min(max(_HEADINGS[tag] - self.heading_shift, 1), 9)
             self.open_block(f"Heading {level}")
         elif tag == "p":
@@ -494,12 +506,6 @@ class _WordWriter(HTMLParser):
             block = _Block("Normal", alignment=attributes.get("align"))
             self.cell = _Cell(header=tag == "th", block=block)
             self.table_rows[-1].append(self.cell)
-        elif tag in ("strong", "b"):
-            self.bold += 1
-        elif tag in ("em", "i"):
-            self.italic += 1
-        elif tag == "code":
-            self.code += 1
         elif tag == "a":
             self.links.append(attributes.get("href") or None)
         elif tag == "br":
@@ -509,11 +515,10 @@ class _WordWriter(HTMLParser):
             _add_rule(self.document.add_paragraph())
             self.last_was_table = False
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
     def handle_endtag(self, tag: str) -> None:
-        if tag in _HEADINGS or tag in ("p", "li"):
+        if self.emphasis(tag, opening=False):
+            pass
+        elif tag in _HEADINGS or tag in ("p", "li"):
             if self.cell is None:
                 self.close_block()
         elif tag in ("ul", "ol"):
@@ -530,17 +535,8 @@ class _WordWriter(HTMLParser):
             self.cell = None
         elif tag == "table":
             self.write_table()
-        elif tag in ("strong", "b"):
-            self.bold = max(self.bold - 1, 0)
-        elif tag in ("em", "i"):
-            self.italic = max(self.italic - 1, 0)
-        elif tag == "code":
-            self.code = max(self.code - 1, 0)
         elif tag == "a" and self.links:
             self.links.pop()
-
-    def handle_data(self, data: str) -> None:
-        self.add_text(XML_INVALID.sub("", data))
 
     # Structures
 
