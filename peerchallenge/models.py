@@ -4,7 +4,7 @@ from peerchallenge.accounts.models import RoleGrant, SignInThrottle, User, UserS
 from peerchallenge.assignments.models import Assignment, Conflict, Delegation
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.cycles.models import Cycle, RatingLevel, RatingScale, TemplateSection
-from peerchallenge.letters.models import Letter, LetterRead, LetterVersion
+from peerchallenge.letters.models import Letter, LetterFile, LetterRead, LetterVersion
 from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.monitoring.models import ReminderSent
 from peerchallenge.regions.models import Authority, Region
@@ -16,6 +16,7 @@ __all__ = [
     "Conflict",
     "Delegation",
     "Letter",
+    "LetterFile",
     "LetterRead",
     "LetterVersion",
     "OutboxEmail",

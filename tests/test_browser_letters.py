@@ -45,6 +45,10 @@ def test_the_lead_releases_the_director_responds_the_lead_sees_it(reviewing, liv
     expect(page.get_by_role("heading", name=f"Letter to {authority}", exact=True, level=1)).to_be_visible()
     page.get_by_role("button", name="Approve letter").click()
     expect(banner).to_contain_text("The letter has been approved. It is ready to release.")
+    # Before release the lead checks the files the authority will get: the draft, from the stored files.
+    with page.expect_download(timeout=60_000) as download_info:  # generous: the test machine may be busy
+        page.get_by_role("link", name="Download the draft as Word").click()
+    assert download_info.value.suggested_filename.endswith(".docx")
     page.get_by_role("link", name=f"Release to {authority}").click()
     expect(
         page.get_by_role("heading", name=f"Release the letter to {authority}?", exact=True, level=1)
@@ -69,7 +73,7 @@ def test_the_lead_releases_the_director_responds_the_lead_sees_it(reviewing, liv
     for title in [section.title for section in reviewing.cycle.sections] + ["Next steps"]:
         expect(body.get_by_role("heading", name=title, exact=True, level=2)).to_be_visible()
 
-    with page.expect_download(timeout=60_000) as download_info:  # a PDF takes a second or more to render
+    with page.expect_download(timeout=60_000) as download_info:  # stored at release; generous when busy
         page.get_by_role("link", name="Download the letter as PDF").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")

@@ -20,7 +20,8 @@ from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
-from peerchallenge.letters.models import Letter, LetterState, LetterVersion
+from peerchallenge.letters import files as letter_files
+from peerchallenge.letters.models import FileKind, Letter, LetterFile, LetterState, LetterVersion
 from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.reviews import services as review_services
 from peerchallenge.reviews.models import Review, ReviewState
@@ -224,6 +225,30 @@ def test_a_letter_acknowledged_by_two_people_at_once_is_acknowledged_once(review
     assert events("letter_acknowledged") == 1
     assert events("letter_responded") == 1
     assert emails("letter_responded") == 1  # the region's lead, told once
+
+
+def test_the_same_missing_letter_file_asked_for_twice_at_once_is_rendered_once(
+    reviewing, world, sign_in, monkeypatch
+):
+    letter = submit_both(reviewing)  # composed, not approved: the version has no files yet
+    lead, admin = sign_in(reviewing.lead), sign_in(world.admin)
+    rendered = []
+    render = letter_files.RENDERERS[FileKind.PDF]
+
+    def counted(**details):
+        rendered.append(details["title"])
+        return render(**details)
+
+    monkeypatch.setitem(letter_files.RENDERERS, FileKind.PDF, counted)
+    url = f"/letters/{letter.id}/letter.pdf"
+
+    responses = at_once(lambda: lead.get(url), lambda: admin.get(url))
+
+    assert statuses(responses) == [200, 200]
+    assert responses[0].data == responses[1].data and responses[0].data.startswith(b"%PDF")
+    assert len(rendered) == 1  # the second request waited for the first one's file
+    assert db.session.scalar(sa.select(sa.func.count(LetterFile.id))) == 1
+    assert events("letter_downloaded") == 2
 
 
 def test_assignments_published_twice_at_once_are_published_once(six, world, sign_in):

@@ -1,5 +1,6 @@
 """A challenge letter per authority in a cycle, its versions, who has read it, and the response."""
 
+import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -134,3 +135,30 @@ class LetterRead(Model):
 
     letter: Mapped[Letter] = relationship(back_populates="reads")
     user: Mapped[User] = relationship()
+
+
+class FileKind(enum.StrEnum):
+    PDF = "pdf"
+    DOCX = "docx"
+
+
+class LetterFile(Model):
+    """A letter version as a PDF or Word file, rendered once and kept, so that a download never waits for it.
+
+    A file is made from more than the version's text: the cycle's title, the names and, once released, the
+    release date (before it the file says it is a draft). `source_sha256` is the hash of all of these, so a
+    file made from anything else (a draft file after release) is rendered again, in place.
+    """
+
+    __tablename__ = "letter_files"
+    __table_args__ = (sa.UniqueConstraint("version_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("letter_versions.id", ondelete="CASCADE"))
+    kind: Mapped[FileKind] = mapped_column(string_enum(FileKind))
+    source_sha256: Mapped[str] = mapped_column(sa.String(64))
+    # Deferred: checking whether a file is there and current does not load its bytes.
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    version: Mapped[LetterVersion] = relationship()

@@ -1,22 +1,27 @@
-"""A letter as a PDF (WeasyPrint) and as a Word file (python-docx), both from the sanitised HTML.
+"""A letter as a PDF (Typst) and as a Word file (python-docx), both from the sanitised HTML.
 
 The letter's Markdown goes through peerchallenge.sanitise.render_markdown first, so the browser, the PDF and
-the Word file show the same allow-listed HTML. Neither function needs a request or an app context: the print
-page is rendered by a Jinja environment of its own over templates/.
+the Word file show the same allow-listed HTML. Neither function needs a request or an app context.
+
+The PDF is made by the Typst compiler (the `typst` package) from one fixed template,
+templates/letters/pdf/letter.typ. The letter reaches it as data: the HTML is read into a tree of blocks and
+runs of text (letter_tree), passed as JSON through sys.inputs, and the template places every string with
+Typst functions, so no text of the letter is ever read as Typst markup or code. The PDF is tagged (PDF/UA-1:
+a structure tree, headings, lists, table headers, the title and the language).
 """
 
-import functools
 import io
+import json
 import re
 import threading
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Final
 
 import docx
-import jinja2
+import typst
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE
@@ -27,12 +32,13 @@ from markupsafe import Markup
 
 from peerchallenge.sanitise import render_markdown
 
-if TYPE_CHECKING:
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import URLFetcher
-
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
-PRINT_TEMPLATE = "letters/print.html"
+# The Typst template's folder is the compiler's root: the only files a Typst document could read.
+PDF_ROOT = TEMPLATES / "letters" / "pdf"
+PDF_TEMPLATE = PDF_ROOT / "letter.typ"
+MAX_QUOTE_DEPTH = 20
+PDF_STANDARD: Final = "ua-1"  # PDF/UA-1: tagged, titled, with its language
+LANGUAGE = "en-GB"
 MONOSPACE_FONT = "Courier New"
 LINK_COLOUR = RGBColor(0x1D, 0x70, 0xB8)
 # Characters XML 1.0 cannot hold (python-docx refuses them); text pasted from PDFs carries form feeds.
@@ -49,77 +55,294 @@ def released_text(released_on: date | None) -> str:
 
 # PDF -------------------------------------------------------------------------------------------------------
 
-
-@functools.cache
-def _print_environment() -> jinja2.Environment:
-    # Autoescaping as in Flask: the title and names are user text; only the sanitised body is Markup.
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+Block = dict[str, Any]
+Inline = dict[str, Any]
 
 
-def letter_print_html(
-    *, body_markdown: str, title: str, authority_name: str, region_name: str, released_on: date | None
-) -> str:
-    """The page WeasyPrint renders: the title block, then the sanitised letter."""
-    template = _print_environment().get_template(PRINT_TEMPLATE)
-    return template.render(
-        title=title,
-        authority_name=authority_name,
-        region_name=region_name,
-        released=released_text(released_on),
-        body_html=render_markdown(body_markdown),
-    )
+_EMPHASIS = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "code": "code"}
 
 
-def refusing_url_fetcher() -> "URLFetcher":
-    """A WeasyPrint URL fetcher that fetches nothing: every URL is an error, so nothing leaves the machine."""
-    from weasyprint.urls import URLFetcher
+class _LetterHTMLReader(HTMLParser):
+    """What the PDF's and the Word file's readers of the sanitised HTML share: the emphasis open at each
+    piece of text, self-closing tags, and text without the characters XML cannot hold."""
 
-    class RefusingFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise ValueError(f"letters fetch nothing (refused {url[:80]})")
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.bold = self.italic = self.code = 0
 
-    return RefusingFetcher()
+    def emphasis(self, tag: str, *, opening: bool) -> bool:
+        """Count an opening or closing <strong>, <em> or <code>; False for any other tag."""
+        name = _EMPHASIS.get(tag)
+        if name is not None:
+            setattr(self, name, max(getattr(self, name) + (1 if opening else -1), 0))
+        return name is not None
+
+    def add_text(self, text: str) -> None:
+        raise NotImplementedError
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.add_text(XML_INVALID.sub("", data))
 
 
-_fonts_by_thread = threading.local()
+class _TreeBuilder(_LetterHTMLReader):
+    """Reads the sanitised HTML into blocks (heading, paragraph, list, quote, code, rule, table) of runs.
+
+    A run is a piece of text with its emphasis, a line break, or a link holding runs. Headings are
+    renumbered so that the body's top level sits under the letter's title (level 2) and no level is
+    skipped, as a screen reader's list of headings expects. Tags it does not know give up only their text.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks: list[Block] = []
+        self.containers: list[list[Block]] = [self.blocks]  # where the next block goes
+        self.lists: list[Block] = []
+        self.runs: list[Inline] | None = None  # where the next text goes
+        self.links: list[list[Inline]] = []
+        self.code_block: Block | None = None
+        self.quotes: list[bool] = []  # for each open <blockquote>, whether it is a block of its own
+        self.table: Block | None = None
+        self.row: list[list[Inline]] | None = None
+        self.header_rows: list[bool] = []  # for each row of the table, whether all its cells are <th>
+
+    # Blocks
+
+    def add_block(self, block: Block) -> Block:
+        self.runs = None
+        self.containers[-1].append(block)
+        return block
+
+    def open_runs(self, block_type: str, **details: Any) -> None:
+        self.runs = self.add_block({"type": block_type, "runs": [], **details})["runs"]
+        self.links = []
+
+    def open_list(self, *, ordered: bool, start: int) -> None:
+        self.lists.append(self.add_block({"type": "list", "ordered": ordered, "start": start, "items": []}))
+
+    def inline_target(self) -> list[Inline]:
+        if self.links:
+            return self.links[-1]
+        if self.runs is None:
+            self.open_runs("paragraph")  # text straight inside a list item or a quote
+        assert self.runs is not None
+        return self.runs
+
+    def add_text(self, text: str) -> None:
+        if self.code_block is not None:
+            self.code_block["text"] += text
+            return
+        text = WHITESPACE.sub(" ", text)
+        if self.runs is None and not self.links and not text.strip():
+            return  # whitespace between blocks
+        target = self.inline_target()
+        previous = target[-1].get("text", " ") if target else " "
+        if text.startswith(" ") and previous.endswith(" "):
+            text = text[1:]  # spaces collapse across inline tags, as in a browser
+        if text:
+            target.append(
+                {"text": text, "bold": bool(self.bold), "italic": bool(self.italic), "code": bool(self.code)}
+            )
+
+    # Parser callbacks
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if self.emphasis(tag, opening=True):
+            pass
+        elif self.table is not None and tag in ("tr", "th", "td", "p", "thead", "tbody"):
+            self.table_tag(tag, attributes)
+        elif tag in _HEADINGS:
+            self.open_runs("heading", level=_HEADINGS[tag])
+        elif tag == "p":
+            self.open_runs("paragraph")
+        elif tag in ("ul", "ol"):
+            start = _integer(attributes.get("start"), default=1)
+            self.open_list(ordered=tag == "ol", start=start)
+        elif tag == "li":
+            if not self.lists:
+                self.open_list(ordered=False, start=1)  # a stray <li> still reads as a bullet
+            item: list[Block] = []
+            self.lists[-1]["items"].append(item)
+            self.containers.append(item)
+            self.runs = None
+        elif tag == "blockquote":
+            # Deeper quotes go on at the deepest level kept: Typst lays out a quote within a quote by
+            # calling itself, and refuses to go 40 deep.
+            deep = self.quotes.count(True) >= MAX_QUOTE_DEPTH
+            self.quotes.append(not deep)
+            if not deep:
+                quote = self.add_block({"type": "quote", "blocks": []})
+                self.containers.append(quote["blocks"])
+        elif tag == "pre":
+            self.code_block = self.add_block({"type": "code", "text": ""})
+        elif tag == "table":
+            self.table = self.add_block({"type": "table", "header": [], "rows": [], "align": []})
+        elif tag == "a":
+            href = attributes.get("href")
+            if href:
+                link: Inline = {"link": href, "runs": []}
+                self.inline_target().append(link)
+                self.links.append(link["runs"])
+        elif tag == "br":
+            if self.code_block is None:
+                self.inline_target().append({"break": True})
+        elif tag == "hr":
+            self.add_block({"type": "rule"})
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.emphasis(tag, opening=False):
+            pass
+        elif tag in _HEADINGS or tag == "p":
+            if self.table is None:
+                if tag in _HEADINGS and self.runs is not None and not _has_text(self.runs):
+                    self.containers[-1].pop()  # an empty heading ("##" alone) is no heading to read out
+                self.runs = None
+                self.links = []
+        elif tag == "blockquote":
+            if self.quotes.pop() if self.quotes else False:
+                self.containers.pop()
+            self.runs = None
+        elif tag in ("ul", "ol"):
+            if self.lists:
+                self.lists.pop()
+            self.runs = None
+        elif tag == "li":
+            if len(self.containers) > 1:
+                self.containers.pop()
+            self.runs = None
+        elif tag == "pre":
+            self.code_block = None
+        elif tag == "table":
+            self.close_table()
+        elif tag in ("th", "td") and self.table is not None:
+            self.runs = None
+        elif tag == "a" and self.links:
+            self.links.pop()
+
+    # Tables
+
+    def table_tag(self, tag: str, attributes: dict[str, str | None]) -> None:
+        assert self.table is not None
+        if tag == "tr":
+            self.row = []
+            self.table["rows"].append(self.row)
+            self.header_rows.append(True)
+        elif tag in ("th", "td"):
+            if self.row is None:
+                self.table_tag("tr", {})
+            assert self.row is not None
+            self.header_rows[-1] = self.header_rows[-1] and tag == "th"
+            column = len(self.row)
+            align = attributes.get("align") or "left"
+            if column >= len(self.table["align"]):
+                self.table["align"].append(align if align in ("left", "center", "right") else "left")
+            cell: list[Inline] = []
+            self.row.append(cell)
+            self.runs = cell
+            self.links = []
+        elif tag == "p" and self.runs:
+            self.runs.append({"break": True})
+
+    def close_table(self) -> None:
+        table, self.table, self.row, self.runs = self.table, None, None, None
+        header_rows, self.header_rows = self.header_rows, []
+        if table is None:
+            return
+        kept = [(row, is_header) for row, is_header in zip(table["rows"], header_rows, strict=True) if row]
+        rows = [row for row, _ in kept]
+        if not rows:
+            self.containers[-1].remove(table)
+            return
+        columns = max(len(row) for row in rows)
+        for row in rows:
+            row.extend([] for _ in range(columns - len(row)))
+        table["align"] = (table["align"] + ["left"] * columns)[:columns]
+        table["columns"] = columns
+        # A first row of header cells is the table's header: tagged as such and repeated on every page.
+        table["header"], table["rows"] = (rows[:1], rows[1:]) if kept[0][1] else ([], rows)
+
+    def close(self) -> None:
+        super().close()
+        if self.table is not None:
+            self.close_table()
 
 
-def _font_configuration() -> "FontConfiguration":
-    """This thread's WeasyPrint font configuration, made once rather than for every letter."""
-    # Building one loads fontconfig's configuration (about 7 ms a letter). Pango does not promise that a font
-    # map can be used from two threads at once, so each thread keeps its own. No letter can add a font to
-    # it: the fetcher refuses every @font-face source.
-    configuration = getattr(_fonts_by_thread, "configuration", None)
-    if configuration is None:
-        from weasyprint.text.fonts import FontConfiguration
+def _has_text(runs: list[Inline]) -> bool:
+    return any(_has_text(run["runs"]) if "link" in run else bool(run.get("text", "").strip()) for run in runs)
 
-        configuration = _fonts_by_thread.configuration = FontConfiguration()
-    return configuration
+
+def _renumber_headings(blocks: list[Block], top: int) -> None:
+    """Headings from level `top` down, each at most one level below the one before it."""
+    headings = list(_headings(blocks))
+    if not headings:
+        return
+    shift = min(heading["level"] for heading in headings) - top
+    previous = top - 1
+    for heading in headings:
+        heading["level"] = min(max(heading["level"] - shift, top), previous + 1)
+        previous = heading["level"]
+
+
+def _headings(blocks: list[Block]):
+    for block in blocks:
+        if block["type"] == "heading":
+            yield block
+        elif block["type"] == "quote":
+            yield from _headings(block["blocks"])
+        elif block["type"] == "list":
+            for item in block["items"]:
+                yield from _headings(item)
+
+
+def letter_tree(body_html: str) -> list[Block]:
+    """The sanitised letter as a tree of blocks, its headings under the title's level 1."""
+    builder = _TreeBuilder()
+    builder.feed(body_html)
+    builder.close()
+    _renumber_headings(builder.blocks, top=2)
+    return builder.blocks
+
+
+_compilers = threading.local()
+
+
+def _compiler() -> typst.Compiler:
+    """This thread's Typst compiler over the letter template, made once and reused for every letter.
+
+    Reusing it keeps the fonts and the compiled template (about 30 ms to make); a compiler cannot be used by
+    two threads at once, so each thread has its own.
+    """
+    compiler = getattr(_compilers, "compiler", None)
+    if compiler is None:
+        compiler = _compilers.compiler = typst.Compiler(str(PDF_TEMPLATE), root=str(PDF_ROOT))
+    return compiler
 
 
 def letter_pdf(
     *, body_markdown: str, title: str, authority_name: str, region_name: str, released_on: date | None
 ) -> bytes:
-    """The letter as an A4 PDF: title block, sanitised body, the region and page numbers in the margins."""
-    # Imported here: WeasyPrint loads Pango and fontconfig, which pages that never print should not pay for.
-    import weasyprint
-
-    html = letter_print_html(
-        body_markdown=body_markdown,
-        title=title,
-        authority_name=authority_name,
-        region_name=region_name,
-        released_on=released_on,
-    )
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=refusing_url_fetcher())
-    # Presentational hints make <ol start="4"> count from 4; the sanitiser leaves no other attribute they
-    # read but align, which the stylesheet handles anyway. They cost nothing measurable in the benchmark.
-    pdf: bytes = document.write_pdf(presentational_hints=True, font_config=_font_configuration())
+    """The letter as a tagged A4 PDF: title block, letter text, the region and page numbers in the margins."""
+    letter = {
+        "title": title,
+        "description": f"{title}: {authority_name}, {region_name}",
+        "authority": authority_name,
+        "region": region_name,
+        "released": released_text(released_on),
+        "blocks": letter_tree(str(render_markdown(body_markdown))),
+    }
+    inputs = {"letter": json.dumps(letter, ensure_ascii=False)}
+    try:
+        pdf = _compiler().compile(sys_inputs=inputs, pdf_standards=PDF_STANDARD)
+    except typst.TypstError as error:
+        if "PDF/UA" not in error.message:
+            raise
+        # PDF/UA-1 refuses a character that no font here can show (Chinese without a CJK font, say). The
+        # letter is then made without the PDF/UA claim: still tagged, titled and in its language.
+        pdf = _compiler().compile(sys_inputs=inputs)
+    assert isinstance(pdf, bytes)  # one file, since the format is PDF
     return pdf
 
 
@@ -165,18 +388,15 @@ class _Cell:
     block: _Block
 
 
-class _WordWriter(HTMLParser):
+class _WordWriter(_LetterHTMLReader):
     """Walks the sanitised HTML and writes Word structure; tags it does not know give up only their text."""
 
     def __init__(self, document) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.document = document
         self.block: _Block | None = None
         self.lists: list[_List] = []
         self.quote_depth = 0
-        self.bold = 0
-        self.italic = 0
-        self.code = 0
         self.preformatted = 0
         self.links: list[str | None] = []
         self.table_rows: list[list[_Cell]] | None = None
@@ -253,7 +473,9 @@ class _WordWriter(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        if tag in _HEADINGS:
+        if self.emphasis(tag, opening=True):
+            pass
+        elif tag in _HEADINGS:
             level = min(max(_HEADINGS[tag] - self.heading_shift, 1), 9)
             self.open_block(f"Heading {level}")
         elif tag == "p":
@@ -284,12 +506,6 @@ class _WordWriter(HTMLParser):
             block = _Block("Normal", alignment=attributes.get("align"))
             self.cell = _Cell(header=tag == "th", block=block)
             self.table_rows[-1].append(self.cell)
-        elif tag in ("strong", "b"):
-            self.bold += 1
-        elif tag in ("em", "i"):
-            self.italic += 1
-        elif tag == "code":
-            self.code += 1
         elif tag == "a":
             self.links.append(attributes.get("href") or None)
         elif tag == "br":
@@ -299,11 +515,10 @@ class _WordWriter(HTMLParser):
             _add_rule(self.document.add_paragraph())
             self.last_was_table = False
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
     def handle_endtag(self, tag: str) -> None:
-        if tag in _HEADINGS or tag in ("p", "li"):
+        if self.emphasis(tag, opening=False):
+            pass
+        elif tag in _HEADINGS or tag in ("p", "li"):
             if self.cell is None:
                 self.close_block()
         elif tag in ("ul", "ol"):
@@ -320,17 +535,8 @@ class _WordWriter(HTMLParser):
             self.cell = None
         elif tag == "table":
             self.write_table()
-        elif tag in ("strong", "b"):
-            self.bold = max(self.bold - 1, 0)
-        elif tag in ("em", "i"):
-            self.italic = max(self.italic - 1, 0)
-        elif tag == "code":
-            self.code = max(self.code - 1, 0)
         elif tag == "a" and self.links:
             self.links.pop()
-
-    def handle_data(self, data: str) -> None:
-        self.add_text(XML_INVALID.sub("", data))
 
     # Structures
 
@@ -427,10 +633,17 @@ def _write_segments(
         run = paragraph.add_run()
         if segment.text is None:
             run.add_break()
+        elif "\t" in segment.text:
+            run.text = segment.text  # a tab becomes Word's tab
         else:
-            run.text = segment.text
-        run.bold = (segment.bold or bold) or None
-        run.italic = segment.italic or None
+            # The run is new and empty: add its text straight away rather than through Run.text, which
+            # first searches the run for content to clear (a third of the file's time on a long letter).
+            run._r.add_t(segment.text)
+        # Only set what is on: setting a property to None still adds an empty run-properties element.
+        if segment.bold or bold:
+            run.bold = True
+        if segment.italic:
+            run.italic = True
         if segment.code or preformatted:
             run.font.name = MONOSPACE_FONT
         if hyperlink is not None:

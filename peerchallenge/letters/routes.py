@@ -1,9 +1,6 @@
 """Pages for letters: the lead's list, template, editing and release; the authority's reading and response."""
 
-from datetime import date
-from functools import lru_cache
 from io import BytesIO
-from typing import TypedDict, Unpack
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
@@ -13,9 +10,9 @@ from peerchallenge.extensions import csrf, db
 from peerchallenge.forms import ConfirmForm, run_service, save_edit
 from peerchallenge.letters import access, services
 from peerchallenge.letters.diff import line_diff
+from peerchallenge.letters.files import MIMETYPES
 from peerchallenge.letters.forms import LetterTextForm, ResponseForm, TemplateForm
-from peerchallenge.letters.models import Letter
-from peerchallenge.letters.output import letter_docx, letter_pdf
+from peerchallenge.letters.models import FileKind, Letter
 from peerchallenge.letters.queries import cycle_letter_rows, peer_letters_for, readers, released_letters_for
 from peerchallenge.letters.template import PLACEHOLDERS, TemplateProblem, render_letter
 from peerchallenge.sanitise import render_markdown
@@ -302,39 +299,16 @@ def respond(letter_id: int):
     return redirect(url_for("letters.read_letter", letter_id=letter.id, _anchor="your-response"))
 
 
-@lru_cache(maxsize=64)
-class LetterDetails(TypedDict):
-    """What the PDF and Word letters are made from."""
-
-    body_markdown: str
-    title: str
-    authority_name: str
-    region_name: str
-    released_on: date | None
-
-
-def _pdf(**details: Unpack[LetterDetails]) -> bytes:
-    """A released letter never changes, and WeasyPrint takes about a second for one: keep recent ones."""
-    return letter_pdf(**details)
-
-
 @bp.get("/letters/<int:letter_id>/letter.<any(pdf, docx):kind>")
 @login_required
 def download(letter_id: int, kind: str):
+    """The letter's current version as a PDF or Word file: the lead's preview before release, then the
+    authority's and its peers' copy."""
     letter = _readable_letter(letter_id)
-    cycle = letter.cycle
-    details: LetterDetails = {
-        "body_markdown": letter.body,
-        "title": f"{cycle.title}: peer challenge letter",
-        "authority_name": letter.authority.name,
-        "region_name": cycle.region.name,
-        "released_on": letter.released_at.date() if letter.released_at else None,
-    }
-    if kind == "pdf":
-        data, mimetype = _pdf(**details), "application/pdf"
-    else:
-        data = letter_docx(**details)
-        mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    run_service(lambda: services.record_download(current_user, letter, kind))
-    filename = f"peer-challenge-letter-{letter.authority.name.lower().replace(' ', '-')}-{cycle.year}.{kind}"
-    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
+    file_kind = FileKind(kind)
+    data = run_service(lambda: services.download(current_user, letter, file_kind)).value
+    if data is None:  # the service refuses nothing a reader may ask for; an error page rather than no file
+        abort(404)
+    authority = letter.authority.name.lower().replace(" ", "-")
+    filename = f"peer-challenge-letter-{authority}-{letter.cycle.year}.{kind}"
+    return send_file(BytesIO(data), mimetype=MIMETYPES[file_kind], as_attachment=True, download_name=filename)

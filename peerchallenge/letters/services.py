@@ -18,7 +18,15 @@ from peerchallenge.cycles.models import Cycle
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters import compose as composition
-from peerchallenge.letters.models import Letter, LetterRead, LetterState, LetterVersion, VersionSource
+from peerchallenge.letters.files import letter_file, render_files
+from peerchallenge.letters.models import (
+    FileKind,
+    Letter,
+    LetterRead,
+    LetterState,
+    LetterVersion,
+    VersionSource,
+)
 from peerchallenge.letters.template import (
     DEFAULT_LETTER_TEMPLATE,
     TemplateProblem,
@@ -369,6 +377,7 @@ def approve(actor: User, letter: Letter) -> None:
     letter.state = LetterState.APPROVED
     letter.approved_at = utcnow()
     letter.approved_by = actor
+    render_files(letter)  # the lead's preview of the files, ready before release
     record_about("letter_approved", f"{letter.authority.name}'s letter was approved", actor, letter)
 
 
@@ -394,6 +403,7 @@ def release(actor: User, letter: Letter) -> None:
     letter.state = LetterState.RELEASED
     letter.released_at = utcnow()
     letter.released_by = actor
+    render_files(letter)  # dated now, so that no reader's download waits for them
     record_about("letter_released", f"{letter.authority.name}'s letter was released", actor, letter)
     cycle = letter.cycle
     for person in authority_people(letter.authority_id):
@@ -501,12 +511,14 @@ def save_template(actor: User, cycle: Cycle, source: str) -> None:
     record_about("letter_template_saved", f"The letter template of {cycle.title} was saved", actor, cycle)
 
 
-def record_download(actor: User, letter: Letter, kind: str) -> None:
-    """Audit a download of the letter as a PDF or Word file."""
+def download(actor: User, letter: Letter, kind: FileKind) -> bytes:
+    """The letter as a PDF or Word file, from the stored files (rendered now if missing), audited."""
+    data = letter_file(letter, kind).data
     record_about(
         "letter_downloaded",
         f"{actor.name} downloaded {letter.authority.name}'s letter as {kind.upper()}",
         actor,
         letter,
-        format=kind,
+        format=kind.value,
     )
+    return data

@@ -10,14 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import docx
 import pypdf
 import pytest
-import weasyprint
 
-from peerchallenge.letters.output import (
-    _font_configuration,
-    letter_docx,
-    letter_pdf,
-    refusing_url_fetcher,
-)
+from peerchallenge.letters.output import PDF_TEMPLATE, _compiler, letter_docx, letter_pdf, letter_tree
+from peerchallenge.sanitise import render_markdown
 
 REGION = "Eastern Region"
 LETTER = """Dear Director,
@@ -180,15 +175,32 @@ def test_table_header_row_is_repeated_on_every_page_the_table_runs_on_to():
     assert "Measure 119" in pages[-1]
 
 
-def test_font_configuration_is_made_once_per_thread():
-    # Pango does not promise a font map is safe to share between threads; within one it is reused.
-    here = _font_configuration()
-    assert _font_configuration() is here
+def test_each_thread_reuses_its_own_compiler():
+    # A Typst compiler cannot be used by two threads at once; within one it is reused for every letter.
+    here = _compiler()
+    assert _compiler() is here
     elsewhere = []
-    thread = threading.Thread(target=lambda: elsewhere.append(_font_configuration()))
+    thread = threading.Thread(target=lambda: elsewhere.append(_compiler()))
     thread.start()
     thread.join()
     assert elsewhere and elsewhere[0] is not here
+
+
+def test_letters_made_in_several_threads_at_once_are_each_their_own():
+    results: dict[str, str] = {}
+
+    def render(name: str) -> None:
+        for _ in range(3):
+            results[name] = "\n".join(pdf_text(make(letter_pdf, f"Letter for {name}.", authority_name=name)))
+
+    threads = [threading.Thread(target=render, args=(name,)) for name in ("Essex", "Kent", "Luton")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["Essex", "Kent", "Luton"]
+    for name, text in results.items():
+        assert f"Letter for {name}." in text
 
 
 # A Markdown list that starts at 4 keeps its start (CommonMark writes <ol start="4">).
@@ -364,21 +376,6 @@ def test_hostile_markdown_gives_no_active_content_and_no_fetch():
     assert any("Kept paragraph" in p.text for p in document.paragraphs)
 
 
-def test_fetcher_refuses_even_html_that_did_not_pass_the_sanitiser():
-    """Defence in depth: images, stylesheets and fonts in raw HTML are refused, not fetched."""
-    with CountingServer() as server:
-        base = f"http://127.0.0.1:{server.port}"
-        html = (
-            f'<link rel="stylesheet" href="{base}/a.css"><style>@import url("{base}/b.css");'
-            f'@font-face {{ font-family: X; src: url("{base}/x.woff") }} p {{ font-family: X;'
-            f' background: url("{base}/bg.png") }}</style>'
-            f'<p>Text</p><img src="{base}/c.png"><img src="file:///etc/passwd">'
-        )
-        pdf = weasyprint.HTML(string=html, base_url=None, url_fetcher=refusing_url_fetcher()).write_pdf()
-    assert server.requests == []
-    assert "Text" in pdf_text(pdf)[0]
-
-
 def test_closed_loopback_port_does_not_hang():
     # Nothing listens on port 9 (discard); a fetch attempt would wait or fail, a refusal is instant.
     body = "<img src='http://127.0.0.1:9/x.png'>\n\n![x](http://127.0.0.1:9/y.png)\n\nText after."
@@ -395,3 +392,150 @@ def test_non_ascii_text_survives_both_files():
     assert ("Résumé – “quotes”", "Heading 1") in paragraphs
     assert (NON_ASCII, "Normal") in paragraphs
     assert (NON_ASCII, "List Bullet") in paragraphs
+
+
+# A PDF a screen reader can read
+
+
+def structure_types(data: bytes) -> list[str]:
+    """The structure elements of a tagged PDF, in document order, with Typst's own roles mapped."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict) and "/S" in node:
+            found.append(str(node["/S"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(tree["/K"])
+    return found
+
+
+def test_pdf_is_tagged_with_its_title_language_and_pdf_ua_identifier(letter_pdf_bytes):
+    reader = pypdf.PdfReader(io.BytesIO(letter_pdf_bytes))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])  # a reader shows the title, not a file name
+    assert reader.metadata.title == "Peer challenge letter 2025: Essex"
+    xmp = reader.xmp_metadata.stream.get_data().decode("utf-8")
+    assert "<pdfuaid:part>1</pdfuaid:part>" in xmp and "en-GB" in xmp
+    # Marked content on the page ties its text to the structure tree.
+    content = reader.pages[0].get_contents().get_data()
+    assert b"/MCID" in content and b"BDC" in content
+
+
+def test_pdf_has_real_headings_lists_quotes_links_and_table_headers(letter_pdf_bytes):
+    types = structure_types(letter_pdf_bytes)
+    # The letter's title is the one level 1 heading; the body's ## and ### come under it.
+    assert types.count("/H1") == 1 and types.count("/H2") == 2 and types.count("/H3") == 3
+    assert types.index("/H1") < types.index("/H2") < types.index("/H3")
+    assert types.count("/L") == 3 and types.count("/LI") == 5  # two lists, one nested; five items
+    assert types.count("/Table") == 1 and types.count("/TH") == 4 and "/THead" in types
+    assert "/BlockQuote" in types and "/Link" in types
+
+
+def test_headings_that_skip_a_level_are_brought_up_so_none_is_skipped():
+    body = "#### Deep first\n\nText\n\n## Top\n\n##### Far below\n\n### Third\n"
+    tree = letter_tree(str(render_markdown(body)))
+    assert [(block["runs"][0]["text"], block["level"]) for block in tree if block["type"] == "heading"] == [
+        ("Deep first", 2),
+        ("Top", 2),
+        ("Far below", 3),
+        ("Third", 3),
+    ]
+    types = structure_types(make(letter_pdf, body))
+    assert [kind for kind in types if kind.startswith("/H")] == ["/H1", "/H2", "/H2", "/H3", "/H3"]
+
+
+# Letter text is data, never Typst: every field, through the PDF and the Word file
+
+TYPST_ATTACKS = (
+    '#import "@preview/cetz:0.3.4": *',
+    '#read("/etc/passwd")',
+    '#include "letter.typ"',
+    '#set page(paper: "a5")',
+    '#panic("stop")',
+    "#sys.inputs.letter",
+    "$x^2 + sqrt(y)$",
+    "] #text(fill: red)[",
+    "@label and <label>",
+    "= Not a heading",
+    "back\\ slash \\",
+    "#{ let x = 1 }",
+)
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_typst_syntax_in_every_field_is_plain_text_in_the_pdf_and_word_file():
+    attack = " ".join(TYPST_ATTACKS)
+    code = "\n".join(TYPST_ATTACKS)
+    body = "\n\n".join(
+        [
+            *TYPST_ATTACKS,
+            f"- {TYPST_ATTACKS[1]}\n- **{TYPST_ATTACKS[3]}**",
+            f"| {TYPST_ATTACKS[6]} | x |\n|---|---|\n| {TYPST_ATTACKS[0]} | y |",
+            f"`{TYPST_ATTACKS[2]}`",
+            f"```typst\n{code}\n```",
+            f"[{TYPST_ATTACKS[4]}](https://example.org/?q=%22%5D)",
+        ]
+    )
+    fields = {"title": f"Title {attack}", "authority_name": f"Authority {attack}", "region_name": attack}
+    pdf = make(letter_pdf, body, **fields)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = flat("\n".join(page.extract_text() for page in reader.pages))
+    for piece in TYPST_ATTACKS:
+        # In the body, in the code block, the title, the authority and the region: each at least five times.
+        assert text.count(flat(piece)) >= 5, piece
+    assert "root:" not in text  # no file was read
+    box = reader.pages[0].mediabox
+    assert round(float(box.width)) == 595  # still A4: `#set page` did nothing
+    assert reader.metadata.title == fields["title"]
+    assert reader.metadata.author == attack
+
+    document = open_docx(make(letter_docx, body, **fields))
+    paragraphs = [paragraph.text for paragraph in document.paragraphs]
+    for piece in TYPST_ATTACKS:
+        assert piece in paragraphs, piece
+    assert document.core_properties.title == fields["title"]
+    assert f"Authority: Authority {attack}" in paragraphs
+
+
+def test_the_typst_template_reads_only_the_letter_it_is_given():
+    # Nothing to fetch or read: no package, no import, no file but the letter passed in sys.inputs.
+    source = PDF_TEMPLATE.read_text(encoding="utf-8")
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//"))
+    for forbidden in ("#import", "#include", "read(", "@preview", "plugin(", "image("):
+        assert forbidden not in code
+    assert "json(bytes(sys.inputs.letter))" in code
+
+
+def test_text_no_font_here_can_show_still_makes_a_tagged_pdf():
+    # PDF/UA-1 refuses characters without a glyph (no CJK font is installed): the letter is made all the same,
+    # tagged and in its language, without the PDF/UA claim.
+    pdf = make(letter_pdf, "## 中文 heading\n\nThe borough's Chinese community: 中文.")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert "/H2" in structure_types(pdf)
+    assert "The borough's Chinese community" in pdf_text(pdf)[0]
+
+
+def test_empty_headings_are_dropped_and_quotes_45_deep_are_laid_out_twenty_deep():
+    body = "##\n\n## \n\nBefore.\n\n" + ">" * 45 + " Deep inside.\n\nAfter."
+    tree = letter_tree(str(render_markdown(body)))
+    assert [block["type"] for block in tree] == ["paragraph", "quote", "paragraph"]
+    depth, quote = 0, tree[1]
+    while quote["type"] == "quote":
+        depth, quote = depth + 1, quote["blocks"][0]
+    assert depth == 20 and quote["runs"][0]["text"] == "Deep inside."
+    text = pdf_text(make(letter_pdf, body))[0]
+    assert "Deep inside." in text and "After." in text

@@ -1,0 +1,93 @@
+"""A letter version's PDF and Word files: rendered once, stored in the database, served from there.
+
+The files are rendered when the letter is approved (the lead's preview) and again when it is released (the
+file then carries the release date instead of "draft"); a download of a version without a current file
+renders it then and stores it. Two requests asking for the same missing file at once render it once: the
+second waits on the version's row lock and finds the file the first stored.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import TypedDict
+
+import sqlalchemy as sa
+
+from peerchallenge.dates import UK_TIME
+from peerchallenge.extensions import db, lock_for_update, utcnow
+from peerchallenge.letters.models import FileKind, Letter, LetterFile, LetterVersion
+from peerchallenge.letters.output import letter_docx, letter_pdf
+
+
+class LetterDetails(TypedDict):
+    """What the PDF and Word letters are made from."""
+
+    body_markdown: str
+    title: str
+    authority_name: str
+    region_name: str
+    released_on: date | None
+
+
+RENDERERS: dict[FileKind, Callable[..., bytes]] = {FileKind.PDF: letter_pdf, FileKind.DOCX: letter_docx}
+MIMETYPES = {
+    FileKind.PDF: "application/pdf",
+    FileKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def letter_details(letter: Letter) -> LetterDetails:
+    """The letter's current text and what its files print around it."""
+    cycle = letter.cycle
+    return {
+        "body_markdown": letter.body,
+        "title": f"{cycle.title}: peer challenge letter",
+        "authority_name": letter.authority.name,
+        "region_name": cycle.region.name,
+        "released_on": letter.released_at.astimezone(UK_TIME).date() if letter.released_at else None,
+    }
+
+
+def source_hash(details: LetterDetails) -> str:
+    """The SHA-256 of everything a file is made from: a stored file with another hash is out of date."""
+    text = json.dumps(details, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _stored(version: LetterVersion, kind: FileKind) -> LetterFile | None:
+    return db.session.scalar(
+        sa.select(LetterFile)
+        .where(LetterFile.version_id == version.id, LetterFile.kind == kind)
+        .execution_options(populate_existing=True)
+    )
+
+
+def letter_file(letter: Letter, kind: FileKind) -> LetterFile:
+    """The current version's file of this kind, rendered and stored first if it is missing or out of date."""
+    version = letter.current_version
+    details = letter_details(letter)
+    wanted = source_hash(details)
+    found = _stored(version, kind)
+    if found is not None and found.source_sha256 == wanted:
+        return found
+    # Missing or out of date: take the version's row lock, so that a second request for the same file
+    # waits here, then look again: it finds the file the first one stored and renders nothing.
+    lock_for_update(version)
+    found = _stored(version, kind)
+    if found is not None and found.source_sha256 == wanted:
+        return found
+    data = RENDERERS[kind](**details)
+    if found is None:
+        found = LetterFile(version=version, kind=kind, source_sha256=wanted, data=data)
+        db.session.add(found)
+    else:
+        found.source_sha256, found.data, found.rendered_at = wanted, data, utcnow()
+    db.session.flush()
+    return found
+
+
+def render_files(letter: Letter) -> None:
+    """Make sure the current version has its PDF and Word files, as the letter stands now."""
+    for kind in FileKind:
+        letter_file(letter, kind)
