@@ -60,6 +60,20 @@ class CycleForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
+class LinesField(TextAreaField):
+    """A text area of one item a line; its data is the list of lines."""
+
+    def process_data(self, value):
+        self.data = list(value or [])
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = str(valuelist[0]).splitlines()
+
+    def _value(self) -> str:
+        return "\n".join(self.data or [])
+
+
 class SectionForm(FlaskForm):
     title = StringField(
         "Section title",
@@ -69,7 +83,15 @@ class SectionForm(FlaskForm):
     guidance = TextAreaField(
         "Guidance for authorities",
         widget=GovTextArea(),
+        description="Authors see it where they upload and edit, and reviewers beside the section. "
+        "Start a line with a dash (-) to make a list.",
         validators=[Length(max=5000, message="Guidance must be 5,000 characters or fewer")],
+    )
+    other_headings = LinesField(
+        "Other headings for this section (optional)",
+        widget=GovTextArea(),
+        description="One a line. A heading in an uploaded self-assessment that matches one of these is "
+        "read as this section, for example Early help.",
     )
     suggested_words = IntegerField(
         "Suggested length in words",

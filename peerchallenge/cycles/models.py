@@ -4,11 +4,13 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.dates import end_of_uk_day
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.regions.models import Region
+from peerchallenge.sanitise import render_markdown
 
 
 class CycleState(enum.StrEnum):
@@ -103,8 +105,15 @@ class TemplateSection(Model):
     guidance: Mapped[str] = mapped_column(sa.Text, default="")
     suggested_words: Mapped[int | None]
     optional: Mapped[bool] = mapped_column(default=False)
+    # Other headings that name this section in an upload ("Early help"), as a list of strings.
+    other_headings: Mapped[list] = mapped_column(sa.JSON, default=list)
 
     cycle: Mapped[Cycle] = relationship(back_populates="sections")
+
+    @property
+    def guidance_html(self) -> Markup:
+        """The guidance (simple Markdown, typed by the lead) as sanitised HTML."""
+        return render_markdown(self.guidance)
 
 
 class RatingScale(Model):

@@ -72,6 +72,7 @@ def create_cycle(actor: User, region: Region, **details) -> Cycle:
                 guidance=default.guidance,
                 suggested_words=default.suggested_words,
                 optional=default.optional,
+                other_headings=list(default.other_headings),
             )
         )
     for position, default_scale in enumerate(DEFAULT_SCALES):
@@ -110,9 +111,33 @@ def _require_draft(cycle: Cycle) -> None:
         raise ServiceError("The template can only be changed before the cycle opens")
 
 
+MAX_OTHER_HEADINGS = 20
+MAX_HEADING_LENGTH = 150
+
+
+def clean_other_headings(headings: list[str]) -> list[str]:
+    """The other headings trimmed, without blanks or repeats; refused when too many or too long."""
+    cleaned: list[str] = []
+    for heading in headings:
+        heading = " ".join(heading.split())
+        if heading and heading.casefold() not in {other.casefold() for other in cleaned}:
+            cleaned.append(heading)
+    if len(cleaned) > MAX_OTHER_HEADINGS:
+        raise ServiceError(
+            f"Enter at most {MAX_OTHER_HEADINGS} other headings, one a line", field="other_headings"
+        )
+    if any(len(heading) > MAX_HEADING_LENGTH for heading in cleaned):
+        raise ServiceError(
+            f"Each other heading must be {MAX_HEADING_LENGTH} characters or fewer", field="other_headings"
+        )
+    return cleaned
+
+
 def add_section(actor: User, cycle: Cycle, **fields) -> TemplateSection:
     """Add a section at the end of a draft cycle's template."""
     _require_draft(cycle)
+    if "other_headings" in fields:
+        fields["other_headings"] = clean_other_headings(fields["other_headings"])
     section = TemplateSection(position=len(cycle.sections), **fields)
     cycle.sections.append(section)
     db.session.flush()
@@ -122,6 +147,8 @@ def add_section(actor: User, cycle: Cycle, **fields) -> TemplateSection:
 
 def update_section(actor: User, section: TemplateSection, **fields) -> None:
     _require_draft(section.cycle)
+    if "other_headings" in fields:
+        fields["other_headings"] = clean_other_headings(fields["other_headings"])
     for key, value in fields.items():
         setattr(section, key, value)
     _audit("template_section_updated", f"Section '{section.title}' was changed", actor, section.cycle)
