@@ -9,7 +9,7 @@ from peerchallenge.forms import ConfirmForm, run_service
 from peerchallenge.inspections import services
 from peerchallenge.inspections.access import can_list_inspections, can_record_inspections
 from peerchallenge.inspections.forms import InspectionForm, own_grades_form
-from peerchallenge.inspections.framework import AREA_ORDER, JudgementArea
+from peerchallenge.inspections.framework import AREA_ORDER
 from peerchallenge.inspections.models import Inspection
 from peerchallenge.inspections.queries import inspections_of, own_grade_areas, own_grades
 from peerchallenge.regions.models import Authority
@@ -104,10 +104,10 @@ def _inspection_page(authority: Authority, inspection: Inspection | None):
         form.kind.data = inspection.kind.value
         form.inspected_on.data = inspection.inspected_on
         form.areas_for_improvement.data = "\n".join(inspection.areas_for_improvement)
-        grades: dict[JudgementArea, object] = dict(inspection.grades)
+        grades = inspection.grades
         for area in AREA_ORDER:
             grade = grades.get(area)
-            form[services.grade_field(area)].data = getattr(grade, "value", "")
+            form[services.grade_field(area)].data = grade.value if grade else ""
     status = 200
     if form.validate_on_submit():
         details = _details(form)

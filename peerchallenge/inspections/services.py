@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from peerchallenge.accounts.models import User
@@ -58,7 +59,9 @@ def save_own_grades(
     wanted = {area: _grade(chosen.get(area), area) for area in areas}
     existing = {
         row.area: row
-        for row in db.session.query(OwnGrade).filter_by(cycle_id=cycle.id, authority_id=authority.id)
+        for row in db.session.scalars(
+            sa.select(OwnGrade).where(OwnGrade.cycle_id == cycle.id, OwnGrade.authority_id == authority.id)
+        )
     }
     changed = []
     for area in areas:
