@@ -4,10 +4,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from flask import flash
+from flask import abort, flash, redirect, render_template
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
-from wtforms import DateField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db
@@ -36,6 +43,54 @@ class UKDateField(DateField):
             super().process_formdata([" ".join(parts)])
         except ValueError as error:
             raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026") from error
+
+
+def _length_checks(max_length: int, *, required: str | None = None, too_long: str | None = None) -> list:
+    """Validators for typed text: present (with this message) if `required`, at most `max_length` characters.
+
+    `too_long` names the text in the message, "The reason" giving "The reason must be 500 characters or
+    fewer"; without it WTForms words the message.
+    """
+    message = f"{too_long} must be {max_length:,} characters or fewer" if too_long else None
+    present = [InputRequired(required)] if required else []
+    return [*present, Length(max=max_length, message=message)]
+
+
+def text_input(
+    label: str, max_length: int, *, required: str | None = None, too_long: str | None = None, **kwargs
+) -> StringField:
+    """A one-line text box; `validators` adds checks after the length."""
+    checks = _length_checks(max_length, required=required, too_long=too_long) + kwargs.pop("validators", [])
+    return StringField(label, widget=GovTextInput(), validators=checks, **kwargs)
+
+
+def text_area(
+    label: str, max_length: int, *, required: str | None = None, too_long: str | None = None, **kwargs
+) -> TextAreaField:
+    """A text area for longer text."""
+    checks = _length_checks(max_length, required=required, too_long=too_long)
+    return TextAreaField(label, widget=GovTextArea(), validators=checks, **kwargs)
+
+
+def id_select(label: str, required: str, **kwargs) -> SelectField:
+    """A select of records by id; its first choice, id 0, is a prompt that counts as nothing chosen."""
+    validators = [NumberRange(min=1, message=required)]
+    return SelectField(label, widget=GovSelect(), coerce=int, validators=validators, **kwargs)
+
+
+def number_input(
+    label: str, minimum: int, maximum: int, out_of_range: str, *, required: str | None = None, **kwargs
+) -> IntegerField:
+    """A whole number in a range; optional unless `required` gives the message for a missing one."""
+    present = InputRequired(required) if required else Optional()
+    validators = [present, NumberRange(minimum, maximum, out_of_range)]
+    return IntegerField(label, widget=GovTextInput(), validators=validators, **kwargs)
+
+
+def version_fields() -> tuple[IntegerField, SubmitField]:
+    """The end of a form saved through `save_edit`: the hidden version the page was opened on, the button."""
+    base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    return base_version, SubmitField("Save as a new version", widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):
@@ -95,6 +150,46 @@ def run_service(
     if done_message:
         flash(done_message, "success")
     return Outcome(value=value)
+
+
+@dataclass
+class Posted:
+    """How a page's form went: `done` once its service ran, else the status to show the page again with."""
+
+    status: int  # 200 not submitted yet, 400 invalid, expired or refused
+    done: bool = False
+
+
+def run_form(form, action: Callable[[], T], done_message: str | Callable[[T], str] | None = None) -> Posted:
+    """Validate a submitted form and run its service; the message may be made from the service's result."""
+    if not form.validate_on_submit():
+        return Posted(400 if form.errors else 200)
+    outcome = run_service(action, done_message if isinstance(done_message, str) else None, form=form)
+    if outcome.error is not None:
+        return Posted(400)
+    if callable(done_message):
+        flash(done_message(outcome.value), "success")  # type: ignore[arg-type]  # set when there is no error
+    return Posted(200, done=True)
+
+
+def button_action(action: Callable[[], object], done_message: str | None, back: str):
+    """A POST from a button on a page: a missing or expired form is a 400; else run the service, go back."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    run_service(action, done_message)
+    return redirect(back)
+
+
+def confirmation(template: str, action: Callable[[], object], done_message: str, back: str, **context):
+    """A page asking to confirm a change (`template` with `form` and `context`); once confirmed, the change.
+
+    A refusal is shown on the page it goes back to.
+    """
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        run_service(action, done_message)
+        return redirect(back)
+    return render_template(template, form=form, **context)
 
 
 EXPIRED = "The page had expired, so nothing was saved. Your text is below: save it again."

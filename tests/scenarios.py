@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from peerchallenge.assignments import services as assignment_services
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles import services as cycle_services
+from peerchallenge.cycles.defaults import DEFAULT_TEMPLATE
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter
@@ -20,13 +21,19 @@ from peerchallenge.submissions.models import SubmissionVersion
 from peerchallenge.submissions.queries import find_submission
 from tests.documents import builders
 
+# The default template's family help section, the one most tests write in.
+FAMILY_HELP = DEFAULT_TEMPLATE[2].title
+
 
 def review_content(cycle, *, level: int = 0, strength: str = "", question: str = "") -> dict:
-    """A complete review: every rating at the `level`-th level, with one strength and one question."""
+    """A complete review: every rating at the `level`-th level (or a shorter scale's last), with one strength
+    and one question."""
 
     def part():
         return {
-            "ratings": {scale.key: scale.levels[level].position for scale in cycle.scales},
+            "ratings": {
+                scale.key: scale.levels[min(level, len(scale.levels) - 1)].position for scale in cycle.scales
+            },
             "strengths": strength,
             "development": "",
             "questions": [question] if question else [],
@@ -263,7 +270,5 @@ def edit(client, cycle, authority, position: int, text: str, base: int):
 
 def early_help_position(version: SubmissionVersion) -> int:
     return next(
-        t.position
-        for t in version.sections
-        if t.template_section and t.template_section.title == "Early help"
+        t.position for t in version.sections if t.template_section and t.template_section.title == FAMILY_HELP
     )

@@ -10,7 +10,7 @@ from peerchallenge.extensions import db
 from peerchallenge.submissions.models import Submission, SubmissionState
 from tests.browser import sign_in
 from tests.documents import builders
-from tests.scenarios import open_cycle
+from tests.scenarios import FAMILY_HELP, open_cycle
 
 pytestmark = pytest.mark.browser
 
@@ -32,17 +32,19 @@ def test_upload_edit_and_sign_off_in_the_browser(world, live_server, browser_pag
     contents = page.inner_text(".app-contents")
     for section in built:
         assert section.title in contents
-    early_help = next(section for section in built if section.title == "Early help")
+    early_help = next(section for section in built if section.title == FAMILY_HELP)
     assert f"{early_help.words:,} words of 800 suggested" in contents
-    assert "'Early help' has" in page.inner_text("#warnings")
+    assert f"'{FAMILY_HELP}' has" in page.inner_text("#warnings")
 
-    page.get_by_role("link", name="Edit Early help").click()
-    page.get_by_label("Text of Early help").fill("We know our early help works: re-referrals fell to 12%.")
+    page.get_by_role("link", name=f"Edit {FAMILY_HELP}").click()
+    page.get_by_label(f"Text of {FAMILY_HELP}").fill(
+        "We know our early help works: re-referrals fell to 12%."
+    )
     page.get_by_role("button", name="Save as a new version").click()
     assert "saved as a new version" in page.inner_text(".govuk-notification-banner")
     assert "10 words of 800 suggested" in page.inner_text(".app-contents")
     assert "re-referrals fell to 12%" in page.inner_text("#main-content")
-    assert page.locator("#warnings").count() == 0 or "Early help" not in page.inner_text("#warnings")
+    assert page.locator("#warnings").count() == 0 or FAMILY_HELP not in page.inner_text("#warnings")
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, live_server, world.director)

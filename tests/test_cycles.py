@@ -12,7 +12,7 @@ from peerchallenge.cycles.defaults import DEFAULT_SCALES, DEFAULT_TEMPLATE
 from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
-from tests.scenarios import cycle_form, details
+from tests.scenarios import FAMILY_HELP, cycle_form, details
 
 
 def make_cycle(world, **changes) -> Cycle:
@@ -29,8 +29,8 @@ def test_new_cycle_copies_default_template_and_scales(world):
     assert cycle.sections[8].optional
     assert [scale.key for scale in cycle.scales] == [scale.key for scale in DEFAULT_SCALES]
     evidence = cycle.scales[0]
-    assert [level.label for level in evidence.levels] == ["Strong", "Adequate", "Limited", "No evidence"]
-    assert "several kinds of evidence" in evidence.levels[0].definition
+    assert [level.label for level in evidence.levels] == ["Strong", "Sufficient", "Limited", "Not evidenced"]
+    assert "several kinds of current evidence" in evidence.levels[0].definition
     assert db.session.scalar(sa.select(AuditEvent.kind).where(AuditEvent.kind == "cycle_created"))
 
 
@@ -57,7 +57,7 @@ def test_lead_creates_a_cycle_through_the_form(world, sign_in):
     cycle = db.session.scalar(sa.select(Cycle).where(Cycle.title == "Our cycle"))
     assert cycle.region_id == world.region.id and cycle.peers_per_authority == 2
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Early help" in page and "Open the cycle" in page
+    assert FAMILY_HELP in page and "Open the cycle" in page
 
 
 def test_cycle_form_with_junk_shows_errors_and_saves_nothing(world, sign_in):

@@ -29,7 +29,7 @@ def seed(monkeypatch, today: date):
 
 def test_demo_cycle_has_every_state(app, monkeypatch):
     _, cycle = seed(monkeypatch, date(2026, 11, 26))
-    labels = Counter(status.label for status in submission_statuses(cycle))
+    labels = Counter(status.tag.text for status in submission_statuses(cycle))
     assert labels == {"Signed off": 5, "Signed off late": 2, "Draft": 3, "Not started": 1}
     southend = next(s for s in submission_statuses(cycle) if s.authority.name == "Southend-on-Sea")
     assert southend.current_version.file.kind == "docx"

@@ -19,7 +19,7 @@ from peerchallenge.extensions import db, utcnow
 from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.reviews import services as review_services
 from peerchallenge.reviews.models import ReviewState
-from tests.scenarios import Reviewing, sign_off, stored_review
+from tests.scenarios import FAMILY_HELP, Reviewing, sign_off, stored_review
 
 # Reading pages as a browser would.
 
@@ -123,10 +123,12 @@ def test_a_draft_with_partial_content_is_saved_and_comes_back(reviewing, sign_in
     page = client.get(r.url).get_data(as_text=True)
     words = text(page)
     assert "Review of Anyshire" in words and "40 words (600 suggested)" in words  # beside the self-assessment
-    assert "Claims backed by several kinds of evidence" in words  # the scale's definitions are shown
+    assert (
+        "Judgements rest on several kinds of current evidence" in words
+    )  # the scale's definitions are shown
     assert review_form(page)["version"] == "0"
 
-    early_help = next(section for section in r.cycle.sections if section.title == "Early help")
+    early_help = next(section for section in r.cycle.sections if section.title == FAMILY_HELP)
     prefix = f"s{early_help.id}"
     response = fill(
         client,
@@ -176,13 +178,13 @@ def test_submitting_without_every_rating_saves_the_draft_and_lists_what_is_missi
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Give every rating before you submit" in text(page) and "Your draft has been saved" in text(page)
-    every = "Evidence strength, Brevity and focus, Self-knowledge"
+    every = "Evidence strength, Brevity and focus, Self-knowledge, Plans"
     assert missing_list(page) == (
-        [f"{second.title}: Brevity and focus, Self-knowledge"]
+        [f"{second.title}: Brevity and focus, Self-knowledge, Plans"]
         + [f"{section.title}: {every}" for section in rest]
         + [f"Overall: {every}"]
     )
-    assert page.count("Choose a level") == 2 + 3 * len(rest) + 3  # beside each missing rating
+    assert page.count("Choose a level") == 3 + 4 * len(rest) + 4  # beside each missing rating
     form = review_form(page)
     assert form[f"s{second.id}-evidence"] == "2"
     assert form[f"s{second.id}-development"] == "Say what changed for children."
@@ -204,7 +206,7 @@ def test_submitting_a_complete_review_makes_it_read_only_and_tells_the_lead(revi
     words = text(page)
     assert "Your review of Anyshire has been submitted." in words
     assert "Submitted by" in words and "can no longer be changed" in words and "Late" not in words
-    assert "Strong use of audit." in words and "Adequate" in words and "Not rated" not in words
+    assert "Strong use of audit." in words and "Sufficient" in words and "Not rated" not in words
     assert not has_review_form(page) and "<textarea" not in page
 
     review = stored_review(r.assignment)
@@ -426,12 +428,12 @@ def test_text_at_its_limit_is_accepted(reviewing, sign_in):
 )
 def test_a_forged_rating_gets_a_clear_message_not_an_error(reviewing, sign_in, forged):
     r = reviewing
-    early_help = next(section for section in r.cycle.sections if section.title == "Early help")
+    early_help = next(section for section in r.cycle.sections if section.title == FAMILY_HELP)
     client = sign_in(r.reviewer_director)
     response = fill(client, r.url, {f"s{early_help.id}-evidence": forged, "overall-summary": "Typed."})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Early help: choose one of the evidence strength levels" in text(page)
+    assert f"{FAMILY_HELP}: choose one of the evidence strength levels" in text(page)
     assert review_form(page)["overall-summary"] == "Typed."
     autosave = client.post(r.url + "/autosave", data={"version": "0", f"s{early_help.id}-evidence": forged})
     assert autosave.status_code == 400 and "evidence strength levels" in autosave.get_json()["message"]

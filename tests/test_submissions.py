@@ -17,7 +17,15 @@ from peerchallenge.submissions.models import (
     SubmissionVersion,
 )
 from tests.documents import builders
-from tests.scenarios import early_help_position, edit, open_cycle, page_url, self_assessment_md, upload
+from tests.scenarios import (
+    FAMILY_HELP,
+    early_help_position,
+    edit,
+    open_cycle,
+    page_url,
+    self_assessment_md,
+    upload,
+)
 
 
 def counts() -> tuple[int, int, int]:
@@ -35,7 +43,7 @@ def test_contributor_uploads_markdown_and_sees_its_sections(world, cycle, sign_i
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Version 1 has been uploaded" in page
     assert "Section &#39;Workforce&#39; was not found." in page or "Workforce" in page
-    assert "Early help" in page and "Text before the first heading" in page
+    assert FAMILY_HELP in page and "Text before the first heading" in page
 
     submission = db.session.scalar(sa.select(Submission))
     version = submission.current_version
@@ -44,7 +52,7 @@ def test_contributor_uploads_markdown_and_sees_its_sections(world, cycle, sign_i
     assert version.file.data == data and version.file.size == len(data)
     assert version.file.uploaded_by_id == world.contributor.id
     titled = {text.template_section.title: text for text in version.sections if text.template_section}
-    assert titled["Early help"].word_count == 40 and titled["Early help"].found
+    assert titled[FAMILY_HELP].word_count == 40 and titled[FAMILY_HELP].found
     assert not titled["Workforce"].found and titled["Workforce"].word_count == 0
     unmatched = [text for text in version.sections if text.is_unmatched]
     assert unmatched and "before any heading" in unmatched[0].markdown
@@ -160,7 +168,7 @@ def test_editing_a_section_saves_a_new_version_and_keeps_the_old(world, cycle, s
     upload(client, cycle, world.authority, self_assessment_md(), "ours.md")
     first = db.session.scalar(sa.select(SubmissionVersion))
     position = early_help_position(first)
-    assert "Early help" in client.get(
+    assert FAMILY_HELP in client.get(
         page_url(cycle, world.authority) + f"/sections/{position}/edit"
     ).get_data(as_text=True)
     response = edit(client, cycle, world.authority, position, "Short and **sharp**.", 1)

@@ -1,35 +1,29 @@
 """Forms for signing in, passwords and managing users."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovPasswordInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextInput,
-)
-from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput
+from wtforms import PasswordField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from peerchallenge.accounts.models import Role
 from peerchallenge.accounts.services import MIN_PASSWORD_LENGTH
+from peerchallenge.forms import text_input
 
 # Generous upper bounds: they stop junk, not people.
 MAX_PASSWORD_LENGTH = 200
+MAX_EMAIL_LENGTH = 254
+
+
+def _password(label: str, required: str) -> PasswordField:
+    """A password that is typed, not chosen: only present and not absurdly long."""
+    validators = [InputRequired(required), Length(max=MAX_PASSWORD_LENGTH)]
+    return PasswordField(label, widget=GovPasswordInput(), validators=validators)
 
 
 class SignInForm(FlaskForm):
-    email = StringField(
-        "Email address",
-        widget=GovTextInput(),
-        validators=[InputRequired("Enter your email address"), Length(max=254)],
-    )
-    password = PasswordField(
-        "Password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your password"), Length(max=MAX_PASSWORD_LENGTH)],
-    )
+    email = text_input("Email address", MAX_EMAIL_LENGTH, required="Enter your email address")
+    password = _password("Password", "Enter your password")
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
@@ -64,32 +58,23 @@ class SetPasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your current password"), Length(max=MAX_PASSWORD_LENGTH)],
-    )
+    current_password = _password("Current password", "Enter your current password")
     new_password, confirm_password = _new_password_fields()
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
 class AddUserForm(FlaskForm):
-    name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[InputRequired("Enter the person's full name"), Length(max=150)],
-    )
-    email = StringField(
+    name = text_input("Full name", 150, required="Enter the person's full name")
+    email = text_input(
         "Email address",
-        widget=GovTextInput(),
+        MAX_EMAIL_LENGTH,
+        required="Enter the person's email address",
         description="If they already have an account, the role is added to it.",
         validators=[
-            InputRequired("Enter the person's email address"),
-            Length(max=254),
             Email(
                 "Enter an email address in the correct format, like name@example.gov.uk",
                 check_deliverability=False,
-            ),
+            )
         ],
     )
     role = RadioField(

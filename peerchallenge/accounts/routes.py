@@ -23,7 +23,7 @@ from peerchallenge.accounts.forms import AddUserForm, ChangePasswordForm, SetPas
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.accounts.queries import users_in_region
 from peerchallenge.extensions import db, limiter, login_manager
-from peerchallenge.forms import ConfirmForm, run_service
+from peerchallenge.forms import ConfirmForm, confirmation, run_service
 from peerchallenge.regions.models import Region
 from peerchallenge.routing import get_allowed
 
@@ -234,11 +234,9 @@ def new_set_password_link(user_id: int):
 def _confirm_user_action(user_id: int, action, template: str, done_message: str):
     """A confirmation page on GET, the action on POST; service errors are shown, not raised."""
     user = _load_managed_user(user_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        run_service(lambda: action(current_user, user), done_message.format(name=user.name))
-        return redirect(url_for("accounts.user_detail", user_id=user.id))
-    return render_template(template, user=user, form=form)
+    done = done_message.format(name=user.name)
+    back = url_for("accounts.user_detail", user_id=user.id)
+    return confirmation(template, lambda: action(current_user, user), done, back, user=user)
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])

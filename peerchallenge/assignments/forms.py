@@ -1,12 +1,12 @@
 """Forms for conflicts and delegation."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
-from wtforms import SelectField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange
 
 from peerchallenge.assignments.services import MAX_REASON
+from peerchallenge.forms import id_select, text_area
 
 
 def authority_choices(authorities, prompt: str) -> list[SelectChoice]:
@@ -14,35 +14,18 @@ def authority_choices(authorities, prompt: str) -> list[SelectChoice]:
 
 
 class ConflictForm(FlaskForm):
-    first = SelectField(
-        "Authority",
-        widget=GovSelect(),
-        coerce=int,
-        validators=[NumberRange(min=1, message="Select the first authority")],
-    )
-    other = SelectField(
-        "Conflicts with",
-        widget=GovSelect(),
-        coerce=int,
-        validators=[NumberRange(min=1, message="Select the authority it conflicts with")],
-    )
-    reason = TextAreaField(
+    first = id_select("Authority", "Select the first authority")
+    other = id_select("Conflicts with", "Select the authority it conflicts with")
+    reason = text_area(
         "Reason",
-        widget=GovTextArea(),
+        MAX_REASON,
+        required="Enter the reason for the conflict",
+        too_long="The reason",
         description="For example: one interim director covers both; joint commissioning; a secondment.",
-        validators=[
-            InputRequired("Enter the reason for the conflict"),
-            Length(max=MAX_REASON, message=f"The reason must be {MAX_REASON} characters or fewer"),
-        ],
     )
     submit = SubmitField("Record conflict", widget=GovSubmitInput())
 
 
 class DelegateForm(FlaskForm):
-    delegate = SelectField(
-        "Contributor",
-        widget=GovSelect(),
-        coerce=int,
-        validators=[NumberRange(min=1, message="Select a contributor")],
-    )
+    delegate = id_select("Contributor", "Select a contributor")
     submit = SubmitField("Let them draft reviews", widget=GovSubmitInput())

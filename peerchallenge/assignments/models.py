@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import User
-from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.models import Cycle, scope_in_cycle
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.regions.models import Authority
 
@@ -31,6 +31,11 @@ class Conflict(Model):
     first_authority: Mapped[Authority] = relationship(foreign_keys=[first_authority_id])
     second_authority: Mapped[Authority] = relationship(foreign_keys=[second_authority_id])
     declared_by: Mapped[User] = relationship()
+
+    @property
+    def audit_scope(self) -> dict[str, int]:
+        """Events about a conflict belong to the authorities' region."""
+        return {"region_id": self.first_authority.region_id}
 
 
 class AssignmentState(enum.StrEnum):
@@ -64,6 +69,11 @@ class Assignment(Model):
     def is_replaced(self) -> bool:
         """Its reviewer was withdrawn and another authority took its place."""
         return self.state == AssignmentState.REPLACED
+
+    @property
+    def audit_scope(self) -> dict[str, int]:
+        """An event about a review belongs to the reviewed authority."""
+        return scope_in_cycle(self.cycle, self.reviewed_id, assignment_id=self.id)
 
 
 class Delegation(Model):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.assignments.models import Assignment, AssignmentState, Conflict, Delegation
 from peerchallenge.cycles.models import Cycle
-from peerchallenge.extensions import db
+from peerchallenge.extensions import db, scalars_where_in
 from peerchallenge.regions.models import Authority
 
 
@@ -67,20 +67,6 @@ def past_pairings(cycle: Cycle) -> list[tuple[int, int, int]]:
     return [(reviewer, reviewed, ago[cycle_id]) for reviewer, reviewed, cycle_id in rows]
 
 
-def reviews_for_authorities(authority_ids: Iterable[int]) -> list[Assignment]:
-    """Published assignments in which the given authorities are the reviewers, newest cycle first."""
-    ids = list(authority_ids)
-    if not ids:
-        return []
-    query = (
-        sa.select(Assignment)
-        .where(Assignment.reviewer_id.in_(ids), Assignment.state == AssignmentState.PUBLISHED)
-        .options(selectinload(Assignment.reviewed), selectinload(Assignment.cycle))
-        .order_by(Assignment.cycle_id.desc(), Assignment.id)
-    )
-    return list(db.session.scalars(query))
-
-
 def reviewer_authority_ids(cycle: Cycle, reviewed: Authority) -> set[int]:
     """The authorities currently assigned, and published, to review this one in the cycle."""
     return set(
@@ -95,16 +81,8 @@ def reviewer_authority_ids(cycle: Cycle, reviewed: Authority) -> set[int]:
 
 
 def delegates_of(authority_ids: Iterable[int]) -> list[Delegation]:
-    ids = list(authority_ids)
-    if not ids:
-        return []
-    query = (
-        sa.select(Delegation)
-        .where(Delegation.authority_id.in_(ids))
-        .options(selectinload(Delegation.delegate))
-        .order_by(Delegation.id)
-    )
-    return list(db.session.scalars(query))
+    query = sa.select(Delegation).options(selectinload(Delegation.delegate)).order_by(Delegation.id)
+    return scalars_where_in(query, Delegation.authority_id, authority_ids)
 
 
 def delegated_authority_ids(user: User) -> set[int]:

@@ -13,7 +13,7 @@ from peerchallenge.assignments.queries import cycle_assignments, delegates_of, r
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
-from peerchallenge.forms import ConfirmForm, run_service
+from peerchallenge.forms import ConfirmForm, button_action, confirmation, run_form, run_service
 from peerchallenge.regions.models import Authority, Region
 from peerchallenge.routing import get_allowed
 
@@ -56,13 +56,11 @@ def overview(cycle_id: int):
 @login_required
 def generate(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    run_service(
+    return button_action(
         lambda: services.generate_proposal(current_user, cycle),
         "A new assignment has been proposed. Check it, then publish it.",
+        url_for("assignments.overview", cycle_id=cycle.id),
     )
-    return redirect(url_for("assignments.overview", cycle_id=cycle.id))
 
 
 def _posted_pairs(cycle) -> list[tuple[Authority, Authority]]:
@@ -133,11 +131,8 @@ def check(cycle_id: int):
 
 
 def _confirm(cycle, template: str, action, done: str, **context):
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        run_service(lambda: action(), done)
-        return redirect(url_for("assignments.overview", cycle_id=cycle.id))
-    return render_template(template, cycle=cycle, form=form, **context)
+    back = url_for("assignments.overview", cycle_id=cycle.id)
+    return confirmation(template, action, done, back, cycle=cycle, **context)
 
 
 @bp.route("/cycles/<int:cycle_id>/assignments/publish", methods=["GET", "POST"])
@@ -184,20 +179,16 @@ def _conflict_page(region: Region, form: ConflictForm, fixed: Authority | None):
     form.other.choices = authority_choices(others, "Select an authority")
     if fixed is not None:
         form.first.data = fixed.id
-    status = 200
-    if form.validate_on_submit():
-        by_id = {authority.id: authority for authority in region.authorities}
-        if run_service(
-            lambda: services.declare_conflict(
-                current_user, by_id[form.first.data], by_id[form.other.data], form.reason.data or ""
-            ),
-            "The conflict has been recorded. Assignments will respect it.",
-            form=form,
-        ):
-            return redirect(request.path)
-        status = 400
-    elif form.errors:
-        status = 400
+    by_id = {authority.id: authority for authority in region.authorities}
+    posted = run_form(
+        form,
+        lambda: services.declare_conflict(
+            current_user, by_id[form.first.data], by_id[form.other.data], form.reason.data or ""
+        ),
+        "The conflict has been recorded. Assignments will respect it.",
+    )
+    if posted.done:
+        return redirect(request.path)
     conflicts = region_conflicts(region.id)
     if fixed is not None:
         conflicts = [c for c in conflicts if fixed.id in (c.first_authority_id, c.second_authority_id)]
@@ -208,7 +199,7 @@ def _conflict_page(region: Region, form: ConflictForm, fixed: Authority | None):
         fixed=fixed,
         conflicts=conflicts,
         can_remove=can_manage_region(current_user, region),
-    ), status
+    ), posted.status
 
 
 @bp.route("/regions/<int:region_id>/conflicts", methods=["GET", "POST"])
@@ -247,25 +238,22 @@ def delegates(authority_id: int):
     contributors = active_contributors(authority)
     form = DelegateForm()
     form.delegate.choices = authority_choices(contributors, "Select a contributor")
-    status = 200
-    if form.validate_on_submit():
-        delegate = next(user for user in contributors if user.id == form.delegate.data)
-        if run_service(
-            lambda: services.nominate_delegate(current_user, authority, delegate),
-            f"{delegate.name} can now draft {authority.name}'s reviews.",
-            form=form,
-        ):
-            return redirect(request.path)
-        status = 400
-    elif form.errors:
-        status = 400
+    posted = run_form(
+        form,
+        lambda: services.nominate_delegate(
+            current_user, authority, next(user for user in contributors if user.id == form.delegate.data)
+        ),
+        lambda delegation: f"{delegation.delegate.name} can now draft {authority.name}'s reviews.",
+    )
+    if posted.done:
+        return redirect(request.path)
     return render_template(
         "assignments/delegates.html",
         authority=authority,
         form=form,
         delegations=delegates_of([authority.id]),
         remove_form=ConfirmForm(),
-    ), status
+    ), posted.status
 
 
 @bp.post("/authorities/<int:authority_id>/delegates/<int:delegation_id>/remove")
@@ -275,9 +263,8 @@ def remove_delegate(authority_id: int, delegation_id: int):
     delegation = db.session.get(Delegation, delegation_id)
     if delegation is None or delegation.authority_id != authority.id:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    run_service(
-        lambda: services.remove_delegate(current_user, delegation), "They can no longer draft reviews."
+    return button_action(
+        lambda: services.remove_delegate(current_user, delegation),
+        "They can no longer draft reviews.",
+        url_for("assignments.delegates", authority_id=authority.id),
     )
-    return redirect(url_for("assignments.delegates", authority_id=authority.id))

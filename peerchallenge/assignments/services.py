@@ -8,7 +8,7 @@ from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.assignments import solver
 from peerchallenge.assignments.models import Assignment, AssignmentState, Conflict, Delegation
 from peerchallenge.assignments.queries import cycle_assignments, past_pairings, region_conflicts
-from peerchallenge.audit.services import record_event
+from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
@@ -42,11 +42,11 @@ def declare_conflict(actor: User, first: Authority, second: Authority, reason: s
         first_authority=low, second_authority=high, reason=reason[:MAX_REASON], declared_by=actor
     )
     db.session.add(conflict)
-    record_event(
+    record_about(
         "conflict_declared",
         f"Conflict declared between {low.name} and {high.name}",
-        actor=actor,
-        region_id=low.region_id,
+        actor,
+        conflict,
         reason=conflict.reason,
     )
     return conflict
@@ -55,11 +55,8 @@ def declare_conflict(actor: User, first: Authority, second: Authority, reason: s
 def remove_conflict(actor: User, conflict: Conflict) -> None:
     first, second = conflict.first_authority, conflict.second_authority
     db.session.delete(conflict)
-    record_event(
-        "conflict_removed",
-        f"Conflict removed between {first.name} and {second.name}",
-        actor=actor,
-        region_id=first.region_id,
+    record_about(
+        "conflict_removed", f"Conflict removed between {first.name} and {second.name}", actor, conflict
     )
 
 
@@ -81,10 +78,6 @@ def _solver_inputs(cycle: Cycle, authorities: list[Authority]) -> dict:
         if reviewer in names and reviewed in names
     ]
     return {"conflicts": conflicts, "history": history}
-
-
-def _audit(kind: str, summary: str, actor: User, cycle: Cycle, **details) -> None:
-    record_event(kind, summary, actor=actor, region_id=cycle.region_id, cycle_id=cycle.id, **details)
 
 
 def _require_unpublished(cycle: Cycle) -> None:
@@ -113,7 +106,7 @@ def generate_proposal(actor: User, cycle: Cycle) -> solver.Solution:
     _replace_proposal(
         cycle, [(by_name[reviewer], by_name[reviewed]) for reviewer, reviewed in solution.pairs]
     )
-    _audit(
+    record_about(
         "assignment_generated",
         f"An assignment was proposed (seed {cycle.assignment_seed})",
         actor,
@@ -161,7 +154,7 @@ def save_adjusted_proposal(
             "This change breaks a rule, so it was not saved: " + "; ".join(evaluation.hard_breaks)
         )
     _replace_proposal(cycle, pairs)
-    _audit("assignment_adjusted", "The proposed assignment was adjusted by hand", actor, cycle)
+    record_about("assignment_adjusted", "The proposed assignment was adjusted by hand", actor, cycle)
     return evaluation
 
 
@@ -236,7 +229,9 @@ def publish(actor: User, cycle: Cycle) -> None:
         "assignments_published",
         "The regional lead has published this year's peer review assignments.",
     )
-    _audit("assignment_published", f"The assignment of {len(proposal)} reviews was published", actor, cycle)
+    record_about(
+        "assignment_published", f"The assignment of {len(proposal)} reviews was published", actor, cycle
+    )
 
 
 @dataclass
@@ -316,7 +311,7 @@ def withdraw_authority(actor: User, cycle: Cycle, authority: Authority) -> list[
         "assignments_changed",
         f"{authority.name} has withdrawn from peer review, so your reviews have changed.",
     )
-    _audit(
+    record_about(
         "authority_withdrawn",
         f"{authority.name} was withdrawn from the assignment; {len(added)} reviews were reassigned",
         actor,
@@ -338,24 +333,23 @@ def nominate_delegate(actor: User, authority: Authority, delegate: User) -> Dele
         raise ServiceError(f"{delegate.name} can already draft reviews", field="delegate")
     delegation = Delegation(authority=authority, delegate=delegate, nominated_by_id=actor.id)
     db.session.add(delegation)
-    record_event(
+    record_about(
         "delegate_nominated",
         f"{delegate.name} may draft {authority.name}'s reviews",
-        actor=actor,
-        region_id=authority.region_id,
-        authority_id=authority.id,
+        actor,
+        authority,
         subject_user=delegate,
     )
     return delegation
 
 
 def remove_delegate(actor: User, delegation: Delegation) -> None:
-    record_event(
+    delegate, authority = delegation.delegate, delegation.authority
+    record_about(
         "delegate_removed",
-        f"{delegation.delegate.name} may no longer draft {delegation.authority.name}'s reviews",
-        actor=actor,
-        region_id=delegation.authority.region_id,
-        authority_id=delegation.authority_id,
-        subject_user=delegation.delegate,
+        f"{delegate.name} may no longer draft {authority.name}'s reviews",
+        actor,
+        authority,
+        subject_user=delegate,
     )
     db.session.delete(delegation)

@@ -260,19 +260,15 @@ def explain_no_assignment(
     short_of_reviewers = _short_of(authorities, reviewers_of, peers)
     if short_of_reviewers:
         first = short_of_reviewers[0]
-        return (
-            f"{first} has {_only(len(reviewers_of[first]), 'eligible reviewer')} after conflicts "
-            f"(it needs {peers}).{_also(short_of_reviewers[1:])} "
-            "Remove a conflict or lower the number of peers."
-        )
+        eligible = _only(len(reviewers_of[first]), "eligible reviewer")
+        return _too_few(short_of_reviewers, f"{first} has {eligible} after conflicts (it needs {peers})")
     # Conflicts are unordered, so this cannot happen today; it would if a rule ever forbade one direction.
     short_of_reviewees = _short_of(authorities, reviewees_of, peers)
     if short_of_reviewees:
         first = short_of_reviewees[0]
-        return (
-            f"{first} can review {_only(len(reviewees_of[first]), 'other authority', 'other authorities')} "
-            f"after conflicts (it needs to review {peers}).{_also(short_of_reviewees[1:])} "
-            "Remove a conflict or lower the number of peers."
+        others = _only(len(reviewees_of[first]), "other authority", "other authorities")
+        return _too_few(
+            short_of_reviewees, f"{first} can review {others} after conflicts (it needs to review {peers})"
         )
     partners = {name: len(reviewers_of[name] | reviewees_of[name]) for name in authorities}
     fewest = min(partners.values())
@@ -716,6 +712,11 @@ def _also(names: list[str]) -> str:
     if not names:
         return ""
     return f" {_and_list(_at_most_five(names))} {'has' if len(names) == 1 else 'have'} too few as well."
+
+
+def _too_few(short: list[str], first_reason: str) -> str:
+    """Authorities with too few possible partners: why the first is short, the others, what to do."""
+    return f"{first_reason}.{_also(short[1:])} Remove a conflict or lower the number of peers."
 
 
 def _at_most_five(names: list[str]) -> list[str]:

@@ -1,5 +1,8 @@
 """Writing audit events: the only thing done to the log is adding to it."""
 
+from collections.abc import Mapping
+from typing import Protocol
+
 from peerchallenge.accounts.models import User
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.audit.queries import EventFilters
@@ -32,6 +35,22 @@ def record_event(
     )
     db.session.add(event)
     return event
+
+
+class Audited(Protocol):
+    """A record events can be about: `audit_scope` names its region, its authority (if any) and its ids."""
+
+    @property
+    def audit_scope(self) -> Mapping[str, int]: ...
+
+
+def record_about(kind: str, summary: str, actor: User | None, about: Audited, **details) -> AuditEvent:
+    """Record an event about one record (a cycle, a self-assessment, a review, a letter, an authority).
+
+    The event belongs to the record's region and authority, unless `details` names another, and keeps the
+    record's ids before the other details.
+    """
+    return record_event(kind, summary, actor=actor, **{**about.audit_scope, **details})
 
 
 def record_export(actor: User, filters: EventFilters, count: int) -> AuditEvent:

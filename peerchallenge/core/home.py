@@ -5,12 +5,12 @@ from typing import Any
 from peerchallenge.accounts.models import User
 from peerchallenge.accounts.queries import users_in_region
 from peerchallenge.assignments.access import review_writer_authority_ids
-from peerchallenge.assignments.queries import reviews_for_authorities
 from peerchallenge.cycles.queries import current_cycles, cycles_for_regions
 from peerchallenge.dates import uk_today
-from peerchallenge.monitoring.reminders import urgency, urgency_colour
+from peerchallenge.monitoring.reminders import urgency
 from peerchallenge.monitoring.tasks import user_tasks
 from peerchallenge.regions.queries import authorities_by_ids, regions_with_authorities
+from peerchallenge.reviews.queries import assignments_of_reviewers
 from peerchallenge.submissions.queries import SubmissionStatus, authority_statuses, submissions_for
 
 
@@ -23,7 +23,7 @@ def home_page(user: User) -> dict[str, Any]:
     statuses = authority_statuses(
         current_cycles({authority.region_id for authority in own_authorities}), own_authorities
     )
-    reviews = reviews_for_authorities(review_writer_authority_ids(user))
+    reviews = assignments_of_reviewers(review_writer_authority_ids(user))
     reviewed = submissions_for({(item.cycle_id, item.reviewed_id) for item in reviews})
     review_statuses = [
         (item, SubmissionStatus(item.reviewed, reviewed.get((item.cycle_id, item.reviewed_id))))
@@ -31,9 +31,7 @@ def home_page(user: User) -> dict[str, Any]:
     ]
     all_regions = regions_with_authorities() if user.is_admin else []
     today = uk_today()
-    your_tasks = [
-        (task, urgency(task.due_on, today), urgency_colour(task.due_on, today)) for task in user_tasks(user)
-    ]
+    your_tasks = [(task, urgency(task.due_on, today)) for task in user_tasks(user)]
     return dict(
         lead_regions=lead_regions,
         region_users=region_users,

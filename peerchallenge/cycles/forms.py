@@ -1,43 +1,36 @@
 """Forms for a cycle's details and its template sections."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import BooleanField, IntegerField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput, GovTextArea
+from wtforms import BooleanField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Optional
 
-from peerchallenge.forms import UKDateField
+from peerchallenge.forms import UKDateField, number_input, text_area, text_input
 
 
 class CycleForm(FlaskForm):
-    title = StringField(
+    title = text_input(
         "Title",
-        widget=GovTextInput(),
+        150,
+        required="Enter a title",
         description="For example, Eastern Region peer challenge 2026 to 2027.",
-        validators=[InputRequired("Enter a title"), Length(max=150)],
     )
-    year = IntegerField(
+    year = number_input(
         "Year",
-        widget=GovTextInput(),
+        2000,
+        2100,
+        "Enter a year between 2000 and 2100",
+        required="Enter the year as a number, like 2026",
         description="The year the self-assessments are written in.",
-        validators=[
-            InputRequired("Enter the year as a number, like 2026"),
-            NumberRange(2000, 2100, "Enter a year between 2000 and 2100"),
-        ],
     )
-    peers_per_authority = IntegerField(
+    peers_per_authority = number_input(
         "Peers per authority",
-        widget=GovTextInput(),
+        1,
+        4,
+        "Peers per authority must be between 1 and 4",
+        required="Enter the number of peers per authority",
         description="How many authorities review each self-assessment (and how many each director reviews).",
         default=2,
-        validators=[
-            InputRequired("Enter the number of peers per authority"),
-            NumberRange(1, 4, "Peers per authority must be between 1 and 4"),
-        ],
     )
     opens_on = UKDateField("Opens for submissions", validators=[InputRequired("Enter the opening date")])
     submissions_due_on = UKDateField(
@@ -75,17 +68,13 @@ class LinesField(TextAreaField):
 
 
 class SectionForm(FlaskForm):
-    title = StringField(
-        "Section title",
-        widget=GovTextInput(),
-        validators=[InputRequired("Enter the section title"), Length(max=150)],
-    )
-    guidance = TextAreaField(
+    title = text_input("Section title", 150, required="Enter the section title")
+    guidance = text_area(
         "Guidance for authorities",
-        widget=GovTextArea(),
+        5000,
+        too_long="Guidance",
         description="Authors see it where they upload and edit, and reviewers beside the section. "
         "Start a line with a dash (-) to make a list.",
-        validators=[Length(max=5000, message="Guidance must be 5,000 characters or fewer")],
     )
     other_headings = LinesField(
         "Other headings for this section (optional)",
@@ -93,10 +82,8 @@ class SectionForm(FlaskForm):
         description="One a line. A heading in an uploaded self-assessment that matches one of these is "
         "read as this section, for example Early help.",
     )
-    suggested_words = IntegerField(
-        "Suggested length in words",
-        widget=GovTextInput(),
-        validators=[Optional(), NumberRange(50, 20000, "Enter a number of words between 50 and 20,000")],
+    suggested_words = number_input(
+        "Suggested length in words", 50, 20000, "Enter a number of words between 50 and 20,000"
     )
     optional = BooleanField("Authorities may leave this section out", widget=GovCheckboxInput())
     submit = SubmitField("Save section", widget=GovSubmitInput())

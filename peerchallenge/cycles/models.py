@@ -1,36 +1,26 @@
 """A cycle, its template sections and its rating scales (all data, per cycle)."""
 
-import enum
 from datetime import date, datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from markupsafe import Markup
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from peerchallenge.dates import end_of_uk_day
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
-from peerchallenge.regions.models import Region
+from peerchallenge.regions.models import Authority, Region
 from peerchallenge.sanitise import render_markdown
+from peerchallenge.status import LabelledEnum
 
 
-class CycleState(enum.StrEnum):
-    DRAFT = "draft"
-    OPEN = "open"
-    REVIEWING = "reviewing"
-    CONSOLIDATING = "consolidating"
-    RELEASED = "released"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return {
-            "draft": "Draft",
-            "open": "Open for submissions",
-            "reviewing": "Reviewing",
-            "consolidating": "Consolidating",
-            "released": "Letters released",
-            "closed": "Closed",
-        }[self.value]
+class CycleState(LabelledEnum):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open for submissions"
+    REVIEWING = "reviewing", "Reviewing"
+    CONSOLIDATING = "consolidating", "Consolidating"
+    RELEASED = "released", "Letters released"
+    CLOSED = "closed", "Closed"
 
 
 class Cycle(Model):
@@ -87,6 +77,11 @@ class Cycle(Model):
     @property
     def accepts_submissions(self) -> bool:
         return self.state == CycleState.OPEN
+
+    @property
+    def audit_scope(self) -> dict[str, int]:
+        """What an audit event about it belongs to (see audit.services.record_about)."""
+        return {"region_id": self.region_id, "cycle_id": self.id}
 
     def __repr__(self) -> str:
         return f"<Cycle {self.title}>"
@@ -146,3 +141,34 @@ class RatingLevel(Model):
     definition: Mapped[str] = mapped_column(sa.Text, default="")
 
     scale: Mapped[RatingScale] = relationship(back_populates="levels")
+
+
+def scope_in_cycle(cycle: Cycle, authority_id: int, **ids: int) -> dict[str, int]:
+    """What an audit event about one authority's record in a cycle belongs to (see audit.services)."""
+    return {"region_id": cycle.region_id, "authority_id": authority_id, "cycle_id": cycle.id, **ids}
+
+
+class AuthorityInCycle:
+    """The columns of a record kept once per authority per cycle: its self-assessment, its letter."""
+
+    audit_key: ClassVar[str]  # the name of its id in audit events: "submission_id", "letter_id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"), index=True)
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (sa.UniqueConstraint("cycle_id", "authority_id"),)
+
+    @declared_attr
+    def cycle(cls) -> Mapped[Cycle]:
+        return relationship()
+
+    @declared_attr
+    def authority(cls) -> Mapped[Authority]:
+        return relationship()
+
+    @property
+    def audit_scope(self) -> dict[str, int]:
+        return scope_in_cycle(self.cycle, self.authority_id, **{self.audit_key: self.id})

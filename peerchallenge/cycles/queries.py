@@ -5,16 +5,13 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from peerchallenge.cycles.models import Cycle, CycleState
-from peerchallenge.extensions import db
+from peerchallenge.extensions import scalars_where_in
 
 
 def cycles_for_regions(region_ids: Iterable[int]) -> list[Cycle]:
     """Cycles of the given regions, newest first."""
-    ids = list(region_ids)
-    if not ids:
-        return []
-    query = sa.select(Cycle).where(Cycle.region_id.in_(ids)).order_by(Cycle.year.desc(), Cycle.id.desc())
-    return list(db.session.scalars(query))
+    query = sa.select(Cycle).order_by(Cycle.year.desc(), Cycle.id.desc())
+    return scalars_where_in(query, Cycle.region_id, region_ids)
 
 
 def current_cycles(region_ids: Iterable[int]) -> dict[int, Cycle]:

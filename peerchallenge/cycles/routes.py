@@ -10,7 +10,7 @@ from peerchallenge.cycles import services
 from peerchallenge.cycles.forms import CycleForm, SectionForm
 from peerchallenge.cycles.models import Cycle, TemplateSection
 from peerchallenge.extensions import db
-from peerchallenge.forms import ConfirmForm, run_service
+from peerchallenge.forms import button_action, confirmation, run_service
 from peerchallenge.regions.models import Region
 from peerchallenge.routing import get_allowed
 from peerchallenge.submissions.queries import submission_statuses
@@ -123,10 +123,13 @@ def _section_fields(form: SectionForm) -> dict:
 def move_section(cycle_id: int, section_id: int, direction: str):
     cycle = load_managed_cycle(cycle_id)
     section = _section(cycle, section_id)
-    if direction not in ("up", "down") or not ConfirmForm().validate_on_submit():
+    if direction not in ("up", "down"):
         abort(400)
-    run_service(lambda: services.move_section(current_user, section, -1 if direction == "up" else 1))
-    return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
+    return button_action(
+        lambda: services.move_section(current_user, section, -1 if direction == "up" else 1),
+        None,
+        url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"),
+    )
 
 
 @bp.route("/cycles/<int:cycle_id>/sections/<int:section_id>/remove", methods=["GET", "POST"])
@@ -134,22 +137,24 @@ def move_section(cycle_id: int, section_id: int, direction: str):
 def remove_section(cycle_id: int, section_id: int):
     cycle = load_managed_cycle(cycle_id)
     section = _section(cycle, section_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        run_service(lambda: services.remove_section(current_user, section), "The section has been removed.")
-        return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
-    return render_template("cycles/remove_section.html", form=form, cycle=cycle, section=section)
+    return confirmation(
+        "cycles/remove_section.html",
+        lambda: services.remove_section(current_user, section),
+        "The section has been removed.",
+        url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"),
+        cycle=cycle,
+        section=section,
+    )
 
 
 @bp.route("/cycles/<int:cycle_id>/open", methods=["GET", "POST"])
 @login_required
 def open_cycle(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        run_service(
-            lambda: services.open_cycle(current_user, cycle),
-            "The cycle is open. Authorities can now upload their self-assessments.",
-        )
-        return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id))
-    return render_template("cycles/open_cycle.html", form=form, cycle=cycle)
+    return confirmation(
+        "cycles/open_cycle.html",
+        lambda: services.open_cycle(current_user, cycle),
+        "The cycle is open. Authorities can now upload their self-assessments.",
+        url_for("cycles.cycle_detail", cycle_id=cycle.id),
+        cycle=cycle,
+    )

@@ -3,7 +3,7 @@
 from datetime import date
 
 from peerchallenge.accounts.models import User
-from peerchallenge.audit.services import record_event
+from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.defaults import DEFAULT_SCALES, DEFAULT_TEMPLATE
 from peerchallenge.cycles.models import (
     Cycle,
@@ -52,10 +52,6 @@ def check_dates(details: dict) -> None:
         )
 
 
-def _audit(kind: str, summary: str, actor: User, cycle: Cycle, **details) -> None:
-    record_event(kind, summary, actor=actor, region_id=cycle.region_id, cycle_id=cycle.id, **details)
-
-
 def create_cycle(actor: User, region: Region, **details) -> Cycle:
     """A draft cycle for the region, with the default template and rating scales copied in."""
     check_dates(details)
@@ -86,7 +82,7 @@ def create_cycle(actor: User, region: Region, **details) -> Cycle:
         cycle.scales.append(scale)
     db.session.add(cycle)
     db.session.flush()
-    _audit("cycle_created", f"Cycle '{cycle.title}' was created", actor, cycle)
+    record_about("cycle_created", f"Cycle '{cycle.title}' was created", actor, cycle)
     return cycle
 
 
@@ -103,7 +99,7 @@ def update_cycle(actor: User, cycle: Cycle, **details) -> None:
     for key in changed:
         setattr(cycle, key, details[key])
     if changed:
-        _audit("cycle_updated", f"Cycle '{cycle.title}' was changed", actor, cycle, fields=changed)
+        record_about("cycle_updated", f"Cycle '{cycle.title}' was changed", actor, cycle, fields=changed)
 
 
 def _require_draft(cycle: Cycle) -> None:
@@ -141,7 +137,7 @@ def add_section(actor: User, cycle: Cycle, **fields) -> TemplateSection:
     section = TemplateSection(position=len(cycle.sections), **fields)
     cycle.sections.append(section)
     db.session.flush()
-    _audit("template_section_added", f"Section '{section.title}' was added", actor, cycle)
+    record_about("template_section_added", f"Section '{section.title}' was added", actor, cycle)
     return section
 
 
@@ -151,7 +147,7 @@ def update_section(actor: User, section: TemplateSection, **fields) -> None:
         fields["other_headings"] = clean_other_headings(fields["other_headings"])
     for key, value in fields.items():
         setattr(section, key, value)
-    _audit("template_section_updated", f"Section '{section.title}' was changed", actor, section.cycle)
+    record_about("template_section_updated", f"Section '{section.title}' was changed", actor, section.cycle)
 
 
 def _renumber(cycle: Cycle, ordered: list[TemplateSection]) -> None:
@@ -176,7 +172,7 @@ def remove_section(actor: User, section: TemplateSection) -> None:
     db.session.delete(section)
     db.session.flush()
     _renumber(cycle, remaining)
-    _audit("template_section_removed", f"Section '{title}' was removed", actor, cycle)
+    record_about("template_section_removed", f"Section '{title}' was removed", actor, cycle)
 
 
 def move_section(actor: User, section: TemplateSection, step: int) -> None:
@@ -190,7 +186,7 @@ def move_section(actor: User, section: TemplateSection, step: int) -> None:
         return
     ordered[index], ordered[target] = ordered[target], ordered[index]
     _renumber(cycle, ordered)
-    _audit("template_section_moved", f"Section '{section.title}' was moved", actor, cycle)
+    record_about("template_section_moved", f"Section '{section.title}' was moved", actor, cycle)
 
 
 def open_cycle(actor: User, cycle: Cycle) -> None:
@@ -202,4 +198,4 @@ def open_cycle(actor: User, cycle: Cycle) -> None:
         raise ServiceError("Add at least one template section before opening the cycle")
     cycle.state = CycleState.OPEN
     cycle.opened_at = utcnow()
-    _audit("cycle_opened", f"Cycle '{cycle.title}' was opened", actor, cycle)
+    record_about("cycle_opened", f"Cycle '{cycle.title}' was opened", actor, cycle)

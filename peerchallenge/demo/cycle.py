@@ -76,11 +76,11 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
         contributor = _demo_user(f"contributor.{slug(name)}@{DEMO_DOMAIN}")
         director = _demo_user(f"director.{slug(name)}@{DEMO_DOMAIN}")
         if name in WORD_DRAFTS:
-            data = demo_docx(name, template, omit={"Workforce"}, long={"Help and protection"})
+            data = demo_docx(name, template, omit={"Workforce"}, long={template[3][0]})
             filename = f"{name} self-assessment.docx"
         elif name in (*SIGNED_OFF_ON_TIME, *SIGNED_OFF_LATE, *EDITED_DRAFTS, *DRAFTS):
             markdown = demo_markdown(
-                name, template, long={"Children in care"} if name in EDITED_DRAFTS else set()
+                name, template, long={template[4][0]} if name in EDITED_DRAFTS else set()
             )
             data, filename = markdown.encode(), f"{slug(name)}-self-assessment.md"
         else:
@@ -94,7 +94,7 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
             position = next(
                 text.position
                 for text in version.sections
-                if text.template_section and text.template_section.title == "Children in care"
+                if text.template_section and text.template_section.title == template[4][0]
             )
             shorter = version.sections[position].markdown.split("\n\n")[0]
             edited = submission_services.edit_section(

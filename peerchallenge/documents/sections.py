@@ -110,7 +110,7 @@ REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.M)
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 EMPHASIS = re.compile(r"[*~`]+|(?<![^\W_])_+|_+(?![^\W_])")
-LINE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:#{1,6}(?=\s|$))?[ \t]*(?:(?:[-+•]|\d+[.)])(?=\s))?", re.M)
+LINE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:#{1,6}(?=\s|$))?[ \t]*(?:(?:[-+•]|\d+[.)])(?=\s|$))?", re.M)
 CLOSING_HASHES = re.compile(r"\s#+\s*$", re.M)
 
 

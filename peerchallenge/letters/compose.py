@@ -6,12 +6,12 @@ into the Markdown escaped so that it stays inside its bullet, cell or quote: it 
 break a table, and raw HTML shows as text.
 """
 
-import enum
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from peerchallenge.letters.merge import MergedItem, merge_items, split_points
+from peerchallenge.status import LabelledEnum
 
 
 @dataclass(frozen=True)
@@ -33,20 +33,11 @@ class PeerReview:
     content: dict
 
 
-class Agreement(enum.StrEnum):
-    SAME = "same"
-    ONE_APART = "one_apart"
-    FURTHER_APART = "further_apart"
-    INCOMPLETE = "incomplete"
-
-    @property
-    def label(self) -> str:
-        return {
-            "same": "Agree",
-            "one_apart": "One level apart",
-            "further_apart": "Further apart",
-            "incomplete": "Not all rated",
-        }[self.value]
+class Agreement(LabelledEnum):
+    SAME = "same", "Agree"
+    ONE_APART = "one_apart", "One level apart"
+    FURTHER_APART = "further_apart", "Further apart"
+    INCOMPLETE = "incomplete", "Not all rated"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
 """A challenge letter per authority in a cycle, its versions, who has read it, and the response."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -8,46 +7,31 @@ from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import User
-from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.models import AuthorityInCycle
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
-from peerchallenge.regions.models import Authority
+from peerchallenge.status import LabelledEnum
 
 
-class LetterState(enum.StrEnum):
-    COMPOSED = "composed"
-    APPROVED = "approved"
-    RELEASED = "released"
-
-    @property
-    def label(self) -> str:
-        return {"composed": "Composed", "approved": "Approved", "released": "Released"}[self.value]
+class LetterState(LabelledEnum):
+    COMPOSED = "composed", "Composed"
+    APPROVED = "approved", "Approved"
+    RELEASED = "released", "Released"
 
 
-class VersionSource(enum.StrEnum):
-    COMPOSED = "composed"
-    EDITED = "edited"
-    RESTORED = "restored"
-    RECOMPOSED = "recomposed"
-
-    @property
-    def label(self) -> str:
-        return {
-            "composed": "Composed from the reviews",
-            "edited": "Edited",
-            "restored": "Restored from an earlier version",
-            "recomposed": "Composed again from the reviews",
-        }[self.value]
+class VersionSource(LabelledEnum):
+    COMPOSED = "composed", "Composed from the reviews"
+    EDITED = "edited", "Edited"
+    RESTORED = "restored", "Restored from an earlier version"
+    RECOMPOSED = "recomposed", "Composed again from the reviews"
 
 
-class Letter(Model):
+class Letter(AuthorityInCycle, Model):
     """The regional group's letter to one authority; its text is the latest of its versions."""
 
     __tablename__ = "letters"
-    __table_args__ = (sa.UniqueConstraint("cycle_id", "authority_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"), index=True)
-    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
+    audit_key = "letter_id"
+
     state: Mapped[LetterState] = mapped_column(string_enum(LetterState), default=LetterState.COMPOSED)
     composed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when a review changed after the letter was edited: the lead decides whether to compose again.
@@ -64,8 +48,6 @@ class Letter(Model):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-    cycle: Mapped[Cycle] = relationship()
-    authority: Mapped[Authority] = relationship()
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     released_by: Mapped[User | None] = relationship(foreign_keys=[released_by_id])
     acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])

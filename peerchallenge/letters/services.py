@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.accounts.queries import authority_users, region_leads
 from peerchallenge.assignments.models import Assignment, AssignmentState
-from peerchallenge.audit.services import record_event
+from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
@@ -48,19 +48,6 @@ class LetterChanged(EditConflict):
             f"This letter was changed by {who} after you opened it. Nothing you typed has been lost: "
             "it is in the box below. Compare it with the current text, then save again."
         )
-
-
-def _audit(kind: str, summary: str, actor: User | None, letter: Letter, **details) -> None:
-    record_event(
-        kind,
-        summary,
-        actor=actor,
-        region_id=letter.cycle.region_id,
-        authority_id=letter.authority_id,
-        cycle_id=letter.cycle_id,
-        letter_id=letter.id,
-        **details,
-    )
 
 
 def find_letter(cycle: Cycle, authority: Authority) -> Letter | None:
@@ -195,7 +182,7 @@ def _withdraw_approval(letter: Letter, actor: User | None, reason: str) -> None:
         letter.state = LetterState.COMPOSED
         letter.approved_at = None
         letter.approved_by = None
-        _audit(
+        record_about(
             "letter_unapproved",
             f"Approval of {letter.authority.name}'s letter withdrawn: {reason}",
             actor,
@@ -217,7 +204,7 @@ def compose_when_complete(actor: User | None, cycle: Cycle, authority: Authority
     if letter is not None and letter.is_edited:
         letter.reviews_changed_at = utcnow()
         _withdraw_approval(letter, actor, "a review changed")
-        _audit(
+        record_about(
             "letter_reviews_changed",
             f"The reviews of {authority.name} changed after its letter was edited",
             actor,
@@ -230,13 +217,15 @@ def compose_when_complete(actor: User | None, cycle: Cycle, authority: Authority
         db.session.add(letter)
         _add_version(letter, body, VersionSource.COMPOSED, None)
         db.session.flush()
-        _audit("letter_composed", f"{authority.name}'s letter was composed from its reviews", actor, letter)
+        record_about(
+            "letter_composed", f"{authority.name}'s letter was composed from its reviews", actor, letter
+        )
         return letter
     if body != letter.body:
         _add_version(letter, body, VersionSource.RECOMPOSED, None)
         _withdraw_approval(letter, actor, "the reviews changed")
         letter.composed_at = utcnow()
-        _audit("letter_recomposed", f"{authority.name}'s letter was composed again", actor, letter)
+        record_about("letter_recomposed", f"{authority.name}'s letter was composed again", actor, letter)
     letter.reviews_changed_at = None
     return letter
 
@@ -285,7 +274,7 @@ def recompose(actor: User, letter: Letter, *, replace_edits: bool) -> None:
     letter.composed_at = utcnow()
     letter.reviews_changed_at = None
     _withdraw_approval(letter, actor, "it was composed again")
-    _audit("letter_recomposed", f"{letter.authority.name}'s letter was composed again", actor, letter)
+    record_about("letter_recomposed", f"{letter.authority.name}'s letter was composed again", actor, letter)
 
 
 def keep_edits(actor: User, letter: Letter) -> None:
@@ -296,7 +285,7 @@ def keep_edits(actor: User, letter: Letter) -> None:
     if not reviews_complete(peer_reviews(letter.cycle, letter.authority)):
         raise ServiceError("A review of this authority is reopened. Wait until it is submitted again.")
     letter.reviews_changed_at = None
-    _audit("letter_edits_kept", f"The edited letter to {letter.authority.name} was kept", actor, letter)
+    record_about("letter_edits_kept", f"The edited letter to {letter.authority.name} was kept", actor, letter)
 
 
 def _check_editable(letter: Letter) -> None:
@@ -325,7 +314,7 @@ def save_text(actor: User, letter: Letter, body: str, base_version: int) -> bool
         db.session.flush()
     except IntegrityError as error:  # a second tab saved the same version number at the same moment
         raise LetterChanged(None) from error
-    _audit(
+    record_about(
         "letter_edited", f"{letter.authority.name}'s letter was edited", actor, letter, version=version.number
     )
     return True
@@ -342,7 +331,7 @@ def restore(actor: User, letter: Letter, number: int) -> LetterVersion:
         raise ServiceError("That version is already the current text.")
     version = _add_version(letter, old.body, VersionSource.RESTORED, actor)
     _withdraw_approval(letter, actor, "an earlier version was restored")
-    _audit(
+    record_about(
         "letter_restored",
         f"{letter.authority.name}'s letter went back to version {old.number}",
         actor,
@@ -375,7 +364,7 @@ def approve(actor: User, letter: Letter) -> None:
     letter.state = LetterState.APPROVED
     letter.approved_at = utcnow()
     letter.approved_by = actor
-    _audit("letter_approved", f"{letter.authority.name}'s letter was approved", actor, letter)
+    record_about("letter_approved", f"{letter.authority.name}'s letter was approved", actor, letter)
 
 
 def unapprove(actor: User, letter: Letter) -> None:
@@ -400,7 +389,7 @@ def release(actor: User, letter: Letter) -> None:
     letter.state = LetterState.RELEASED
     letter.released_at = utcnow()
     letter.released_by = actor
-    _audit("letter_released", f"{letter.authority.name}'s letter was released", actor, letter)
+    record_about("letter_released", f"{letter.authority.name}'s letter was released", actor, letter)
     cycle = letter.cycle
     for person in authority_people(letter.authority_id):
         queue_email(
@@ -444,7 +433,7 @@ def record_read(user: User, letter: Letter) -> bool:
             db.session.add(LetterRead(letter=letter, user=user))
     except IntegrityError:  # the same person opened it in two tabs at once
         return False
-    _audit("letter_read", f"{user.name} read {letter.authority.name}'s letter", user, letter)
+    record_about("letter_read", f"{user.name} read {letter.authority.name}'s letter", user, letter)
     return True
 
 
@@ -469,7 +458,7 @@ def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -
         changed = True
         letter.acknowledged_at = utcnow()
         letter.acknowledged_by = actor
-        _audit(
+        record_about(
             "letter_acknowledged",
             f"{actor.name} acknowledged {letter.authority.name}'s letter",
             actor,
@@ -482,7 +471,7 @@ def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -
         letter.response_html = str(render_markdown(response))  # once, here: pages show the stored HTML
         letter.responded_at = utcnow()
         letter.responded_by = actor
-        _audit("letter_responded", f"{letter.authority.name} responded to its letter", actor, letter)
+        record_about("letter_responded", f"{letter.authority.name} responded to its letter", actor, letter)
         if first:
             for lead in region_leads(letter.cycle.region_id):
                 queue_email(
@@ -504,24 +493,15 @@ def save_template(actor: User, cycle: Cycle, source: str) -> None:
     except TemplateProblem as problem:
         raise ServiceError(problem.message, field="template") from problem
     cycle.letter_template = None if source.strip() == DEFAULT_LETTER_TEMPLATE.strip() else source
-    record_event(
-        "letter_template_saved",
-        f"The letter template of {cycle.title} was saved",
-        actor=actor,
-        region_id=cycle.region_id,
-        cycle_id=cycle.id,
-    )
+    record_about("letter_template_saved", f"The letter template of {cycle.title} was saved", actor, cycle)
 
 
 def record_download(actor: User, letter: Letter, kind: str) -> None:
     """Audit a download of the letter as a PDF or Word file."""
-    record_event(
+    record_about(
         "letter_downloaded",
         f"{actor.name} downloaded {letter.authority.name}'s letter as {kind.upper()}",
-        actor=actor,
-        region_id=letter.cycle.region_id,
-        authority_id=letter.authority_id,
-        cycle_id=letter.cycle_id,
-        letter_id=letter.id,
+        actor,
+        letter,
         format=kind,
     )

@@ -1,11 +1,11 @@
 """The outbox pages: every message the service has sent or will send, for admins and regional leads."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from peerchallenge.error_pages import render_error
 from peerchallenge.extensions import db, utcnow
-from peerchallenge.forms import ConfirmForm, run_service
+from peerchallenge.forms import ConfirmForm, button_action
 from peerchallenge.mail import delivery
 from peerchallenge.mail.models import EmailStatus, OutboxEmail
 from peerchallenge.mail.queries import can_read_email, can_read_outbox, outbox_page
@@ -71,10 +71,8 @@ def email_detail(email_id: int):
 @login_required
 def retry_email(email_id: int):
     email = _load_readable_email(email_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    run_service(
+    return button_action(
         lambda: delivery.retry_now(current_user, email),
         "The service will try to send this message again in the next few minutes.",
+        url_for("mail.email_detail", email_id=email.id),
     )
-    return redirect(url_for("mail.email_detail", email_id=email.id))

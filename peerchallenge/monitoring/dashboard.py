@@ -11,7 +11,6 @@ letter date. Reading and responding to a letter have no due date: they are "not 
 is released, then "waiting" until the authority reads or responds, and never overdue.
 """
 
-import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypedDict
@@ -25,57 +24,44 @@ from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter, LetterRead
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review, ReviewState
+from peerchallenge.status import LabelledEnum
 from peerchallenge.submissions.models import Submission, SubmissionState, SubmissionVersion
 
 DUE_SOON_DAYS = 7
 
 
-class Status(enum.StrEnum):
-    DONE = "done"
-    DONE_LATE = "done_late"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    NOT_YET_DUE = "not_yet_due"
-    NOT_APPLICABLE = "not_applicable"
-
-    @property
-    def label(self) -> str:
-        return {
-            "done": "Done",
-            "done_late": "Done late",
-            "due_soon": "Due soon",
-            "overdue": "Overdue",
-            "not_yet_due": "Not yet due",
-            "not_applicable": "Not needed",
-        }[self.value]
+class Status(LabelledEnum):
+    DONE = "done", "Done"
+    DONE_LATE = "done_late", "Done late"
+    DUE_SOON = "due_soon", "Due soon"
+    OVERDUE = "overdue", "Overdue"
+    NOT_YET_DUE = "not_yet_due", "Not yet due"
+    NOT_APPLICABLE = "not_applicable", "Not needed"
 
     @property
     def colour(self) -> str:
         """The colour's name; the words carry the meaning, the colour is a second channel."""
-        return {
-            "done": "green",
-            "done_late": "orange",
-            "due_soon": "yellow",
-            "overdue": "red",
-            "not_yet_due": "grey",
-            "not_applicable": "white",
-        }[self.value]
+        return _COLOURS[self][0]
 
     @property
     def fill(self) -> str:
         """A light background (hex RGB) on which black text keeps a high contrast: for the Excel export."""
-        return {
-            "green": "CCE2D8",
-            "orange": "FCD6C3",
-            "yellow": "FFF7BF",
-            "red": "F4CDC6",
-            "grey": "E5E6E7",
-            "white": "FFFFFF",
-        }[self.colour]
+        return _COLOURS[self][1]
 
     @property
     def is_done(self) -> bool:
         return self in (Status.DONE, Status.DONE_LATE)
+
+
+# Each status's tag colour, and a light fill of that colour for the Excel export.
+_COLOURS = {
+    Status.DONE: ("green", "CCE2D8"),
+    Status.DONE_LATE: ("orange", "FCD6C3"),
+    Status.DUE_SOON: ("yellow", "FFF7BF"),
+    Status.OVERDUE: ("red", "F4CDC6"),
+    Status.NOT_YET_DUE: ("grey", "E5E6E7"),
+    Status.NOT_APPLICABLE: ("white", "FFFFFF"),
+}
 
 
 def classify(
@@ -221,17 +207,24 @@ class _Submission:
     first_upload_at: datetime | None
 
 
+def _with_earliest(columns: tuple, child, child_at, join_on, where) -> sa.Select:
+    """The columns of each record with the earliest `child_at` of its children (None without any).
+
+    The columns must tell the records apart: they are what the children are grouped by.
+    """
+    return (
+        sa.select(*columns, sa.func.min(child_at)).outerjoin(child, join_on).where(where).group_by(*columns)
+    )
+
+
 def _submissions(cycle: Cycle) -> dict[int, _Submission]:
-    query = (
-        sa.select(
-            Submission.authority_id,
-            Submission.state,
-            Submission.signed_off_at,
-            sa.func.min(SubmissionVersion.created_at),
-        )
-        .outerjoin(SubmissionVersion, SubmissionVersion.submission_id == Submission.id)
-        .where(Submission.cycle_id == cycle.id)
-        .group_by(Submission.id, Submission.authority_id, Submission.state, Submission.signed_off_at)
+    # One self-assessment per authority in a cycle, so the authority tells them apart.
+    query = _with_earliest(
+        (Submission.authority_id, Submission.state, Submission.signed_off_at),
+        SubmissionVersion,
+        SubmissionVersion.created_at,
+        SubmissionVersion.submission_id == Submission.id,
+        Submission.cycle_id == cycle.id,
     )
     return {
         authority_id: _Submission(state == SubmissionState.SIGNED_OFF, signed_off_at, first_upload_at)
@@ -282,26 +275,19 @@ class _Letter:
 
 
 def _letters(cycle: Cycle) -> dict[int, _Letter]:
-    query = (
-        sa.select(
+    query = _with_earliest(
+        (
             Letter.authority_id,
             Letter.id,
             Letter.composed_at,
             Letter.approved_at,
             Letter.released_at,
             Letter.responded_at,
-            sa.func.min(LetterRead.read_at),
-        )
-        .outerjoin(LetterRead, LetterRead.letter_id == Letter.id)
-        .where(Letter.cycle_id == cycle.id)
-        .group_by(
-            Letter.id,
-            Letter.authority_id,
-            Letter.composed_at,
-            Letter.approved_at,
-            Letter.released_at,
-            Letter.responded_at,
-        )
+        ),
+        LetterRead,
+        LetterRead.read_at,
+        LetterRead.letter_id == Letter.id,
+        Letter.cycle_id == cycle.id,
     )
     return {
         authority_id: _Letter(letter_id, composed_at, approved_at, released_at, responded_at, first_read_at)
@@ -316,6 +302,11 @@ def _letters(cycle: Cycle) -> dict[int, _Letter]:
 
 def _late(at: datetime | None, due_on: date) -> bool:
     return at is not None and at > end_of_uk_day(due_on)
+
+
+def _by_deadline(done_at: datetime | None, due_on: date, today: date) -> Status:
+    """A stage done at `done_at` (None while not done) against its due date."""
+    return classify(done=done_at is not None, done_late=_late(done_at, due_on), due_on=due_on, today=today)
 
 
 def _review_cell(cycle: Cycle, reviews: list[_Review], today: date) -> Cell:
@@ -354,24 +345,8 @@ def _row(
     uploaded_at = submission.first_upload_at if submission else None
     signed_off_at = submission.signed_off_at if submission and submission.signed_off else None
     cells = {
-        "uploaded": Cell(
-            classify(
-                done=uploaded_at is not None,
-                done_late=_late(uploaded_at, cycle.submissions_due_on),
-                due_on=cycle.submissions_due_on,
-                today=today,
-            ),
-            **submission_link,
-        ),
-        "signed_off": Cell(
-            classify(
-                done=signed_off_at is not None,
-                done_late=_late(signed_off_at, cycle.submissions_due_on),
-                due_on=cycle.submissions_due_on,
-                today=today,
-            ),
-            **submission_link,
-        ),
+        "uploaded": Cell(_by_deadline(uploaded_at, cycle.submissions_due_on, today), **submission_link),
+        "signed_off": Cell(_by_deadline(signed_off_at, cycle.submissions_due_on, today), **submission_link),
         "reviews_given": _review_cell(cycle, given, today),
         "reviews_received": _review_cell(cycle, received, today),
     }
@@ -381,13 +356,7 @@ def _row(
         ("approved", letter.approved_at if letter else None),
         ("released", letter.released_at if letter else None),
     ):
-        status = classify(
-            done=at is not None,
-            done_late=_late(at, cycle.letters_due_on),
-            due_on=cycle.letters_due_on,
-            today=today,
-        )
-        cells[key] = Cell(status, **letter_link)
+        cells[key] = Cell(_by_deadline(at, cycle.letters_due_on, today), **letter_link)
     released = letter is not None and letter.released_at is not None
     for key, at, waiting in (
         ("read", letter.first_read_at if letter else None, "Waiting to be read"),

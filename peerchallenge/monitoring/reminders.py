@@ -23,6 +23,8 @@ leads are told once it is 7 days overdue, then weekly (7, 14, 21 ... days overdu
 
 from datetime import date
 
+from peerchallenge.status import Tag
+
 WEEK = 7
 
 
@@ -72,28 +74,19 @@ def due_in_words(due_on: date, today: date) -> str:
     return f"due {long_date(due_on)} (in {_days(-offset)})"
 
 
-def urgency(due_on: date | None, today: date) -> str:
-    """A short label for a task list: 'Overdue by 3 days', 'Due today', 'Due in 5 days' or 'No deadline'."""
+def urgency(due_on: date | None, today: date) -> Tag:
+    """A task's urgency as a tag: 'Overdue by 3 days' red, 'Due in 5 days' orange within a week, or grey."""
     if due_on is None:
-        return "No deadline"
+        return Tag("No deadline", "grey")
     offset = days_overdue(due_on, today)
     if offset > 0:
-        return f"Overdue by {_days(offset)}"
+        return Tag(f"Overdue by {_days(offset)}", "red")
+    colour = "orange" if offset >= -WEEK else "grey"
     if offset == 0:
-        return "Due today"
+        return Tag("Due today", colour)
     if offset == -1:
-        return "Due tomorrow"
-    return f"Due in {_days(-offset)}"
-
-
-def urgency_colour(due_on: date | None, today: date) -> str:
-    """The colour of the urgency tag: red when overdue, orange within 7 days, otherwise grey."""
-    if due_on is None:
-        return "grey"
-    offset = days_overdue(due_on, today)
-    if offset > 0:
-        return "red"
-    return "orange" if offset >= -WEEK else "grey"
+        return Tag("Due tomorrow", colour)
+    return Tag(f"Due in {_days(-offset)}", colour)
 
 
 def most_urgent_first(due_on: date | None, title: str = "") -> tuple:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from peerchallenge.accounts.models import Role, RoleGrant, User
-from peerchallenge.audit.services import record_event
+from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
 from peerchallenge.mail.services import public_url, queue_email
@@ -189,12 +189,11 @@ def record_dashboard_export(
 ) -> None:
     """Audit a download of the dashboard's table."""
     which = "overdue authorities" if overdue_only else "all authorities"
-    record_event(
+    record_about(
         "dashboard_exported",
         f"Downloaded the dashboard of {cycle.title} as {file_format.upper()} ({which})",
-        actor=actor,
-        region_id=cycle.region_id,
-        cycle_id=cycle.id,
+        actor,
+        cycle,
         format=file_format,
         overdue_only=overdue_only,
         rows=rows,
@@ -203,11 +202,6 @@ def record_dashboard_export(
 
 def record_ratings_export(actor: User, cycle: Cycle, rows: int) -> None:
     """Audit a download of every rating of the cycle."""
-    record_event(
-        "ratings_exported",
-        f"Downloaded the ratings of {cycle.title} as CSV",
-        actor=actor,
-        region_id=cycle.region_id,
-        cycle_id=cycle.id,
-        rows=rows,
+    record_about(
+        "ratings_exported", f"Downloaded the ratings of {cycle.title} as CSV", actor, cycle, rows=rows
     )

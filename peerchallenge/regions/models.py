@@ -42,5 +42,10 @@ class Authority(Model):
             return False
         return not (self.active_to and day > self.active_to)
 
+    @property
+    def audit_scope(self) -> dict[str, int]:
+        """What an audit event about it belongs to (see audit.services.record_about)."""
+        return {"region_id": self.region_id, "authority_id": self.id}
+
     def __repr__(self) -> str:
         return f"<Authority {self.dfe_code} {self.name}>"

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles.models import Cycle
-from peerchallenge.extensions import db
+from peerchallenge.extensions import db, scalars_where_in
 from peerchallenge.reviews.models import Review
 from peerchallenge.status import Tag
 from peerchallenge.submissions.models import Submission
@@ -36,10 +36,6 @@ class ReviewStatus:
             return Tag("Submitted late", "orange") if self.review.is_late else Tag("Submitted", "green")
         return Tag("Draft", "yellow")
 
-    @property
-    def label(self) -> str:
-        return self.tag.text
-
 
 def review_statuses(assignments: Iterable[Assignment]) -> list[ReviewStatus]:
     """Each assignment with its review and the self-assessment it reviews."""
@@ -59,21 +55,18 @@ def review_statuses(assignments: Iterable[Assignment]) -> list[ReviewStatus]:
 
 
 def assignments_of_reviewers(authority_ids: Iterable[int]) -> list[Assignment]:
-    ids = list(authority_ids)
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(Assignment)
-            .where(Assignment.reviewer_id.in_(ids), Assignment.state == AssignmentState.PUBLISHED)
-            .options(
-                selectinload(Assignment.reviewed),
-                selectinload(Assignment.reviewer),
-                selectinload(Assignment.cycle),
-            )
-            .order_by(Assignment.cycle_id.desc(), Assignment.id)
+    """Published assignments in which the given authorities are the reviewers, newest cycle first."""
+    query = (
+        sa.select(Assignment)
+        .where(Assignment.state == AssignmentState.PUBLISHED)
+        .options(
+            selectinload(Assignment.reviewed),
+            selectinload(Assignment.reviewer),
+            selectinload(Assignment.cycle),
         )
+        .order_by(Assignment.cycle_id.desc(), Assignment.id)
     )
+    return scalars_where_in(query, Assignment.reviewer_id, authority_ids)
 
 
 def cycle_review_statuses(cycle: Cycle) -> list[ReviewStatus]:

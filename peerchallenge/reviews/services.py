@@ -7,7 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from peerchallenge.accounts.models import User
 from peerchallenge.accounts.queries import region_leads
 from peerchallenge.assignments.models import Assignment
-from peerchallenge.audit.services import record_event
+from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
@@ -44,19 +44,6 @@ class ReviewChanged(EditConflict):
             "Compare it with theirs, then save again."
         )
         self.current = current
-
-
-def _audit(kind: str, summary: str, actor: User, assignment: Assignment, **details) -> None:
-    record_event(
-        kind,
-        summary,
-        actor=actor,
-        region_id=assignment.cycle.region_id,
-        authority_id=assignment.reviewed_id,
-        cycle_id=assignment.cycle_id,
-        assignment_id=assignment.id,
-        **details,
-    )
 
 
 class NotSignedOff(ServiceError):
@@ -100,7 +87,7 @@ def save_draft(actor: User, assignment: Assignment, content: dict, base_version:
     except (StaleDataError, IntegrityError) as error:
         # Two saves passed the version check at the same moment; the database let only one through.
         raise ReviewChanged(None) from error
-    _audit(
+    record_about(
         "review_saved",
         f"{assignment.reviewer.name}'s review of {assignment.reviewed.name} was saved",
         actor,
@@ -128,7 +115,7 @@ def submit(actor: User, assignment: Assignment, content: dict, base_version: int
     review.submitted_by = actor
     db.session.flush()
     late = " (late)" if review.is_late else ""
-    _audit(
+    record_about(
         "review_submitted",
         f"{assignment.reviewer.name}'s review of {assignment.reviewed.name} was submitted{late}",
         actor,
@@ -169,7 +156,7 @@ def reopen(actor: User, review: Review) -> None:
     review.state = ReviewState.DRAFT
     review.submitted_at = None
     review.submitted_by = None
-    _audit(
+    record_about(
         "review_reopened",
         f"The review of {review.assignment.reviewed.name} by {review.assignment.reviewer.name} was reopened",
         actor,

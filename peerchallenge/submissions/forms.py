@@ -2,10 +2,10 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea
-from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
+from wtforms import SubmitField
 
+from peerchallenge.forms import text_area, version_fields
 from peerchallenge.submissions.services import MAX_SECTION_CHARACTERS
 
 
@@ -20,16 +20,10 @@ class UploadForm(FlaskForm):
 
 
 class SectionEditForm(FlaskForm):
-    markdown = TextAreaField(
+    markdown = text_area(
         "Text",
-        widget=GovTextArea(),
+        MAX_SECTION_CHARACTERS,
+        too_long="The section",
         description="Markdown: # for a heading, - for a bullet, **bold**. A blank line between paragraphs.",
-        validators=[
-            Length(
-                max=MAX_SECTION_CHARACTERS,
-                message=f"The section must be {MAX_SECTION_CHARACTERS:,} characters or fewer",
-            ),
-        ],
     )
-    base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
-    submit = SubmitField("Save as a new version", widget=GovSubmitInput())
+    base_version, submit = version_fields()

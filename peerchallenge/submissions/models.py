@@ -1,6 +1,5 @@
 """An authority's self-assessment in a cycle, its versions, their sections and the files uploaded."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -8,18 +7,14 @@ from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import User
-from peerchallenge.cycles.models import Cycle, TemplateSection
+from peerchallenge.cycles.models import AuthorityInCycle, TemplateSection
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
-from peerchallenge.regions.models import Authority
+from peerchallenge.status import LabelledEnum
 
 
-class SubmissionState(enum.StrEnum):
-    DRAFT = "draft"
-    SIGNED_OFF = "signed_off"
-
-    @property
-    def label(self) -> str:
-        return {"draft": "Draft", "signed_off": "Signed off"}[self.value]
+class SubmissionState(LabelledEnum):
+    DRAFT = "draft", "Draft"
+    SIGNED_OFF = "signed_off", "Signed off"
 
 
 class StoredFile(Model):
@@ -41,15 +36,13 @@ class StoredFile(Model):
     uploaded_by: Mapped[User] = relationship()
 
 
-class Submission(Model):
+class Submission(AuthorityInCycle, Model):
     """One authority's self-assessment in one cycle; not started until its first version."""
 
     __tablename__ = "submissions"
-    __table_args__ = (sa.UniqueConstraint("cycle_id", "authority_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"), index=True)
-    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
+    audit_key = "submission_id"
+
     state: Mapped[SubmissionState] = mapped_column(
         string_enum(SubmissionState), default=SubmissionState.DRAFT
     )
@@ -57,8 +50,6 @@ class Submission(Model):
     signed_off_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    cycle: Mapped[Cycle] = relationship()
-    authority: Mapped[Authority] = relationship()
     signed_off_by: Mapped[User | None] = relationship()
     versions: Mapped[list["SubmissionVersion"]] = relationship(
         back_populates="submission", order_by="SubmissionVersion.number", cascade="all, delete-orphan"

@@ -32,8 +32,8 @@ class SubmissionStatus:
         return Tag("Draft", "yellow")
 
     @property
-    def label(self) -> str:
-        return self.tag.text
+    def is_signed_off(self) -> bool:
+        return self.submission is not None and self.submission.is_signed_off
 
     @property
     def current_version(self) -> SubmissionVersion | None:

@@ -3,13 +3,13 @@
 from functools import partial
 from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.access import can_view_authority
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
-from peerchallenge.forms import ConfirmForm, run_service, save_edit
+from peerchallenge.forms import confirmation, run_form, run_service, save_edit
 from peerchallenge.inspections.access import can_record_inspections
 from peerchallenge.inspections.queries import inspection_summary
 from peerchallenge.regions.models import Authority
@@ -103,28 +103,18 @@ def upload(cycle_id: int, authority_id: int):
     cycle, authority, submission = _load(cycle_id, authority_id)
     _require_editor(authority)
     form = UploadForm()
-    status = 200
-    if form.validate_on_submit():
-        upload_file = form.file.data
-        version = run_service(
-            lambda: services.upload_version(
-                current_user, cycle, authority, upload_file.filename or "", upload_file.read()
-            ),
-            form=form,
-        ).value
-        if version is None:
-            status = 400
-        else:
-            flash(
-                f"Version {version.number} has been uploaded. Check how it was split into sections.",
-                "success",
-            )
-            return redirect(_here(cycle, authority))
-    elif form.errors:
-        status = 400
+    posted = run_form(
+        form,
+        lambda: services.upload_version(
+            current_user, cycle, authority, form.file.data.filename or "", form.file.data.read()
+        ),
+        lambda version: f"Version {version.number} has been uploaded. Check how it was split into sections.",
+    )
+    if posted.done:
+        return redirect(_here(cycle, authority))
     return render_template(
         "submissions/upload.html", form=form, cycle=cycle, authority=authority, submission=submission
-    ), status
+    ), posted.status
 
 
 @bp.route("/self-assessment/sections/<int:position>/edit", methods=["GET", "POST"])
@@ -184,11 +174,15 @@ def _confirm(cycle_id: int, authority_id: int, allowed, action, template: str, d
         abort(403)
     if submission is None:
         abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        run_service(lambda: action(current_user, submission), done)
-        return redirect(_here(cycle, authority))
-    return render_template(template, form=form, cycle=cycle, authority=authority, submission=submission)
+    return confirmation(
+        template,
+        lambda: action(current_user, submission),
+        done,
+        _here(cycle, authority),
+        cycle=cycle,
+        authority=authority,
+        submission=submission,
+    )
 
 
 @bp.route("/self-assessment/sign-off", methods=["GET", "POST"])

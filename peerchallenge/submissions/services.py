@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from peerchallenge.accounts.models import User
 from peerchallenge.assignments.models import Assignment, AssignmentState
-from peerchallenge.audit.services import record_event
+from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.documents import analysis as documents
 from peerchallenge.errors import EditConflict, ServiceError
@@ -43,19 +43,6 @@ def section_specs(cycle: Cycle) -> list[documents.SectionSpec]:
         )
         for section in cycle.sections
     ]
-
-
-def _audit(kind: str, summary: str, actor: User, submission: Submission, **details) -> None:
-    record_event(
-        kind,
-        summary,
-        actor=actor,
-        region_id=submission.authority.region_id,
-        authority_id=submission.authority_id,
-        cycle_id=submission.cycle_id,
-        submission_id=submission.id,
-        **details,
-    )
 
 
 def _require_editable(cycle: Cycle, submission: Submission | None) -> None:
@@ -136,7 +123,7 @@ def upload_version(
     ]
     _set_sections(version, texts)
     version.warnings = list(analysis.warnings)
-    _audit(
+    record_about(
         "submission_uploaded",
         f"{authority.name} uploaded version {version.number} ({stored.filename})",
         actor,
@@ -232,7 +219,7 @@ def edit_section(
     template_section = current.sections[position].template_section
     if template_section is not None:
         title = template_section.title
-    _audit(
+    record_about(
         "submission_edited",
         f"{submission.authority.name} edited '{title}' (version {version.number})",
         actor,
@@ -275,7 +262,7 @@ def sign_off(actor: User, submission: Submission) -> None:
     submission.signed_off_at = utcnow()
     submission.signed_off_by = actor
     late = " (late)" if submission.is_late else ""
-    _audit(
+    record_about(
         "submission_signed_off",
         f"{submission.authority.name}'s self-assessment was signed off{late}",
         actor,
@@ -300,7 +287,7 @@ def reopen(actor: User, submission: Submission) -> None:
     submission.state = SubmissionState.DRAFT
     submission.signed_off_at = None
     submission.signed_off_by = None
-    _audit(
+    record_about(
         "submission_reopened",
         f"{submission.authority.name}'s self-assessment was reopened",
         actor,
@@ -325,12 +312,11 @@ def reviews_started(submission: Submission) -> bool:
 
 def record_download(actor: User, cycle: Cycle, authority: Authority, number: int) -> None:
     """Audit a download of the original file of one version."""
-    record_event(
+    record_about(
         "submission_downloaded",
         f"The original file of {authority.name}'s version {number} was downloaded",
-        actor=actor,
-        region_id=authority.region_id,
-        authority_id=authority.id,
+        actor,
+        authority,
         cycle_id=cycle.id,
         version=number,
     )

@@ -26,11 +26,11 @@ def test_default_sections():
     assert TITLES == [
         "Headline summary and context",
         "Progress since last year",
-        "Early help",
-        "Help and protection",
-        "Children in care",
+        "Family help, including early help",
+        "Help and protection, including multi-agency child protection",
+        "Children in care, including permanence and sufficiency",
         "Care leavers",
-        "Leadership, management and governance",
+        "The impact of leaders on practice with children and families",
         "Workforce",
         "Education and SEND",
         "Plans, asks and offers",
@@ -76,7 +76,7 @@ def test_missing_and_long_sections_are_warned_about():
     data, _built = builders.self_assessment_docx(skip=(2, 8), extra_words={7: 2130 - 132})
     analysis = analyse_document("sef.docx", data, DEFAULT_SECTIONS)
     assert analysis.warnings == [
-        "Section 'Early help' was not found.",
+        "Section 'Family help, including early help' was not found.",
         "'Workforce' has 2,130 words; the suggested length is 600.",
     ]
     early_help = analysis.sections[2]
@@ -116,7 +116,7 @@ def test_a_pdf_self_assessment_splits_on_its_heading_lines():
     # The contents page stays, as text before the first heading.
     assert analysis.unmatched[0][0] is None and "Care leavers" in analysis.unmatched[0][1]
     # The kept Markdown has real headings, so it splits the same way after editing.
-    assert "\n## 3\\. Early help\n" in analysis.markdown
+    assert "\n## 3\\. Family help, including early help\n" in analysis.markdown
     again, _unmatched, _warnings = split_markdown(analysis.markdown, DEFAULT_SECTIONS)
     assert [s.markdown for s in again] == [s.markdown for s in analysis.sections]
     assert parts_word_total(analysis.sections, analysis.unmatched) == analysis.total_words
@@ -125,7 +125,9 @@ def test_a_pdf_self_assessment_splits_on_its_heading_lines():
 def test_a_pdf_with_a_missing_section():
     data, _expected = builders.self_assessment_pdf(skip=(3,))
     analysis = analyse_document("sef.pdf", data, DEFAULT_SECTIONS)
-    assert analysis.warnings == ["Section 'Help and protection' was not found."]
+    assert analysis.warnings == [
+        "Section 'Help and protection, including multi-agency child protection' was not found."
+    ]
 
 
 def test_a_pdf_without_text_is_a_warning_not_a_refusal():
@@ -169,17 +171,19 @@ def test_to_dict_is_json_ready():
     as_dict = json.loads(json.dumps(analysis.to_dict()))
     assert as_dict["kind"] == "docx"
     assert as_dict["total_words"] == analysis.total_words
-    assert as_dict["warnings"] == ["Section 'Children in care' was not found."]
+    assert as_dict["warnings"] == [
+        "Section 'Children in care, including permanence and sufficiency' was not found."
+    ]
     assert as_dict["sections"][4] == {
         "index": 4,
-        "title": "Children in care",
+        "title": "Children in care, including permanence and sufficiency",
         "found": False,
         "heading": None,
         "word_count": 0,
         "suggested_words": 1000,
         "markdown": "",
     }
-    assert as_dict["sections"][2]["heading"] == "Early help"
+    assert as_dict["sections"][2]["heading"] == "Family help, including early help"
     assert as_dict["unmatched"][0]["heading"].startswith("Anyshire")
     assert as_dict["unmatched"][0]["word_count"] == 25
     assert as_dict["markdown"] == analysis.markdown

@@ -30,13 +30,13 @@ def test_word_headings_paragraphs_lists_tables_and_links():
 def test_word_bold_paragraphs_become_bold_lines():
     data, _built = builders.self_assessment_docx(heading_style="bold", numbering="{n}. ")
     markdown = docx_to_markdown(data)
-    assert "\n**3. Early help**\n" in markdown
+    assert "\n**3. Family help, including early help**\n" in markdown
     assert "\n**What we know**\n" in markdown
 
 
 def test_word_numbered_headings_keep_their_numbers_as_text():
     data, _built = builders.self_assessment_docx(numbering="Section {n}: ")
-    assert "\n# Section 3: Early help\n" in docx_to_markdown(data)
+    assert "\n# Section 3: Family help, including early help\n" in docx_to_markdown(data)
 
 
 def test_word_text_that_looks_like_markdown_stays_text():

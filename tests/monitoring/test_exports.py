@@ -166,15 +166,20 @@ def test_the_ratings_csv_has_a_row_per_submitted_review_and_part_with_each_scale
         "Evidence strength",
         "Brevity and focus",
         "Self-knowledge",
+        "Plans",
     ]
     parts = [section.title for section in cycle.sections] + ["Overall"]
     assert len(body) == 3 * len(parts)  # the draft and the replaced pairing's review are left out
     assert [row[:3] for row in body[: len(parts)]] == [["Alpha", part, "Beta"] for part in parts]
-    assert body[0][3:] == ["Strong", "Mostly concise", "Partly accurate"]
+    assert body[0][3:6] == ["Strong", "Mostly concise", "Partly accurate"]
     assert body[len(parts)][:4] == ["Alpha", parts[0], "Cedar", "Limited"]
     beta = [row for row in body if row[0] == "Beta"]
-    assert [row[3] for row in beta[:3]] == ["Adequate", "No evidence", ""]  # the third section was not rated
-    assert beta[-1][1:] == ["Overall", "Alpha", "Adequate", "Mostly concise", "Partly accurate"]
+    assert [row[3] for row in beta[:3]] == [
+        "Sufficient",
+        "Not evidenced",
+        "",
+    ]  # the third section was not rated
+    assert beta[-1][1:6] == ["Overall", "Alpha", "Sufficient", "Mostly concise", "Partly accurate"]
     [event] = events("ratings_exported")
     assert event.details == {"cycle_id": cycle.id, "rows": 3 * len(parts)}
     assert event.region_id == world.region.id

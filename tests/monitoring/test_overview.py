@@ -110,10 +110,10 @@ def test_the_overview_shows_each_authoritys_consolidated_evidence_per_section_in
     assert list(by_name) == ["Alpha", "Beta", "Cedar"]
     alpha, beta, cedar = by_name["Alpha"], by_name["Beta"], by_name["Cedar"]
     # Strong from one peer, Limited from the other: Limited, and said to differ.
-    assert [text for text, _c, _s in alpha] == ["Limited (peers differ)"] * len(sections) + ["Adequate"]
+    assert [text for text, _c, _s in alpha] == ["Limited (peers differ)"] * len(sections) + ["Sufficient"]
     assert "app-strength--2" in alpha[0][1] and "app-strength--4" in alpha[-1][1]
     # Beta has one submitted review (the other is a draft), which rated two sections.
-    assert [text for text, _c, _s in beta[:3]] == ["Adequate", "No evidence", "Not rated yet"]
+    assert [text for text, _c, _s in beta[:3]] == ["Sufficient", "Not evidenced", "Not rated yet"]
     assert "app-strength--1" in beta[1][1] and "app-strength--none" in beta[2][1]
     assert {text for text, _c, _s in cedar} == {"Not rated yet"}
 
@@ -129,9 +129,9 @@ def test_the_regions_counts_per_rating_cover_sections_and_overall_of_submitted_r
     assert evidence == [
         ["Rating", "Sections", "Overall"],
         ["Strong", str(sections), "0"],
-        ["Adequate", "1", "3"],
+        ["Sufficient", "1", "3"],
         ["Limited", str(sections), "0"],
-        ["No evidence", "1", "0"],
+        ["Not evidenced", "1", "0"],
         ["Total", str(2 * sections + 2), "3"],
     ]
     brevity = {row[0][0]: row[1][0] for row in tables["Brevity and focus"][1:]}

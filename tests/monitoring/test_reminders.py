@@ -15,6 +15,7 @@ from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.monitoring import reminders
 from peerchallenge.monitoring.models import ReminderSent
 from peerchallenge.monitoring.services import send_reminders
+from peerchallenge.status import Tag
 from tests import factories
 from tests.monitoring.builders import delegate, publish_pair, release_letter, sign_off, submit_review, upload
 from tests.scenarios import open_cycle
@@ -91,13 +92,15 @@ def test_due_dates_in_words():
     assert reminders.due_in_words(due, date(2026, 12, 4)) == "overdue by 1 day (it was due 3 December 2026)"
     assert reminders.due_in_words(due, date(2026, 12, 11)).startswith("overdue by 8 days")
     assert [reminders.urgency(due, date(2026, 12, n)) for n in (6, 4, 3, 2, 1)] == [
-        "Overdue by 3 days",
-        "Overdue by 1 day",
-        "Due today",
-        "Due tomorrow",
-        "Due in 2 days",
+        Tag("Overdue by 3 days", "red"),
+        Tag("Overdue by 1 day", "red"),
+        Tag("Due today", "orange"),
+        Tag("Due tomorrow", "orange"),
+        Tag("Due in 2 days", "orange"),
     ]
-    assert reminders.urgency(None, due) == "No deadline"
+    assert reminders.urgency(due, date(2026, 11, 26)) == Tag("Due in 7 days", "orange")
+    assert reminders.urgency(due, date(2026, 11, 25)) == Tag("Due in 8 days", "grey")
+    assert reminders.urgency(None, due) == Tag("No deadline", "grey")
 
 
 # Who is reminded, of what.
