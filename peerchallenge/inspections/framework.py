@@ -6,8 +6,9 @@ Words from Ofsted's framework "Inspecting local authority children's services" (
 overall effectiveness judgement from April 2026. docs/domain.md gives the sources.
 """
 
-import enum
 from datetime import date
+
+from peerchallenge.status import LabelledEnum
 
 ILACS_STARTED = date(2018, 1, 1)
 # Inspections from this day judge care leavers apart from children in care.
@@ -16,22 +17,12 @@ CARE_LEAVERS_JUDGED_FROM = date(2023, 1, 1)
 NO_OVERALL_JUDGEMENT_FROM = date(2026, 4, 1)
 
 
-class InspectionKind(enum.StrEnum):
-    ILACS_STANDARD = "ilacs_standard"
-    ILACS_SHORT = "ilacs_short"
-    FOCUSED_VISIT = "focused_visit"
-    JTAI = "jtai"
-    MONITORING_VISIT = "monitoring_visit"
-
-    @property
-    def label(self) -> str:
-        return {
-            "ilacs_standard": "ILACS standard inspection",
-            "ilacs_short": "ILACS short inspection",
-            "focused_visit": "Focused visit",
-            "jtai": "Joint targeted area inspection (JTAI)",
-            "monitoring_visit": "Monitoring visit",
-        }[self.value]
+class InspectionKind(LabelledEnum):
+    ILACS_STANDARD = "ilacs_standard", "ILACS standard inspection"
+    ILACS_SHORT = "ilacs_short", "ILACS short inspection"
+    FOCUSED_VISIT = "focused_visit", "Focused visit"
+    JTAI = "jtai", "Joint targeted area inspection (JTAI)"
+    MONITORING_VISIT = "monitoring_visit", "Monitoring visit"
 
     @property
     def in_sentence(self) -> str:
@@ -45,43 +36,27 @@ class InspectionKind(enum.StrEnum):
         return self in (InspectionKind.ILACS_STANDARD, InspectionKind.ILACS_SHORT)
 
 
-class JudgementArea(enum.StrEnum):
-    OVERALL_EFFECTIVENESS = "overall_effectiveness"
-    LEADERS = "leaders"
-    HELP_AND_PROTECTION = "help_and_protection"
-    CHILDREN_IN_CARE = "children_in_care"
-    CARE_LEAVERS = "care_leavers"
+class JudgementArea(LabelledEnum):
+    OVERALL_EFFECTIVENESS = "overall_effectiveness", "Overall effectiveness"
+    LEADERS = "leaders", "The impact of leaders on social work practice with children and families"
+    HELP_AND_PROTECTION = (
+        "help_and_protection",
+        "The experiences and progress of children who need help and protection",
+    )
+    CHILDREN_IN_CARE = "children_in_care", "The experiences and progress of children in care"
+    CARE_LEAVERS = "care_leavers", "The experiences and progress of care leavers"
     # Before January 2023 one judgement covered children in care and care leavers.
-    CHILDREN_IN_CARE_AND_CARE_LEAVERS = "children_in_care_and_care_leavers"
-
-    @property
-    def label(self) -> str:
-        return {
-            "overall_effectiveness": "Overall effectiveness",
-            "leaders": "The impact of leaders on social work practice with children and families",
-            "help_and_protection": "The experiences and progress of children who need help and protection",
-            "children_in_care": "The experiences and progress of children in care",
-            "care_leavers": "The experiences and progress of care leavers",
-            "children_in_care_and_care_leavers": (
-                "The experiences and progress of children in care and care leavers"
-            ),
-        }[self.value]
+    CHILDREN_IN_CARE_AND_CARE_LEAVERS = (
+        "children_in_care_and_care_leavers",
+        "The experiences and progress of children in care and care leavers",
+    )
 
 
-class Grade(enum.StrEnum):
-    OUTSTANDING = "outstanding"
-    GOOD = "good"
-    REQUIRES_IMPROVEMENT = "requires_improvement"
-    INADEQUATE = "inadequate"
-
-    @property
-    def label(self) -> str:
-        return {
-            "outstanding": "Outstanding",
-            "good": "Good",
-            "requires_improvement": "Requires improvement to be good",
-            "inadequate": "Inadequate",
-        }[self.value]
+class Grade(LabelledEnum):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement to be good"
+    INADEQUATE = "inadequate", "Inadequate"
 
 
 def judgement_areas_on(day: date) -> tuple[JudgementArea, ...]:

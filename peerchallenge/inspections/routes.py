@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
-from peerchallenge.forms import ConfirmForm, run_service
+from peerchallenge.forms import confirmation, run_form
 from peerchallenge.inspections import services
 from peerchallenge.inspections.access import can_list_inspections, can_record_inspections
 from peerchallenge.inspections.forms import InspectionForm, own_grades_form
@@ -18,14 +18,10 @@ from peerchallenge.routing import get_allowed
 bp = Blueprint("inspections", __name__)
 
 
-def _self_assessment(cycle: Cycle, authority: Authority) -> str:
-    return url_for("submissions.view", cycle_id=cycle.id, authority_id=authority.id, _anchor="own-grades")
+SELF_ASSESSMENT = "/cycles/<int:cycle_id>/authorities/<int:authority_id>/self-assessment"
 
 
-@bp.route(
-    "/cycles/<int:cycle_id>/authorities/<int:authority_id>/self-assessment/own-grades",
-    methods=["GET", "POST"],
-)
+@bp.route(f"{SELF_ASSESSMENT}/own-grades", methods=["GET", "POST"])
 @login_required
 def own_grades_page(cycle_id: int, authority_id: int):
     cycle = db.get_or_404(Cycle, cycle_id)
@@ -36,20 +32,22 @@ def own_grades_page(cycle_id: int, authority_id: int):
         abort(403)
     areas = own_grade_areas(cycle)
     form = own_grades_form(areas, own_grades(cycle, authority))
-    status = 200
-    if form.validate_on_submit():
-        chosen = {area: form[services.grade_field(area)].data or "" for area in areas}
-        if run_service(
-            lambda: services.save_own_grades(current_user, cycle, authority, chosen),
-            "Your grades have been saved.",
-            form=form,
-        ):
-            return redirect(_self_assessment(cycle, authority))
-        status = 400
-    elif form.is_submitted():
-        status = 400
+    posted = run_form(
+        form,
+        lambda: services.save_own_grades(
+            current_user,
+            cycle,
+            authority,
+            {area: form[services.grade_field(area)].data or "" for area in areas},
+        ),
+        "Your grades have been saved.",
+    )
+    if posted.done:
+        return redirect(
+            url_for("submissions.view", cycle_id=cycle.id, authority_id=authority.id, _anchor="own-grades")
+        )
     page = render_template("inspections/own_grades.html", form=form, cycle=cycle, authority=authority)
-    return page, status
+    return page, posted.status
 
 
 @bp.get("/authorities/<int:authority_id>/inspections")
@@ -75,20 +73,14 @@ def _inspection(authority: Authority, inspection_id: int) -> Inspection:
     return inspection
 
 
-def _details(form: InspectionForm) -> dict:
-    return {
-        "kind": form.kind.data or "",
-        "inspected_on": form.inspected_on.data,
-        "grades": {area: form[services.grade_field(area)].data or "" for area in AREA_ORDER},
-        "areas_for_improvement": (form.areas_for_improvement.data or "").splitlines(),
-    }
+def _list(authority: Authority) -> str:
+    return url_for("inspections.inspection_list", authority_id=authority.id)
 
 
 @bp.route("/authorities/<int:authority_id>/inspections/new", methods=["GET", "POST"])
 @login_required
 def new_inspection(authority_id: int):
-    authority = _recordable(authority_id)
-    return _inspection_page(authority, None)
+    return _inspection_page(_recordable(authority_id), None)
 
 
 @bp.route("/authorities/<int:authority_id>/inspections/<int:inspection_id>/edit", methods=["GET", "POST"])
@@ -108,24 +100,36 @@ def _inspection_page(authority: Authority, inspection: Inspection | None):
         for area in AREA_ORDER:
             grade = grades.get(area)
             form[services.grade_field(area)].data = grade.value if grade else ""
-    status = 200
-    if form.validate_on_submit():
-        details = _details(form)
 
-        def save():
-            if inspection is None:
-                return services.add_inspection(current_user, authority, **details)
-            return services.update_inspection(current_user, inspection, **details)
+    def save():
+        kind, day = form.kind.data or "", form.inspected_on.data
+        grades = {area: form[services.grade_field(area)].data or "" for area in AREA_ORDER}
+        areas = (form.areas_for_improvement.data or "").splitlines()
+        if inspection is None:
+            return services.add_inspection(
+                current_user,
+                authority,
+                kind=kind,
+                inspected_on=day,
+                grades=grades,
+                areas_for_improvement=areas,
+            )
+        return services.update_inspection(
+            current_user,
+            inspection,
+            kind=kind,
+            inspected_on=day,
+            grades=grades,
+            areas_for_improvement=areas,
+        )
 
-        if run_service(save, "The inspection has been saved.", form=form):
-            return redirect(url_for("inspections.inspection_list", authority_id=authority.id))
-        status = 400
-    elif form.is_submitted():
-        status = 400
+    posted = run_form(form, save, "The inspection has been saved.")
+    if posted.done:
+        return redirect(_list(authority))
     page = render_template(
         "inspections/inspection_form.html", form=form, authority=authority, inspection=inspection
     )
-    return page, status
+    return page, posted.status
 
 
 @bp.route("/authorities/<int:authority_id>/inspections/<int:inspection_id>/remove", methods=["GET", "POST"])
@@ -133,10 +137,11 @@ def _inspection_page(authority: Authority, inspection: Inspection | None):
 def remove_inspection(authority_id: int, inspection_id: int):
     authority = _recordable(authority_id)
     inspection = _inspection(authority, inspection_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        run_service(
-            lambda: services.remove_inspection(current_user, inspection), "The inspection has been removed."
-        )
-        return redirect(url_for("inspections.inspection_list", authority_id=authority.id))
-    return render_template("inspections/remove.html", form=form, authority=authority, inspection=inspection)
+    return confirmation(
+        "inspections/remove.html",
+        lambda: services.remove_inspection(current_user, inspection),
+        "The inspection has been removed.",
+        _list(authority),
+        authority=authority,
+        inspection=inspection,
+    )

@@ -35,10 +35,10 @@ def grade_field(area: JudgementArea) -> str:
 def _grade(value: str | None, area: JudgementArea) -> Grade | None:
     if not value:
         return None
-    try:
-        return Grade(value)
-    except ValueError:
-        raise ServiceError(f"Choose a grade for {area.label.lower()}", field=grade_field(area)) from None
+    grade = next((grade for grade in Grade if grade.value == value), None)
+    if grade is None:
+        raise ServiceError(f"Choose a grade for {area.label.lower()}", field=grade_field(area))
+    return grade
 
 
 def save_own_grades(
@@ -96,10 +96,10 @@ def save_own_grades(
 
 
 def _kind(value: str) -> InspectionKind:
-    try:
-        return InspectionKind(value)
-    except ValueError:
-        raise ServiceError("Choose the type of inspection", field="kind") from None
+    kind = next((kind for kind in InspectionKind if kind.value == value), None)
+    if kind is None:
+        raise ServiceError("Choose the type of inspection", field="kind")
+    return kind
 
 
 def _clean_areas(areas: list[str]) -> list[str]:
@@ -118,10 +118,12 @@ def _clean_areas(areas: list[str]) -> list[str]:
 
 
 def _checked(
-    kind_value: str, inspected_on: date, chosen: dict[JudgementArea, str]
-) -> tuple[InspectionKind, dict[JudgementArea, Grade]]:
-    """The inspection's kind and grades, checked against what Ofsted judged on that date."""
+    kind_value: str, inspected_on: date | None, chosen: dict[JudgementArea, str]
+) -> tuple[InspectionKind, date, dict[JudgementArea, Grade]]:
+    """The inspection's kind, date and grades, checked against what Ofsted judged on that date."""
     kind = _kind(kind_value)
+    if inspected_on is None:
+        raise ServiceError("Enter the date the inspection started", field="inspected_on")
     if inspected_on > uk_today():
         raise ServiceError("The date of the inspection must be today or in the past", field="inspected_on")
     if inspected_on.year < 2000:
@@ -136,7 +138,7 @@ def _checked(
                 f"Leave the grades blank: Ofsted makes no graded judgements at {kind.in_sentence}",
                 field=grade_field(first),
             )
-        return kind, grades
+        return kind, inspected_on, grades
     judged = judgement_areas_on(inspected_on)
     for area in grades:
         if area not in judged:
@@ -147,7 +149,7 @@ def _checked(
     for area in judged:
         if area not in grades:
             raise ServiceError(f"Choose Ofsted's grade for {area.label.lower()}", field=grade_field(area))
-    return kind, grades
+    return kind, inspected_on, grades
 
 
 def _audit(kind: str, summary: str, actor: User, inspection: Inspection, **details) -> None:
@@ -176,16 +178,16 @@ def add_inspection(
     authority: Authority,
     *,
     kind: str,
-    inspected_on: date,
+    inspected_on: date | None,
     grades: dict[JudgementArea, str],
     areas_for_improvement: list[str],
 ) -> Inspection:
     """Record an inspection or visit of the authority, with Ofsted's grades and areas for improvement."""
-    checked_kind, checked_grades = _checked(kind, inspected_on, grades)
+    checked_kind, day, checked_grades = _checked(kind, inspected_on, grades)
     inspection = Inspection(
         authority=authority,
         kind=checked_kind,
-        inspected_on=inspected_on,
+        inspected_on=day,
         areas_for_improvement=_clean_areas(areas_for_improvement),
         created_by=actor,
         judgements=[InspectionJudgement(area=area, grade=grade) for area, grade in checked_grades.items()],
@@ -194,7 +196,7 @@ def add_inspection(
     db.session.flush()
     _audit(
         "inspection_added",
-        f"Inspection recorded for {authority.name}: {checked_kind.label}, {uk_date(inspected_on)}",
+        f"Inspection recorded for {authority.name}: {checked_kind.label}, {uk_date(day)}",
         actor,
         inspection,
         **_describe(inspection),
@@ -207,16 +209,16 @@ def update_inspection(
     inspection: Inspection,
     *,
     kind: str,
-    inspected_on: date,
+    inspected_on: date | None,
     grades: dict[JudgementArea, str],
     areas_for_improvement: list[str],
 ) -> None:
     """Correct a recorded inspection."""
     lock_for_update(inspection)
-    checked_kind, checked_grades = _checked(kind, inspected_on, grades)
+    checked_kind, day, checked_grades = _checked(kind, inspected_on, grades)
     before, before_areas = _describe(inspection), list(inspection.areas_for_improvement)
     inspection.kind = checked_kind
-    inspection.inspected_on = inspected_on
+    inspection.inspected_on = day
     inspection.areas_for_improvement = _clean_areas(areas_for_improvement)
     current = {judgement.area: judgement for judgement in inspection.judgements}
     for area, judgement in current.items():
@@ -233,8 +235,7 @@ def update_inspection(
         inspection.updated_at = utcnow()
         _audit(
             "inspection_changed",
-            f"Inspection changed for {inspection.authority.name}: "
-            f"{checked_kind.label}, {uk_date(inspected_on)}",
+            f"Inspection changed for {inspection.authority.name}: {checked_kind.label}, {uk_date(day)}",
             actor,
             inspection,
             before=before,
