@@ -2,12 +2,17 @@
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 
 from peerchallenge.cycles.defaults import DEFAULT_TEMPLATE, FOUR_QUESTIONS
 from peerchallenge.cycles.models import TemplateSection
 from peerchallenge.extensions import db
+from peerchallenge.sanitise import render_markdown
 from peerchallenge.submissions.models import SubmissionVersion
+from tests import factories
+from tests.conftest import empty_tables
 from tests.documents.builders import words
+from tests.migrating import alembic_config
 from tests.scenarios import open_cycle, page_url, upload
 
 CARE_LEAVERS = "Care leavers"
@@ -37,6 +42,7 @@ def test_a_new_cycle_copies_each_sections_guidance_and_other_headings(world):
     assert "Early help" in family_help.other_headings
     assert "family group decision-making" in family_help.guidance
     assert "<li>" in family_help.guidance_html and "<script" not in family_help.guidance_html
+    assert family_help.rendered_guidance == family_help.guidance_html  # stored once, shown as stored
 
 
 def test_the_upload_page_shows_each_sections_guidance_and_other_headings(world, cycle, sign_in):
@@ -129,3 +135,25 @@ def test_too_many_or_too_long_other_headings_get_a_message(world, sign_in, other
     assert db.session.get(TemplateSection, workforce.id).other_headings == list(
         next(section for section in DEFAULT_TEMPLATE if section.title == "Workforce").other_headings
     )
+
+
+def test_the_migration_renders_the_guidance_of_existing_sections(migrations_app):
+    command.upgrade(alembic_config(), "head")
+    try:
+        open_cycle(factories.make_world(), draft=True)
+        db.session.remove()
+        command.downgrade(alembic_config(), "0008")  # the columns go, the sections stay
+        command.upgrade(alembic_config(), "head")
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT guidance, guidance_html, other_headings FROM template_sections")
+            )
+            rendered = list(rows)
+        assert len(rendered) == len(DEFAULT_TEMPLATE)
+        assert all(
+            html == str(render_markdown(guidance)) and "<li>" in html for guidance, html, _ in rendered
+        )
+        assert {str(other) for _, _, other in rendered} == {"[]"}  # other headings start empty for old cycles
+    finally:
+        db.session.remove()
+        empty_tables()

@@ -5,12 +5,15 @@ Revises: 0008
 Create Date: 2026-12-01 07:30:00
 
 Each template section gets the other headings that name it in an upload (a JSON list, empty for existing
-sections). Own grades (per cycle and authority) and inspections (per authority) with their judgements are
+sections) and its guidance rendered once as sanitised HTML (existing guidance is rendered here, with the
+service's one renderer, as in 0006). Own grades (per cycle and authority) and inspections (per authority) with their judgements are
 new tables. The values of each enum column are written out as they are at this revision.
 """
 
 from alembic import op
 import sqlalchemy as sa
+
+from peerchallenge.sanitise import render_markdown
 
 
 # revision identifiers, used by Alembic.
@@ -39,6 +42,24 @@ def _one_of(column: str, values: tuple[str, ...]) -> sa.TextClause:
 def upgrade():
     with op.batch_alter_table("template_sections", schema=None) as batch_op:
         batch_op.add_column(sa.Column("other_headings", sa.JSON(), server_default="[]", nullable=False))
+        batch_op.add_column(sa.Column("guidance_html", sa.Text(), server_default="", nullable=False))
+    with op.batch_alter_table("template_sections", schema=None) as batch_op:
+        batch_op.alter_column("guidance_html", server_default=None)
+    sections = sa.table(
+        "template_sections",
+        sa.column("id", sa.Integer),
+        sa.column("guidance", sa.Text),
+        sa.column("guidance_html", sa.Text),
+    )
+    connection = op.get_bind()
+    for section_id, guidance in connection.execute(
+        sa.select(sections.c.id, sections.c.guidance).where(sections.c.guidance != "")
+    ).all():
+        connection.execute(
+            sections.update()
+            .where(sections.c.id == section_id)
+            .values(guidance_html=str(render_markdown(guidance)))
+        )
 
     op.create_table(
         "own_grades",
@@ -120,4 +141,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_own_grades_authority_id"))
     op.drop_table("own_grades")
     with op.batch_alter_table("template_sections", schema=None) as batch_op:
+        batch_op.drop_column("guidance_html")
         batch_op.drop_column("other_headings")

@@ -5,7 +5,7 @@ from typing import ClassVar
 
 import sqlalchemy as sa
 from markupsafe import Markup
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, validates
 
 from peerchallenge.dates import end_of_uk_day
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
@@ -98,6 +98,8 @@ class TemplateSection(Model):
     position: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(150))
     guidance: Mapped[str] = mapped_column(sa.Text, default="")
+    # The guidance (simple Markdown, typed by the lead) rendered and sanitised once, whenever it is set.
+    guidance_html: Mapped[str] = mapped_column(sa.Text, default="")
     suggested_words: Mapped[int | None]
     optional: Mapped[bool] = mapped_column(default=False)
     # Other headings that name this section in an upload ("Early help"), as a list of strings.
@@ -105,10 +107,15 @@ class TemplateSection(Model):
 
     cycle: Mapped[Cycle] = relationship(back_populates="sections")
 
+    @validates("guidance")
+    def _render_guidance(self, _key: str, guidance: str) -> str:
+        self.guidance_html = str(render_markdown(guidance))
+        return guidance
+
     @property
-    def guidance_html(self) -> Markup:
-        """The guidance (simple Markdown, typed by the lead) as sanitised HTML."""
-        return render_markdown(self.guidance)
+    def rendered_guidance(self) -> Markup:
+        """The stored guidance HTML, safe to show (it went through the sanitiser when it was set)."""
+        return Markup(self.guidance_html)  # noqa: S704 (sanitised by render_markdown when set)
 
 
 class RatingScale(Model):
