@@ -4,6 +4,7 @@ from peerchallenge.accounts.models import RoleGrant, SignInThrottle, User, UserS
 from peerchallenge.assignments.models import Assignment, Conflict, Delegation
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.cycles.models import Cycle, RatingLevel, RatingScale, TemplateSection
+from peerchallenge.inspections.models import Inspection, InspectionJudgement, OwnGrade
 from peerchallenge.letters.models import Letter, LetterFile, LetterRead, LetterVersion
 from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.monitoring.models import ReminderSent
@@ -20,9 +21,12 @@ __all__ = [
     "LetterRead",
     "LetterVersion",
     "OutboxEmail",
+    "OwnGrade",
     "AuditEvent",
     "Authority",
     "Cycle",
+    "Inspection",
+    "InspectionJudgement",
     "RatingLevel",
     "RatingScale",
     "ReminderSent",

@@ -8,11 +8,14 @@ from werkzeug.security import generate_password_hash
 
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.demo.cycle import seed_demo_cycle
+from peerchallenge.demo.profiles import profile_for
 from peerchallenge.demo.seed import seed_demo
 from peerchallenge.extensions import db
+from peerchallenge.inspections.framework import JudgementArea
+from peerchallenge.inspections.queries import inspections_of, own_grade_areas, own_grades
 from peerchallenge.reviews.models import Review, ReviewState
 from peerchallenge.submissions.models import Submission
-from peerchallenge.submissions.queries import submission_statuses
+from peerchallenge.submissions.queries import find_submission, submission_statuses
 
 
 def seed(monkeypatch, today: date):
@@ -111,3 +114,24 @@ def test_the_demo_reviews_rate_each_section_on_its_scales_and_their_comments_agr
             ]
             comments = [catalogue[text] for text in texts]
             assert reviewing.disagreements(ratings, comments) == [], (review.id, title)
+
+
+def test_each_demo_authority_has_its_last_inspection_and_grades_itself_with_its_self_assessment(
+    app, monkeypatch
+):
+    result, cycle = seed(monkeypatch, date(2026, 11, 26))
+    for authority in result.region.authorities:
+        profile = profile_for(authority.name, authority.authority_type)
+        [inspection] = inspections_of(authority)
+        assert inspection.inspected_on == profile.inspection.inspected
+        assert inspection.areas_for_improvement == list(profile.inspection.areas_for_improvement)
+        assert {area.label: grade.label for area, grade in inspection.graded_areas} == dict(
+            profile.inspection.judgements
+        )
+        uploaded = find_submission(cycle, authority) is not None
+        grades = own_grades(cycle, authority)
+        # The cycle opened after April 2026, so there is no overall effectiveness grade to give.
+        assert set(grades) == (set(own_grade_areas(cycle)) if uploaded else set())
+        assert JudgementArea.OVERALL_EFFECTIVENESS not in grades
+    hertfordshire = next(a for a in result.region.authorities if a.name == "Hertfordshire")
+    assert own_grades(cycle, hertfordshire)  # a signed-off self-assessment keeps its grades

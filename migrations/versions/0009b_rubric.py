@@ -1,7 +1,7 @@
 """The rubric: ordered scales, the scales each section is rated on, and optional section ratings
 
 Revision ID: 0009b_rubric
-Revises: 0008
+Revises: 0009a_template
 Create Date: 2026-12-01 07:00:00
 
 Existing cycles keep what they had: every scale applies to every section, every scale is ordered except
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009b_rubric"
-down_revision = "0008"
+down_revision = "0009a_template"
 branch_labels = None
 depends_on = None
 

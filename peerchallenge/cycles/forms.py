@@ -1,8 +1,8 @@
 """Forms for a cycle's details, its template sections and its rubric."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
-from wtforms import BooleanField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput, GovTextArea
+from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from peerchallenge.forms import UKDateField, number_input, text_area, text_input
@@ -53,9 +53,35 @@ class CycleForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
+class LinesField(TextAreaField):
+    """A text area of one item a line; its data is the list of lines."""
+
+    def process_data(self, value):
+        self.data = list(value or [])
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = str(valuelist[0]).splitlines()
+
+    def _value(self) -> str:
+        return "\n".join(self.data or [])
+
+
 class SectionForm(FlaskForm):
     title = text_input("Section title", 150, required="Enter the section title")
-    guidance = text_area("Guidance for authorities", 5000, too_long="Guidance")
+    guidance = text_area(
+        "Guidance for authorities",
+        5000,
+        too_long="Guidance",
+        description="Authors see it where they upload and edit, and reviewers beside the section. "
+        "Start a line with a dash (-) to make a list.",
+    )
+    other_headings = LinesField(
+        "Other headings for this section (optional)",
+        widget=GovTextArea(),
+        description="One a line. A heading in an uploaded self-assessment that matches one of these is "
+        "read as this section, for example Early help.",
+    )
     suggested_words = number_input(
         "Suggested length in words", 50, 20000, "Enter a number of words between 50 and 20,000"
     )

@@ -4,11 +4,13 @@ from datetime import date, datetime
 from typing import ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from markupsafe import Markup
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, validates
 
 from peerchallenge.dates import end_of_uk_day
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.regions.models import Authority, Region
+from peerchallenge.sanitise import render_markdown
 from peerchallenge.status import LabelledEnum
 
 
@@ -109,8 +111,12 @@ class TemplateSection(Model):
     position: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(150))
     guidance: Mapped[str] = mapped_column(sa.Text, default="")
+    # The guidance (simple Markdown, typed by the lead) rendered and sanitised once, whenever it is set.
+    guidance_html: Mapped[str] = mapped_column(sa.Text, default="")
     suggested_words: Mapped[int | None]
     optional: Mapped[bool] = mapped_column(default=False)
+    # Other headings that name this section in an upload ("Early help"), as a list of strings.
+    other_headings: Mapped[list] = mapped_column(sa.JSON, default=list)
 
     cycle: Mapped[Cycle] = relationship(back_populates="sections")
     # The scales a reviewer rates this section on, in the cycle's order of scales.
@@ -121,6 +127,16 @@ class TemplateSection(Model):
     @property
     def scale_keys(self) -> tuple[str, ...]:
         return tuple(scale.key for scale in self.scales)
+
+    @validates("guidance")
+    def _render_guidance(self, _key: str, guidance: str) -> str:
+        self.guidance_html = str(render_markdown(guidance))
+        return guidance
+
+    @property
+    def rendered_guidance(self) -> Markup:
+        """The stored guidance HTML, safe to show (it went through the sanitiser when it was set)."""
+        return Markup(self.guidance_html)  # noqa: S704 (sanitised by render_markdown when set)
 
 
 class RatingScale(Model):

@@ -104,7 +104,8 @@ def _section_page(cycle: Cycle, section: TemplateSection | None):
     message = "The section has been added." if section is None else "The section has been saved."
     if form.validate_on_submit() and run_service(save, message, form=form):
         return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
-    return render_template("cycles/section_form.html", form=form, cycle=cycle, section=section)
+    page = render_template("cycles/section_form.html", form=form, cycle=cycle, section=section)
+    return page, 400 if form.is_submitted() else 200
 
 
 def _section_fields(form: SectionForm) -> dict:
@@ -113,6 +114,7 @@ def _section_fields(form: SectionForm) -> dict:
         "guidance": form.guidance.data or "",
         "suggested_words": form.suggested_words.data,
         "optional": bool(form.optional.data),
+        "other_headings": list(form.other_headings.data or []),
     }
 
 

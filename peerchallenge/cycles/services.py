@@ -85,6 +85,7 @@ def create_cycle(actor: User, region: Region, **details) -> Cycle:
                 suggested_words=default.suggested_words,
                 optional=default.optional,
                 scales=[scales[key] for key in default.scales],
+                other_headings=list(default.other_headings),
             )
         )
     db.session.add(cycle)
@@ -114,9 +115,33 @@ def _require_draft(cycle: Cycle, what: str = "template") -> None:
         raise ServiceError(f"The {what} can only be changed before the cycle opens")
 
 
+MAX_OTHER_HEADINGS = 20
+MAX_HEADING_LENGTH = 150
+
+
+def clean_other_headings(headings: list[str]) -> list[str]:
+    """The other headings trimmed, without blanks or repeats; refused when too many or too long."""
+    cleaned: list[str] = []
+    for heading in headings:
+        heading = " ".join(heading.split())
+        if heading and heading.casefold() not in {other.casefold() for other in cleaned}:
+            cleaned.append(heading)
+    if len(cleaned) > MAX_OTHER_HEADINGS:
+        raise ServiceError(
+            f"Enter at most {MAX_OTHER_HEADINGS} other headings, one a line", field="other_headings"
+        )
+    if any(len(heading) > MAX_HEADING_LENGTH for heading in cleaned):
+        raise ServiceError(
+            f"Each other heading must be {MAX_HEADING_LENGTH} characters or fewer", field="other_headings"
+        )
+    return cleaned
+
+
 def add_section(actor: User, cycle: Cycle, **fields) -> TemplateSection:
     """Add a section at the end of a draft cycle's template."""
     _require_draft(cycle)
+    if "other_headings" in fields:
+        fields["other_headings"] = clean_other_headings(fields["other_headings"])
     # Rated on every scale, as every section was before scales were chosen per section (see the rubric page).
     section = TemplateSection(position=len(cycle.sections), scales=list(cycle.scales), **fields)
     cycle.sections.append(section)
@@ -127,6 +152,8 @@ def add_section(actor: User, cycle: Cycle, **fields) -> TemplateSection:
 
 def update_section(actor: User, section: TemplateSection, **fields) -> None:
     _require_draft(section.cycle)
+    if "other_headings" in fields:
+        fields["other_headings"] = clean_other_headings(fields["other_headings"])
     for key, value in fields.items():
         setattr(section, key, value)
     record_about("template_section_updated", f"Section '{section.title}' was changed", actor, section.cycle)

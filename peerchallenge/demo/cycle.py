@@ -21,9 +21,11 @@ from peerchallenge.cycles.models import Cycle
 from peerchallenge.dates import UK_TIME
 from peerchallenge.demo import reviewing
 from peerchallenge.demo.documents import demo_docx, demo_markdown, demo_sections
+from peerchallenge.demo.inspections import record_inspection, record_own_grades
 from peerchallenge.demo.profiles import HEADLINE, WORKFORCE, profile_for
 from peerchallenge.demo.seed import DEMO_REGION, LEAD_EMAIL, person_email, slug
 from peerchallenge.extensions import db
+from peerchallenge.inspections.queries import inspections_of
 from peerchallenge.letters import services as letter_services
 from peerchallenge.letters.models import Letter
 from peerchallenge.regions.models import Authority, Region
@@ -77,6 +79,9 @@ def create_demo_cycle(
     if not draft:
         cycle_services.open_cycle(lead, cycle)
         cycle.opened_at = at(opens_on)
+    for authority in region.authorities:  # each authority's last inspection, once, with its first cycle
+        if not inspections_of(authority):
+            record_inspection(lead, authority, profile_for(authority.name, authority.authority_type))
     return cycle
 
 
@@ -91,6 +96,7 @@ def upload_self_assessment(cycle: Cycle, authority: Authority, **options) -> Sub
     else:
         data, filename = demo_markdown(profile, template, **options).encode(), f"{slug(authority.name)}-sa.md"
     version = submission_services.upload_version(contributor, cycle, authority, filename, data)
+    record_own_grades(contributor, cycle, authority, profile)
     return version.submission
 
 

@@ -341,7 +341,7 @@ PROGRESS_REPLIES = (
 def _progress(profile: AuthorityProfile, rng: random.Random) -> tuple[list[str], SectionQuality, dict]:
     inspection = profile.inspection
     paragraphs = [
-        f"Our {inspection.name} of {inspection.published.strftime('%B %Y')} asked us to improve "
+        f"Our {inspection.name} of {inspection.inspected.strftime('%B %Y')} asked us to improve "
         f"{NUMBERS[len(inspection.areas_for_improvement)]} areas."
     ]
     for area, reply in zip(inspection.areas_for_improvement, PROGRESS_REPLIES, strict=False):

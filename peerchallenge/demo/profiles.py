@@ -267,7 +267,7 @@ JTAI = "Joint targeted area inspection"
 @dataclass(frozen=True)
 class Inspection:
     kind: str
-    published: date
+    inspected: date
     judgements: tuple[tuple[str, str], ...]  # (judgement, grade); a focused visit and a JTAI give none
     areas_for_improvement: tuple[str, ...]
     focus: str = ""  # what a focused visit or a JTAI looked at
@@ -278,21 +278,18 @@ class Inspection:
         return self.kind if self.kind.startswith("ILACS") else self.kind[0].lower() + self.kind[1:]
 
     def summary(self) -> str:
-        when = self.published.strftime("%B %Y")
+        when = self.inspected.strftime("%B %Y")
         if not self.judgements:
             return f"Our most recent inspection was a {self.name} in {when}, which looked at {self.focus}."
         overall = dict(self.judgements).get(OVERALL, "")
-        return (
-            f"Our most recent {self.name}, published in {when}, judged our overall effectiveness "
-            f"{overall.lower()}."
-        )
+        return f"Our most recent {self.name}, in {when}, judged our overall effectiveness {overall.lower()}."
 
 
-def _ilacs(kind: str, published: date, grades: str, *areas: str) -> Inspection:
+def _ilacs(kind: str, inspected: date, grades: str, *areas: str) -> Inspection:
     """An ILACS inspection; grades are five letters (O, G, R, I) for the five judgements in order."""
     names = dict(zip("OGRI", GRADES, strict=True))
     judgements = (OVERALL, LEADERS_JUDGEMENT, HELP_JUDGEMENT, CARE_JUDGEMENT, LEAVERS_JUDGEMENT)
-    return Inspection(kind, published, tuple(zip(judgements, (names[g] for g in grades), strict=True)), areas)
+    return Inspection(kind, inspected, tuple(zip(judgements, (names[g] for g in grades), strict=True)), areas)
 
 
 @dataclass(frozen=True)
@@ -394,7 +391,7 @@ EASTERN_PROFILES = (
         ),
         _ilacs(
             ILACS,
-            date(2022, 11, 18),
+            date(2023, 11, 17),
             "GGGGG",
             "The consistency of help for children at risk of exploitation outside the home.",
             "The timeliness of EHC needs assessments for children in care.",
@@ -533,7 +530,7 @@ EASTERN_PROFILES = (
         ),
         _ilacs(
             ILACS,
-            date(2022, 6, 24),
+            date(2023, 6, 23),
             "GGGRG",
             "The sufficiency of local homes for children in care.",
             "The quality of supervision for social workers in the assessment teams.",
@@ -622,7 +619,7 @@ EASTERN_PROFILES = (
         ),
         _ilacs(
             ILACS,
-            date(2022, 9, 30),
+            date(2023, 9, 29),
             "GGGGG",
             "The timeliness of EHC needs assessments.",
             "The help given to children in rural areas at the earliest point.",
@@ -883,7 +880,7 @@ def generated_profile(name: str, authority_type: str) -> AuthorityProfile:
         rng.choice((ILACS, ILACS_SHORT))
         if grade[0] in "OG"
         else ILACS,  # short inspections follow a good one
-        date(rng.randint(2022, 2025), rng.randint(1, 12), rng.randint(1, 28)),
+        date(rng.randint(2023, 2025), rng.randint(1, 12), rng.randint(1, 28)),
         grade,
         *rng.sample(GENERATED_AREAS, 2),
     )

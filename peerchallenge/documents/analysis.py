@@ -36,7 +36,12 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 # The cycles' default template, as the document code sees it (for a dry run without a cycle).
 DEFAULT_SECTIONS: list[SectionSpec] = [
-    SectionSpec(section.title, suggested_words=section.suggested_words, optional=section.optional)
+    SectionSpec(
+        section.title,
+        suggested_words=section.suggested_words,
+        optional=section.optional,
+        other_headings=section.other_headings,
+    )
     for section in DEFAULT_TEMPLATE
 ]
 

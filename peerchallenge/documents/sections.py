@@ -24,6 +24,8 @@ class SectionSpec:
     title: str
     suggested_words: int | None = None
     optional: bool = False
+    # Other headings that name this section ("Early help" for "Family help, including early help").
+    other_headings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -230,16 +232,21 @@ def title_forms(title: str) -> list[str]:
     return [title, short] if short and short != title else [title]
 
 
-def title_similarity(heading: str, title: str) -> float:
-    """How well a heading matches a section title (or its short form), from 0 to 1; MATCH_THRESHOLD and above
-    is a match.
+def section_names(title: str, other_headings: tuple[str, ...] = ()) -> list[str]:
+    """Every name a heading may give a section: its title, the title's short form and its other headings."""
+    return title_forms(title) + [name for name in other_headings if name.strip()]
+
+
+def title_similarity(heading: str, title: str, other_headings: tuple[str, ...] = ()) -> float:
+    """How well a heading matches a section title (or its short form, or one of its other headings), from 0
+    to 1; MATCH_THRESHOLD and above is a match.
 
     1.0: the same once normalised. 0.95: the same meaningful words. 0.9 down to 0.8: every word of the title
     plus a few more ("Help and protection services"). 0.85: most of the title's words and nothing else
     ("Leadership and management"). Otherwise the difflib ratio of the whole titles when it is 0.9 or more.
     """
     heading_key = title_key(heading)
-    return max(similarity(heading_key, title_key(form)) for form in title_forms(title))
+    return max(similarity(heading_key, title_key(name)) for name in section_names(title, other_headings))
 
 
 def similarity(heading: TitleKey, title: TitleKey) -> float:
@@ -281,7 +288,8 @@ def best_match(heading: str, sections: list[SectionSpec]) -> tuple[int, float] |
         return None
     best: tuple[int, float] | None = None
     for index, section in enumerate(sections):
-        score = max(similarity(heading_key, title_key(form)) for form in title_forms(section.title))
+        names = section_names(section.title, section.other_headings)
+        score = max(similarity(heading_key, title_key(name)) for name in names)
         if score >= MATCH_THRESHOLD and (best is None or score > best[1]):
             best = (index, score)
     return best

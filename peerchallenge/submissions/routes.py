@@ -10,6 +10,8 @@ from peerchallenge.accounts.access import can_view_authority
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
 from peerchallenge.forms import confirmation, run_form, run_service, save_edit
+from peerchallenge.inspections.access import can_record_inspections
+from peerchallenge.inspections.queries import inspection_summary
 from peerchallenge.regions.models import Authority
 from peerchallenge.submissions import services
 from peerchallenge.submissions.access import (
@@ -87,6 +89,8 @@ def view(cycle_id: int, authority_id: int):
         can_sign_off=can_sign_off_submission(current_user, authority),
         can_mark_ready=can_mark_submission_ready(current_user, authority),
         can_reopen=can_reopen_submission(current_user, cycle),
+        inspections=inspection_summary(cycle, authority),
+        can_record_inspections=can_record_inspections(current_user, authority),
     )
 
 

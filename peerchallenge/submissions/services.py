@@ -41,7 +41,9 @@ MAX_SECTION_CHARACTERS = 200_000
 def section_specs(cycle: Cycle) -> list[documents.SectionSpec]:
     """The cycle's template as the document code sees it."""
     return [
-        documents.SectionSpec(section.title, section.suggested_words, section.optional)
+        documents.SectionSpec(
+            section.title, section.suggested_words, section.optional, tuple(section.other_headings or ())
+        )
         for section in cycle.sections
     ]
 

@@ -55,6 +55,114 @@ def test_a_title_short_form_does_not_reach_another_section():
     assert best_match("Children in care and care leavers", TEMPLATE_SECTIONS)[0] in (4, 5)
 
 
+# Other headings: authorities keep their old headings, and each default section lists the ones that name it.
+
+FAMILY_HELP = "Family help, including early help"
+HELP_AND_PROTECTION = "Help and protection, including multi-agency child protection"
+CHILDREN_IN_CARE = "Children in care, including permanence and sufficiency"
+LEADERS = "The impact of leaders on practice with children and families"
+TEMPLATE_TITLES = [section.title for section in TEMPLATE_SECTIONS]
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        ("Early help", FAMILY_HELP),
+        ("3 - Early help", FAMILY_HELP),
+        ("3.1 Early Help", FAMILY_HELP),
+        ("Earlyhelp", FAMILY_HELP),
+        ("Early help and prevention", FAMILY_HELP),
+        ("Child protection", HELP_AND_PROTECTION),
+        ("Children who need help and protection", HELP_AND_PROTECTION),
+        ("Leadership, management and governance", LEADERS),
+        ("Leadership, management & governance", LEADERS),
+        ("Leadership and management", LEADERS),
+        ("Leadreship, management and governance", LEADERS),
+        ("The impact of leaders on social work practice with children and families", LEADERS),
+        ("Children looked after and achieving permanence", CHILDREN_IN_CARE),
+        ("Leaving care", "Care leavers"),
+        ("Special educational needs and disabilities", "Education and SEND"),
+        ("SEND", "Education and SEND"),
+        ("Executive summary", "Headline summary and context"),
+        ("Priorities for the next 12 months", "Plans, asks and offers"),
+    ],
+)
+def test_old_headings_match_the_section_that_lists_them(heading, title):
+    index = TEMPLATE_TITLES.index(title)
+    section = TEMPLATE_SECTIONS[index]
+    assert title_similarity(heading, title, section.other_headings) >= MATCH_THRESHOLD
+    assert best_match(heading, TEMPLATE_SECTIONS)[0] == index
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Leadership, management and governance",
+        "Leadership and management",
+        "Child protection",
+        "Leaving care",
+        "SEND",
+        "Executive summary",
+        "Priorities for the next 12 months",
+    ],
+)
+def test_old_headings_that_only_their_other_names_match(heading):
+    titles_only = [SectionSpec(section.title) for section in TEMPLATE_SECTIONS]
+    assert best_match(heading, titles_only) is None
+    assert best_match(heading, TEMPLATE_SECTIONS) is not None
+
+
+@pytest.mark.parametrize(
+    "heading", ["Early years", "Children in need", "Children", "Help", "Education", "Plans"]
+)
+def test_other_headings_do_not_widen_matching_to_loose_words(heading):
+    assert best_match(heading, TEMPLATE_SECTIONS) is None
+
+
+def test_a_section_without_other_headings_does_not_match_its_old_heading():
+    sections = [SectionSpec("Family help"), SectionSpec("Workforce")]
+    assert best_match("Early help", sections) is None
+    named = [SectionSpec("Family help", other_headings=("Early help",)), SectionSpec("Workforce")]
+    assert best_match("Early help", named) == (0, 1.0)
+
+
+def test_the_best_name_wins_across_sections():
+    """A heading goes to the section with the best-scoring name, title or other heading."""
+    sections = [
+        SectionSpec("Help and protection", other_headings=("Child protection and early help",)),
+        SectionSpec("Family help", other_headings=("Early help",)),
+    ]
+    assert best_match("Early help", sections)[0] == 1
+    assert best_match("Child protection and early help", sections)[0] == 0
+
+
+def test_blank_other_headings_are_ignored():
+    sections = [SectionSpec("Workforce", other_headings=("", "   "))]
+    assert best_match("", sections) is None
+    assert best_match("Care leavers", sections) is None
+
+
+def test_an_upload_with_old_headings_splits_into_the_new_sections():
+    markdown = "\n\n".join(
+        [
+            "## Early help",
+            words(30, 1),
+            "## Child protection",
+            words(30, 2),
+            "## Leadership, management and governance",
+            words(30, 3),
+        ]
+    )
+    texts, unmatched, _warnings = split_markdown(markdown, TEMPLATE_SECTIONS)
+    found = {text.title: text.heading for text in texts if text.found}
+    assert found == {
+        FAMILY_HELP: "Early help",
+        HELP_AND_PROTECTION: "Child protection",
+        LEADERS: "Leadership, management and governance",
+    }
+    assert unmatched == []
+
+
 # Matching.
 
 
