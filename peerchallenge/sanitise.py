@@ -144,3 +144,21 @@ def render_markdown(text: str | None, *, as_typed: frozenset[str] | None = None)
     with no_cycle_collection():
         html = MARKDOWN.render(text.translate(str.maketrans(to_stand_ins)))
     return clean_html(html.translate(str.maketrans(back)))
+
+
+LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")
+
+
+def render_lines(text: str | None) -> Markup:
+    """Markdown typed one point a line (a template section's guidance): each line break starts a new
+    paragraph, where Markdown would run the lines together into one, and lines of a list stay one list."""
+    if not text:
+        return Markup("")
+    lines: list[str] = []
+    previous = ""
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if lines and not (LIST_ITEM.match(line) and LIST_ITEM.match(previous)):
+            lines.append("")
+        lines.append(line)
+        previous = line
+    return render_markdown("\n".join(lines))

@@ -17,6 +17,8 @@ from peerchallenge.assignments.models import Delegation
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.dates import uk_date
 from peerchallenge.extensions import db, utcnow
+from peerchallenge.inspections import services as inspection_services
+from peerchallenge.inspections.framework import Grade, InspectionKind, JudgementArea, judgement_areas_on
 from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.reviews import content as review_content
 from peerchallenge.reviews import services as review_services
@@ -841,6 +843,35 @@ def test_each_missing_rating_links_to_its_field(reviewing, sign_in):
     assert links[0] == f"s{second.id}-{second_scale}" and links[-1] == f"overall-{r.cycle.scales[0].key}"
     for link in links:
         assert f'id="{link}"' in page  # each goes to a real field
+
+
+def test_the_review_form_shows_the_authoritys_inspection_beside_its_own_grades(reviewing, sign_in):
+    r = reviewing
+    grades = {area: Grade.GOOD.value for area in judgement_areas_on(date(2024, 3, 1))}
+    grades[JudgementArea.CARE_LEAVERS] = Grade.REQUIRES_IMPROVEMENT.value
+    inspection_services.add_inspection(
+        r.reviewed_director,
+        r.assignment.reviewed,
+        kind=InspectionKind.ILACS_STANDARD.value,
+        inspected_on=date(2024, 3, 1),
+        grades=grades,
+        areas_for_improvement=["The quality of pathway plans."],
+    )
+    db.session.commit()
+    words = text(sign_in(r.reviewer_director).get(r.url).get_data(as_text=True))
+    assert "Own grades and inspections" in words and "The quality of pathway plans." in words
+    assert "The experiences and progress of care leavers Not graded Requires improvement to be good" in words
+
+
+def test_check_your_answers_lists_only_each_sections_own_scales(reviewing, sign_in):
+    r = reviewing
+    client = sign_in(r.reviewer_director)
+    page = client.get(r.url).get_data(as_text=True)
+    client.post(r.url, data={**review_form(page), **complete(r, "Checked."), "action": "submit"})
+    page = client.get(f"/reviews/{r.assignment.id}/check").get_data(as_text=True)
+    family_help = next(section for section in r.cycle.sections if section.title == FAMILY_HELP)
+    shown = text(between(page, f'id="check-section-{family_help.id}"', "</dl>"))
+    assert "Evidence strength" in shown and "Plans" not in shown  # family help is not rated on plans
 
 
 def test_check_your_answers_shows_the_review_and_links_back_to_each_field(reviewing, sign_in):

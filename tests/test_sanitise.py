@@ -5,7 +5,7 @@ import re
 import pytest
 from markupsafe import Markup
 
-from peerchallenge.sanitise import clean_html, render_markdown
+from peerchallenge.sanitise import clean_html, render_lines, render_markdown
 
 
 def assert_safe(html: str) -> None:
@@ -100,3 +100,14 @@ def test_results_are_markup():
     assert isinstance(clean_html("<p>x</p>"), Markup)
     assert render_markdown("") == Markup("")
     assert render_markdown(None) == Markup("")
+
+
+def test_guidance_typed_one_point_a_line_keeps_its_lines():
+    typed = "What do we know?\nHow do we know it?\r\nWhat worries us?\n\n- first\n- second\nLeave out BAU."
+    assert str(render_lines(typed)) == (
+        "<p>What do we know?</p>\n<p>How do we know it?</p>\n<p>What worries us?</p>\n"
+        "<ul>\n<li>first</li>\n<li>second</li>\n</ul>\n<p>Leave out BAU.</p>\n"
+    )
+    escaped = "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n<p>Safe</p>\n"
+    assert str(render_lines("<script>alert(1)</script>\nSafe")) == escaped
+    assert render_lines("") == ""

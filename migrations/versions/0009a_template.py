@@ -13,7 +13,7 @@ new tables. The values of each enum column are written out as they are at this r
 from alembic import op
 import sqlalchemy as sa
 
-from peerchallenge.sanitise import render_markdown
+from peerchallenge.sanitise import render_lines
 
 
 # revision identifiers, used by Alembic.
@@ -58,7 +58,7 @@ def upgrade():
         connection.execute(
             sections.update()
             .where(sections.c.id == section_id)
-            .values(guidance_html=str(render_markdown(guidance)))
+            .values(guidance_html=str(render_lines(guidance)))
         )
 
     op.create_table(

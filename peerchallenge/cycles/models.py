@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, v
 from peerchallenge.dates import end_of_uk_day
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.regions.models import Authority, Region
-from peerchallenge.sanitise import render_markdown
+from peerchallenge.sanitise import render_lines
 from peerchallenge.status import LabelledEnum
 
 
@@ -130,13 +130,13 @@ class TemplateSection(Model):
 
     @validates("guidance")
     def _render_guidance(self, _key: str, guidance: str) -> str:
-        self.guidance_html = str(render_markdown(guidance))
+        self.guidance_html = str(render_lines(guidance))
         return guidance
 
     @property
     def rendered_guidance(self) -> Markup:
         """The stored guidance HTML, safe to show (it went through the sanitiser when it was set)."""
-        return Markup(self.guidance_html)  # noqa: S704 (sanitised by render_markdown when set)
+        return Markup(self.guidance_html)  # noqa: S704 (sanitised by render_lines when set)
 
 
 class RatingScale(Model):

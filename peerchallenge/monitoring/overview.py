@@ -20,6 +20,7 @@ from peerchallenge.extensions import db
 from peerchallenge.monitoring.dashboard import cycle_authorities
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review, ReviewState
+from peerchallenge.submissions.models import SectionText, Submission, SubmissionVersion
 
 EVIDENCE_SCALE = "evidence"
 OVERALL = "Overall"
@@ -83,6 +84,34 @@ def cycle_parts(cycle: Cycle) -> list[Part]:
     return [Part(str(section.id), section.title, section.scale_keys) for section in sections] + [
         Part(None, OVERALL, None)
     ]
+
+
+def left_out_sections(cycle: Cycle) -> set[tuple[int, str]]:
+    """(authority id, section key) of each optional section an authority's current self-assessment left out,
+    in one query; authorities without a self-assessment are not in it."""
+    latest = (
+        sa.select(SubmissionVersion.submission_id, sa.func.max(SubmissionVersion.number).label("number"))
+        .group_by(SubmissionVersion.submission_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Submission.authority_id, TemplateSection.id, sa.func.max(SectionText.word_count))
+        .join(latest, latest.c.submission_id == Submission.id)
+        .join(
+            SubmissionVersion,
+            (SubmissionVersion.submission_id == Submission.id)
+            & (SubmissionVersion.number == latest.c.number),
+        )
+        .join(TemplateSection, (TemplateSection.cycle_id == cycle.id) & TemplateSection.optional.is_(True))
+        .outerjoin(
+            SectionText,
+            (SectionText.version_id == SubmissionVersion.id)
+            & (SectionText.template_section_id == TemplateSection.id),
+        )
+        .where(Submission.cycle_id == cycle.id)
+        .group_by(Submission.authority_id, TemplateSection.id)
+    )
+    return {(authority_id, str(section_id)) for authority_id, section_id, words in rows if not words}
 
 
 def cycle_scales(cycle: Cycle) -> list[RatingScale]:
@@ -174,7 +203,9 @@ class Overview:
     partial: bool = False  # some authority's cells rest on only some of its reviews
 
 
-NOT_RATED = "Not rated yet"
+NOT_RATED_YET = "Not rated yet"
+NOT_RATED = "Not rated"  # every review is in and none rated it (section ratings may be optional)
+NOT_INCLUDED = "Not included"  # an optional section the self-assessment left out
 PEERS_DIFFER = "Peers differ"
 
 
@@ -183,7 +214,7 @@ def cell(
 ) -> OverviewCell:
     """One authority's consolidated rating as words (and a shade only when every review is in)."""
     if result.ratings == 0:
-        return OverviewCell(NOT_RATED, None, 0)
+        return OverviewCell(NOT_RATED if 0 < expected <= submitted else NOT_RATED_YET, None, 0)
     notes = []
     if result.peers_differ and result.position is not None:
         notes.append("peers differ")
@@ -203,6 +234,7 @@ def regional_overview(cycle: Cycle) -> Overview:
     expected: dict[int, int] = {}
     reviews = submitted_reviews(cycle, expected)
     authorities = cycle_authorities(cycle)
+    left_out = left_out_sections(cycle)
     by_authority: dict[int, list[SubmittedReview]] = {}
     for review in reviews:
         by_authority.setdefault(review.reviewed_id, []).append(review)
@@ -225,6 +257,9 @@ def regional_overview(cycle: Cycle) -> Overview:
             given = by_authority.get(authority.id, [])
             cells = []
             for part in shown:
+                if (authority.id, part.key) in left_out:
+                    cells.append(OverviewCell(NOT_INCLUDED, None, 0))
+                    continue
                 positions = [
                     position
                     for review in given

@@ -13,6 +13,7 @@ from peerchallenge.error_pages import render_error
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import csrf, db
 from peerchallenge.forms import ConfirmForm, run_service
+from peerchallenge.inspections.queries import inspection_summary
 from peerchallenge.reviews import content as review_content
 from peerchallenge.reviews import services
 from peerchallenge.reviews.access import (
@@ -63,6 +64,10 @@ def _page(assignment, review, values, *, errors=None, missing=None, conflict=Non
         can_submit=can_submit_review(current_user, assignment),
         directors=authority_users(assignment.reviewer_id, Role.DIRECTOR),
         not_included={part.id for part in services.review_parts(assignment) if not part.included},
+        authority=assignment.reviewed,
+        submission=submission,
+        inspections=inspection_summary(cycle, assignment.reviewed),
+        can_record_inspections=False,
         errors=errors or {},
         missing=missing or {},
         conflict=conflict,
@@ -195,6 +200,7 @@ def _check_page(assignment: Assignment, review, form: ConfirmForm):
         review=review,
         shown=review.content,
         part=review_content.part,
+        not_included={part.id for part in services.review_parts(assignment) if not part.included},
         can_submit=can_submit_review(current_user, assignment),
         form=form,
     )

@@ -6,9 +6,11 @@ from html.parser import HTMLParser
 import pytest
 
 from peerchallenge.extensions import db
-from peerchallenge.monitoring.overview import Consolidated, cell, consolidate, shade
+from peerchallenge.monitoring.overview import Consolidated, cell, consolidate, regional_overview, shade
 from peerchallenge.monitoring.routes import uk_today
+from peerchallenge.submissions.queries import find_submission
 from tests.monitoring.builders import evidence_sections, make_cycle, rated_cycle
+from tests.scenarios import review_content, submit_both
 
 
 @pytest.mark.parametrize(
@@ -219,3 +221,24 @@ def test_a_cycle_without_reviews_has_an_overview_of_nothing_rated(world, sign_in
     rows = read_tables(page)["Evidence strength by authority and section"][1:]
     assert {text for row in rows for text, _c, _s in row[1:]} == {"Not rated yet"}
     assert "From 0 submitted reviews" in page
+
+
+def test_a_section_left_out_is_not_included_and_one_nobody_rated_is_not_rated(reviewing):
+    r = reviewing
+    cycle = r.cycle
+    send = next(section for section in cycle.sections if section.optional)
+    version = find_submission(cycle, r.assignment.reviewed).current_version
+    left_out = next(text for text in version.sections if text.template_section_id == send.id)
+    left_out.markdown, left_out.word_count = "", 0  # the authority wrote nothing under it
+    overall_only = review_content(cycle)
+    overall_only["sections"] = {}  # section ratings are optional: only the overall part is rated
+    submit_both(r, first=overall_only, second=overall_only)
+
+    overview = regional_overview(cycle)
+    [(_authority, cells)] = [row for row in overview.rows if row[0].id == r.assignment.reviewed_id]
+    by_part = {part: found.label for part, found in zip(overview.parts, cells, strict=True)}
+    assert by_part[send.title] == "Not included"
+    assert by_part.pop("Overall") == "Strong"
+    assert {label for part, label in by_part.items() if part != send.title} == {"Not rated"}
+    others = [cells for authority, cells in overview.rows if authority.id != r.assignment.reviewed_id]
+    assert {found.label for cells in others for found in cells} == {"Not rated yet"}  # no reviews in yet
