@@ -9,7 +9,14 @@ import pytest
 from peerchallenge.cycles.defaults import DEFAULT_SCALES, DEFAULT_TEMPLATE
 from peerchallenge.demo import reviewing
 from peerchallenge.demo.documents import demo_markdown, demo_sections
-from peerchallenge.demo.profiles import EASTERN_PROFILES, INDICATOR, INDICATORS, profile_for
+from peerchallenge.demo.profiles import (
+    EASTERN_PROFILES,
+    INDICATOR,
+    INDICATORS,
+    MEASURED_BY,
+    is_better,
+    profile_for,
+)
 from peerchallenge.letters.merge import is_near_duplicate
 from peerchallenge.regions.loader import read_authorities
 from tests.factories import EASTERN_AUTHORITIES
@@ -41,6 +48,21 @@ def test_the_ranges_hold_england_and_every_authority_figure_lies_inside_its_rang
         for key, value in profile.figures.items():
             indicator = INDICATOR[key]
             assert indicator.low <= value <= indicator.high, (profile.name, key, value)
+
+
+def test_no_strength_sits_on_englands_worse_side_and_no_worry_on_its_better_side():
+    assert all(set(keys) <= set(INDICATOR) for keys in MEASURED_BY.values())
+    measured = 0
+    for profile in ALL_PROFILES:
+        for point in profile.strengths:
+            for key in MEASURED_BY.get(point.topic, ()):
+                measured += 1
+                assert is_better(INDICATOR[key], profile.figures[key]) is not False, (profile.name, key)
+        for point in profile.worries:
+            for key in MEASURED_BY.get(point.topic, ()):
+                measured += 1
+                assert is_better(INDICATOR[key], profile.figures[key]) is not True, (profile.name, key)
+    assert measured > 153  # most authorities have a strength or a worry that a figure shows
 
 
 @pytest.mark.parametrize("profile", EASTERN_PROFILES, ids=lambda profile: profile.name)
