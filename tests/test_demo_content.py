@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from peerchallenge.cycles.defaults import DEFAULT_SCALES, DEFAULT_TEMPLATE
-from peerchallenge.demo import reviewing
+from peerchallenge.demo import documents, reviewing
 from peerchallenge.demo.documents import demo_markdown, demo_sections
 from peerchallenge.demo.profiles import (
     EASTERN_PROFILES,
@@ -102,6 +102,24 @@ def test_no_sentence_repeats_even_in_an_overlong_self_assessment(long):
                 assert section.quality.brevity == "Overlong"
 
 
+def test_business_as_usual_describes_the_sections_own_boards_and_services_and_plans_are_whole_sentences():
+    for profile in ALL_PROFILES[::4]:
+        sections = demo_sections(profile, TEMPLATE)
+        for section in sections:
+            own = {*documents.OWN_BUSINESS.get(section.title, ()), *documents.COUNCIL_BUSINESS}
+            sentences = {
+                sentence
+                for paragraph in section.paragraphs
+                for sentence in re.split(r"(?<=[.?!])\s+", paragraph)
+            }
+            assert sentences & set(documents.BUSINESS_AS_USUAL) <= own, (profile.name, section.title)
+            assert not any(" in care leavers" in s or " in workforce" in s for s in sentences)
+        progress = next(section for section in sections if section.title == TEMPLATE[1][0])
+        for paragraph in progress.paragraphs:
+            if "Since then" in paragraph:  # a reply follows the area it answers, in a whole sentence
+                assert re.match(r"The (first|second|third) area was [a-z]", paragraph), paragraph
+
+
 def section_words(title: str) -> int:
     return next(section.suggested_words for section in DEFAULT_TEMPLATE if section.title == title)
 
@@ -169,6 +187,32 @@ def test_nothing_repeats_within_the_letter_to_one_authority(profile):
     assert len(texts) == len(set(texts))
     for (_, first), (_, second) in itertools.combinations(points, 2):
         assert not is_near_duplicate(first, second), (first, second)
+
+
+@pytest.mark.parametrize("profile", ALL_PROFILES, ids=lambda profile: profile.name)
+def test_no_wording_is_used_more_than_twice_in_a_letter_whatever_section_it_is_under(profile):
+    subjects = {**reviewing.SUBJECTS, "Overall": reviewing.OVERALL_SUBJECT}
+    topics = sorted({point.topic for point in (*profile.strengths, *profile.worries)}, key=len, reverse=True)
+    frames = []
+    for content in reviews_of(profile):
+        for title, part in parts(content):
+            removed = [subjects[title], reviewing.PEOPLE.get(title, reviewing.EVERYONE), *topics]
+            for line in (*part["strengths"].splitlines(), *part["development"].splitlines()):
+                frame = line.removeprefix("- ").lower()
+                for words in removed:
+                    frame = frame.replace(words.lower(), "…")
+                frames.append(frame)
+    assert max(Counter(frames).values()) <= 2, Counter(frames).most_common(3)
+
+
+def test_a_practice_comment_names_who_the_section_is_for():
+    care = DEFAULT_TEMPLATE[4].title
+    number = next(number for number, title, _ in SECTIONS if title == care)
+    profile = next(p for p in EASTERN_PROFILES if any(worry.section == care for worry in p.worries))
+    written = " ".join(content["sections"][str(number)]["development"] for content in reviews_of(profile))
+    assert "children in care" in written
+    for texts in reviewing.PRACTICE_TEMPLATES.values():
+        assert not any("in {topic}" in text or "for children in {" in text for text in texts)
 
 
 def test_questions_belong_to_their_section_and_the_peers_write_different_summaries():
