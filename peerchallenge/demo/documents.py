@@ -193,10 +193,15 @@ TEAMS = {
         "the social work academy board",
         "the recruitment and retention group",
         "the supervision standards group",
+        "the practice forum",
     ),
     SEND: ("the SEND partnership board", "the inclusion steering group"),
 }
-COUNCIL_TEAMS = ("the children's services leadership team", "the children and young people's partnership")
+COUNCIL_TEAMS = (
+    "the children's services leadership team",
+    "the children and young people's partnership",
+    "the directorate management team",
+)
 HABITS = (
     "{team} meets every month, receives a report from each agency, and keeps an action log.",
     "{team} has refreshed its terms of reference this year, and its membership is reviewed annually.",
@@ -246,9 +251,23 @@ COUNCIL_BUSINESS = _sentences(COUNCIL_TEAMS, ())
 BUSINESS_AS_USUAL = tuple(sentence for own in OWN_BUSINESS.values() for sentence in own) + COUNCIL_BUSINESS
 
 
-def _business_as_usual(used: set[str], rng: random.Random, title: str) -> str:
-    unused = [sentence for sentence in OWN_BUSINESS.get(title, ()) if sentence not in used]
-    sentence = rng.choice(unused or [sentence for sentence in COUNCIL_BUSINESS if sentence not in used])
+def business_for(title: str) -> tuple[tuple[str, ...], ...]:
+    """The business as usual a section may write, in the order it draws on it: its own, then the council's.
+
+    The headline summary describes the whole service, so it may also describe any section's boards.
+    """
+    if title == HEADLINE:
+        return (COUNCIL_BUSINESS, BUSINESS_AS_USUAL)
+    return (OWN_BUSINESS.get(title, ()), COUNCIL_BUSINESS)
+
+
+def _business_as_usual(used: set[str], rng: random.Random, title: str) -> str | None:
+    """A sentence the self-assessment has not used yet, or None when the section has none left to write."""
+    pools = ([sentence for sentence in pool if sentence not in used] for pool in business_for(title))
+    unused = next((unused for unused in pools if unused), None)
+    if unused is None:
+        return None
+    sentence = rng.choice(unused)
     used.add(sentence)
     return sentence
 
@@ -471,11 +490,13 @@ def demo_sections(
             paragraphs = [f"We describe our work on {title.lower()} in our service plan."]
             quality, figures = SectionQuality(EVIDENCE_LEVELS[3], "", ACCURATE, PLANS_LEVELS[2]), {}
         padding = [0, rng.randint(0, 2), rng.randint(2, 4)][profile.padding]
-        bau = [_business_as_usual(used, rng, title) for _ in range(padding)]
+        bau = [sentence for _ in range(padding) if (sentence := _business_as_usual(used, rng, title))]
         words = sum(len(paragraph.split()) for paragraph in paragraphs)
         if title in long:
             while words + sum(len(sentence.split()) for sentence in bau) <= EXTRA_WORDS * (suggested or 500):
-                bau.append(_business_as_usual(used, rng, title))
+                if (sentence := _business_as_usual(used, rng, title)) is None:
+                    break
+                bau.append(sentence)
         for start in range(0, len(bau), 3):  # business as usual comes in paragraphs of up to three sentences
             paragraphs.insert(1, " ".join(bau[start : start + 3]))
         written = WrittenSection(title, f"{number}. {title}", paragraphs, quality, figures)
