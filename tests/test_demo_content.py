@@ -1,14 +1,16 @@
 """The demo's content: figures inside the published ranges and said once; comments that fit their ratings."""
 
+import io
 import itertools
 import re
 from collections import Counter
 
 import pytest
+from docx import Document
 
 from peerchallenge.cycles.defaults import DEFAULT_SCALES, DEFAULT_TEMPLATE
 from peerchallenge.demo import documents, reviewing
-from peerchallenge.demo.documents import demo_markdown, demo_sections
+from peerchallenge.demo.documents import demo_docx, demo_markdown, demo_sections, demo_title
 from peerchallenge.demo.profiles import (
     EASTERN_PROFILES,
     INDICATOR,
@@ -17,6 +19,8 @@ from peerchallenge.demo.profiles import (
     is_better,
     profile_for,
 )
+from peerchallenge.documents.analysis import analyse_document
+from peerchallenge.documents.sections import SectionSpec
 from peerchallenge.letters.merge import is_near_duplicate
 from peerchallenge.regions.loader import read_authorities
 from tests.factories import EASTERN_AUTHORITIES
@@ -226,6 +230,19 @@ def test_questions_belong_to_their_section_and_the_peers_write_different_summari
                 assert part["questions"] and set(part["questions"]) <= set(pool), title
         assert first["overall"]["summary"] != second["overall"]["summary"]
         assert profile.name in first["overall"]["summary"] or profile.name in second["overall"]["summary"]
+
+
+@pytest.mark.parametrize("profile", EASTERN_PROFILES[:3], ids=lambda profile: profile.name)
+def test_a_demo_self_assessment_splits_into_template_sections_with_nothing_unmatched(profile):
+    specs = [SectionSpec(title, words) for title, words in TEMPLATE]
+    for filename, data in (
+        ("sa.md", demo_markdown(profile, TEMPLATE).encode()),
+        ("sa.docx", demo_docx(profile, TEMPLATE)),
+    ):
+        analysis = analyse_document(filename, data, specs)
+        assert analysis.unmatched == [], filename
+        assert all(section.found for section in analysis.sections), filename
+    assert Document(io.BytesIO(demo_docx(profile, TEMPLATE))).core_properties.title == demo_title(profile)
 
 
 def test_the_demo_content_is_the_same_each_time():

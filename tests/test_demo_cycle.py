@@ -52,6 +52,9 @@ def test_demo_cycle_has_every_state(app, monkeypatch):
     submitted_per_authority = Counter(
         review.assignment.reviewed_id for review in reviews if review.state == ReviewState.SUBMITTED
     )
+    # Every uploaded self-assessment splits into the template's sections with nothing left over.
+    versions = [s.current_version for s in submission_statuses(cycle) if s.current_version]
+    assert versions and not [part for v in versions for part in v.sections if part.is_unmatched]
     assert 2 in submitted_per_authority.values()  # both reviews in for some
     assert len(published) > len(reviews)  # and some not started
 
