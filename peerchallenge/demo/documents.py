@@ -171,7 +171,8 @@ ACTIONS = {
 
 # Sentences that say what a service is, not what it achieves: what a peer calls business as usual. Each
 # section describes its own boards and services; a section with none of its own (the headline, the plans, a
-# section a lead added) and a section written past its length borrow the council-wide ones.
+# section a lead added) and a section written past its length borrow the council-wide ones; the headline,
+# which describes the whole service, may then describe any section's (business_for).
 TEAMS = {
     PROGRESS: ("the practice improvement group", "the audit moderation group"),
     FAMILY_HELP: ("the family help steering group", "the early help partnership"),
