@@ -1,15 +1,26 @@
 """The demo's content: figures inside the published ranges and said once; comments that fit their ratings."""
 
+import io
 import itertools
 import re
 from collections import Counter
 
 import pytest
+from docx import Document
 
 from peerchallenge.cycles.defaults import DEFAULT_SCALES, DEFAULT_TEMPLATE
-from peerchallenge.demo import reviewing
-from peerchallenge.demo.documents import demo_markdown, demo_sections
-from peerchallenge.demo.profiles import EASTERN_PROFILES, INDICATOR, INDICATORS, profile_for
+from peerchallenge.demo import documents, reviewing
+from peerchallenge.demo.documents import demo_docx, demo_markdown, demo_sections, demo_title
+from peerchallenge.demo.profiles import (
+    EASTERN_PROFILES,
+    INDICATOR,
+    INDICATORS,
+    MEASURED_BY,
+    is_better,
+    profile_for,
+)
+from peerchallenge.documents.analysis import analyse_document
+from peerchallenge.documents.sections import SectionSpec
 from peerchallenge.letters.merge import is_near_duplicate
 from peerchallenge.regions.loader import read_authorities
 from tests.factories import EASTERN_AUTHORITIES
@@ -41,6 +52,21 @@ def test_the_ranges_hold_england_and_every_authority_figure_lies_inside_its_rang
         for key, value in profile.figures.items():
             indicator = INDICATOR[key]
             assert indicator.low <= value <= indicator.high, (profile.name, key, value)
+
+
+def test_no_strength_sits_on_englands_worse_side_and_no_worry_on_its_better_side():
+    assert all(set(keys) <= set(INDICATOR) for keys in MEASURED_BY.values())
+    measured = 0
+    for profile in ALL_PROFILES:
+        for point in profile.strengths:
+            for key in MEASURED_BY.get(point.topic, ()):
+                measured += 1
+                assert is_better(INDICATOR[key], profile.figures[key]) is not False, (profile.name, key)
+        for point in profile.worries:
+            for key in MEASURED_BY.get(point.topic, ()):
+                measured += 1
+                assert is_better(INDICATOR[key], profile.figures[key]) is not True, (profile.name, key)
+    assert measured > 153  # most authorities have a strength or a worry that a figure shows
 
 
 @pytest.mark.parametrize("profile", EASTERN_PROFILES, ids=lambda profile: profile.name)
@@ -78,6 +104,26 @@ def test_no_sentence_repeats_even_in_an_overlong_self_assessment(long):
             if section.title in long:
                 assert section.words > 1.5 * section_words(section.title)
                 assert section.quality.brevity == "Overlong"
+
+
+@pytest.mark.parametrize("long", [set(), {DEFAULT_TEMPLATE[0].title}])
+def test_business_as_usual_describes_the_sections_own_boards_and_services_and_plans_are_whole_sentences(long):
+    assert "SEND" not in " ".join(documents.OWN_BUSINESS[DEFAULT_TEMPLATE[5].title])  # not under care leavers
+    for profile in ALL_PROFILES[::4]:
+        sections = demo_sections(profile, TEMPLATE, long=long)
+        for section in sections:
+            own = {sentence for pool in documents.business_for(section.title) for sentence in pool}
+            sentences = {
+                sentence
+                for paragraph in section.paragraphs
+                for sentence in re.split(r"(?<=[.?!])\s+", paragraph)
+            }
+            assert sentences & set(documents.BUSINESS_AS_USUAL) <= own, (profile.name, section.title)
+            assert not any(" in care leavers" in s or " in workforce" in s for s in sentences)
+        progress = next(section for section in sections if section.title == TEMPLATE[1][0])
+        for paragraph in progress.paragraphs:
+            if "Since then" in paragraph:  # a reply follows the area it answers, in a whole sentence
+                assert re.match(r"The (first|second|third) area was [a-z]", paragraph), paragraph
 
 
 def section_words(title: str) -> int:
@@ -149,6 +195,32 @@ def test_nothing_repeats_within_the_letter_to_one_authority(profile):
         assert not is_near_duplicate(first, second), (first, second)
 
 
+@pytest.mark.parametrize("profile", ALL_PROFILES, ids=lambda profile: profile.name)
+def test_no_wording_is_used_more_than_twice_in_a_letter_whatever_section_it_is_under(profile):
+    subjects = {**reviewing.SUBJECTS, "Overall": reviewing.OVERALL_SUBJECT}
+    topics = sorted({point.topic for point in (*profile.strengths, *profile.worries)}, key=len, reverse=True)
+    frames = []
+    for content in reviews_of(profile):
+        for title, part in parts(content):
+            removed = [subjects[title], reviewing.PEOPLE.get(title, reviewing.EVERYONE), *topics]
+            for line in (*part["strengths"].splitlines(), *part["development"].splitlines()):
+                frame = line.removeprefix("- ").lower()
+                for words in removed:
+                    frame = frame.replace(words.lower(), "…")
+                frames.append(frame)
+    assert max(Counter(frames).values()) <= 2, Counter(frames).most_common(3)
+
+
+def test_a_practice_comment_names_who_the_section_is_for():
+    care = DEFAULT_TEMPLATE[4].title
+    number = next(number for number, title, _ in SECTIONS if title == care)
+    profile = next(p for p in EASTERN_PROFILES if any(worry.section == care for worry in p.worries))
+    written = " ".join(content["sections"][str(number)]["development"] for content in reviews_of(profile))
+    assert "children in care" in written
+    for texts in reviewing.PRACTICE_TEMPLATES.values():
+        assert not any("in {topic}" in text or "for children in {" in text for text in texts)
+
+
 def test_questions_belong_to_their_section_and_the_peers_write_different_summaries():
     for profile in EASTERN_PROFILES:
         first, second = reviews_of(profile)
@@ -158,6 +230,19 @@ def test_questions_belong_to_their_section_and_the_peers_write_different_summari
                 assert part["questions"] and set(part["questions"]) <= set(pool), title
         assert first["overall"]["summary"] != second["overall"]["summary"]
         assert profile.name in first["overall"]["summary"] or profile.name in second["overall"]["summary"]
+
+
+@pytest.mark.parametrize("profile", EASTERN_PROFILES[:3], ids=lambda profile: profile.name)
+def test_a_demo_self_assessment_splits_into_template_sections_with_nothing_unmatched(profile):
+    specs = [SectionSpec(title, words) for title, words in TEMPLATE]
+    for filename, data in (
+        ("sa.md", demo_markdown(profile, TEMPLATE).encode()),
+        ("sa.docx", demo_docx(profile, TEMPLATE)),
+    ):
+        analysis = analyse_document(filename, data, specs)
+        assert analysis.unmatched == [], filename
+        assert all(section.found for section in analysis.sections), filename
+    assert Document(io.BytesIO(demo_docx(profile, TEMPLATE))).core_properties.title == demo_title(profile)
 
 
 def test_the_demo_content_is_the_same_each_time():

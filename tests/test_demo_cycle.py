@@ -6,6 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from peerchallenge.accounts.models import Role
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.demo.cycle import seed_demo_cycle
 from peerchallenge.demo.profiles import profile_for
@@ -52,6 +53,9 @@ def test_demo_cycle_has_every_state(app, monkeypatch):
     submitted_per_authority = Counter(
         review.assignment.reviewed_id for review in reviews if review.state == ReviewState.SUBMITTED
     )
+    # Every uploaded self-assessment splits into the template's sections with nothing left over.
+    versions = [s.current_version for s in submission_statuses(cycle) if s.current_version]
+    assert versions and not [part for v in versions for part in v.sections if part.is_unmatched]
     assert 2 in submitted_per_authority.values()  # both reviews in for some
     assert len(published) > len(reviews)  # and some not started
 
@@ -66,6 +70,7 @@ def test_demo_cycle_is_created_once(app, monkeypatch):
 
 
 def test_demo_cycle_has_letters_in_every_state_a_full_dashboard_and_reminders_to_send(app, monkeypatch):
+    from peerchallenge.assignments.models import Delegation
     from peerchallenge.letters.models import Letter, LetterState
     from peerchallenge.monitoring.dashboard import cycle_dashboard
     from peerchallenge.monitoring.services import send_reminders
@@ -88,8 +93,32 @@ def test_demo_cycle_has_letters_in_every_state_a_full_dashboard_and_reminders_to
     colours = {cell.status.name for row in board.rows for cell in row.cells.values()}
     assert {"DONE", "DONE_LATE", "OVERDUE", "DUE_SOON", "NOT_YET_DUE"} <= colours
 
+    # Eleven digests as before the demo had delegates, and one for each of the two delegates drafting reviews;
+    # running it again the same day sends nothing more.
     run = send_reminders(today)
-    assert run.emails > 0
+    delegates = set(db.session.scalars(sa.select(Delegation.delegate_id)))
+    assert run.emails == 13 and len(delegates) == 2 and delegates <= run.people
+    assert send_reminders(today).emails == 0
+
+
+def test_the_demo_shows_delegates_drafting_and_submitting_reviews_and_a_draft_marked_ready(app, monkeypatch):
+    from peerchallenge.assignments.models import Delegation
+
+    seed(monkeypatch, date(2026, 11, 26))
+    delegations = {d.may_submit: d for d in db.session.scalars(sa.select(Delegation))}
+    assert set(delegations) == {True, False}
+    assert delegations[True].authority_id != delegations[False].authority_id
+    reviews = db.session.scalars(sa.select(Review)).all()
+    [ready] = [review for review in reviews if review.ready_by is not None]
+    assert ready.state == ReviewState.DRAFT and ready.ready_by == delegations[False].delegate
+    assert ready.assignment.reviewer_id == delegations[False].authority_id
+    [on_behalf] = [review for review in reviews if review.submitted_for is not None]
+    assert on_behalf.state == ReviewState.SUBMITTED and on_behalf.submitted_by == delegations[True].delegate
+    assert on_behalf.assignment.reviewer_id == delegations[True].authority_id
+    assert on_behalf.submitted_for.authority_ids(Role.DIRECTOR) == {delegations[True].authority_id}
+    [marked] = db.session.scalars(sa.select(Submission).where(Submission.ready_by_id.is_not(None))).all()
+    assert marked.authority.name == "Peterborough" and not marked.is_signed_off
+    assert marked.ready_by.authority_ids(Role.CONTRIBUTOR) == {marked.authority_id}
 
 
 def test_the_demo_reviews_rate_each_section_on_its_scales_and_their_comments_agree(app, monkeypatch):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from peerchallenge.accounts import services
 from peerchallenge.accounts.models import Role, User
 from peerchallenge.assignments import services as assignment_services
-from peerchallenge.assignments.models import Assignment, AssignmentState
+from peerchallenge.assignments.models import Assignment, AssignmentState, Delegation
 from peerchallenge.assignments.queries import cycle_assignments
 from peerchallenge.cycles import services as cycle_services
 from peerchallenge.cycles.models import Cycle
@@ -40,6 +40,7 @@ SIGNED_OFF_LATE = ("Luton", "Suffolk")
 EDITED_DRAFTS = ("Norfolk", "Peterborough")  # an overlong workforce section, then cut to its first paragraph
 WORD_DRAFTS = ("Southend-on-Sea",)  # uploaded as Word, without a workforce section and an overlong headline
 UPLOADED_LATE = ("Suffolk",)  # first uploaded after the deadline
+MARKED_READY = ("Peterborough",)  # its contributor marked the edited draft ready for the director to sign off
 # Thurrock has not started.
 
 
@@ -136,15 +137,22 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
                 contributor, submission, text.position, shorter, version.number
             )
             edited.created_at = at(today - timedelta(days=5))
+            if name in MARKED_READY:
+                submission_services.mark_ready(contributor, submission)
+                submission.ready_at = at(today - timedelta(days=4))
         if name in SIGNED_OFF_ON_TIME or name in SIGNED_OFF_LATE:
             submission_services.sign_off(director(authority), submission)
             days_before_due = -2 if name in SIGNED_OFF_LATE else 4
             submission.signed_off_at = at(cycle.submissions_due_on - timedelta(days=days_before_due))
     db.session.flush()
     publish_assignments(cycle, lead, today - timedelta(days=2))
-    # Reviewed authorities in turn: both reviews submitted (so their letters are composed) for five,
-    # then one submitted and one draft, then one draft; the others' reviewers have not started.
-    write_reviews(cycle, [("submit", "submit")] * 5 + [("submit", "draft"), ("draft",)])
+    # Reviewed authorities in turn: both reviews submitted (so their letters are composed) for five, one of
+    # them by a delegate the director let submit; then one submitted and one draft; then one drafted by a
+    # delegate who may not submit and marked ready for the director. The others' reviewers have not started.
+    write_reviews(
+        cycle,
+        [("submit", "delegate submits")] + [("submit", "submit")] * 4 + [("submit", "draft"), ("delegate",)],
+    )
     advance_letters(cycle, lead, ["composed", "approved", "released", "read", "responded"])
     return cycle
 
@@ -175,6 +183,24 @@ def submit_review(actor: User, assignment: Assignment, content: dict) -> None:
     review_services.submit(actor, assignment, content, 0)
 
 
+def delegate(authority: Authority, *, may_submit: bool) -> User:
+    """The authority's contributor, whom its director lets draft its reviews (and submit them, if allowed)."""
+    contributor = demo_user(person_email(Role.CONTRIBUTOR, authority.name))
+    delegation = db.session.scalar(
+        sa.select(Delegation).where(
+            Delegation.authority_id == authority.id, Delegation.delegate_id == contributor.id
+        )
+    )
+    if delegation is None:
+        assignment_services.nominate_delegate(
+            director(authority), authority, contributor, may_submit=may_submit
+        )
+    elif may_submit and not delegation.may_submit:
+        assignment_services.set_may_submit(director(authority), delegation, True)
+    db.session.flush()
+    return contributor
+
+
 def write_reviews(cycle: Cycle, plans: Sequence[tuple[str, ...]]) -> None:
     """Reviews of the signed-off self-assessments, in turn: each plan says what each peer has done."""
     by_reviewed: dict[int, list[Assignment]] = {}
@@ -187,6 +213,12 @@ def write_reviews(cycle: Cycle, plans: Sequence[tuple[str, ...]]) -> None:
         for reviewer, (step, assignment) in enumerate(zip(plan, assignments, strict=False)):
             content = review_content(cycle, assignment, reviewer)
             writer = director(assignment.reviewer)
+            if step.startswith("delegate"):
+                may_submit = step == "delegate submits"
+                writer = delegate(assignment.reviewer, may_submit=may_submit)
+                if not may_submit:  # a complete draft, for the director to check and submit
+                    review_services.mark_ready(writer, assignment, content, 0)
+                    continue
             if step == "draft":
                 content["overall"] = {
                     "ratings": {},

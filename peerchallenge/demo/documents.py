@@ -169,24 +169,39 @@ ACTIONS = {
     ),
 }
 
-# Sentences that say what a service is, not what it achieves: what a peer calls business as usual.
-TEAMS = (
-    "the Safeguarding Partnership Executive",
-    "the corporate parenting board",
-    "the quality assurance panel",
-    "the edge of care panel",
-    "the placements commissioning group",
-    "the workforce development board",
-    "the practice improvement group",
-    "the SEND partnership board",
-    "the family help steering group",
-    "the exploitation subgroup",
-    "the performance clinic",
-    "the leaving care operational group",
-    "the missing children panel",
-    "the fostering panel",
-    "the early help partnership",
-    "the audit moderation group",
+# Sentences that say what a service is, not what it achieves: what a peer calls business as usual. Each
+# section describes its own boards and services; a section with none of its own (the headline, the plans, a
+# section a lead added) and a section written past its length borrow the council-wide ones; the headline,
+# which describes the whole service, may then describe any section's (business_for).
+TEAMS = {
+    PROGRESS: ("the practice improvement group", "the audit moderation group"),
+    FAMILY_HELP: ("the family help steering group", "the early help partnership"),
+    PROTECTION: (
+        "the Safeguarding Partnership Executive",
+        "the exploitation subgroup",
+        "the missing children panel",
+    ),
+    CARE: (
+        "the corporate parenting board",
+        "the placements commissioning group",
+        "the fostering panel",
+        "the edge of care panel",
+    ),
+    LEAVERS: ("the leaving care operational group", "the care leavers' housing panel"),
+    LEADERS: ("the quality assurance panel", "the performance clinic"),
+    WORKFORCE: (
+        "the workforce development board",
+        "the social work academy board",
+        "the recruitment and retention group",
+        "the supervision standards group",
+        "the practice forum",
+    ),
+    SEND: ("the SEND partnership board", "the inclusion steering group"),
+}
+COUNCIL_TEAMS = (
+    "the children's services leadership team",
+    "the children and young people's partnership",
+    "the directorate management team",
 )
 HABITS = (
     "{team} meets every month, receives a report from each agency, and keeps an action log.",
@@ -205,39 +220,76 @@ def _rng(*parts: object) -> random.Random:
     return random.Random(":".join(str(part) for part in parts))  # noqa: S311 (demo text, not security)
 
 
-SERVICES = (
-    "the multi-agency safeguarding hub",
-    "the emergency duty team",
-    "the fostering service",
-    "the adoption team",
-    "the leaving care service",
-    "the youth justice service",
-    "the family hubs",
-    "the virtual school",
-)
+SERVICES = {
+    FAMILY_HELP: ("the family hubs", "the parenting team"),
+    PROTECTION: ("the multi-agency safeguarding hub", "the emergency duty team", "the youth justice service"),
+    CARE: ("the fostering service", "the adoption team", "the virtual school"),
+    LEAVERS: ("the leaving care service",),
+    WORKFORCE: ("the social work academy", "the recruitment team"),
+    SEND: ("the SEND assessment team", "the educational psychology service"),
+}
 DESCRIPTIONS = (
     "{service} is managed by a team manager who reports to a head of service.",
     "{service} is staffed by a mix of social workers, practitioners and business support officers.",
     "{service} has its own page on the council's website, with contact details and opening hours.",
     "{service} is open Monday to Friday, with cover at other times from the duty rota.",
 )
-# Every sentence of business as usual the demo can write: meetings, then what services are.
-BUSINESS_AS_USUAL = tuple(
-    _sentence[0].upper() + _sentence[1:]
-    for _sentence in (
-        *(habit.format(team=team) for habit in HABITS for team in TEAMS),
-        *(description.format(service=service) for description in DESCRIPTIONS for service in SERVICES),
+
+
+def _sentences(teams: Sequence[str], services: Sequence[str]) -> tuple[str, ...]:
+    return tuple(
+        sentence[0].upper() + sentence[1:]
+        for sentence in (
+            *(habit.format(team=team) for habit in HABITS for team in teams),
+            *(description.format(service=service) for description in DESCRIPTIONS for service in services),
+        )
     )
-)
 
 
-def _business_as_usual(used: set[str], rng: random.Random) -> str:
-    sentence = rng.choice([sentence for sentence in BUSINESS_AS_USUAL if sentence not in used])
+# The business as usual each section can write: its own meetings and services, then the council-wide ones.
+OWN_BUSINESS = {title: _sentences(teams, SERVICES.get(title, ())) for title, teams in TEAMS.items()}
+COUNCIL_BUSINESS = _sentences(COUNCIL_TEAMS, ())
+BUSINESS_AS_USUAL = tuple(sentence for own in OWN_BUSINESS.values() for sentence in own) + COUNCIL_BUSINESS
+
+
+def business_for(title: str) -> tuple[tuple[str, ...], ...]:
+    """The business as usual a section may write, in the order it draws on it: its own, then the council's.
+
+    The headline summary describes the whole service, so it may also describe any section's boards.
+    """
+    if title == HEADLINE:
+        return (COUNCIL_BUSINESS, BUSINESS_AS_USUAL)
+    return (OWN_BUSINESS.get(title, ()), COUNCIL_BUSINESS)
+
+
+def _business_as_usual(used: set[str], rng: random.Random, title: str) -> str | None:
+    """A sentence the self-assessment has not used yet, or None when the section has none left to write."""
+    pools = ([sentence for sentence in pool if sentence not in used] for pool in business_for(title))
+    unused = next((unused for unused in pools if unused), None)
+    if unused is None:
+        return None
+    sentence = rng.choice(unused)
     used.add(sentence)
     return sentence
 
 
 NUMBERS = ("no", "one", "two", "three", "four", "five")
+
+
+# What a section's self-judgement is about, as the authority says it ("we judge ... to be good").
+PRACTICE_AREAS = {
+    FAMILY_HELP: "our help for families",
+    PROTECTION: "our work to protect children",
+    CARE: "our care of children in care",
+    LEAVERS: "our support for care leavers",
+    LEADERS: "leaders' grip on practice",
+    WORKFORCE: "our support for social workers",
+    SEND: "our support for children with SEND",
+}
+
+
+def _capital(text: str) -> str:
+    return text[0].upper() + text[1:]
 
 
 def _lower_first(text: str) -> str:
@@ -289,17 +341,13 @@ def _practice_section(
         indicator.concern for indicator in worse
     ]
     self_knowledge = _self_knowledge(profile, worried, strong=bool(strengths) and not worse)
-    area = _lower_first(title.split(",")[0])
+    area = PRACTICE_AREAS[title]
     if self_knowledge == OPTIMISTIC:
-        paragraphs.append(f"Practice in {area} is consistently good, and we expect it to be judged so.")
+        paragraphs.append(f"{_capital(area)} is consistently good, and we expect it to be judged so.")
     elif self_knowledge == PARTLY:
-        paragraphs.append(
-            " ".join(concerns) + f" Even so, we judge practice in {area} to be consistently good."
-        )
+        paragraphs.append(" ".join(concerns) + f" Even so, we judge {area} to be consistently good.")
     elif self_knowledge == CAUTIOUS:
-        paragraphs.append(
-            f"We are not yet confident that practice in {area} is good enough; we will wait for more data."
-        )
+        paragraphs.append(f"We are not yet confident that {area} is good enough; we will wait for more data.")
     elif concerns:
         paragraphs.append(" ".join(concerns))
     paragraphs.append(ACTIONS[title][profile.plans])
@@ -330,6 +378,7 @@ def _headline(profile: AuthorityProfile) -> tuple[list[str], SectionQuality, dic
     return paragraphs, quality, {indicator.key: value}
 
 
+ORDINALS = ("first", "second", "third")
 PROGRESS_REPLIES = (
     "Since then, a re-audit found this much improved in the cases we looked at, though not yet in all of "
     "them.",
@@ -344,8 +393,10 @@ def _progress(profile: AuthorityProfile, rng: random.Random) -> tuple[list[str],
         f"Our {inspection.name} of {inspection.inspected.strftime('%B %Y')} asked us to improve "
         f"{NUMBERS[len(inspection.areas_for_improvement)]} areas."
     ]
-    for area, reply in zip(inspection.areas_for_improvement, PROGRESS_REPLIES, strict=False):
-        paragraphs.append(f"{area} {reply}")
+    for ordinal, area, reply in zip(
+        ORDINALS, inspection.areas_for_improvement, PROGRESS_REPLIES, strict=False
+    ):
+        paragraphs.append(f"The {ordinal} area was {_lower_first(area)} {reply}")
     count = max(0, min(3, profile.evidence + rng.choice((-1, 0, 0))))
     evidence = EVIDENCE[PROGRESS][:count]
     if evidence:
@@ -440,11 +491,13 @@ def demo_sections(
             paragraphs = [f"We describe our work on {title.lower()} in our service plan."]
             quality, figures = SectionQuality(EVIDENCE_LEVELS[3], "", ACCURATE, PLANS_LEVELS[2]), {}
         padding = [0, rng.randint(0, 2), rng.randint(2, 4)][profile.padding]
-        bau = [_business_as_usual(used, rng) for _ in range(padding)]
+        bau = [sentence for _ in range(padding) if (sentence := _business_as_usual(used, rng, title))]
         words = sum(len(paragraph.split()) for paragraph in paragraphs)
         if title in long:
             while words + sum(len(sentence.split()) for sentence in bau) <= EXTRA_WORDS * (suggested or 500):
-                bau.append(_business_as_usual(used, rng))
+                if (sentence := _business_as_usual(used, rng, title)) is None:
+                    break
+                bau.append(sentence)
         for start in range(0, len(bau), 3):  # business as usual comes in paragraphs of up to three sentences
             paragraphs.insert(1, " ".join(bau[start : start + 3]))
         written = WrittenSection(title, f"{number}. {title}", paragraphs, quality, figures)
@@ -454,8 +507,15 @@ def demo_sections(
     return result
 
 
+# The splitter keeps a title heading above the first section as a part of its own, "not matched to a template
+# section" and empty (documents/sections.py keeps every heading). The demo's files carry no title in their
+# text: the Word file keeps it in its document properties, where Word shows it and the splitter never looks.
+def demo_title(profile: AuthorityProfile) -> str:
+    return f"{profile.name} children's services self-assessment"
+
+
 def demo_markdown(profile: AuthorityProfile, sections: Sequence[tuple[str, int | None]], **options) -> str:
-    parts = [f"# {profile.name} children's services self-assessment\n"]
+    parts = []
     for section in demo_sections(profile, sections, **options):
         parts.append(f"## {section.heading}\n")
         parts.extend(f"{paragraph}\n" for paragraph in section.paragraphs)
@@ -464,7 +524,7 @@ def demo_markdown(profile: AuthorityProfile, sections: Sequence[tuple[str, int |
 
 def demo_docx(profile: AuthorityProfile, sections: Sequence[tuple[str, int | None]], **options) -> bytes:
     document = Document()
-    document.add_heading(f"{profile.name} children's services self-assessment", level=0)
+    document.core_properties.title = demo_title(profile)
     for section in demo_sections(profile, sections, **options):
         document.add_heading(section.heading, level=1)
         for paragraph in section.paragraphs:

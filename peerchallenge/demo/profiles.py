@@ -351,7 +351,7 @@ EASTERN_PROFILES = (
             "Management oversight of children in need plans that drift.",
             "Timeliness of return home interviews for children who go missing.",
         ),
-        _figures(341.8, 24, 47, 22, 74, 11, 52, 87, 19, 15.2, 18, 17, 38),
+        _figures(341.8, 20, 47, 22, 74, 11, 52, 87, 19, 15.2, 18, 17, 38),
         evidence=2,
         outlook="accurate",
         padding=1,
@@ -396,7 +396,7 @@ EASTERN_PROFILES = (
             "The consistency of help for children at risk of exploitation outside the home.",
             "The timeliness of EHC needs assessments for children in care.",
         ),
-        _figures(298.4, 19, 35, 20, 52, 9, 60, 91, 14, 12.1, 15, 15, 27),
+        _figures(298.4, 19, 35, 20, 52, 9, 60, 91, 14, 12.1, 19, 15, 27),
         evidence=3,
         outlook="accurate",
         padding=0,
@@ -624,7 +624,7 @@ EASTERN_PROFILES = (
             "The timeliness of EHC needs assessments.",
             "The help given to children in rural areas at the earliest point.",
         ),
-        _figures(318.2, 20, 33, 21, 63, 9, 55, 89, 15, 13.1, 16, 16, 22),
+        _figures(318.2, 24, 33, 21, 63, 9, 55, 89, 15, 13.1, 16, 16, 22),
         evidence=2,
         outlook="accurate",
         padding=2,
@@ -665,7 +665,7 @@ EASTERN_PROFILES = (
             "The quality and timeliness of pathway plans.",
             "Management oversight of decisions to step cases down to family help.",
         ),
-        _figures(367.9, 25, 49, 26, 71, 11, 50, 83, 23, 19.7, 21, 18, 36),
+        _figures(367.9, 20, 49, 26, 71, 11, 50, 83, 23, 19.7, 21, 18, 36),
         evidence=1,
         outlook="optimistic",
         padding=1,
@@ -706,7 +706,7 @@ EASTERN_PROFILES = (
             ),
             focus="the front door and assessments",
         ),
-        _figures(389.4, 23, 51, 23, 80, 10, 54, 87, 17, 14.6, 18, 17, 44),
+        _figures(389.4, 19, 51, 23, 80, 10, 54, 87, 17, 14.6, 18, 17, 44),
         evidence=1,
         outlook="optimistic",
         padding=2,
@@ -872,6 +872,50 @@ GENERATED_AREAS = (
 )
 
 
+# The figures that show a strength or a worry, by its topic: a strength's figures sit on England's better
+# side, a worry's on its worse side (tests/test_demo_content.py checks every profile). Topics not listed here
+# are about practice no published figure measures.
+MEASURED_BY = {
+    "a stable workforce": ("agency", "turnover", "vacancy"),
+    "a strong front door": ("re_referrals",),
+    "agency social workers": ("agency",),
+    "care leavers in work": ("leavers_eet",),
+    "care leavers' education and work": ("leavers_eet",),
+    "caseloads": ("caseload",),
+    "EHC plan timeliness": ("ehcp_timely",),
+    "family hubs": ("re_referrals",),
+    "housing for care leavers": ("leavers_home",),
+    "placement stability": ("cla_moves",),
+    "placement stability for teenagers": ("cla_moves",),
+    "reach of family help": ("re_referrals",),
+    "recruitment in the Fens": ("vacancy",),
+    "repeat child protection plans": ("cp_repeat",),
+    "rural reach of family help": ("re_referrals",),
+    "staying close": ("leavers_home",),
+    "staying close for care leavers": ("leavers_home",),
+    "sufficiency for teenagers": ("cla_moves",),
+    "sufficiency of local homes": ("cla_moves",),
+    "the family help front door": ("re_referrals",),
+    "the family help offer": ("re_referrals",),
+    "the SEND system": ("ehcp_timely",),
+    "turnover in the assessment teams": ("turnover",),
+}
+
+
+def sides(strengths: tuple[Point, ...], worries: tuple[Point, ...]) -> dict[str, bool]:
+    """Which side of England's figure each measured figure must sit: True better, False worse."""
+    wanted = {key: False for point in worries for key in MEASURED_BY.get(point.topic, ())}
+    wanted.update({key: True for point in strengths for key in MEASURED_BY.get(point.topic, ())})
+    return wanted
+
+
+def is_better(indicator: Indicator, value: float) -> bool | None:
+    """Whether the value is better than England's (None: equal, or a figure with no better side)."""
+    if indicator.lower_is_better is None or value == indicator.england:
+        return None
+    return (value < indicator.england) == indicator.lower_is_better
+
+
 def generated_profile(name: str, authority_type: str) -> AuthorityProfile:
     """A plausible character for an authority outside the Eastern demo region, the same each time."""
     rng = random.Random(f"profile:{name}")  # noqa: S311 (demo text, not security)
@@ -886,10 +930,18 @@ def generated_profile(name: str, authority_type: str) -> AuthorityProfile:
     )
     strengths = rng.sample(GENERIC_STRENGTHS, 2)
     worries = rng.sample([w for w in GENERIC_WORRIES if w.section not in {s.section for s in strengths}], 2)
+    wanted = sides(tuple(strengths), tuple(worries))
     figures = {}
     for indicator in INDICATORS:
         spread = (indicator.high - indicator.low) / 4
-        value = min(indicator.high, max(indicator.low, rng.gauss(indicator.england, spread)))
+        value = rng.gauss(indicator.england, spread)
+        if indicator.key in wanted:
+            # Reflect a draw on the wrong side across England's figure, at least one step away from it.
+            step = 10.0**-indicator.decimals
+            distance = max(abs(value - indicator.england), step)
+            lower = wanted[indicator.key] == indicator.lower_is_better
+            value = indicator.england - distance if lower else indicator.england + distance
+        value = min(indicator.high, max(indicator.low, value))
         figures[indicator.key] = round(value, indicator.decimals)
     return AuthorityProfile(
         name,

@@ -13,10 +13,12 @@ tests/test_demo_content.py checks for every part of every demo review:
 - plans SMART: no area for development about the plans; Partly SMART or Not SMART: one about them.
 
 Comments and challenge questions name the section they are under, and the two peers of an authority never
-write the same one, so nothing repeats within a letter; each peer writes its own summary.
+write the same one, so nothing repeats within a letter; each comment's wording is taken in turn from several,
+so a letter uses one wording at most twice; each peer writes its own summary.
 """
 
 import random
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -63,50 +65,130 @@ SUBJECTS = {
 }
 OVERALL_SUBJECT = "the self-assessment"
 
-# (scale, kind) -> comment templates; a peer's position among the reviewers picks one, so two peers differ.
+# Who a section's work is for, as a reviewer names them.
+PEOPLE = {
+    FAMILY_HELP: "families who need help",
+    PROTECTION: "children at risk",
+    CARE: "children in care",
+    LEAVERS: "your care leavers",
+    WORKFORCE: "social workers and the children they work with",
+    SEND: "children with SEND and their families",
+}
+EVERYONE = "children and families"
+
+# (scale, kind) -> comment templates. A review takes each template in turn, the first peer the even ones and
+# the second the odd ones, so that a letter uses each wording at most twice, however many sections share a
+# rating (tests/test_demo_content.py checks it).
 TEMPLATES: dict[tuple[str, str], tuple[str, ...]] = {
     (EVIDENCE, STRENGTH): (
         "Judgements in {s} are backed by audit and by what children and families say.",
         "The evidence in {s} is current and shows what changed for children.",
+        "{S} shows how you know, not only what you think.",
+        "Each judgement in {s} points to the audit or feedback behind it.",
+        "We could follow the evidence in {s} from the figures to the judgement.",
+        "{S} uses children's and families' own words to back its judgements.",
+        "The claims in {s} are ones we could test, and the evidence given holds up.",
+        "{S} triangulates well: figures, audit and feedback tell the same story.",
+        "In {s} you show the difference for children, not just the activity.",
+        "Good use of partners' views in {s} to test your own judgement.",
     ),
     (EVIDENCE, DEVELOPMENT): (
         "Much of {s} is asserted: say how you know, with audit or feedback.",
         "The evidence in {s} is thin; children's and families' own words are missing.",
+        "{S} tells us what you do but not what difference it makes; add what audit found.",
+        "We could not find the evidence behind the judgements in {s}.",
+        "In {s}, add what children and families told you: at present the judgements rest on opinion.",
+        "{S} would carry more weight with one audit finding behind each judgement.",
+        "The judgements in {s} need testing against audit, not only against performance figures.",
+        "Partners' views are missing from {s}; how do they see the same work?",
+        "{S} relies on counts of activity; show what changed for children.",
+        "Say in {s} which cases you looked at and what you found.",
     ),
     (BREVITY, STRENGTH): (
         "{S} is short, and every paragraph supports a judgement.",
         "{S} keeps to what matters for children.",
+        "{S} is tightly written and easy to follow.",
+        "No padding in {s}: it goes straight to what you know and what you will do.",
+        "{S} says a lot in few words.",
+        "We found {s} clear and to the point.",
+        "{S} leaves out the structures and keeps the practice.",
+        "The length of {s} is right for what it has to say.",
+        "{S} reads quickly, and its key messages stand out.",
+        "Well judged in length: {s} gives peers just what they need.",
     ),
     (BREVITY, DEVELOPMENT): (
         "Much of {s} describes meetings and structures; cut it to what supports a judgement.",
         "{S} could be half the length without losing a judgement.",
+        "The key messages in {s} are lost among descriptions of boards and panels.",
+        "Trim {s}: peers need the judgements, not the terms of reference.",
+        "{S} spends more words on how meetings run than on children.",
+        "Cut the business as usual from {s} so that what matters stands out.",
+        "In {s}, the description of services crowds out the analysis.",
+        "We would drop the paragraphs on governance in {s}; they add length but not insight.",
+        "{S} is long for what it tells us about practice.",
+        "Put the judgement first in {s}, and leave the service descriptions to your service plans.",
     ),
     (SELF_KNOWLEDGE, STRENGTH): (
         "{S} is honest about what is not yet good enough.",
         "{S} reads as a true picture, worries included.",
+        "The judgements in {s} match the figures beside them.",
+        "{S} knows its weaknesses as well as its strengths.",
+        "We recognised the picture in {s}: it is balanced and candid.",
+        "{S} does not overclaim; the grades you give yourself feel right.",
+        "Refreshingly candid: {s} names its worries before we had to.",
+        "The self-judgement in {s} agrees with what the evidence shows.",
+        "{S} is realistic about where practice is and where it is going.",
+        "We trust the judgements in {s} because they admit the gaps.",
     ),
     (SELF_KNOWLEDGE, DEVELOPMENT): (
         "The judgements in {s} are more positive than the figures beside them.",
         "Say plainly what worries you in {s}: the data suggests there is something.",
+        "{S} claims more than its evidence shows.",
+        "The worries named in {s} do not sit easily with the judgement of good practice.",
+        "We read {s} as more confident than the figures allow.",
+        "Test the judgement in {s} against your own figures: they tell a less settled story.",
+        "{S} describes the service at its best rather than as it usually is.",
+        "An inspector would question the grade you give yourself in {s}.",
+        "{S} passes quickly over the figures that are worse than England's.",
+        "Be more candid in {s} about what is not yet working.",
     ),
     (PLANS, STRENGTH): (
         "The actions in {s} have owners, measures and dates.",
         "The actions in {s} can be checked next year: each has a measure and a date.",
+        "{S} names who will do what by when.",
+        "Each priority in {s} comes with a measure peers could test.",
     ),
     (PLANS, DEVELOPMENT): (
         "Give each action in {s} an owner, a measure and a date.",
         "The actions in {s} are intentions; say how you will know they worked.",
+        "{S} needs dates and named owners before peers can hold you to it.",
+        "Turn the priorities in {s} into measures you could report on next year.",
     ),
 }
 CAUTIOUS_TEMPLATES = (
     "{S} undersells itself: the evidence is better than the text admits.",
     "Be more confident in {s}: the figures support a stronger judgement.",
+    "{S} is too modest; what you describe is good practice.",
+    "You could claim more in {s}; the evidence is there.",
+    "{S} waits for data it already has: say what the data shows.",
+    "We read stronger practice in {s} than you give yourself credit for.",
 )
 PRACTICE_TEMPLATES = {
-    STRENGTH: ("The work on {topic} is a clear strength, well described.", "We were impressed by {topic}."),
+    STRENGTH: (
+        "What you describe on {topic} is a clear strength, and it shows for {people}.",
+        "We were impressed by what you describe on {topic}.",
+        "{Topic}: a real strength, and one other authorities could learn from.",
+        "The account of {topic} shows a difference for {people}.",
+        "Your peers would learn from your approach to {topic}.",
+        "On {topic}, the difference for {people} comes through clearly.",
+    ),
     DEVELOPMENT: (
-        "Say what will be different for children in {topic} a year from now.",
-        "Show how you will know that the work on {topic} is making a difference.",
+        "On {topic}, say what will be different for {people} a year from now.",
+        "Show how you will know that your plan on {topic} is working for {people}.",
+        "We would like to hear more about {topic}: what is the plan, and who owns it?",
+        "The worry here is {topic}; say what {people} will notice when it improves.",
+        "On {topic}, say what you have already tried and what you learned.",
+        "Tell us how you will measure progress on {topic}.",
     ),
 }
 OVERALL_PRACTICE_TEMPLATES = {
@@ -221,9 +303,25 @@ def scale_comment(scale: str, kind: str, subject: str, variant: int, cautious: b
     return Comment(_fill(templates[variant % len(templates)], subject), scale, kind)
 
 
-def practice_comment(topic: str, kind: str, variant: int, overall: bool = False) -> Comment:
+def practice_comment(
+    topic: str, kind: str, variant: int, overall: bool = False, people: str = EVERYONE
+) -> Comment:
     templates = (OVERALL_PRACTICE_TEMPLATES if overall else PRACTICE_TEMPLATES)[kind]
-    return Comment(_capital(templates[variant % len(templates)].format(topic=topic)), PRACTICE, kind)
+    text = templates[variant % len(templates)].format(topic=topic, Topic=_capital(topic), people=people)
+    return Comment(_capital(text), PRACTICE, kind)
+
+
+class Wordings:
+    """Hands one review its wordings in turn: the first peer the even ones, the second peer the odd ones."""
+
+    def __init__(self, reviewer: int) -> None:
+        self.reviewer = reviewer
+        self.used: Counter[tuple[str, ...]] = Counter()
+
+    def next(self, *key: str) -> int:
+        variant = 2 * self.used[key] + self.reviewer
+        self.used[key] += 1
+        return variant
 
 
 def catalogue(profile: AuthorityProfile) -> dict[str, Comment]:
@@ -239,10 +337,13 @@ def catalogue(profile: AuthorityProfile) -> dict[str, Comment]:
             found[comment.text] = comment
     for point in (*profile.strengths, *profile.worries):
         for kind in (STRENGTH, DEVELOPMENT):
-            for variant in range(2):
-                for overall in (False, True):
-                    comment = practice_comment(point.topic, kind, variant, overall)
+            for people in {*PEOPLE.values(), EVERYONE}:
+                for variant in range(len(PRACTICE_TEMPLATES[kind])):
+                    comment = practice_comment(point.topic, kind, variant, people=people)
                     found[comment.text] = comment
+            for variant in range(len(OVERALL_PRACTICE_TEMPLATES[kind])):
+                comment = practice_comment(point.topic, kind, variant, overall=True)
+                found[comment.text] = comment
     return found
 
 
@@ -296,28 +397,40 @@ def _true_level(quality: SectionQuality, scale: str) -> str:
 
 
 def _comments(
-    ratings: Mapping[str, str], subject: str, variant: int, topics: Sequence, overall: bool = False
+    ratings: Mapping[str, str],
+    subject: str,
+    wordings: Wordings,
+    topics: Sequence,
+    overall: bool = False,
+    people: str = EVERYONE,
 ) -> tuple[list[Comment], list[Comment]]:
     """Strengths and areas for development that agree with the ratings, and a point on the topics given."""
-    good, development = [], []
+    good: list[str] = []
+    development: list[Comment] = []
     for scale in (EVIDENCE, SELF_KNOWLEDGE, PLANS, BREVITY):
         if scale not in ratings:
             continue
         if is_weak(scale, ratings[scale]):
             cautious = ratings[scale] == "Over-cautious"
+            variant = wordings.next(scale, DEVELOPMENT, "cautious" if cautious else "")
             development.append(scale_comment(scale, DEVELOPMENT, subject, variant, cautious=cautious))
         elif scale != SELF_KNOWLEDGE or ratings[scale] == ACCURATE:
-            good.append(scale_comment(scale, STRENGTH, subject, variant))
-    practice = [
-        practice_comment(point.topic, STRENGTH, variant, overall) for point, strong in topics if strong
+            good.append(scale)
+    practice = [point.topic for point, strong in topics if strong][:1]
+    strengths = [
+        scale_comment(scale, STRENGTH, subject, wordings.next(scale, STRENGTH))
+        for scale in good[: 1 if practice else 2]
     ]
-    strengths = (good[:1] + practice[:1] + good[1:])[:2]
-    if len(development) < 2:
-        development += [
-            practice_comment(point.topic, DEVELOPMENT, variant, overall)
-            for point, strong in topics
-            if not strong
-        ][: 2 - len(development)]
+    if practice:  # the authority's own strength, after the first scale's
+        variant = wordings.next(PRACTICE, STRENGTH, str(overall))
+        strengths.append(practice_comment(practice[0], STRENGTH, variant, overall, people))
+    worries = [point for point, strong in topics if not strong][: max(0, 2 - len(development))]
+    development += [
+        practice_comment(
+            point.topic, DEVELOPMENT, wordings.next(PRACTICE, DEVELOPMENT, str(overall)), overall, people
+        )
+        for point in worries
+    ]
     return strengths, development
 
 
@@ -346,6 +459,7 @@ def review_content(
     """
     rng = random.Random(f"review:{profile.name}:{reviewer_name}")  # noqa: S311 (demo text, not security)
     by_title = {section.title: section for section in written}
+    wordings = Wordings(reviewer)
     parts: dict[str, dict] = {}
     section_ratings: list[dict[str, str]] = []
     for section_id, title, scale_keys in sections:
@@ -361,7 +475,9 @@ def review_content(
         section_ratings.append(ratings)
         topics = [(point, True) for point in profile.strengths if point.section == title]
         topics += [(point, False) for point in profile.worries if point.section == title]
-        strengths, development = _comments(ratings, SUBJECTS.get(title, title.lower()), reviewer, topics)
+        strengths, development = _comments(
+            ratings, SUBJECTS.get(title, title.lower()), wordings, topics, people=PEOPLE.get(title, EVERYONE)
+        )
         asked = _order(f"questions:{profile.name}:{title}", QUESTIONS.get(title, ()))
         parts[str(section_id)] = {
             "ratings": {scale: positions[scale][label] for scale, label in ratings.items()},
@@ -372,7 +488,7 @@ def review_content(
     overall = _overall_ratings(section_ratings, list(positions))
     topics = [(profile.strengths[reviewer % len(profile.strengths)], True)]
     topics += [(profile.worries[reviewer % len(profile.worries)], False)]
-    strengths, development = _comments(overall, OVERALL_SUBJECT, reviewer, topics, overall=True)
+    strengths, development = _comments(overall, OVERALL_SUBJECT, wordings, topics, overall=True)
     questions = _order(f"overall:{profile.name}", OVERALL_QUESTIONS)
     strength, worry = topics[0][0].topic, topics[1][0].topic
     words = {
