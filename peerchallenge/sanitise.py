@@ -66,6 +66,11 @@ def plain_text(text: str) -> str:
     return CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def one_line(text: str) -> str:
+    """Typed text as one line: no control characters, runs of spaces and line breaks made one space."""
+    return " ".join(plain_text(text).split())
+
+
 def clean_html(html: str) -> Markup:
     """HTML reduced to the allow-list: safe to show as it is."""
     return Markup(  # noqa: S704 (nh3 has just reduced it to the allow-list)
