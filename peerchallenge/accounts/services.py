@@ -28,7 +28,7 @@ from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, lock_for_update, row_count, utcnow
 from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.regions.models import Authority, Region
-from peerchallenge.sanitise import one_line
+from peerchallenge.sanitise import one_line_within
 
 MIN_PASSWORD_LENGTH = 10
 SET_PASSWORD_SALT = "set-password"  # noqa: S105 (a namespace, not a secret)
@@ -483,11 +483,7 @@ def set_salutation(actor: User, user: User, salutation: str) -> None:
     if actor.id != user.id and not can_manage_user(actor, user):
         raise ServiceError("You cannot change how this person is addressed.")
     lock_for_update(user)
-    text = one_line(salutation)
-    if len(text) > MAX_SALUTATION:
-        raise ServiceError(
-            f"How to address them must be {MAX_SALUTATION} characters or fewer", field="salutation"
-        )
+    text = one_line_within(salutation, MAX_SALUTATION, "How to address them", "salutation")
     if text == user.salutation:
         return
     user.salutation = text

@@ -16,7 +16,7 @@ from peerchallenge.cycles.models import (
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.regions.models import Region
-from peerchallenge.sanitise import one_line
+from peerchallenge.sanitise import one_line_within
 
 DETAIL_FIELDS = (
     "title",
@@ -37,15 +37,9 @@ MAX_SIGNATORY = 150
 
 def check_signatory(details: dict) -> None:
     """The cycle's own signatory as one line each; a title needs a name (left empty, the peers sign)."""
-    for key, what in (
-        ("signatory_name", "The signatory's name"),
-        ("signatory_title", "The signatory's title"),
-    ):
-        if key not in details:
-            continue
-        details[key] = one_line(details[key] or "")
-        if len(details[key]) > MAX_SIGNATORY:
-            raise ServiceError(f"{what} must be {MAX_SIGNATORY} characters or fewer", field=key)
+    for key, what in (("signatory_name", "The signatory's name"), ("signatory_title", "Their title")):
+        if key in details:
+            details[key] = one_line_within(details[key] or "", MAX_SIGNATORY, what, key)
     if details.get("signatory_title") and not details.get("signatory_name"):
         raise ServiceError(
             "Enter the signatory's name, or leave the title empty so that the peers sign",

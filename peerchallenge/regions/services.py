@@ -6,7 +6,7 @@ from peerchallenge.audit.services import record_event
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import lock_for_update
 from peerchallenge.regions.models import Region
-from peerchallenge.sanitise import one_line
+from peerchallenge.sanitise import one_line_within
 
 MAX_DISPLAY_NAME = 150
 
@@ -16,11 +16,7 @@ def set_display_name(actor: User, region: Region, display_name: str) -> None:
     if not can_manage_region(actor, region):
         raise ServiceError("You cannot change this region.")
     lock_for_update(region)
-    text = one_line(display_name)
-    if len(text) > MAX_DISPLAY_NAME:
-        raise ServiceError(
-            f"The name on letters must be {MAX_DISPLAY_NAME} characters or fewer", field="display_name"
-        )
+    text = one_line_within(display_name, MAX_DISPLAY_NAME, "The name on letters", "display_name")
     if text == region.display_name:
         return
     region.display_name = text
