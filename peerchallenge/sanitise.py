@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
+from peerchallenge.errors import ServiceError
 from peerchallenge.text_limits import MAX_MARKUP_CHARACTERS, MAX_NESTING
 
 ALLOWED_TAGS = frozenset(
@@ -64,6 +65,19 @@ def plain_text(text: str) -> str:
     PostgreSQL refuses NUL in text, and no other control character belongs in what people type.
     """
     return CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def one_line(text: str) -> str:
+    """Typed text as one line: no control characters, runs of spaces and line breaks made one space."""
+    return " ".join(plain_text(text).split())
+
+
+def one_line_within(text: str, max_length: int, subject: str, field: str) -> str:
+    """Typed text as one line (see one_line), refused with a ServiceError on `field` if it is too long."""
+    line = one_line(text)
+    if len(line) > max_length:
+        raise ServiceError(f"{subject} must be {max_length} characters or fewer", field=field)
+    return line
 
 
 def clean_html(html: str) -> Markup:

@@ -970,3 +970,69 @@ def test_sign_in_attempts_are_rate_limited(world, make_site):
         environ_base={"REMOTE_ADDR": "192.0.2.7"},
     )
     assert elsewhere.status_code == 302
+
+
+# How letters address a user ----------------------------------------------------------------------------
+
+
+def test_letters_address_a_user_by_their_first_name_until_they_say_otherwise(world, sign_in):
+    client = sign_in(world.director)
+    assert "Dear Dana," in text(client.get("/account"))
+    form = text(client.get("/account/address"))
+    assert "How to address you in a letter" in form
+
+    response = client.post("/account/address", data={"salutation": "  Dr\tOkafor \n"})
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    user = fresh(world.director)
+    assert user.salutation == "Dr Okafor" and user.how_to_address == "Dr Okafor"
+    assert "Dear Dr Okafor," in text(client.get("/account"))
+    (event,) = events("user_salutation_changed")
+    assert event.actor_id == world.director.id and "Dr Okafor" in event.summary
+
+    # Saving the same again changes nothing; emptying it goes back to the first name.
+    client.post("/account/address", data={"salutation": "Dr Okafor"})
+    assert len(events("user_salutation_changed")) == 1
+    client.post("/account/address", data={"salutation": ""})
+    assert fresh(world.director).how_to_address == "Dana"
+
+
+def test_a_salutation_too_long_is_refused_and_nothing_saved(world, sign_in):
+    client = sign_in(world.director)
+    response = client.post("/account/address", data={"salutation": "S" * 151})
+    assert response.status_code == 400
+    page = text(response)
+    assert "How to address you must be 150 characters or fewer" in page and "govuk-error-summary" in page
+    assert fresh(world.director).salutation == ""
+    assert events("user_salutation_changed") == []
+
+
+def test_a_lead_sets_how_letters_address_someone_in_their_region(world, sign_in):
+    lead = sign_in(world.lead)
+    page = text(lead.get(f"/users/{world.director.id}"))
+    assert "Dear Dana," in page and f"/users/{world.director.id}/address" in page
+    assert "How to address Dana Director in a letter" in text(lead.get(f"/users/{world.director.id}/address"))
+    response = lead.post(f"/users/{world.director.id}/address", data={"salutation": "Dana and team"})
+    assert response.status_code == 302 and response.headers["Location"] == f"/users/{world.director.id}"
+    assert fresh(world.director).how_to_address == "Dana and team"
+    (event,) = events("user_salutation_changed")
+    assert event.actor_id == world.lead.id and event.region_id == world.region.id
+
+
+def test_a_lead_cannot_set_how_letters_address_someone_beyond_their_region(world, sign_in):
+    lead = sign_in(world.lead)
+    for user in (world.other_director, world.admin):
+        assert lead.get(f"/users/{user.id}/address").status_code == 403
+        assert lead.post(f"/users/{user.id}/address", data={"salutation": "Hi"}).status_code == 403
+    assert fresh(world.other_director).salutation == ""
+    # A director cannot set another's either.
+    director = sign_in(world.director)
+    assert (
+        director.post(f"/users/{world.sibling_director.id}/address", data={"salutation": "X"}).status_code
+        == 403
+    )
+
+
+def test_the_first_name_is_the_first_word_of_the_name():
+    assert User(name="Sarah Jane Smith", salutation="").how_to_address == "Sarah"
+    assert User(name="  ", salutation="").how_to_address == ""
+    assert User(name="Sarah Smith", salutation=" Sally ").how_to_address == "Sally"

@@ -79,11 +79,11 @@ def test_the_lead_releases_the_director_responds_the_lead_sees_it(reviewing, liv
     assert download.suggested_filename.endswith(".pdf")
     assert Path(download.path()).read_bytes().startswith(b"%PDF")
 
-    page.get_by_label("We have read this letter and acknowledge its challenge").check()
-    page.get_by_label("Your response", exact=True).fill(RESPONSE)
+    page.get_by_label("We have read this letter: thank you for your reflections").check()
+    page.get_by_label("What will you do?", exact=True).fill(RESPONSE)
     page.get_by_role("button", name="Save response").click()
     expect(banner).to_contain_text("Your response has been saved.")
-    expect(page.get_by_role("main")).to_contain_text(f"Acknowledged by {director.name}")
+    expect(page.get_by_role("main")).to_contain_text(f"{director.name} thanked the peers for this letter")
     answer = page.get_by_role("heading", name="Your response as others see it")
     expect(answer).to_be_visible()
     seen = answer.locator("xpath=following-sibling::div[1]")
@@ -124,3 +124,40 @@ def test_the_lead_releases_the_director_responds_the_lead_sees_it(reviewing, liv
     )
     expect(response).to_contain_text("We accept the challenge and will act on it.")
     assert page.script_errors == []
+
+
+def test_a_director_says_how_letters_address_them_and_the_lead_names_the_region(
+    reviewing, live_server, browser_page
+):
+    page = browser_page
+    director = reviewing.reviewed_director
+    banner = page.locator(".govuk-notification-banner")
+
+    sign_in(page, live_server, director)
+    page.goto(f"{live_server}/account")
+    expect(page.locator("#salutation")).to_have_text(f"Dear {director.name.split()[0]},")
+    page.get_by_role("link", name="Change how letters address you").click()
+    field = page.get_by_label("How to address you in a letter")
+    field.fill("S" * 151)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("How to address you must be 150 characters")
+    page.get_by_label("How to address you in a letter").fill("Sam")
+    page.get_by_role("button", name="Save").click()
+    expect(banner).to_contain_text("Letters will address you as you asked.")
+    expect(page.locator("#salutation")).to_have_text("Dear Sam,")
+    page.goto(f"{live_server}/")  # the account page has a second "Sign out" button: everywhere
+    sign_out(page, live_server)
+
+    region = reviewing.cycle.region
+    sign_in(page, live_server, reviewing.lead)
+    page.goto(f"{live_server}/regions/{region.id}")
+    page.get_by_role("link", name="Change the name on the region's letters").click()
+    page.get_by_label("Name on letters").fill("ADCS Test Region")
+    page.get_by_role("button", name="Save").click()
+    expect(banner).to_contain_text("The name on the region's letters has been saved.")
+    expect(page.locator("#display-name")).to_have_text("ADCS Test Region")
+
+    letter = submit_both(reviewing)
+    page.goto(f"{live_server}/letters/{letter.id}")
+    expect(page.get_by_role("main")).to_contain_text("Dear Sam,")
+    expect(page.get_by_role("main")).to_contain_text("Yours sincerely,")

@@ -164,3 +164,24 @@ def test_each_demo_authority_has_its_last_inspection_and_grades_itself_with_its_
         assert JudgementArea.OVERALL_EFFECTIVENESS not in grades
     hertfordshire = next(a for a in result.region.authorities if a.name == "Hertfordshire")
     assert own_grades(cycle, hertfordshire)  # a signed-off self-assessment keeps its grades
+
+
+def test_the_demo_letters_are_addressed_and_signed_as_directors_write(app, monkeypatch):
+    from peerchallenge.accounts.models import Role, RoleGrant, User
+    from peerchallenge.letters.files import letter_details
+    from peerchallenge.letters.models import Letter
+
+    result, _ = seed(monkeypatch, date(2026, 11, 26))
+    assert result.region.letterhead_name == "ADCS Eastern Region"
+    for letter in db.session.scalars(sa.select(Letter).where(Letter.versions.any())):
+        body = letter.current_version.body if not letter.is_edited else letter.versions[0].body
+        director = db.session.scalar(
+            sa.select(User)
+            .join(RoleGrant)
+            .where(RoleGrant.role == Role.DIRECTOR, RoleGrant.authority_id == letter.authority_id)
+        )
+        assert body.startswith(f"Dear {director.name.split()[0]},\n"), letter.authority.name
+        assert "Director of Children's Services," in body.split("Yours sincerely,")[1]
+        assert "Agreement" not in body and "Further apart" not in body
+        assert "more than one peer made the same point" not in body
+        assert letter_details(letter)["title"].lower().count("peer challenge") == 1

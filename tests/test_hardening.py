@@ -114,6 +114,6 @@ def test_far_future_dates_are_refused_with_a_message(six, sign_in):
             letters_due_on=date(9999, 12, 31),
         ),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "between the years 2000 and 2100" in response.get_data(as_text=True)
     assert lead.get(f"/cycles/{six.cycle.id}").status_code == 200

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from peerchallenge.accounts.models import Role
-from peerchallenge.accounts.services import MIN_PASSWORD_LENGTH
+from peerchallenge.accounts.services import MAX_SALUTATION, MIN_PASSWORD_LENGTH
 from peerchallenge.forms import text_input
 
 # Generous upper bounds: they stop junk, not people.
@@ -93,3 +93,13 @@ class AddUserForm(FlaskForm):
         validators=[Optional()],
     )
     submit = SubmitField("Add user", widget=GovSubmitInput())
+
+
+class SalutationForm(FlaskForm):
+    salutation = text_input(
+        "How to address you in a letter",
+        MAX_SALUTATION,
+        too_long="How to address you",
+        description='What letters say after "Dear", for example Sarah. Leave it empty for your first name.',
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())

@@ -35,6 +35,12 @@ ROLE_LABELS = {
 AUTHORITY_ROLES = (Role.DIRECTOR, Role.CONTRIBUTOR)
 
 
+def first_name(name: str) -> str:
+    """The first word of a name, the default way to address its holder ("Sarah Jones" gives "Sarah")."""
+    words = name.split()
+    return words[0] if words else ""
+
+
 def new_link_nonce() -> str:
     return secrets.token_urlsafe(16)
 
@@ -49,6 +55,8 @@ class User(UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(150))
+    # How the user likes to be addressed in a letter ("Sarah"); empty for the first word of their name.
+    salutation: Mapped[str] = mapped_column(sa.String(150), default="", server_default="")
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     # Part of every set-password link's fingerprint: changing it spends the links (as does a new password).
@@ -86,6 +94,11 @@ class User(UserMixin, Model):
         if not self.password_hash:
             return False
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def how_to_address(self) -> str:
+        """What a letter to this user says after "Dear": their own choice, else their first name."""
+        return self.salutation.strip() or first_name(self.name)
 
     @property
     def is_admin(self) -> bool:

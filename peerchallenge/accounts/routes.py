@@ -19,11 +19,17 @@ from wtforms.fields.choices import SelectChoice
 
 from peerchallenge.accounts import services
 from peerchallenge.accounts.access import can_manage_region, can_manage_user
-from peerchallenge.accounts.forms import AddUserForm, ChangePasswordForm, SetPasswordForm, SignInForm
+from peerchallenge.accounts.forms import (
+    AddUserForm,
+    ChangePasswordForm,
+    SalutationForm,
+    SetPasswordForm,
+    SignInForm,
+)
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.accounts.queries import users_in_region
 from peerchallenge.extensions import db, limiter, login_manager
-from peerchallenge.forms import ConfirmForm, confirmation, run_service
+from peerchallenge.forms import ConfirmForm, confirmation, run_form, run_service
 from peerchallenge.regions.models import Region
 from peerchallenge.routing import get_allowed
 
@@ -94,6 +100,33 @@ def sign_out():
 @login_required
 def account():
     return render_template("accounts/account.html", session_count=services.session_count(current_user))
+
+
+def _salutation_page(user: User, back: str):
+    """The form for how letters address a user: their own on the account page, or one a lead manages."""
+    form = SalutationForm(data=None if request.method == "POST" else {"salutation": user.salutation})
+    own = user.id == current_user.id
+    if not own:  # a lead's or admin's view of someone else
+        form.salutation.label.text = f"How to address {user.name} in a letter"
+        form.salutation.description = (
+            'What letters say after "Dear", for example Sarah. Leave it empty for their first name.'
+        )
+    posted = run_form(
+        form,
+        lambda: services.set_salutation(current_user, user, form.salutation.data or ""),
+        "Letters will address you as you asked." if own else f"Letters will address {user.name} as you set.",
+    )
+    if posted.done:
+        return redirect(back)
+    heading = "How letters address you" if own else f"How letters address {user.name}"
+    page = render_template("accounts/salutation.html", form=form, user=user, heading=heading, back=back)
+    return page, posted.status
+
+
+@bp.route("/account/address", methods=["GET", "POST"])
+@login_required
+def change_salutation():
+    return _salutation_page(current_user, url_for("accounts.account"))
 
 
 @bp.route("/account/sign-out-everywhere", methods=["GET", "POST"])
@@ -217,6 +250,13 @@ def user_detail(user_id: int):
     token = session.pop(f"set_password_link_{user.id}", None)
     link = url_for("accounts.set_password", token=token, _external=True) if token else None
     return render_template("accounts/user_detail.html", user=user, link=link, form=ConfirmForm())
+
+
+@bp.route("/users/<int:user_id>/address", methods=["GET", "POST"])
+@login_required
+def change_user_salutation(user_id: int):
+    user = _load_managed_user(user_id)
+    return _salutation_page(user, url_for("accounts.user_detail", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/set-password-link")

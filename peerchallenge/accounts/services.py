@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from peerchallenge.accounts.access import can_manage_user
 from peerchallenge.accounts.models import (
     AUTHORITY_ROLES,
     Role,
@@ -27,6 +28,7 @@ from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, lock_for_update, row_count, utcnow
 from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.regions.models import Authority, Region
+from peerchallenge.sanitise import one_line_within
 
 MIN_PASSWORD_LENGTH = 10
 SET_PASSWORD_SALT = "set-password"  # noqa: S105 (a namespace, not a secret)
@@ -466,6 +468,28 @@ def reactivate_user(actor: User, user: User) -> None:
     record_event(
         "user_reactivated",
         f"{user.name} was reactivated",
+        actor=actor,
+        subject_user=user,
+        region_id=_home_region_id(user),
+    )
+
+
+MAX_SALUTATION = 150
+
+
+def set_salutation(actor: User, user: User, salutation: str) -> None:
+    """How letters address the user after "Dear"; left empty, their first name. Theirs to set, or their
+    admin's or lead's."""
+    if actor.id != user.id and not can_manage_user(actor, user):
+        raise ServiceError("You cannot change how this person is addressed.")
+    lock_for_update(user)
+    text = one_line_within(salutation, MAX_SALUTATION, "How to address them", "salutation")
+    if text == user.salutation:
+        return
+    user.salutation = text
+    record_event(
+        "user_salutation_changed",
+        f"Letters now address {user.name} as {user.how_to_address}",
         actor=actor,
         subject_user=user,
         region_id=_home_region_id(user),

@@ -50,6 +50,18 @@ class CycleForm(FlaskForm):
         widget=GovCheckboxInput(),
         default=True,
     )
+    signatory_name = text_input(
+        "Signatory's name (optional)",
+        150,
+        too_long="The signatory's name",
+        description="Someone who signs every letter instead of the peer directors, like the region's chair.",
+    )
+    signatory_title = text_input(
+        "Signatory's title (optional)",
+        150,
+        too_long="The signatory's title",
+        description="For example, Chair, ADCS Eastern Region.",
+    )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 

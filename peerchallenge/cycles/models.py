@@ -48,6 +48,9 @@ class Cycle(Model):
     assignments_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The Markdown around each letter's content; None means the service's default wording.
     letter_template: Mapped[str | None] = mapped_column(sa.Text)
+    # Who signs the letters when not the peer directors, e.g. the region's chair; empty for the peers.
+    signatory_name: Mapped[str] = mapped_column(sa.String(150), default="", server_default="")
+    signatory_title: Mapped[str] = mapped_column(sa.String(150), default="", server_default="")
     # Reviewers must rate every section before submitting; by default only the overall ratings are required.
     section_ratings_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 

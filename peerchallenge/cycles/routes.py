@@ -10,7 +10,7 @@ from peerchallenge.cycles import services
 from peerchallenge.cycles.forms import CycleForm, LevelForm, ScaleForm, SectionForm, SectionRatingsForm
 from peerchallenge.cycles.models import Cycle, RatingLevel, RatingScale, TemplateSection
 from peerchallenge.extensions import db
-from peerchallenge.forms import ConfirmForm, button_action, confirmation, run_service
+from peerchallenge.forms import ConfirmForm, button_action, confirmation, run_form, run_service
 from peerchallenge.regions.models import Region
 from peerchallenge.routing import get_allowed
 from peerchallenge.submissions.queries import submission_statuses
@@ -69,13 +69,12 @@ def cycle_detail(cycle_id: int):
 def edit_cycle(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
     form = CycleForm(obj=cycle)
-    if form.validate_on_submit() and run_service(
-        lambda: services.update_cycle(current_user, cycle, **_details(form)),
-        "The cycle has been saved.",
-        form=form,
-    ):
+    saved = "The cycle has been saved."
+    posted = run_form(form, lambda: services.update_cycle(current_user, cycle, **_details(form)), saved)
+    if posted.done:
         return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id))
-    return render_template("cycles/cycle_form.html", form=form, region=cycle.region, cycle=cycle)
+    page = render_template("cycles/cycle_form.html", form=form, region=cycle.region, cycle=cycle)
+    return page, posted.status
 
 
 @bp.route("/cycles/<int:cycle_id>/sections/new", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from peerchallenge.cycles.models import (
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.regions.models import Region
+from peerchallenge.sanitise import one_line_within
 
 DETAIL_FIELDS = (
     "title",
@@ -28,7 +29,22 @@ DETAIL_FIELDS = (
     "challenge_event_on",
     "anonymous",
     "co_reviews_visible_after_submission",
+    "signatory_name",
+    "signatory_title",
 )
+MAX_SIGNATORY = 150
+
+
+def check_signatory(details: dict) -> None:
+    """The cycle's own signatory as one line each; a title needs a name (left empty, the peers sign)."""
+    for key, what in (("signatory_name", "The signatory's name"), ("signatory_title", "Their title")):
+        if key in details:
+            details[key] = one_line_within(details[key] or "", MAX_SIGNATORY, what, key)
+    if details.get("signatory_title") and not details.get("signatory_name"):
+        raise ServiceError(
+            "Enter the signatory's name, or leave the title empty so that the peers sign",
+            field="signatory_name",
+        )
 
 
 def check_dates(details: dict) -> None:
@@ -56,6 +72,7 @@ def check_dates(details: dict) -> None:
 def create_cycle(actor: User, region: Region, **details) -> Cycle:
     """A draft cycle for the region, with the default template and rating scales copied in."""
     check_dates(details)
+    check_signatory(details)
     cycle = Cycle(
         region=region,
         state=CycleState.DRAFT,
@@ -103,6 +120,7 @@ def update_cycle(actor: User, cycle: Cycle, **details) -> None:
             "The number of peers can only be changed before the cycle opens", field="peers_per_authority"
         )
     check_dates(details)
+    check_signatory(details)
     changed = [key for key in DETAIL_FIELDS if key in details and getattr(cycle, key) != details[key]]
     for key in changed:
         setattr(cycle, key, details[key])

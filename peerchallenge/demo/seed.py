@@ -76,6 +76,8 @@ def seed_demo(password: str, reset_passwords: bool = False, national: bool = Fal
     eastern = next(region for region in regions if region.name == DEMO_REGION)
     chosen = [eastern, *(region for region in regions if region is not eastern)] if national else [eastern]
     result = SeedResult(region=eastern, regions=chosen, accounts=demo_accounts(chosen))
+    for each in chosen:  # the name on its letters, as the ADCS regions sign them; a lead's own choice stays
+        each.display_name = each.display_name or f"ADCS {each.name} Region"
     authorities = {authority.name: authority for region in chosen for authority in region.authorities}
     by_name = {region.name: region for region in chosen}
     existing = {

@@ -70,6 +70,10 @@ class Composition:
 
 OVERALL_TITLE = "Overall"
 NOT_RATED = "Not rated"
+# The letter's headings, in the words regions use for peer challenge feedback.
+CONSIDERATION = "Areas for consideration"
+QUESTIONS = "Questions to explore"
+REFLECTIONS = "Reflections"
 
 
 def peer_labels(peers: Sequence[PeerReview], *, anonymous: bool) -> tuple[str, ...]:
@@ -259,20 +263,19 @@ def _heading(level: int, text: str) -> str:
 
 
 def _ratings_table(part: PartComposition, labels: Sequence[str]) -> list[str]:
+    # The peers' ratings side by side. How far apart they are is a moderation aid for the lead, never shown
+    # to the authority: where it matters, the lead says so in words.
     if not part.ratings:
         return []
     if not labels:
         return ["No ratings were given.", ""]
-    show_agreement = len(labels) > 1  # one peer cannot agree or disagree with anyone
-    header = ["Scale", *labels, *(["Agreement"] if show_agreement else [])]
+    header = ["Scale", *labels]
     lines = [
         "| " + " | ".join(_inline(cell) for cell in header) + " |",
         "| " + " | ".join("---" for _ in header) + " |",
     ]
     for row in part.ratings:
         cells = [row.scale_name, *(level or NOT_RATED for _, level in row.ratings)]
-        if show_agreement:
-            cells.append(row.agreement.label)
         lines.append("| " + " | ".join(_inline(cell) for cell in cells) + " |")
     return [*lines, ""]
 
@@ -288,9 +291,9 @@ def _item_list(heading: str, items: Sequence[MergedItem], nothing: str) -> list[
 
 
 def _summary_lines(summaries: Sequence[tuple[str, str]]) -> list[str]:
-    lines = ["### Summaries", ""]
+    lines = [f"### {REFLECTIONS}", ""]
     if not summaries:
-        return [*lines, "No summaries were written.", ""]
+        return [*lines, "No reflections were written.", ""]
     for label, summary in summaries:
         lines += [_heading(4, label), ""]
         paragraphs = [block for block in re.split(r"\n\s*\n", summary.replace("\r\n", "\n")) if block.strip()]
@@ -308,11 +311,69 @@ def _part_markdown(part: PartComposition, labels: Sequence[str], *, summaries: b
     lines = [_heading(2, part.title), ""]
     lines += _ratings_table(part, labels)
     lines += _item_list("Strengths", part.strengths, "No strengths were noted.")
-    lines += _item_list("Areas for development", part.development, "No areas for development were noted.")
-    lines += _item_list("Challenge questions", part.questions, "No challenge questions were asked.")
+    lines += _item_list(CONSIDERATION, part.development, "No areas for consideration were noted.")
+    lines += _item_list(QUESTIONS, part.questions, "No questions were asked.")
     if summaries:
         lines += _summary_lines(part.summaries)
     return lines
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """One person signing the letter: a peer director ("Sarah Jones", "Norfolk") or the cycle's signatory."""
+
+    name: str
+    title: str
+    authority: str = ""
+
+
+ANONYMOUS_SIGNATURE = "Your peer directors"
+DCS_TITLE = "Director of Children's Services"
+NO_DIRECTOR = "colleague"
+
+
+def letter_title(cycle_title: str) -> str:
+    """The letter's title from its cycle's, saying "peer challenge" once.
+
+    A cycle is usually titled "Eastern Region peer challenge 2026", which must not become
+    "...peer challenge 2026: peer challenge letter".
+    """
+    title = " ".join(cycle_title.split())
+    folded = title.casefold()
+    if "letter" in folded:
+        return title
+    return f"{title}: letter" if "peer challenge" in folded else f"{title}: peer challenge letter"
+
+
+def join_names(names: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def salutation(addressed_as: Sequence[str]) -> str:
+    """Who the letter is to, as it follows "Dear": each director as they like to be addressed."""
+    names = [" ".join(name.split()) for name in addressed_as if name.strip()]
+    return _inline(join_names(names)) if names else NO_DIRECTOR
+
+
+def signatories_markdown(
+    peers: Sequence[Signatory], *, anonymous: bool, named: Signatory | None = None
+) -> str:
+    """The letter's signatures: the cycle's signatory if it names one, else the peer directors by name and
+    authority, or "Your peer directors" when the cycle is anonymous or no peer has a director."""
+    if named is not None and named.name.strip():
+        people = [named]
+    elif anonymous or not peers:
+        return ANONYMOUS_SIGNATURE
+    else:
+        people = list(peers)
+    lines = []
+    for person in people:
+        parts = [person.name, person.title, person.authority]
+        lines.append(_inline(", ".join(" ".join(part.split()) for part in parts if part.strip())))
+    return "\n\n".join(lines)
 
 
 def sections_markdown(composition: Composition) -> str:

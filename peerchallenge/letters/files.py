@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from peerchallenge.dates import UK_TIME
 from peerchallenge.extensions import db, lock_for_update, utcnow
+from peerchallenge.letters.compose import letter_title
 from peerchallenge.letters.models import FileKind, Letter, LetterFile, LetterVersion
 from peerchallenge.letters.output import letter_docx, letter_pdf
 
@@ -42,9 +43,9 @@ def letter_details(letter: Letter) -> LetterDetails:
     cycle = letter.cycle
     return {
         "body_markdown": letter.body,
-        "title": f"{cycle.title}: peer challenge letter",
+        "title": letter_title(cycle.title),
         "authority_name": letter.authority.name,
-        "region_name": cycle.region.name,
+        "region_name": cycle.region.letterhead_name,
         "released_on": letter.released_at.astimezone(UK_TIME).date() if letter.released_at else None,
     }
 

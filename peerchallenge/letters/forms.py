@@ -30,14 +30,17 @@ class LetterTextForm(FlaskForm):
 
 class ResponseForm(FlaskForm):
     acknowledged = BooleanField(
-        "We have read this letter and acknowledge its challenge",
+        "We have read this letter: thank you for your reflections",
         widget=GovCheckboxInput(),
-        description="The regional lead sees who acknowledged it and when.",
+        description="Your peers and the regional lead see who sent thanks and when.",
     )
     response = text_area(
-        "Your response",
+        "What will you do?",
         MAX_RESPONSE,
         too_long="The response",
-        description="What you will do about each challenge question. Markdown: - for a bullet, **bold**.",
+        description=(
+            "What your authority will do in the light of the strengths and areas for consideration. "
+            "Markdown: - for a bullet, **bold**."
+        ),
     )
     submit = SubmitField("Save response", widget=GovSubmitInput())

@@ -100,40 +100,72 @@ def _specs(cycle: Cycle) -> tuple[list[composition.SectionSpec], list[compositio
     return sections, scales
 
 
-def _director_names(authority: Authority) -> str:
-    names = db.session.scalars(
-        sa.select(User.name)
-        .join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(RoleGrant.role == Role.DIRECTOR, RoleGrant.authority_id == authority.id, User.active.is_(True))
-        .order_by(User.name)
-    ).all()
-    return join_names(list(names)) or "Director of Children's Services"
+def _directors(authority: Authority) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(
+                RoleGrant.role == Role.DIRECTOR,
+                RoleGrant.authority_id == authority.id,
+                User.active.is_(True),
+            )
+            .order_by(User.name, User.id)
+        ).all()
+    )
 
 
-def join_names(names: Sequence[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+def _director_names(directors: Sequence[User]) -> str:
+    return composition.join_names([director.name for director in directors]) or composition.DCS_TITLE
+
+
+EXAMPLE_SIGNATORY = composition.Signatory("Sam Example", composition.DCS_TITLE, "Example Peer Council")
+
+
+def signatories(
+    cycle: Cycle, pairs: Sequence[tuple[Assignment, Review | None]], *, example: bool = False
+) -> str:
+    """Who signs the letter: the cycle's signatory, else the directors of the peers whose reviews it uses."""
+    named = composition.Signatory(cycle.signatory_name, cycle.signatory_title)
+    peers = [EXAMPLE_SIGNATORY] if example else []
+    if not cycle.signatory_name.strip() and not cycle.anonymous:
+        for assignment, review in pairs:
+            if review is not None and review.is_submitted:
+                peers += [
+                    composition.Signatory(director.name, composition.DCS_TITLE, assignment.reviewer.name)
+                    for director in _directors(assignment.reviewer)
+                ]
+    return composition.signatories_markdown(peers, anonymous=cycle.anonymous, named=named)
 
 
 def template_values(
-    cycle: Cycle, authority: Authority | None, composed: composition.Composition
+    cycle: Cycle,
+    authority: Authority | None,
+    composed: composition.Composition,
+    pairs: Sequence[tuple[Assignment, Review | None]] = (),
 ) -> dict[str, str]:
     """The placeholders' values for one authority's letter (an example authority when None)."""
+    directors = _directors(authority) if authority else []
+    if authority is None:
+        salutation, dcs_name = "Alex", "Alex Example"
+    else:
+        salutation = composition.salutation([director.how_to_address for director in directors])
+        dcs_name = _director_names(directors)
     return {
         "authority": authority.name if authority else "Example Council",
-        "dcs_name": _director_names(authority) if authority else "Alex Example",
-        "peers": join_names(composed.peer_labels),
+        "salutation": salutation,
+        "dcs_name": dcs_name,
+        "peers": composition.join_names(composed.peer_labels),
         "cycle": cycle.title,
         "year": str(cycle.year),
-        "region": cycle.region.name,
+        "region": cycle.region.letterhead_name,
         "submissions_due": f"{cycle.submissions_due_on:%-d %B %Y}",
         "reviews_due": f"{cycle.reviews_due_on:%-d %B %Y}",
         "letters_due": f"{cycle.letters_due_on:%-d %B %Y}",
         "challenge_event": f"{cycle.challenge_event_on:%-d %B %Y}" if cycle.challenge_event_on else "",
         "sections": composition.sections_markdown(composed),
         "overall": composition.overall_markdown(composed),
+        "signatories": signatories(cycle, pairs, example=authority is None),
     }
 
 
@@ -158,7 +190,7 @@ def compose_text(
     cycle: Cycle, authority: Authority, pairs: Sequence[tuple[Assignment, Review | None]]
 ) -> str:
     """The letter's Markdown from the cycle's template and the submitted reviews."""
-    values = template_values(cycle, authority, compose_reviews(cycle, pairs))
+    values = template_values(cycle, authority, compose_reviews(cycle, pairs), pairs)
     return render_letter(letter_template(cycle), values)
 
 
@@ -171,7 +203,7 @@ def preview_values(cycle: Cycle) -> dict[str, str]:
     for letter in letters:
         pairs = peer_reviews(cycle, letter.authority)
         if reviews_complete(pairs):
-            return template_values(cycle, letter.authority, compose_reviews(cycle, pairs))
+            return template_values(cycle, letter.authority, compose_reviews(cycle, pairs), pairs)
     return template_values(cycle, None, compose_reviews(cycle, []))
 
 
@@ -413,7 +445,7 @@ def release(actor: User, letter: Letter) -> None:
             f"{cycle.title}: your peer challenge letter",
             f"Dear {person.name},\n\nThe {cycle.region.name} peer challenge letter to "
             f"{letter.authority.name} has been released.\n\n"
-            "Read it, download it as PDF or Word, acknowledge it and respond to its challenge questions at\n"
+            "Read it, download it as PDF or Word, and tell your peers what you will do, at\n"
             f"{public_url('letters.read_letter', letter_id=letter.id)}\n",
             region_id=cycle.region_id,
         )
@@ -453,7 +485,7 @@ def record_read(user: User, letter: Letter) -> bool:
 
 
 def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -> bool:
-    """The authority acknowledges the letter and says what it will do about each challenge question."""
+    """The authority thanks its peers for the letter and says what it will do."""
     lock_for_update(letter)
     if not letter.is_released:
         raise ServiceError("This letter has not been released.")
@@ -463,7 +495,7 @@ def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -
     if problem := shape_problem(response, "The response", "a response", max_characters=MAX_RESPONSE):
         raise ServiceError(problem, field="response")
     if not acknowledged and letter.acknowledged_at is None:
-        raise ServiceError("Confirm that you have read and acknowledge the letter.", field="acknowledged")
+        raise ServiceError("Confirm that you have read the letter.", field="acknowledged")
     if not response and letter.has_response:
         raise ServiceError(
             "Enter your response. To change it, edit the text rather than removing it.", field="response"
@@ -475,7 +507,7 @@ def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -
         letter.acknowledged_by = actor
         record_about(
             "letter_acknowledged",
-            f"{actor.name} acknowledged {letter.authority.name}'s letter",
+            f"{actor.name} acknowledged {letter.authority.name}'s letter with thanks",
             actor,
             letter,
         )

@@ -16,14 +16,14 @@ from peerchallenge.text_limits import shape_problem
 
 PLACEHOLDERS: dict[str, str] = {
     "authority": "The name of the authority the letter is to, for example Norfolk.",
-    "dcs_name": "The name of the authority's Director of Children's Services.",
+    "dcs_name": "The full name of the authority's Director of Children's Services.",
     "peers": (
         'The peer authorities who reviewed the self-assessment, for example "Suffolk and Essex", '
         'or "Peer 1 and Peer 2" when the cycle is anonymous.'
     ),
     "cycle": "The cycle's title.",
     "year": "The cycle's year.",
-    "region": "The region's name.",
+    "region": "The region's name as it appears on its letters, for example ADCS Eastern Region.",
     "submissions_due": "The date self-assessments were due.",
     "reviews_due": "The date reviews were due.",
     "letters_due": "The date letters are due.",
@@ -32,10 +32,18 @@ PLACEHOLDERS: dict[str, str] = {
         "Use it inside {% if challenge_event %} ... {% endif %}."
     ),
     "sections": (
-        "The peers' ratings, strengths, areas for development and challenge questions, section by section. "
+        "The peers' ratings, strengths, areas for consideration and questions, section by section. "
         "Every letter must include it."
     ),
-    "overall": "The peers' overall ratings, points and summaries. Every letter must include it.",
+    "overall": "The peers' overall ratings, points and reflections. Every letter must include it.",
+    "salutation": (
+        'The authority\'s directors as they like to be addressed, for example "Sarah and Tom". '
+        "Use it after Dear."
+    ),
+    "signatories": (
+        'Who signs the letter: the peer directors by name and authority, "Your peer directors" when the '
+        "cycle is anonymous, or the signatory the cycle names."
+    ),
 }
 
 REQUIRED_PLACEHOLDERS = ("sections", "overall")
@@ -44,17 +52,14 @@ MAX_IF_DEPTH = 10
 
 # No top-level heading: the page, the PDF and the Word file each put the letter's title above it.
 DEFAULT_LETTER_TEMPLATE = """\
-Dear {{ dcs_name }},
+Dear {{ salutation }},
 
-Thank you for sharing {{ authority }}'s self-assessment for the {{ cycle }}. \
-{{ peers }} read it and reviewed it section by section. This letter brings their reviews together.
-
-For each section you will find the peers' ratings side by side and whether they agree, followed by the \
-strengths, areas for development and challenge questions they noted. Where more than one peer made the same \
-point, it appears once with each peer's name.
+Thank you for sharing {{ authority }}'s self-assessment for the {{ cycle }}. We read it as your peers \
+({{ peers }}), and this letter sets out our reflections: the strengths we saw and the areas for \
+consideration we would like to explore with you.
 
 {% if challenge_event %}
-We will explore the challenge questions with you at the challenge event on {{ challenge_event }}.
+We look forward to discussing them with you at the challenge event on {{ challenge_event }}.
 
 {% endif %}
 {{ sections }}
@@ -63,12 +68,12 @@ We will explore the challenge questions with you at the challenge event on {{ ch
 
 ## Next steps
 
-Please share this letter with your leadership team, then acknowledge it and send your response through the \
-peer challenge service. If you have any questions about the letter, contact the regional programme team.
+Please share this letter with your leadership team. We would welcome your response, telling us what you will \
+do in the light of these reflections.
 
 Yours sincerely,
 
-The {{ region }} peer challenge group
+{{ signatories }}
 """
 
 _ALLOWED_TAGS_TEXT = "{% if placeholder %}, {% else %} and {% endif %}"

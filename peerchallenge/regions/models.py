@@ -13,8 +13,15 @@ class Region(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    # How the region signs its letters' letterhead, e.g. "ADCS Eastern Region"; empty for its name.
+    display_name: Mapped[str] = mapped_column(sa.String(150), default="", server_default="")
 
     authorities: Mapped[list["Authority"]] = relationship(back_populates="region", order_by="Authority.name")
+
+    @property
+    def letterhead_name(self) -> str:
+        """The name the region's letters carry at the top: its display name, else its name."""
+        return self.display_name.strip() or self.name
 
     def __repr__(self) -> str:
         return f"<Region {self.name}>"

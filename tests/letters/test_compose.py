@@ -12,10 +12,14 @@ from peerchallenge.letters.compose import (
     PeerReview,
     ScaleSpec,
     SectionSpec,
+    Signatory,
     agreement,
     compose,
+    letter_title,
     overall_markdown,
+    salutation,
     sections_markdown,
+    signatories_markdown,
 )
 from peerchallenge.letters.merge import (
     SIMILARITY_THRESHOLD,
@@ -438,8 +442,9 @@ def test_over_optimistic_and_over_cautious_differ_in_the_letter():
     assert rows["Evidence strength"].agreement is Agreement.ONE_APART
     assert rows["Self-knowledge"].agreement is Agreement.DIFFER
     markdown = sections_markdown(composition)
-    assert "| Self-knowledge | Over-optimistic | Over-cautious | Differ |" in markdown
-    assert "One level apart |" in markdown.split("Self-knowledge")[0]
+    # The recipient sees the ratings side by side; how far apart they are is for the lead.
+    assert "| Self-knowledge | Over-optimistic | Over-cautious |\n" in markdown
+    assert "Differ" not in markdown and "One level apart" not in markdown
 
 
 def test_a_section_lists_only_the_scales_it_is_rated_on():
@@ -498,8 +503,9 @@ def test_three_peers():
         "Strong multi-agency safeguarding partnerships", ("Norfolk", "Suffolk", "Essex")
     )
     markdown = sections_markdown(composition)
-    assert "| Scale | Norfolk | Suffolk | Essex | Agreement |" in markdown
-    assert "| Evidence strength | Strong | Adequate | Limited | Further apart |" in markdown
+    assert "| Scale | Norfolk | Suffolk | Essex |\n" in markdown
+    assert "| Evidence strength | Strong | Adequate | Limited |\n" in markdown
+    assert "Further apart" not in markdown
     assert "- Strong multi-agency safeguarding partnerships (Norfolk, Suffolk, Essex)" in markdown
 
 
@@ -575,31 +581,29 @@ class Structure(HTMLParser):
 def test_sections_markdown_shape():
     composition = compose(SECTIONS, SCALES, [NORFOLK, SUFFOLK], anonymous=False)
     markdown = sections_markdown(composition)
-    assert markdown.startswith(
-        "## Early help\n\n| Scale | Norfolk | Suffolk | Agreement |\n| --- | --- | --- | --- |\n"
-    )
-    assert "| Brevity and focus | Concise | Overlong | Further apart |" in markdown
+    assert markdown.startswith("## Early help\n\n| Scale | Norfolk | Suffolk |\n| --- | --- | --- |\n")
+    assert "| Brevity and focus | Concise | Overlong |\n" in markdown
     assert "- Strong multi-agency safeguarding partnership (Norfolk, Suffolk)" in markdown
-    assert "### Strengths" in markdown and "### Areas for development" in markdown
-    assert "### Challenge questions" in markdown
+    assert "### Strengths" in markdown and "### Areas for consideration" in markdown
+    assert "### Questions to explore" in markdown
     # Workforce: nothing in development or questions.
     workforce = markdown[markdown.index("## Workforce") :]
-    assert "No areas for development were noted." in workforce
-    assert "No challenge questions were asked." in workforce
+    assert "No areas for consideration were noted." in workforce
+    assert "No questions were asked." in workforce
 
     html = Structure(render_markdown(markdown))
     assert html.headings == [
         ("h2", "Early help"),
         ("h3", "Strengths"),
-        ("h3", "Areas for development"),
-        ("h3", "Challenge questions"),
+        ("h3", "Areas for consideration"),
+        ("h3", "Questions to explore"),
         ("h2", "Workforce"),
         ("h3", "Strengths"),
-        ("h3", "Areas for development"),
-        ("h3", "Challenge questions"),
+        ("h3", "Areas for consideration"),
+        ("h3", "Questions to explore"),
     ]
     assert html.tags.count("table") == 2
-    assert html.cells[:4] == ["Scale", "Norfolk", "Suffolk", "Agreement"]
+    assert html.cells[:4] == ["Scale", "Norfolk", "Suffolk", "Evidence strength"]
     assert "Strong multi-agency safeguarding partnership (Norfolk, Suffolk)" in html.items
 
 
@@ -607,7 +611,7 @@ def test_overall_markdown_has_summaries_as_quoted_paragraphs():
     composition = compose(SECTIONS, SCALES, [NORFOLK, SUFFOLK], anonymous=False)
     markdown = overall_markdown(composition)
     assert markdown.startswith("## Overall\n")
-    assert "### Summaries" in markdown
+    assert "### Reflections" in markdown
     html = render_markdown(markdown)
     structure = Structure(html)
     assert ("h4", "Norfolk") in structure.headings
@@ -620,7 +624,7 @@ def test_overall_markdown_has_summaries_as_quoted_paragraphs():
 
 def test_no_summaries_said_plainly():
     composition = compose(SECTIONS, SCALES, [SUFFOLK], anonymous=False)
-    assert "No summaries were written." in overall_markdown(composition)
+    assert "No reflections were written." in overall_markdown(composition)
 
 
 def test_one_peer_has_no_agreement_column():
@@ -664,7 +668,7 @@ def test_reviewer_text_cannot_change_the_letters_structure():
     html = render_markdown(sections_markdown(composition) + "\n" + overall_markdown(composition))
     structure = Structure(html)
 
-    # Each part's own headings, and nothing more: (h2, three h3) per section; overall adds Summaries and
+    # Each part's own headings, and nothing more: (h2, three h3) per section; overall adds Reflections and
     # one h4 for the one peer that wrote a summary.
     assert [level for level, _ in structure.headings] == ["h2", "h3", "h3", "h3"] * 3 + ["h3", "h4"]
     assert structure.headings[0] == ("h2", "Early help | #1")
@@ -672,8 +676,8 @@ def test_reviewer_text_cannot_change_the_letters_structure():
     assert structure.tags.count("blockquote") == 1
     assert "pre" not in structure.tags and "code" not in structure.tags and "hr" not in structure.tags
     assert "<script" not in html  # shown as text, never as a tag
-    assert structure.cells[:4] == ["Scale", "Norfolk", "Suffolk", "Agreement"]
-    assert structure.cells[4:8] == ["Evidence | strength", "Strong | good", "Not rated", "Not all rated"]
+    assert structure.cells[:3] == ["Scale", "Norfolk", "Suffolk"]
+    assert structure.cells[3:6] == ["Evidence | strength", "Strong | good", "Not rated"]
     assert "# A fake heading (Norfolk)" in structure.items
     assert "<h1>Raw heading</h1> and <script>alert(1)</script> (Norfolk)" in structure.items
     assert "| a | b | (Norfolk)" in structure.items
@@ -684,3 +688,76 @@ def test_reviewer_text_cannot_change_the_letters_structure():
     assert "Numbered? (Norfolk)" in structure.items
     quote = html[html.index("<blockquote>") : html.index("</blockquote>")]
     assert "# Heading in a summary" in quote and "- not a list" in quote and "indented code" in quote
+
+
+def test_salutation_addresses_each_director_as_they_like():
+    assert salutation(["Sarah"]) == "Sarah"
+    assert salutation(["Sarah", "Tom"]) == "Sarah and Tom"
+    assert salutation(["Sarah", " ", "Tom", "Dr  Okafor"]) == "Sarah, Tom and Dr Okafor"
+    assert salutation([]) == "colleague"  # never "Director" or the authority's name
+
+
+def test_salutation_is_plain_text_in_the_letter():
+    html = str(render_markdown(f"Dear {salutation(['<b>Sam</b>'])},"))
+    assert "&lt;b&gt;Sam&lt;/b&gt;" in html and "<b>" not in html
+
+
+PEER_SIGNATORIES = [
+    Signatory("Sarah Jones", "Director of Children's Services", "Norfolk"),
+    Signatory("Tom Reed", "Director of Children's Services", "Suffolk"),
+]
+
+
+def test_named_peers_sign_by_name_title_and_authority():
+    markdown = signatories_markdown(PEER_SIGNATORIES, anonymous=False)
+    assert markdown == (
+        "Sarah Jones, Director of Children's Services, Norfolk\n\n"
+        "Tom Reed, Director of Children's Services, Suffolk"
+    )
+    html = Structure(render_markdown(markdown))
+    assert "h1" not in html.tags and html.tags.count("p") == 2
+
+
+def test_an_anonymous_cycle_is_signed_by_the_peer_directors():
+    assert signatories_markdown(PEER_SIGNATORIES, anonymous=True) == "Your peer directors"
+    assert signatories_markdown([], anonymous=False) == "Your peer directors"  # no peer has a director
+
+
+def test_the_cycles_signatory_replaces_the_peers():
+    chair = Signatory("Alex Morgan", "Chair, ADCS Eastern Region")
+    assert signatories_markdown(PEER_SIGNATORIES, anonymous=False, named=chair) == (
+        "Alex Morgan, Chair, ADCS Eastern Region"
+    )
+    assert signatories_markdown([], anonymous=True, named=chair) == "Alex Morgan, Chair, ADCS Eastern Region"
+    # A signatory with no name is no signatory.
+    blank = Signatory(" ", "Chair")
+    assert signatories_markdown(PEER_SIGNATORIES, anonymous=False, named=blank).startswith("Sarah Jones")
+
+
+def test_a_signatorys_text_cannot_become_markup():
+    hostile = Signatory("# Heading", "<script>x</script>", "| a |")
+    html = Structure(render_markdown(signatories_markdown([hostile], anonymous=False)))
+    assert html.tags == ["p"]
+
+
+def test_the_recipients_letter_has_no_agreement_column_or_software_explanation():
+    composition = compose(SECTIONS, SCALES, [NORFOLK, SUFFOLK], anonymous=False)
+    markdown = sections_markdown(composition) + overall_markdown(composition)
+    for label in ("Agreement", *(member.label for member in Agreement if member is not Agreement.SAME)):
+        assert label not in markdown
+    assert "more than one peer" not in markdown.lower()
+    # The lead still has the agreement, as a moderation aid.
+    assert by_scale(composition.sections[0])["Brevity and focus"].agreement is Agreement.FURTHER_APART
+
+
+@pytest.mark.parametrize(
+    ("cycle_title", "title"),
+    [
+        ("Eastern Region peer challenge 2026", "Eastern Region peer challenge 2026: letter"),
+        ("Eastern  Peer Challenge", "Eastern Peer Challenge: letter"),
+        ("Self-assessment review 2026", "Self-assessment review 2026: peer challenge letter"),
+        ("Peer challenge letters 2026", "Peer challenge letters 2026"),
+    ],
+)
+def test_the_letters_title_says_peer_challenge_once(cycle_title, title):
+    assert letter_title(cycle_title) == title

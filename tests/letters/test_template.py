@@ -29,6 +29,7 @@ REQUIRED = "{{ sections }}\n{{ overall }}\n"
 VALUES = {
     "authority": "Norfolk",
     "dcs_name": "Sara Tough",
+    "salutation": "Sara",
     "peers": "Suffolk and Essex",
     "cycle": "Self-assessment peer challenge 2025",
     "year": "2025",
@@ -39,6 +40,7 @@ VALUES = {
     "challenge_event": "3 April 2025",
     "sections": "## Early help\n\nSECTIONS BLOCK",
     "overall": "## Overall\n\nOVERALL BLOCK",
+    "signatories": "Sarah Jones, Director of Children's Services, Suffolk",
 }
 
 
@@ -62,6 +64,8 @@ def test_placeholders():
         "challenge_event",
         "sections",
         "overall",
+        "salutation",
+        "signatories",
     }
     assert all(description.strip() for description in PLACEHOLDERS.values())
 
@@ -71,18 +75,45 @@ def test_default_template_passes_and_renders_every_value():
     letter = render_letter(DEFAULT_LETTER_TEMPLATE, VALUES)
     for name in (
         "authority",
-        "dcs_name",
+        "salutation",
         "peers",
         "cycle",
-        "region",
         "challenge_event",
         "sections",
         "overall",
+        "signatories",
     ):
         assert VALUES[name] in letter
     assert "{{" not in letter and "{%" not in letter
-    assert "Dear Sara Tough," in letter
+    assert "Dear Sara," in letter and "Sara Tough" not in letter
+    assert letter.rstrip().endswith("Yours sincerely,\n\n" + VALUES["signatories"])
+    # Reflections and areas for consideration, never a description of how the letter was put together.
+    assert "reflections" in letter and "areas for consideration" in letter
+    assert "more than one peer" not in letter and "acknowledge" not in letter
     assert "at the challenge event on 3 April 2025." in letter
+
+
+# A cycle's template written before salutation and signatories existed, as the default was then.
+OLD_TEMPLATE = """\
+Dear {{ dcs_name }},
+
+Thank you for sharing {{ authority }}'s self-assessment for the {{ cycle }}.
+
+{{ sections }}
+
+{{ overall }}
+
+Yours sincerely,
+
+The {{ region }} peer challenge group
+"""
+
+
+def test_a_template_without_the_new_placeholders_still_renders():
+    check_template(OLD_TEMPLATE)
+    letter = render_letter(OLD_TEMPLATE, VALUES)
+    assert letter.startswith("Dear Sara Tough,\n")
+    assert letter.rstrip().endswith("The Eastern Region peer challenge group")
 
 
 def test_default_template_without_a_challenge_event():
@@ -167,7 +198,8 @@ def test_unknown_placeholder_lists_all_placeholders():
     found = problem("Dear {{ director }},\n" + REQUIRED)
     assert found.message == (
         "Line 1: {{ director }} is not a placeholder. You can use: authority, dcs_name, peers, cycle, year, "
-        "region, submissions_due, reviews_due, letters_due, challenge_event, sections, overall."
+        "region, submissions_due, reviews_due, letters_due, challenge_event, sections, overall, salutation, "
+        "signatories."
     )
 
 
