@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
@@ -207,3 +207,23 @@ class SignInThrottle(Model):
     failures: Mapped[int] = mapped_column(default=0)
     last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     wait_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReadyMark:
+    """A draft that someone who may not finish it (a delegate, a contributor) marked ready for the director:
+    a review the director submits, a self-assessment the director signs off."""
+
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ready_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    @declared_attr
+    def ready_by(cls: type["ReadyMark"]) -> Mapped[User | None]:
+        return relationship(foreign_keys=[cls.ready_by_id])
+
+    def mark_ready(self, user: User) -> None:
+        self.ready_at = utcnow()
+        self.ready_by = user
+
+    def clear_ready(self) -> None:
+        self.ready_at = None
+        self.ready_by = None

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from peerchallenge.accounts.models import User
+from peerchallenge.accounts.models import ReadyMark, User
 from peerchallenge.assignments.models import Assignment
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 
@@ -16,7 +16,7 @@ class ReviewState(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
-class Review(Model):
+class Review(ReadyMark, Model):
     """The review one authority writes of another's self-assessment.
 
     `content` holds the form as it was saved: {"sections": {template section id: {"ratings": {scale key:
@@ -38,15 +38,11 @@ class Review(Model):
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # The reviewing authority's director, when a delegate submitted the review for them.
     submitted_for_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    # A delegate who may not submit marks the draft ready for the director.
-    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    ready_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     assignment: Mapped[Assignment] = relationship()
     updated_by: Mapped[User] = relationship(foreign_keys=[updated_by_id])
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     submitted_for: Mapped[User | None] = relationship(foreign_keys=[submitted_for_id])
-    ready_by: Mapped[User | None] = relationship(foreign_keys=[ready_by_id])
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -202,8 +202,7 @@ def _directors(assignment: Assignment) -> list[User]:
 def mark_ready(actor: User, assignment: Assignment, content: dict, base_version: int) -> Review:
     """A delegate saves a complete draft and tells the reviewing authority's director it is ready."""
     review = save_complete_draft(actor, assignment, content, base_version)
-    review.ready_at = utcnow()
-    review.ready_by = actor
+    review.mark_ready(actor)
     record_about(
         "review_marked_ready",
         f"{assignment.reviewer.name}'s review of {assignment.reviewed.name} was marked ready by {actor.name}",
@@ -308,8 +307,7 @@ def reopen(actor: User, review: Review) -> None:
     review.submitted_at = None
     review.submitted_by = None
     review.submitted_for = None
-    review.ready_at = None
-    review.ready_by = None
+    review.clear_ready()
     record_about(
         "review_reopened",
         f"The review of {review.assignment.reviewed.name} by {review.assignment.reviewer.name} was reopened",

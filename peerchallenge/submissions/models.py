@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from peerchallenge.accounts.models import User
+from peerchallenge.accounts.models import ReadyMark, User
 from peerchallenge.cycles.models import AuthorityInCycle, TemplateSection
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.status import LabelledEnum
@@ -36,7 +36,7 @@ class StoredFile(Model):
     uploaded_by: Mapped[User] = relationship()
 
 
-class Submission(AuthorityInCycle, Model):
+class Submission(AuthorityInCycle, ReadyMark, Model):
     """One authority's self-assessment in one cycle; not started until its first version."""
 
     __tablename__ = "submissions"
@@ -48,13 +48,9 @@ class Submission(AuthorityInCycle, Model):
     )
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_off_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    # A contributor marked the current version ready for the director to sign off; a new version clears it.
-    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    ready_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_id])
-    ready_by: Mapped[User | None] = relationship(foreign_keys=[ready_by_id])
     versions: Mapped[list["SubmissionVersion"]] = relationship(
         back_populates="submission", order_by="SubmissionVersion.number", cascade="all, delete-orphan"
     )

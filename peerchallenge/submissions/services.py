@@ -150,8 +150,7 @@ def _new_version(
     )
     submission.versions.append(version)
     # A mark of "ready" was for the text as it stood: the director is asked again about the new one.
-    submission.ready_at = None
-    submission.ready_by = None
+    submission.clear_ready()
     return version
 
 
@@ -287,8 +286,7 @@ def mark_ready(actor: User, submission: Submission) -> None:
         raise ServiceError("Upload the self-assessment before marking it ready")
     if submission.ready_by is not None:
         raise ServiceError(f"This self-assessment was already marked ready by {submission.ready_by.name}")
-    submission.ready_at = utcnow()
-    submission.ready_by = actor
+    submission.mark_ready(actor)
     authority, cycle = submission.authority, submission.cycle
     record_about(
         "submission_marked_ready",
@@ -325,8 +323,7 @@ def reopen(actor: User, submission: Submission) -> None:
     submission.state = SubmissionState.DRAFT
     submission.signed_off_at = None
     submission.signed_off_by = None
-    submission.ready_at = None
-    submission.ready_by = None
+    submission.clear_ready()
     record_about(
         "submission_reopened",
         f"{submission.authority.name}'s self-assessment was reopened",
