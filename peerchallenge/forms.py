@@ -87,16 +87,21 @@ def number_input(
     return IntegerField(label, widget=GovTextInput(), validators=validators, **kwargs)
 
 
+def button(label: str) -> SubmitField:
+    """A GOV.UK button that submits the form."""
+    return SubmitField(label, widget=GovSubmitInput())
+
+
 def version_fields() -> tuple[IntegerField, SubmitField]:
     """The end of a form saved through `save_edit`: the hidden version the page was opened on, the button."""
     base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
-    return base_version, SubmitField("Save as a new version", widget=GovSubmitInput())
+    return base_version, button("Save as a new version")
 
 
 class ConfirmForm(FlaskForm):
     """An empty form: a button with CSRF protection, for confirmations and one-click actions."""
 
-    submit = SubmitField("Confirm", widget=GovSubmitInput())
+    submit = button("Confirm")
 
 
 def show_service_error(form, error) -> None:

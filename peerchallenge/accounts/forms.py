@@ -1,14 +1,14 @@
 """Forms for signing in, passwords and managing users."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput
-from wtforms import PasswordField, RadioField, SelectField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSelect
+from wtforms import PasswordField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from peerchallenge.accounts.models import Role
 from peerchallenge.accounts.services import MAX_SALUTATION, MIN_PASSWORD_LENGTH
-from peerchallenge.forms import text_input
+from peerchallenge.forms import button, text_input
 
 # Generous upper bounds: they stop junk, not people.
 MAX_PASSWORD_LENGTH = 200
@@ -24,7 +24,7 @@ def _password(label: str, required: str) -> PasswordField:
 class SignInForm(FlaskForm):
     email = text_input("Email address", MAX_EMAIL_LENGTH, required="Enter your email address")
     password = _password("Password", "Enter your password")
-    submit = SubmitField("Sign in", widget=GovSubmitInput())
+    submit = button("Sign in")
 
 
 def _new_password_fields():
@@ -54,13 +54,13 @@ def _new_password_fields():
 
 class SetPasswordForm(FlaskForm):
     new_password, confirm_password = _new_password_fields()
-    submit = SubmitField("Set password", widget=GovSubmitInput())
+    submit = button("Set password")
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = _password("Current password", "Enter your current password")
     new_password, confirm_password = _new_password_fields()
-    submit = SubmitField("Change password", widget=GovSubmitInput())
+    submit = button("Change password")
 
 
 class AddUserForm(FlaskForm):
@@ -92,7 +92,7 @@ class AddUserForm(FlaskForm):
         coerce=int,
         validators=[Optional()],
     )
-    submit = SubmitField("Add user", widget=GovSubmitInput())
+    submit = button("Add user")
 
 
 class SalutationForm(FlaskForm):
@@ -102,4 +102,4 @@ class SalutationForm(FlaskForm):
         too_long="How to address you",
         description='What letters say after "Dear", for example Sarah. Leave it empty for your first name.',
     )
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = button("Save")

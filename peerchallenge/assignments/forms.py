@@ -1,12 +1,12 @@
 """Forms for conflicts and delegation."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
-from wtforms import BooleanField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
+from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
 
 from peerchallenge.assignments.services import MAX_REASON
-from peerchallenge.forms import id_select, text_area
+from peerchallenge.forms import button, id_select, text_area
 
 
 def authority_choices(authorities, prompt: str) -> list[SelectChoice]:
@@ -23,10 +23,10 @@ class ConflictForm(FlaskForm):
         too_long="The reason",
         description="For example: one interim director covers both; joint commissioning; a secondment.",
     )
-    submit = SubmitField("Record conflict", widget=GovSubmitInput())
+    submit = button("Record conflict")
 
 
 class DelegateForm(FlaskForm):
     delegate = id_select("Contributor", "Select a contributor")
     may_submit = BooleanField("They may submit reviews on my behalf", widget=GovCheckboxInput())
-    submit = SubmitField("Let them draft reviews", widget=GovSubmitInput())
+    submit = button("Let them draft reviews")

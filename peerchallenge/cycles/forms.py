@@ -1,11 +1,11 @@
 """Forms for a cycle's details, its template sections and its rubric."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput, GovTextArea
-from wtforms import BooleanField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextArea
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
-from peerchallenge.forms import UKDateField, number_input, text_area, text_input
+from peerchallenge.forms import UKDateField, button, number_input, text_area, text_input
 
 
 class CycleForm(FlaskForm):
@@ -62,7 +62,7 @@ class CycleForm(FlaskForm):
         too_long="The signatory's title",
         description="For example, Chair, ADCS Eastern Region.",
     )
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = button("Save")
 
 
 class LinesField(TextAreaField):
@@ -98,7 +98,7 @@ class SectionForm(FlaskForm):
         "Suggested length in words", 50, 20000, "Enter a number of words between 50 and 20,000"
     )
     optional = BooleanField("Authorities may leave this section out", widget=GovCheckboxInput())
-    submit = SubmitField("Save section", widget=GovSubmitInput())
+    submit = button("Save section")
 
 
 class ScaleForm(FlaskForm):
@@ -122,7 +122,7 @@ class ScaleForm(FlaskForm):
         "Over-optimistic and Over-cautious: peers then agree only when they give the same level.",
         default=True,
     )
-    submit = SubmitField("Save scale", widget=GovSubmitInput())
+    submit = button("Save scale")
 
 
 class LevelForm(FlaskForm):
@@ -130,7 +130,7 @@ class LevelForm(FlaskForm):
     definition = text_area(
         "What it means", 1000, too_long="The definition", description="Reviewers see this beside the level."
     )
-    submit = SubmitField("Save level", widget=GovSubmitInput())
+    submit = button("Save level")
 
 
 class SectionRatingsForm(FlaskForm):
@@ -139,4 +139,4 @@ class SectionRatingsForm(FlaskForm):
         widget=GovCheckboxInput(),
         description="Otherwise only the overall ratings are required, and section ratings are optional.",
     )
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = button("Save")

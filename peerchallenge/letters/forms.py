@@ -1,10 +1,10 @@
 """Forms for the letter template, a letter's text and the authority's response."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
-from wtforms import BooleanField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
+from wtforms import BooleanField
 
-from peerchallenge.forms import text_area, version_fields
+from peerchallenge.forms import button, text_area, version_fields
 from peerchallenge.letters.services import MAX_LETTER, MAX_RESPONSE
 from peerchallenge.letters.template import MAX_TEMPLATE_CHARS as MAX_TEMPLATE
 
@@ -13,8 +13,8 @@ class TemplateForm(FlaskForm):
     template = text_area(
         "Letter template", MAX_TEMPLATE, required="Enter the letter template", too_long="The template"
     )
-    preview = SubmitField("Preview", widget=GovSubmitInput())
-    save = SubmitField("Save template", widget=GovSubmitInput())
+    preview = button("Preview")
+    save = button("Save template")
 
 
 class LetterTextForm(FlaskForm):
@@ -43,4 +43,4 @@ class ResponseForm(FlaskForm):
             "Markdown: - for a bullet, **bold**."
         ),
     )
-    submit = SubmitField("Save response", widget=GovSubmitInput())
+    submit = button("Save response")

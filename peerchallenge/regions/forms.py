@@ -1,10 +1,8 @@
 """The form for a region's name on its letters."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SubmitField
 
-from peerchallenge.forms import text_input
+from peerchallenge.forms import button, text_input
 from peerchallenge.regions.services import MAX_DISPLAY_NAME
 
 
@@ -15,4 +13,4 @@ class DisplayNameForm(FlaskForm):
         too_long="The name on letters",
         description="For example, ADCS Eastern Region. Leave it empty to use the region's name.",
     )
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = button("Save")

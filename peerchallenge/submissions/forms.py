@@ -2,10 +2,9 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
-from wtforms import SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 
-from peerchallenge.forms import text_area, version_fields
+from peerchallenge.forms import button, text_area, version_fields
 from peerchallenge.submissions.services import MAX_SECTION_CHARACTERS
 
 
@@ -16,7 +15,7 @@ class UploadForm(FlaskForm):
         description="A Word document (.docx), PDF, Markdown (.md) or plain text (.txt) file, up to 20 MB.",
         validators=[FileRequired("Select the self-assessment file")],
     )
-    submit = SubmitField("Upload", widget=GovSubmitInput())
+    submit = button("Upload")
 
 
 class SectionEditForm(FlaskForm):
