@@ -1,12 +1,14 @@
 """Forms for an authority's own grades and for recording an inspection."""
 
+from collections.abc import Callable
+
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
-from wtforms import Field, RadioField, SelectField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovTextArea
+from wtforms import Field, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from peerchallenge.forms import UKDateField
+from peerchallenge.forms import UKDateField, button
 from peerchallenge.inspections.framework import AREA_ORDER, Grade, InspectionKind, JudgementArea
 from peerchallenge.inspections.services import grade_field
 
@@ -20,27 +22,38 @@ AREA_HINTS = {
 }
 
 
+def add_grade_fields(
+    form_class: type[FlaskForm],
+    areas: tuple[JudgementArea, ...],
+    make_field: Callable[[JudgementArea], Field],
+) -> None:
+    """Give a form class a field per judgement area, named by grade_field, and a grade_fields() method
+    listing them in the order of `areas`."""
+    for area in areas:
+        setattr(form_class, grade_field(area), make_field(area))
+
+    def grade_fields(form: FlaskForm) -> list[Field]:
+        return [form[grade_field(area)] for area in areas]
+
+    setattr(form_class, "grade_fields", grade_fields)  # noqa: B010 (a method added to a class made above)
+
+
 def own_grades_form(areas: tuple[JudgementArea, ...], current: dict[JudgementArea, Grade]) -> FlaskForm:
     """A radio group per judgement area; the service checks the values, so a crafted one gets a message."""
 
     class OwnGradesForm(FlaskForm):
-        submit = SubmitField("Save grades", widget=GovSubmitInput())
+        submit = button("Save grades")
 
-        def grade_fields(self) -> list[Field]:
-            return [self[grade_field(area)] for area in areas]
-
-    for area in areas:
-        setattr(
-            OwnGradesForm,
-            grade_field(area),
-            RadioField(
-                area.label,
-                widget=GovRadioInput(),
-                choices=[*GRADE_CHOICES, SelectChoice("", "Not graded yet")],
-                default=current[area].value if area in current else "",
-                validate_choice=False,
-            ),
+    def radios(area: JudgementArea) -> RadioField:
+        return RadioField(
+            area.label,
+            widget=GovRadioInput(),
+            choices=[*GRADE_CHOICES, SelectChoice("", "Not graded yet")],
+            default=current[area].value if area in current else "",
+            validate_choice=False,
         )
+
+    add_grade_fields(OwnGradesForm, areas, radios)
     return OwnGradesForm()
 
 
@@ -65,21 +78,17 @@ class InspectionForm(FlaskForm):
             Length(max=40000, message="The areas for improvement must be 40,000 characters or fewer")
         ],
     )
-    submit = SubmitField("Save inspection", widget=GovSubmitInput())
-
-    def grade_fields(self) -> list[Field]:
-        return [self[grade_field(area)] for area in AREA_ORDER]
+    submit = button("Save inspection")
 
 
-for _area in AREA_ORDER:
-    setattr(
-        InspectionForm,
-        grade_field(_area),
-        SelectField(
-            _area.label,
-            widget=GovSelect(),
-            description=AREA_HINTS.get(_area, ""),
-            choices=[SelectChoice("", "No judgement"), *GRADE_CHOICES],
-            validate_choice=False,
-        ),
+def _judgement_select(area: JudgementArea) -> SelectField:
+    return SelectField(
+        area.label,
+        widget=GovSelect(),
+        description=AREA_HINTS.get(area, ""),
+        choices=[SelectChoice("", "No judgement"), *GRADE_CHOICES],
+        validate_choice=False,
     )
+
+
+add_grade_fields(InspectionForm, AREA_ORDER, _judgement_select)
