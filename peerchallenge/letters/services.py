@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.accounts.models import Role, User
 from peerchallenge.accounts.queries import authority_users, region_leads
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.services import record_about
@@ -100,21 +100,6 @@ def _specs(cycle: Cycle) -> tuple[list[composition.SectionSpec], list[compositio
     return sections, scales
 
 
-def _directors(authority: Authority) -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(
-                RoleGrant.role == Role.DIRECTOR,
-                RoleGrant.authority_id == authority.id,
-                User.active.is_(True),
-            )
-            .order_by(User.name, User.id)
-        ).all()
-    )
-
-
 def _director_names(directors: Sequence[User]) -> str:
     return composition.join_names([director.name for director in directors]) or composition.DCS_TITLE
 
@@ -133,7 +118,7 @@ def signatories(
             if review is not None and review.is_submitted:
                 peers += [
                     composition.Signatory(director.name, composition.DCS_TITLE, assignment.reviewer.name)
-                    for director in _directors(assignment.reviewer)
+                    for director in authority_users(assignment.reviewer_id, Role.DIRECTOR)
                 ]
     return composition.signatories_markdown(peers, anonymous=cycle.anonymous, named=named)
 
@@ -145,7 +130,7 @@ def template_values(
     pairs: Sequence[tuple[Assignment, Review | None]] = (),
 ) -> dict[str, str]:
     """The placeholders' values for one authority's letter (an example authority when None)."""
-    directors = _directors(authority) if authority else []
+    directors = authority_users(authority.id, Role.DIRECTOR) if authority else []
     if authority is None:
         salutation, dcs_name = "Alex", "Alex Example"
     else:
