@@ -101,10 +101,11 @@ def _section_page(cycle: Cycle, section: TemplateSection | None):
         return services.update_section(current_user, section, **fields)
 
     message = "The section has been added." if section is None else "The section has been saved."
-    if form.validate_on_submit() and run_service(save, message, form=form):
+    posted = run_form(form, save, message)
+    if posted.done:
         return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
     page = render_template("cycles/section_form.html", form=form, cycle=cycle, section=section)
-    return page, 400 if form.is_submitted() else 200
+    return page, posted.status
 
 
 def _section_fields(form: SectionForm) -> dict:
@@ -186,15 +187,15 @@ def rubric(cycle_id: int):
     """The scales, their levels and the sections they apply to; and whether section ratings are required."""
     cycle = load_managed_cycle(cycle_id)
     form = SectionRatingsForm(obj=cycle)
-    if request.method == "POST":
-        required = bool(form.section_ratings_required.data)
-        if form.validate_on_submit() and run_service(
-            lambda: services.set_section_ratings_required(current_user, cycle, required),
-            "The rubric has been saved.",
-        ):
-            return _to_rubric(cycle)
-        return render_template("cycles/rubric.html", cycle=cycle, form=form), 400
-    return render_template("cycles/rubric.html", cycle=cycle, form=form)
+    required = bool(form.section_ratings_required.data)
+    posted = run_form(
+        form,
+        lambda: services.set_section_ratings_required(current_user, cycle, required),
+        "The rubric has been saved.",
+    )
+    if posted.done:
+        return _to_rubric(cycle)
+    return render_template("cycles/rubric.html", cycle=cycle, form=form), posted.status
 
 
 @bp.route("/cycles/<int:cycle_id>/rubric/sections", methods=["GET", "POST"])
@@ -244,26 +245,27 @@ def edit_scale(cycle_id: int, scale_id: int):
 def _scale_page(cycle: Cycle, scale: RatingScale | None):
     """The form for a new scale (`scale` None) or for changing one; back to the rubric once saved."""
     form = ScaleForm(obj=scale)
+    shown = scale
 
     def save():
+        nonlocal shown
         fields = {
             "name": form.name.data.strip(),
             "question": (form.question.data or "").strip(),
             "ordered": bool(form.ordered.data),
         }
         if scale is None:
-            return services.add_scale(current_user, cycle, **fields)
-        return services.update_scale(current_user, scale, **fields)
+            shown = services.add_scale(current_user, cycle, **fields)
+        else:
+            services.update_scale(current_user, scale, **fields)
 
     message = (
         "The scale has been added. Now add its levels." if scale is None else "The scale has been saved."
     )
-    if request.method == "POST":
-        if form.validate_on_submit() and (saved := run_service(save, message, form=form)):
-            shown = saved.value or scale
-            return _to_rubric(cycle, f"scale-{shown.id}" if shown else None)
-        return render_template("cycles/scale_form.html", form=form, cycle=cycle, scale=scale), 400
-    return render_template("cycles/scale_form.html", form=form, cycle=cycle, scale=scale)
+    posted = run_form(form, save, message)
+    if posted.done:
+        return _to_rubric(cycle, f"scale-{shown.id}" if shown else None)
+    return render_template("cycles/scale_form.html", form=form, cycle=cycle, scale=scale), posted.status
 
 
 @bp.route("/cycles/<int:cycle_id>/scales/<int:scale_id>/remove", methods=["GET", "POST"])
@@ -304,13 +306,11 @@ def _level_page(cycle: Cycle, scale: RatingScale, level: RatingLevel | None):
         return services.update_level(current_user, level, **fields)
 
     message = "The level has been added." if level is None else "The level has been saved."
-    if request.method == "POST":
-        if form.validate_on_submit() and run_service(save, message, form=form):
-            return _to_rubric(cycle, f"scale-{scale.id}")
-        return render_template(
-            "cycles/level_form.html", form=form, cycle=cycle, scale=scale, level=level
-        ), 400
-    return render_template("cycles/level_form.html", form=form, cycle=cycle, scale=scale, level=level)
+    posted = run_form(form, save, message)
+    if posted.done:
+        return _to_rubric(cycle, f"scale-{scale.id}")
+    page = render_template("cycles/level_form.html", form=form, cycle=cycle, scale=scale, level=level)
+    return page, posted.status
 
 
 @bp.route(
