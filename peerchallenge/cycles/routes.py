@@ -77,21 +77,15 @@ def edit_cycle(cycle_id: int):
     return page, posted.status
 
 
-@bp.route("/cycles/<int:cycle_id>/sections/new", methods=["GET", "POST"])
+@bp.route("/cycles/<int:cycle_id>/sections/new", methods=["GET", "POST"], endpoint="new_section")
+@bp.route(
+    "/cycles/<int:cycle_id>/sections/<int:section_id>/edit", methods=["GET", "POST"], endpoint="edit_section"
+)
 @login_required
-def new_section(cycle_id: int):
-    return _section_page(load_managed_cycle(cycle_id), None)
-
-
-@bp.route("/cycles/<int:cycle_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_section(cycle_id: int, section_id: int):
+def section_page(cycle_id: int, section_id: int | None = None):
+    """The form for a new section (no `section_id`) or for changing one; back to the template once saved."""
     cycle = load_managed_cycle(cycle_id)
-    return _section_page(cycle, _section(cycle, section_id))
-
-
-def _section_page(cycle: Cycle, section: TemplateSection | None):
-    """The form for a new section (`section` None) or for changing one; back to the template once saved."""
+    section = None if section_id is None else _section(cycle, section_id)
     form = SectionForm(obj=section)
 
     def save():
@@ -229,21 +223,13 @@ def _chosen_scales(cycle: Cycle) -> dict[int, set[int]] | None:
         return None
 
 
-@bp.route("/cycles/<int:cycle_id>/scales/new", methods=["GET", "POST"])
+@bp.route("/cycles/<int:cycle_id>/scales/new", methods=["GET", "POST"], endpoint="new_scale")
+@bp.route("/cycles/<int:cycle_id>/scales/<int:scale_id>/edit", methods=["GET", "POST"], endpoint="edit_scale")
 @login_required
-def new_scale(cycle_id: int):
-    return _scale_page(load_managed_cycle(cycle_id), None)
-
-
-@bp.route("/cycles/<int:cycle_id>/scales/<int:scale_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_scale(cycle_id: int, scale_id: int):
+def scale_page(cycle_id: int, scale_id: int | None = None):
+    """The form for a new scale (no `scale_id`) or for changing one; back to the rubric once saved."""
     cycle = load_managed_cycle(cycle_id)
-    return _scale_page(cycle, _scale(cycle, scale_id))
-
-
-def _scale_page(cycle: Cycle, scale: RatingScale | None):
-    """The form for a new scale (`scale` None) or for changing one; back to the rubric once saved."""
+    scale = None if scale_id is None else _scale(cycle, scale_id)
     form = ScaleForm(obj=scale)
     shown = scale
 
@@ -281,22 +267,20 @@ def remove_scale(cycle_id: int, scale_id: int):
     return render_template("cycles/remove_scale.html", form=form, cycle=cycle, scale=scale)
 
 
-@bp.route("/cycles/<int:cycle_id>/scales/<int:scale_id>/levels/new", methods=["GET", "POST"])
+@bp.route(
+    "/cycles/<int:cycle_id>/scales/<int:scale_id>/levels/new", methods=["GET", "POST"], endpoint="new_level"
+)
+@bp.route(
+    "/cycles/<int:cycle_id>/scales/<int:scale_id>/levels/<int:level_id>/edit",
+    methods=["GET", "POST"],
+    endpoint="edit_level",
+)
 @login_required
-def new_level(cycle_id: int, scale_id: int):
-    cycle = load_managed_cycle(cycle_id)
-    return _level_page(cycle, _scale(cycle, scale_id), None)
-
-
-@bp.route("/cycles/<int:cycle_id>/scales/<int:scale_id>/levels/<int:level_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_level(cycle_id: int, scale_id: int, level_id: int):
+def level_page(cycle_id: int, scale_id: int, level_id: int | None = None):
+    """The form for a new level (no `level_id`) or for changing one; back to the rubric once saved."""
     cycle = load_managed_cycle(cycle_id)
     scale = _scale(cycle, scale_id)
-    return _level_page(cycle, scale, _level(scale, level_id))
-
-
-def _level_page(cycle: Cycle, scale: RatingScale, level: RatingLevel | None):
+    level = None if level_id is None else _level(scale, level_id)
     form = LevelForm(obj=level)
 
     def save():
