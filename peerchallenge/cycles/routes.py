@@ -1,6 +1,8 @@
 """The lead's pages for creating a cycle, editing its template and rubric, and opening it."""
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Protocol, TypeVar
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -8,7 +10,7 @@ from flask_login import current_user, login_required
 from peerchallenge.accounts.access import can_manage_region
 from peerchallenge.cycles import services
 from peerchallenge.cycles.forms import CycleForm, LevelForm, ScaleForm, SectionForm, SectionRatingsForm
-from peerchallenge.cycles.models import Cycle, RatingLevel, RatingScale, TemplateSection
+from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
 from peerchallenge.forms import ConfirmForm, button_action, confirmation, run_form, run_service
 from peerchallenge.regions.models import Region
@@ -26,11 +28,19 @@ def load_managed_cycle(cycle_id: int) -> Cycle:
     return cycle
 
 
-def _section(cycle: Cycle, section_id: int) -> TemplateSection:
-    section = next((section for section in cycle.sections if section.id == section_id), None)
-    if section is None:
+class _WithId(Protocol):
+    id: int
+
+
+Part = TypeVar("Part", bound=_WithId)
+
+
+def _part(parts: Iterable[Part], part_id: int) -> Part:
+    """The one of a cycle's sections or scales, or a scale's levels, with this id (404 if none is)."""
+    part = next((part for part in parts if part.id == part_id), None)
+    if part is None:
         abort(404)
-    return section
+    return part
 
 
 def _details(form: CycleForm) -> dict:
@@ -85,7 +95,7 @@ def edit_cycle(cycle_id: int):
 def section_page(cycle_id: int, section_id: int | None = None):
     """The form for a new section (no `section_id`) or for changing one; back to the template once saved."""
     cycle = load_managed_cycle(cycle_id)
-    section = None if section_id is None else _section(cycle, section_id)
+    section = None if section_id is None else _part(cycle.sections, section_id)
     form = SectionForm(obj=section)
 
     def save():
@@ -116,7 +126,7 @@ def _section_fields(form: SectionForm) -> dict:
 @login_required
 def move_section(cycle_id: int, section_id: int, direction: str):
     cycle = load_managed_cycle(cycle_id)
-    section = _section(cycle, section_id)
+    section = _part(cycle.sections, section_id)
     if direction not in ("up", "down"):
         abort(400)
     return button_action(
@@ -130,7 +140,7 @@ def move_section(cycle_id: int, section_id: int, direction: str):
 @login_required
 def remove_section(cycle_id: int, section_id: int):
     cycle = load_managed_cycle(cycle_id)
-    section = _section(cycle, section_id)
+    section = _part(cycle.sections, section_id)
     return confirmation(
         "cycles/remove_section.html",
         lambda: services.remove_section(current_user, section),
@@ -155,20 +165,6 @@ def open_cycle(cycle_id: int):
 
 
 # --- The rubric ---------------------------------------------------------------------------------------------
-
-
-def _scale(cycle: Cycle, scale_id: int) -> RatingScale:
-    scale = next((scale for scale in cycle.scales if scale.id == scale_id), None)
-    if scale is None:
-        abort(404)
-    return scale
-
-
-def _level(scale: RatingScale, level_id: int) -> RatingLevel:
-    level = next((level for level in scale.levels if level.id == level_id), None)
-    if level is None:
-        abort(404)
-    return level
 
 
 def _to_rubric(cycle: Cycle, anchor: str | None = None):
@@ -229,7 +225,7 @@ def _chosen_scales(cycle: Cycle) -> dict[int, set[int]] | None:
 def scale_page(cycle_id: int, scale_id: int | None = None):
     """The form for a new scale (no `scale_id`) or for changing one; back to the rubric once saved."""
     cycle = load_managed_cycle(cycle_id)
-    scale = None if scale_id is None else _scale(cycle, scale_id)
+    scale = None if scale_id is None else _part(cycle.scales, scale_id)
     form = ScaleForm(obj=scale)
     shown = scale
 
@@ -258,7 +254,7 @@ def scale_page(cycle_id: int, scale_id: int | None = None):
 @login_required
 def remove_scale(cycle_id: int, scale_id: int):
     cycle = load_managed_cycle(cycle_id)
-    scale = _scale(cycle, scale_id)
+    scale = _part(cycle.scales, scale_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         if run_service(lambda: services.remove_scale(current_user, scale), "The scale has been removed."):
@@ -279,8 +275,8 @@ def remove_scale(cycle_id: int, scale_id: int):
 def level_page(cycle_id: int, scale_id: int, level_id: int | None = None):
     """The form for a new level (no `level_id`) or for changing one; back to the rubric once saved."""
     cycle = load_managed_cycle(cycle_id)
-    scale = _scale(cycle, scale_id)
-    level = None if level_id is None else _level(scale, level_id)
+    scale = _part(cycle.scales, scale_id)
+    level = None if level_id is None else _part(scale.levels, level_id)
     form = LevelForm(obj=level)
 
     def save():
@@ -303,8 +299,8 @@ def level_page(cycle_id: int, scale_id: int, level_id: int | None = None):
 @login_required
 def remove_level(cycle_id: int, scale_id: int, level_id: int):
     cycle = load_managed_cycle(cycle_id)
-    scale = _scale(cycle, scale_id)
-    level = _level(scale, level_id)
+    scale = _part(cycle.scales, scale_id)
+    level = _part(scale.levels, level_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         run_service(lambda: services.remove_level(current_user, level), "The level has been removed.")
@@ -316,8 +312,8 @@ def remove_level(cycle_id: int, scale_id: int, level_id: int):
 @login_required
 def move_level(cycle_id: int, scale_id: int, level_id: int, direction: str):
     cycle = load_managed_cycle(cycle_id)
-    scale = _scale(cycle, scale_id)
-    level = _level(scale, level_id)
+    scale = _part(cycle.scales, scale_id)
+    level = _part(scale.levels, level_id)
     if direction not in ("up", "down") or not ConfirmForm().validate_on_submit():
         abort(400)
     run_service(lambda: services.move_level(current_user, level, -1 if direction == "up" else 1))
