@@ -1,6 +1,8 @@
 """The lead's pages for creating a cycle, editing its template and rubric, and opening it."""
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Protocol, TypeVar
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -8,7 +10,7 @@ from flask_login import current_user, login_required
 from peerchallenge.accounts.access import can_manage_region
 from peerchallenge.cycles import services
 from peerchallenge.cycles.forms import CycleForm, LevelForm, ScaleForm, SectionForm, SectionRatingsForm
-from peerchallenge.cycles.models import Cycle, RatingLevel, RatingScale, TemplateSection
+from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
 from peerchallenge.forms import ConfirmForm, button_action, confirmation, run_form, run_service
 from peerchallenge.regions.models import Region
@@ -26,11 +28,19 @@ def load_managed_cycle(cycle_id: int) -> Cycle:
     return cycle
 
 
-def _section(cycle: Cycle, section_id: int) -> TemplateSection:
-    section = next((section for section in cycle.sections if section.id == section_id), None)
-    if section is None:
+class _WithId(Protocol):
+    id: int
+
+
+Part = TypeVar("Part", bound=_WithId)
+
+
+def _part(parts: Iterable[Part], part_id: int) -> Part:
+    """The one of a cycle's sections or scales, or a scale's levels, with this id (404 if none is)."""
+    part = next((part for part in parts if part.id == part_id), None)
+    if part is None:
         abort(404)
-    return section
+    return part
 
 
 def _details(form: CycleForm) -> dict:
@@ -77,21 +87,15 @@ def edit_cycle(cycle_id: int):
     return page, posted.status
 
 
-@bp.route("/cycles/<int:cycle_id>/sections/new", methods=["GET", "POST"])
+@bp.route("/cycles/<int:cycle_id>/sections/new", methods=["GET", "POST"], endpoint="new_section")
+@bp.route(
+    "/cycles/<int:cycle_id>/sections/<int:section_id>/edit", methods=["GET", "POST"], endpoint="edit_section"
+)
 @login_required
-def new_section(cycle_id: int):
-    return _section_page(load_managed_cycle(cycle_id), None)
-
-
-@bp.route("/cycles/<int:cycle_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_section(cycle_id: int, section_id: int):
+def section_page(cycle_id: int, section_id: int | None = None):
+    """The form for a new section (no `section_id`) or for changing one; back to the template once saved."""
     cycle = load_managed_cycle(cycle_id)
-    return _section_page(cycle, _section(cycle, section_id))
-
-
-def _section_page(cycle: Cycle, section: TemplateSection | None):
-    """The form for a new section (`section` None) or for changing one; back to the template once saved."""
+    section = None if section_id is None else _part(cycle.sections, section_id)
     form = SectionForm(obj=section)
 
     def save():
@@ -101,10 +105,11 @@ def _section_page(cycle: Cycle, section: TemplateSection | None):
         return services.update_section(current_user, section, **fields)
 
     message = "The section has been added." if section is None else "The section has been saved."
-    if form.validate_on_submit() and run_service(save, message, form=form):
+    posted = run_form(form, save, message)
+    if posted.done:
         return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id, _anchor="template"))
     page = render_template("cycles/section_form.html", form=form, cycle=cycle, section=section)
-    return page, 400 if form.is_submitted() else 200
+    return page, posted.status
 
 
 def _section_fields(form: SectionForm) -> dict:
@@ -121,7 +126,7 @@ def _section_fields(form: SectionForm) -> dict:
 @login_required
 def move_section(cycle_id: int, section_id: int, direction: str):
     cycle = load_managed_cycle(cycle_id)
-    section = _section(cycle, section_id)
+    section = _part(cycle.sections, section_id)
     if direction not in ("up", "down"):
         abort(400)
     return button_action(
@@ -135,7 +140,7 @@ def move_section(cycle_id: int, section_id: int, direction: str):
 @login_required
 def remove_section(cycle_id: int, section_id: int):
     cycle = load_managed_cycle(cycle_id)
-    section = _section(cycle, section_id)
+    section = _part(cycle.sections, section_id)
     return confirmation(
         "cycles/remove_section.html",
         lambda: services.remove_section(current_user, section),
@@ -162,20 +167,6 @@ def open_cycle(cycle_id: int):
 # --- The rubric ---------------------------------------------------------------------------------------------
 
 
-def _scale(cycle: Cycle, scale_id: int) -> RatingScale:
-    scale = next((scale for scale in cycle.scales if scale.id == scale_id), None)
-    if scale is None:
-        abort(404)
-    return scale
-
-
-def _level(scale: RatingScale, level_id: int) -> RatingLevel:
-    level = next((level for level in scale.levels if level.id == level_id), None)
-    if level is None:
-        abort(404)
-    return level
-
-
 def _to_rubric(cycle: Cycle, anchor: str | None = None):
     return redirect(url_for("cycles.rubric", cycle_id=cycle.id, _anchor=anchor))
 
@@ -186,15 +177,15 @@ def rubric(cycle_id: int):
     """The scales, their levels and the sections they apply to; and whether section ratings are required."""
     cycle = load_managed_cycle(cycle_id)
     form = SectionRatingsForm(obj=cycle)
-    if request.method == "POST":
-        required = bool(form.section_ratings_required.data)
-        if form.validate_on_submit() and run_service(
-            lambda: services.set_section_ratings_required(current_user, cycle, required),
-            "The rubric has been saved.",
-        ):
-            return _to_rubric(cycle)
-        return render_template("cycles/rubric.html", cycle=cycle, form=form), 400
-    return render_template("cycles/rubric.html", cycle=cycle, form=form)
+    required = bool(form.section_ratings_required.data)
+    posted = run_form(
+        form,
+        lambda: services.set_section_ratings_required(current_user, cycle, required),
+        "The rubric has been saved.",
+    )
+    if posted.done:
+        return _to_rubric(cycle)
+    return render_template("cycles/rubric.html", cycle=cycle, form=form), posted.status
 
 
 @bp.route("/cycles/<int:cycle_id>/rubric/sections", methods=["GET", "POST"])
@@ -228,49 +219,42 @@ def _chosen_scales(cycle: Cycle) -> dict[int, set[int]] | None:
         return None
 
 
-@bp.route("/cycles/<int:cycle_id>/scales/new", methods=["GET", "POST"])
+@bp.route("/cycles/<int:cycle_id>/scales/new", methods=["GET", "POST"], endpoint="new_scale")
+@bp.route("/cycles/<int:cycle_id>/scales/<int:scale_id>/edit", methods=["GET", "POST"], endpoint="edit_scale")
 @login_required
-def new_scale(cycle_id: int):
-    return _scale_page(load_managed_cycle(cycle_id), None)
-
-
-@bp.route("/cycles/<int:cycle_id>/scales/<int:scale_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_scale(cycle_id: int, scale_id: int):
+def scale_page(cycle_id: int, scale_id: int | None = None):
+    """The form for a new scale (no `scale_id`) or for changing one; back to the rubric once saved."""
     cycle = load_managed_cycle(cycle_id)
-    return _scale_page(cycle, _scale(cycle, scale_id))
-
-
-def _scale_page(cycle: Cycle, scale: RatingScale | None):
-    """The form for a new scale (`scale` None) or for changing one; back to the rubric once saved."""
+    scale = None if scale_id is None else _part(cycle.scales, scale_id)
     form = ScaleForm(obj=scale)
+    shown = scale
 
     def save():
+        nonlocal shown
         fields = {
             "name": form.name.data.strip(),
             "question": (form.question.data or "").strip(),
             "ordered": bool(form.ordered.data),
         }
         if scale is None:
-            return services.add_scale(current_user, cycle, **fields)
-        return services.update_scale(current_user, scale, **fields)
+            shown = services.add_scale(current_user, cycle, **fields)
+        else:
+            services.update_scale(current_user, scale, **fields)
 
     message = (
         "The scale has been added. Now add its levels." if scale is None else "The scale has been saved."
     )
-    if request.method == "POST":
-        if form.validate_on_submit() and (saved := run_service(save, message, form=form)):
-            shown = saved.value or scale
-            return _to_rubric(cycle, f"scale-{shown.id}" if shown else None)
-        return render_template("cycles/scale_form.html", form=form, cycle=cycle, scale=scale), 400
-    return render_template("cycles/scale_form.html", form=form, cycle=cycle, scale=scale)
+    posted = run_form(form, save, message)
+    if posted.done:
+        return _to_rubric(cycle, f"scale-{shown.id}" if shown else None)
+    return render_template("cycles/scale_form.html", form=form, cycle=cycle, scale=scale), posted.status
 
 
 @bp.route("/cycles/<int:cycle_id>/scales/<int:scale_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_scale(cycle_id: int, scale_id: int):
     cycle = load_managed_cycle(cycle_id)
-    scale = _scale(cycle, scale_id)
+    scale = _part(cycle.scales, scale_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         if run_service(lambda: services.remove_scale(current_user, scale), "The scale has been removed."):
@@ -279,22 +263,20 @@ def remove_scale(cycle_id: int, scale_id: int):
     return render_template("cycles/remove_scale.html", form=form, cycle=cycle, scale=scale)
 
 
-@bp.route("/cycles/<int:cycle_id>/scales/<int:scale_id>/levels/new", methods=["GET", "POST"])
+@bp.route(
+    "/cycles/<int:cycle_id>/scales/<int:scale_id>/levels/new", methods=["GET", "POST"], endpoint="new_level"
+)
+@bp.route(
+    "/cycles/<int:cycle_id>/scales/<int:scale_id>/levels/<int:level_id>/edit",
+    methods=["GET", "POST"],
+    endpoint="edit_level",
+)
 @login_required
-def new_level(cycle_id: int, scale_id: int):
+def level_page(cycle_id: int, scale_id: int, level_id: int | None = None):
+    """The form for a new level (no `level_id`) or for changing one; back to the rubric once saved."""
     cycle = load_managed_cycle(cycle_id)
-    return _level_page(cycle, _scale(cycle, scale_id), None)
-
-
-@bp.route("/cycles/<int:cycle_id>/scales/<int:scale_id>/levels/<int:level_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_level(cycle_id: int, scale_id: int, level_id: int):
-    cycle = load_managed_cycle(cycle_id)
-    scale = _scale(cycle, scale_id)
-    return _level_page(cycle, scale, _level(scale, level_id))
-
-
-def _level_page(cycle: Cycle, scale: RatingScale, level: RatingLevel | None):
+    scale = _part(cycle.scales, scale_id)
+    level = None if level_id is None else _part(scale.levels, level_id)
     form = LevelForm(obj=level)
 
     def save():
@@ -304,13 +286,11 @@ def _level_page(cycle: Cycle, scale: RatingScale, level: RatingLevel | None):
         return services.update_level(current_user, level, **fields)
 
     message = "The level has been added." if level is None else "The level has been saved."
-    if request.method == "POST":
-        if form.validate_on_submit() and run_service(save, message, form=form):
-            return _to_rubric(cycle, f"scale-{scale.id}")
-        return render_template(
-            "cycles/level_form.html", form=form, cycle=cycle, scale=scale, level=level
-        ), 400
-    return render_template("cycles/level_form.html", form=form, cycle=cycle, scale=scale, level=level)
+    posted = run_form(form, save, message)
+    if posted.done:
+        return _to_rubric(cycle, f"scale-{scale.id}")
+    page = render_template("cycles/level_form.html", form=form, cycle=cycle, scale=scale, level=level)
+    return page, posted.status
 
 
 @bp.route(
@@ -319,8 +299,8 @@ def _level_page(cycle: Cycle, scale: RatingScale, level: RatingLevel | None):
 @login_required
 def remove_level(cycle_id: int, scale_id: int, level_id: int):
     cycle = load_managed_cycle(cycle_id)
-    scale = _scale(cycle, scale_id)
-    level = _level(scale, level_id)
+    scale = _part(cycle.scales, scale_id)
+    level = _part(scale.levels, level_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         run_service(lambda: services.remove_level(current_user, level), "The level has been removed.")
@@ -332,8 +312,8 @@ def remove_level(cycle_id: int, scale_id: int, level_id: int):
 @login_required
 def move_level(cycle_id: int, scale_id: int, level_id: int, direction: str):
     cycle = load_managed_cycle(cycle_id)
-    scale = _scale(cycle, scale_id)
-    level = _level(scale, level_id)
+    scale = _part(cycle.scales, scale_id)
+    level = _part(scale.levels, level_id)
     if direction not in ("up", "down") or not ConfirmForm().validate_on_submit():
         abort(400)
     run_service(lambda: services.move_level(current_user, level, -1 if direction == "up" else 1))

@@ -77,20 +77,19 @@ def _list(authority: Authority) -> str:
     return url_for("inspections.inspection_list", authority_id=authority.id)
 
 
-@bp.route("/authorities/<int:authority_id>/inspections/new", methods=["GET", "POST"])
+@bp.route(
+    "/authorities/<int:authority_id>/inspections/new", methods=["GET", "POST"], endpoint="new_inspection"
+)
+@bp.route(
+    "/authorities/<int:authority_id>/inspections/<int:inspection_id>/edit",
+    methods=["GET", "POST"],
+    endpoint="edit_inspection",
+)
 @login_required
-def new_inspection(authority_id: int):
-    return _inspection_page(_recordable(authority_id), None)
-
-
-@bp.route("/authorities/<int:authority_id>/inspections/<int:inspection_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_inspection(authority_id: int, inspection_id: int):
+def inspection_page(authority_id: int, inspection_id: int | None = None):
+    """The form for a new inspection (no `inspection_id`) or for changing one; back to the list once saved."""
     authority = _recordable(authority_id)
-    return _inspection_page(authority, _inspection(authority, inspection_id))
-
-
-def _inspection_page(authority: Authority, inspection: Inspection | None):
+    inspection = None if inspection_id is None else _inspection(authority, inspection_id)
     form = InspectionForm()
     if inspection is not None and not form.is_submitted():
         form.kind.data = inspection.kind.value

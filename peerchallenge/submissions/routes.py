@@ -182,7 +182,7 @@ def download(cycle_id: int, authority_id: int, number: int):
     )
 
 
-def _confirm(cycle_id: int, authority_id: int, allowed, action, template: str, done: str):
+def _confirm(cycle_id: int, authority_id: int, *, allowed, action, template: str, done: str):
     cycle, authority, submission = _load(cycle_id, authority_id)
     if not allowed(cycle, authority):
         abort(403)
@@ -199,40 +199,34 @@ def _confirm(cycle_id: int, authority_id: int, allowed, action, template: str, d
     )
 
 
-@bp.route("/self-assessment/sign-off", methods=["GET", "POST"])
-@login_required
-def sign_off(cycle_id: int, authority_id: int):
-    return _confirm(
-        cycle_id,
-        authority_id,
+# The steps a self-assessment is confirmed through: endpoint (and its page in submissions/), address, who may
+# (given the cycle and the authority), the change, and the message once done.
+_CONFIRMATIONS = (
+    (
+        "sign_off",
+        "/self-assessment/sign-off",
         lambda cycle, authority: can_sign_off_submission(current_user, authority),
         services.sign_off,
-        "submissions/sign_off.html",
         "The self-assessment has been signed off.",
-    )
-
-
-@bp.route("/self-assessment/ready", methods=["GET", "POST"])
-@login_required
-def mark_ready(cycle_id: int, authority_id: int):
-    return _confirm(
-        cycle_id,
-        authority_id,
+    ),
+    (
+        "mark_ready",
+        "/self-assessment/ready",
         lambda cycle, authority: can_mark_submission_ready(current_user, authority),
         services.mark_ready,
-        "submissions/mark_ready.html",
         "The self-assessment is marked ready. Your director has been emailed to sign it off.",
-    )
-
-
-@bp.route("/self-assessment/reopen", methods=["GET", "POST"])
-@login_required
-def reopen(cycle_id: int, authority_id: int):
-    return _confirm(
-        cycle_id,
-        authority_id,
+    ),
+    (
+        "reopen",
+        "/self-assessment/reopen",
         lambda cycle, authority: can_reopen_submission(current_user, cycle),
         services.reopen,
-        "submissions/reopen.html",
         "The self-assessment has been reopened. The authority can change it again.",
+    ),
+)
+
+for _endpoint, _rule, _allowed, _action, _done in _CONFIRMATIONS:
+    _view = partial(
+        _confirm, allowed=_allowed, action=_action, template=f"submissions/{_endpoint}.html", done=_done
     )
+    bp.add_url_rule(_rule, _endpoint, login_required(_view), methods=["GET", "POST"])
