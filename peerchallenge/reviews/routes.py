@@ -53,6 +53,7 @@ def _page(assignment, review, values, *, errors=None, missing=None, conflict=Non
     submission = find_submission(cycle, assignment.reviewed)
     version = submission.current_version if submission else None
     texts = {text.template_section_id: text for text in version.sections} if version else {}
+    parts = services.review_parts(assignment)
     return render_template(
         "reviews/review.html",
         assignment=assignment,
@@ -60,10 +61,10 @@ def _page(assignment, review, values, *, errors=None, missing=None, conflict=Non
         review=review,
         values=values,
         texts=texts,
-        progress=services.progress(assignment, values),
+        progress=services.progress(assignment, values, parts),
         can_submit=can_submit_review(current_user, assignment),
         directors=authority_users(assignment.reviewer_id, Role.DIRECTOR),
-        not_included={part.id for part in services.review_parts(assignment) if not part.included},
+        not_included={part.id for part in parts if not part.included},
         authority=assignment.reviewed,
         submission=submission,
         inspections=inspection_summary(cycle, assignment.reviewed),

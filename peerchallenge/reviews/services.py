@@ -65,12 +65,15 @@ def scales(cycle: Cycle) -> list[review_content.Scale]:
     ]
 
 
-def missing_ratings(assignment: Assignment, content: dict) -> dict[str, list[str]]:
-    """The ratings a submit of this content still needs, per part (see reviews.content.missing_ratings)."""
+def missing_ratings(
+    assignment: Assignment, content: dict, parts: list[review_content.Section] | None = None
+) -> dict[str, list[str]]:
+    """The ratings a submit of this content still needs, per part (see reviews.content.missing_ratings);
+    `parts` are the assignment's `review_parts`, when the caller has them already."""
     cycle = assignment.cycle
     return review_content.missing_ratings(
         content,
-        review_parts(assignment),
+        review_parts(assignment) if parts is None else parts,
         scales(cycle),
         section_ratings_required=cycle.section_ratings_required,
     )
@@ -99,11 +102,15 @@ def _progress_tag(values: dict, ratings_missing: bool) -> Tag:
     return NOT_STARTED
 
 
-def progress(assignment: Assignment, content: dict) -> list[PartProgress]:
+def progress(
+    assignment: Assignment, content: dict, sections: list[review_content.Section] | None = None
+) -> list[PartProgress]:
     """Each section's state, then the overall part's: done once it has strengths or areas for development
-    and every required rating; a section the self-assessment left out is "Not included"."""
-    missing = missing_ratings(assignment, content)
-    parts = [(section.id, section.title, section.included) for section in review_parts(assignment)]
+    and every required rating; a section the self-assessment left out is "Not included". `sections` are the
+    assignment's `review_parts`, when the caller has them already."""
+    sections = review_parts(assignment) if sections is None else sections
+    missing = missing_ratings(assignment, content, sections)
+    parts = [(section.id, section.title, section.included) for section in sections]
     return [
         PartProgress(
             "overall" if key is None else f"section-{key}",
