@@ -78,13 +78,29 @@ def id_select(label: str, required: str, **kwargs) -> SelectField:
     return SelectField(label, widget=GovSelect(), coerce=int, validators=validators, **kwargs)
 
 
+class WholeNumberField(IntegerField):
+    """A whole number; anything else typed ("first", "2.5") is refused with the field's own message."""
+
+    def __init__(self, label=None, validators=None, *, not_a_number: str, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.not_a_number = not_a_number
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.not_a_number) from None
+
+
 def number_input(
     label: str, minimum: int, maximum: int, out_of_range: str, *, required: str | None = None, **kwargs
 ) -> IntegerField:
     """A whole number in a range; optional unless `required` gives the message for a missing one."""
     present = InputRequired(required) if required else Optional()
     validators = [present, NumberRange(minimum, maximum, out_of_range)]
-    return IntegerField(label, widget=GovTextInput(), validators=validators, **kwargs)
+    return WholeNumberField(
+        label, widget=GovTextInput(), validators=validators, not_a_number=out_of_range, **kwargs
+    )
 
 
 def button(label: str) -> SubmitField:

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from docx import Document
 
-from peerchallenge.cycles.defaults import DEFAULT_SCALES, DEFAULT_TEMPLATE
+from peerchallenge.cycles.defaults import DEFAULT_TEMPLATE
 from peerchallenge.demo import documents, reviewing
 from peerchallenge.demo.documents import demo_docx, demo_markdown, demo_sections, demo_title
 from peerchallenge.demo.profiles import (
@@ -23,14 +23,9 @@ from peerchallenge.documents.analysis import analyse_document
 from peerchallenge.documents.sections import SectionSpec
 from peerchallenge.letters.merge import is_near_duplicate
 from peerchallenge.regions.loader import read_authorities
+from tests.demo_reviews import POSITIONS, SECTIONS, TEMPLATE, reviews_of
 from tests.factories import EASTERN_AUTHORITIES
 
-TEMPLATE = [(section.title, section.suggested_words) for section in DEFAULT_TEMPLATE]
-SECTIONS = [(number + 100, section.title, section.scales) for number, section in enumerate(DEFAULT_TEMPLATE)]
-POSITIONS = {
-    scale.key: {label: position for position, (label, _) in enumerate(scale.levels)}
-    for scale in DEFAULT_SCALES
-}
 LABELS = {key: {position: label for label, position in levels.items()} for key, levels in POSITIONS.items()}
 ALL_PROFILES = [profile_for(row.name, row.authority_type) for row in read_authorities()]
 
@@ -128,14 +123,6 @@ def test_business_as_usual_describes_the_sections_own_boards_and_services_and_pl
 
 def section_words(title: str) -> int:
     return next(section.suggested_words for section in DEFAULT_TEMPLATE if section.title == title)
-
-
-def reviews_of(profile):
-    written = demo_sections(profile, TEMPLATE)
-    return [
-        reviewing.review_content(profile, written, SECTIONS, POSITIONS, reviewer, f"Peer {reviewer}")
-        for reviewer in (0, 1)
-    ]
 
 
 def parts(content):

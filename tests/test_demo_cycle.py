@@ -71,7 +71,7 @@ def test_demo_cycle_is_created_once(app, monkeypatch):
 
 def test_demo_cycle_has_letters_in_every_state_a_full_dashboard_and_reminders_to_send(app, monkeypatch):
     from peerchallenge.assignments.models import Delegation
-    from peerchallenge.letters.models import Letter, LetterState
+    from peerchallenge.letters.models import Letter, LetterState, VersionSource
     from peerchallenge.monitoring.dashboard import cycle_dashboard
     from peerchallenge.monitoring.services import send_reminders
 
@@ -87,7 +87,10 @@ def test_demo_cycle_has_letters_in_every_state_a_full_dashboard_and_reminders_to
     ]
     assert [letter.is_read for letter in letters[2:]] == [False, True, True]
     assert [letter.has_response for letter in letters] == [False] * 4 + [True]
-    assert letters[1].is_edited
+    # The lead chose the points of every letter past "composed": a headline in words, its own line of enquiry.
+    assert all(letter.points_chosen_at is not None for letter in letters[1:])
+    assert letters[1].current_version.source == VersionSource.CHOSEN
+    assert "What would you most like your peers to test" in letters[1].body
 
     board = cycle_dashboard(cycle, today)
     colours = {cell.status.name for row in board.rows for cell in row.cells.values()}

@@ -50,6 +50,11 @@ class CycleForm(FlaskForm):
         widget=GovCheckboxInput(),
         default=True,
     )
+    letter_annex = BooleanField(
+        "Letters end with an annex: the peers' ratings and points section by section, on a new page",
+        widget=GovCheckboxInput(),
+        default=True,
+    )
     signatory_name = text_input(
         "Signatory's name (optional)",
         150,

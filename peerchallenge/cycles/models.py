@@ -53,6 +53,8 @@ class Cycle(Model):
     signatory_title: Mapped[str] = mapped_column(sa.String(150), default="", server_default="")
     # Reviewers must rate every section before submitting; by default only the overall ratings are required.
     section_ratings_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Each letter ends with the section-by-section annex on a page of its own, unless the lead leaves it out.
+    letter_annex: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     region: Mapped[Region] = relationship()
     sections: Mapped[list["TemplateSection"]] = relationship(

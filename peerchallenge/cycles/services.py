@@ -29,6 +29,7 @@ DETAIL_FIELDS = (
     "challenge_event_on",
     "anonymous",
     "co_reviews_visible_after_submission",
+    "letter_annex",
     "signatory_name",
     "signatory_title",
 )

@@ -27,6 +27,7 @@ from peerchallenge.demo.seed import DEMO_REGION, LEAD_EMAIL, person_email, slug
 from peerchallenge.extensions import db
 from peerchallenge.inspections.queries import inspections_of
 from peerchallenge.letters import services as letter_services
+from peerchallenge.letters.choice import PointKind
 from peerchallenge.letters.models import Letter
 from peerchallenge.regions.models import Authority, Region
 from peerchallenge.reviews import services as review_services
@@ -246,6 +247,22 @@ DEMO_RESPONSES = (
 )
 
 
+def choose_demo_points(lead: User, letter: Letter) -> None:
+    """The lead composes the letter by choice: the first peer's summary as the headline, the points the
+    service chose, with the lead's own last line of enquiry."""
+    composed, ranked = letter_services.candidates_for(letter)
+    rows = letter_services.compose_rows(letter, ranked)
+    choices = {
+        kind: [letter_services.PointChoice(row.text, row.key) for row in rows[kind] if row.include]
+        for kind in PointKind
+    }
+    enquiries = choices[PointKind.ENQUIRY][:5]
+    own = "What would you most like your peers to test at the challenge event?"
+    choices[PointKind.ENQUIRY] = [*enquiries, letter_services.PointChoice(own)]
+    headline = composed.overall.summaries[0][1] if composed.overall.summaries else composed.headline
+    letter_services.choose_points(lead, letter, headline, choices, letter.current_version.number)
+
+
 def advance_letters(cycle: Cycle, lead: User, states: Sequence[str]) -> None:
     """The composed letters, in turn, taken to each state: composed, approved, released, read, responded."""
     letters = db.session.scalars(
@@ -255,10 +272,7 @@ def advance_letters(cycle: Cycle, lead: User, states: Sequence[str]) -> None:
         if state == "composed":
             continue
         reader = director(letter.authority)
-        edited = letter.body.replace(
-            "\n", f"\n\nThank you for the openness of {letter.authority.name}'s self-assessment.\n", 1
-        )
-        letter_services.save_text(lead, letter, edited, letter.current_version.number)
+        choose_demo_points(lead, letter)
         letter_services.approve(lead, letter)
         if state == "approved":
             continue

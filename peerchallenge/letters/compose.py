@@ -7,7 +7,7 @@ break a table, and raw HTML shows as text.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from peerchallenge.letters.merge import MergedItem, merge_items, split_points
@@ -21,6 +21,7 @@ class ScaleSpec:
     levels: tuple[tuple[int, str], ...]  # (position, label) in the scale's order, strongest first
     # On a scale that is not ordered (self-knowledge) levels are kinds, not steps: ratings agree or differ.
     ordered: bool = True
+    definitions: tuple[str, ...] = ()  # each level's definition, in the order of levels
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class RatingRow:
     scale_name: str
     ratings: tuple[tuple[str, str | None], ...]
     agreement: Agreement
+    # Each peer's level as its index in the scale's order (None when not rated), for the headline.
+    indexes: tuple[int | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,10 +69,15 @@ class Composition:
     peer_labels: tuple[str, ...]
     sections: tuple[PartComposition, ...]
     overall: PartComposition
+    headline: str = ""
 
 
 OVERALL_TITLE = "Overall"
 NOT_RATED = "Not rated"
+NOT_INCLUDED = "Not included"
+# A level-2 heading that begins with this word starts a new page in the PDF and the Word file.
+ANNEX = "Annex"
+ANNEX_TITLE = f"{ANNEX}: section by section"
 # The letter's headings, in the words regions use for peer challenge feedback.
 CONSIDERATION = "Areas for consideration"
 QUESTIONS = "Questions to explore"
@@ -158,7 +166,9 @@ def _rating_rows(
                 level = None  # a rating that is not a level of this scale counts as not rated
             ratings.append((label, level[1] if level else None))
             indexes.append(level[0] if level else None)
-        rows.append(RatingRow(scale.name, tuple(ratings), agreement(indexes, ordered=scale.ordered)))
+        rows.append(
+            RatingRow(scale.name, tuple(ratings), agreement(indexes, ordered=scale.ordered), tuple(indexes))
+        )
     return tuple(rows)
 
 
@@ -224,7 +234,49 @@ def compose(
         )
     overall_parts = [content.get("overall") or {} for content in contents]
     overall = _compose_part(OVERALL_TITLE, overall_parts, labels, scales, redact, summaries=True)
-    return Composition(peer_labels=labels, sections=tuple(composed_sections), overall=overall)
+    return Composition(
+        peer_labels=labels,
+        sections=tuple(composed_sections),
+        overall=overall,
+        headline=headline(overall, scales),
+    )
+
+
+def _lower_first(text: str) -> str:
+    """Text to go on inside a sentence: its first letter in lower case, unless it starts an acronym."""
+    text = " ".join(text.split()).rstrip(".")
+    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
+
+
+def _scale_sentence(row: RatingRow, scale: ScaleSpec) -> str | None:
+    """One sentence of the headline: how the peers rated the whole self-assessment on one scale."""
+    known = sorted({index for index in row.indexes if index is not None})
+    if not known:
+        return None
+    labels = [_lower_first(scale.levels[index][1]) for index in known]
+    what = scale.name.lower()
+    if len(known) == 1:
+        index = known[0]
+        definition = scale.definitions[index] if index < len(scale.definitions) else ""
+        sentence = f"We rated its {what} as {labels[0]}"
+        return f"{sentence}: {_lower_first(definition)}." if definition.strip() else f"{sentence}."
+    if scale.ordered:
+        return f"We rated its {what} between {labels[0]} and {labels[-1]}."
+    return f"Our views of its {what} differed: we found it {join_names(labels)}."
+
+
+def headline(overall: PartComposition, scales: Sequence[ScaleSpec]) -> str:
+    """The letter's headline judgement, in sentences, from the peers' overall ratings.
+
+    A starting point: the lead rewrites it. Where peers differ it says so in words, never as a column.
+    """
+    by_name = {scale.name: scale for scale in scales}
+    sentences = [
+        sentence
+        for row in overall.ratings
+        if row.scale_name in by_name and (sentence := _scale_sentence(row, by_name[row.scale_name]))
+    ]
+    return " ".join(sentences)
 
 
 # --- Markdown ---------------------------------------------------------------------------------------------
@@ -280,8 +332,8 @@ def _ratings_table(part: PartComposition, labels: Sequence[str]) -> list[str]:
     return [*lines, ""]
 
 
-def _item_list(heading: str, items: Sequence[MergedItem], nothing: str) -> list[str]:
-    lines = [f"### {heading}", ""]
+def _item_list(heading: str, items: Sequence[MergedItem], nothing: str, level: int = 3) -> list[str]:
+    lines = [_heading(level, heading), ""]
     if not items:
         return [*lines, nothing, ""]
     for item in items:
@@ -290,12 +342,12 @@ def _item_list(heading: str, items: Sequence[MergedItem], nothing: str) -> list[
     return [*lines, ""]
 
 
-def _summary_lines(summaries: Sequence[tuple[str, str]]) -> list[str]:
-    lines = [f"### {REFLECTIONS}", ""]
+def _summary_lines(summaries: Sequence[tuple[str, str]], level: int = 3) -> list[str]:
+    lines = [_heading(level, REFLECTIONS), ""]
     if not summaries:
         return [*lines, "No reflections were written.", ""]
     for label, summary in summaries:
-        lines += [_heading(4, label), ""]
+        lines += [_heading(level + 1, label), ""]
         paragraphs = [block for block in re.split(r"\n\s*\n", summary.replace("\r\n", "\n")) if block.strip()]
         quoted = []
         for paragraph in paragraphs:
@@ -307,14 +359,18 @@ def _summary_lines(summaries: Sequence[tuple[str, str]]) -> list[str]:
     return lines
 
 
-def _part_markdown(part: PartComposition, labels: Sequence[str], *, summaries: bool) -> list[str]:
-    lines = [_heading(2, part.title), ""]
+def _part_markdown(
+    part: PartComposition, labels: Sequence[str], *, summaries: bool, level: int = 2, included: bool = True
+) -> list[str]:
+    lines = [_heading(level, part.title), ""]
+    if not included:
+        return [*lines, f"{NOT_INCLUDED}: this optional section is not in the self-assessment.", ""]
     lines += _ratings_table(part, labels)
-    lines += _item_list("Strengths", part.strengths, "No strengths were noted.")
-    lines += _item_list(CONSIDERATION, part.development, "No areas for consideration were noted.")
-    lines += _item_list(QUESTIONS, part.questions, "No questions were asked.")
+    lines += _item_list("Strengths", part.strengths, "No strengths were noted.", level + 1)
+    lines += _item_list(CONSIDERATION, part.development, "No areas for consideration were noted.", level + 1)
+    lines += _item_list(QUESTIONS, part.questions, "No questions were asked.", level + 1)
     if summaries:
-        lines += _summary_lines(part.summaries)
+        lines += _summary_lines(part.summaries, level + 1)
     return lines
 
 
@@ -388,3 +444,34 @@ def overall_markdown(composition: Composition) -> str:
     """The overall part of the letter as Markdown: ratings, merged points and each peer's summary."""
     lines = _part_markdown(composition.overall, composition.peer_labels, summaries=True)
     return "\n".join(lines).strip() + "\n"
+
+
+def annex_markdown(composition: Composition, left_out: Collection[str] = ()) -> str:
+    """The annex, on a page of its own: every section's ratings side by side and merged points, then the
+    overall part. `left_out` are the titles of optional sections the self-assessment does not have."""
+    lines = [_heading(2, ANNEX_TITLE), ""]
+    lines += ["The peers' ratings and points for each section of the self-assessment.", ""]
+    for part in composition.sections:
+        lines += _part_markdown(
+            part, composition.peer_labels, summaries=False, level=3, included=part.title not in left_out
+        )
+    lines += _part_markdown(composition.overall, composition.peer_labels, summaries=True, level=3)
+    return "\n".join(lines).strip() + "\n"
+
+
+def points_markdown(texts: Sequence[str], *, numbered: bool = False, nothing: str = "") -> str:
+    """Chosen points as a list, each on one line and read as plain text."""
+    lines = [
+        f"{number}. {_inline(text)}" if numbered else f"- {_inline(text)}"
+        for number, text in enumerate((text for text in texts if text.strip()), start=1)
+    ]
+    return "\n".join(lines) if lines else nothing
+
+
+def headline_markdown(text: str) -> str:
+    """The lead's headline: paragraphs of plain text, with no Markdown structure of their own."""
+    paragraphs = [block for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if block.strip()]
+    return "\n\n".join(
+        " ".join(_escape_line(line) for line in paragraph.split("\n") if line.strip())
+        for paragraph in paragraphs
+    )

@@ -2,10 +2,12 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
-from wtforms import BooleanField
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField
+from wtforms.validators import Length
 
-from peerchallenge.forms import button, text_area, version_fields
-from peerchallenge.letters.services import MAX_LETTER, MAX_RESPONSE
+from peerchallenge.forms import button, number_input, text_area, version_fields
+from peerchallenge.letters.choice import PointKind, Row
+from peerchallenge.letters.services import MAX_HEADLINE, MAX_LETTER, MAX_POINT, MAX_RESPONSE, PointChoice
 from peerchallenge.letters.template import MAX_TEMPLATE_CHARS as MAX_TEMPLATE
 
 
@@ -26,6 +28,63 @@ class LetterTextForm(FlaskForm):
         description="Markdown: ## for a heading, - for a bullet, **bold**.",
     )
     base_version, submit = version_fields()
+
+
+class PointForm(Form):
+    """One row of the compose page: a point of the reviews (or the lead's own), ticked, ordered and worded."""
+
+    key = HiddenField(validators=[Length(max=40)])
+    include = BooleanField("Include in the letter", widget=GovCheckboxInput())
+    order = number_input("Order in the list (optional)", 1, 99, "Enter an order from 1 to 99")
+    text = text_area("Wording", MAX_POINT, too_long="The wording")
+
+    def choice(self) -> PointChoice | None:
+        if not self.include.data:
+            return None
+        return PointChoice(self.text.data or "", self.key.data or None, self.order.data)
+
+
+# Rows a compose page may post for one kind: the reviews' points and a few of the lead's own.
+MAX_ROWS = 300
+
+
+def _points() -> FieldList:
+    return FieldList(FormField(PointForm), max_entries=MAX_ROWS)
+
+
+class ComposeForm(FlaskForm):
+    headline = text_area(
+        "Headline",
+        MAX_HEADLINE,
+        too_long="The headline",
+        description=(
+            "Your judgement of the self-assessment as a whole: its evidence, its brevity (how much is "
+            "business as usual) and its self-knowledge, in a few sentences. A blank line starts a new "
+            "paragraph."
+        ),
+    )
+    strength = _points()
+    consideration = _points()
+    enquiry = _points()
+    base_version, submit = version_fields()
+
+    def lists(self) -> dict[PointKind, FieldList]:
+        return {kind: getattr(self, kind.value) for kind in PointKind}
+
+    def fill(self, headline: str, rows: dict[PointKind, list[Row]], version: int) -> None:
+        self.headline.data = headline
+        self.base_version.data = version
+        for kind, points in self.lists().items():
+            for row in rows[kind]:
+                points.append_entry(
+                    {"key": row.key or "", "include": row.include, "order": row.order, "text": row.text}
+                )
+
+    def choices(self) -> dict[PointKind, list[PointChoice]]:
+        return {
+            kind: [choice for entry in points if (choice := entry.form.choice()) is not None]
+            for kind, points in self.lists().items()
+        }
 
 
 class ResponseForm(FlaskForm):

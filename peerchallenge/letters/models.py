@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from peerchallenge.accounts.models import User
 from peerchallenge.cycles.models import AuthorityInCycle
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
+from peerchallenge.letters.choice import PointKind
 from peerchallenge.status import LabelledEnum
 
 
@@ -24,6 +25,7 @@ class VersionSource(LabelledEnum):
     EDITED = "edited", "Edited"
     RESTORED = "restored", "Restored from an earlier version"
     RECOMPOSED = "recomposed", "Composed again from the reviews"
+    CHOSEN = "chosen", "Composed from the points chosen"
 
 
 class Letter(AuthorityInCycle, Model):
@@ -48,11 +50,22 @@ class Letter(AuthorityInCycle, Model):
     response_html: Mapped[str] = mapped_column(sa.Text, default="")
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The headline judgement the letter opens with, and when the lead last chose its points (None while the
+    # service's own choice stands: it is made again whenever the reviews change).
+    headline: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    points_chosen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    points_chosen_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     released_by: Mapped[User | None] = relationship(foreign_keys=[released_by_id])
     acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
     responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
+    points_chosen_by: Mapped[User | None] = relationship(foreign_keys=[points_chosen_by_id])
+    points: Mapped[list["LetterPoint"]] = relationship(
+        back_populates="letter",
+        order_by="(LetterPoint.kind, LetterPoint.position)",
+        cascade="all, delete-orphan",
+    )
     versions: Mapped[list["LetterVersion"]] = relationship(
         back_populates="letter", order_by="LetterVersion.number", cascade="all, delete-orphan"
     )
@@ -120,6 +133,26 @@ class LetterVersion(Model):
     @property
     def rendered(self) -> Markup:
         return Markup(self.body_html)  # noqa: S704 (sanitised by render_markdown before it was stored)
+
+
+class LetterPoint(Model):
+    """A point chosen for the letter: a strength, an area for consideration or a key line of enquiry, in the
+    lead's words, with the reviews' point it came from (none for the lead's own)."""
+
+    __tablename__ = "letter_points"
+    __table_args__ = (sa.UniqueConstraint("letter_id", "kind", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[PointKind] = mapped_column(string_enum(PointKind))
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(sa.Text)
+    candidate_key: Mapped[str | None] = mapped_column(sa.String(40))
+    # Who made the point and in which section, as the letter's annex names them; empty for the lead's own.
+    sources: Mapped[str] = mapped_column(sa.Text, default="")
+    section: Mapped[str] = mapped_column(sa.Text, default="")
+
+    letter: Mapped[Letter] = relationship(back_populates="points")
 
 
 class LetterRead(Model):

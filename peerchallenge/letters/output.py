@@ -30,6 +30,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from markupsafe import Markup
 
+from peerchallenge.letters.compose import ANNEX
 from peerchallenge.sanitise import render_markdown
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -297,12 +298,24 @@ def _headings(blocks: list[Block]):
                 yield from _headings(item)
 
 
+def _plain(runs: list[Inline]) -> str:
+    return "".join(_plain(run["runs"]) if "link" in run else run.get("text", "") for run in runs)
+
+
+def starts_new_page(level: int, text: str) -> bool:
+    """The annex starts on a page of its own: a top heading (level 2, under the title) that begins "Annex"."""
+    return level == 2 and text.lstrip().startswith(ANNEX)
+
+
 def letter_tree(body_html: str) -> list[Block]:
     """The sanitised letter as a tree of blocks, its headings under the title's level 1."""
     builder = _TreeBuilder()
     builder.feed(body_html)
     builder.close()
     _renumber_headings(builder.blocks, top=2)
+    for block in builder.blocks:
+        if block["type"] == "heading" and starts_new_page(block["level"], _plain(block["runs"])):
+            block["new_page"] = True
     return builder.blocks
 
 
@@ -370,6 +383,7 @@ class _Block:
     list_item: bool = False
     preformatted: bool = False
     alignment: str | None = None
+    level: int = 0  # a heading's level in the letter (2 for a top heading), else 0
 
     def is_empty(self) -> bool:
         return all(segment.text is not None and not segment.text.strip() for segment in self.segments)
@@ -432,6 +446,8 @@ class _WordWriter(_LetterHTMLReader):
             _set_numbering(paragraph, block.num_id)
         if block.alignment:
             paragraph.alignment = _ALIGNMENTS.get(block.alignment)
+        if block.level and starts_new_page(block.level, "".join(part.text or "" for part in block.segments)):
+            paragraph.paragraph_format.page_break_before = True
         _write_segments(paragraph, block.segments, preformatted=block.preformatted)
 
     def add_text(self, text: str) -> None:
@@ -477,7 +493,7 @@ class _WordWriter(_LetterHTMLReader):
             pass
         elif tag in _HEADINGS:
             level = min(max(_HEADINGS[tag] - self.heading_shift, 1), 9)
-            self.open_block(f"Heading {level}")
+            self.open_block(f"Heading {level}", level=level + 1)
         elif tag == "p":
             if self.block is not None and self.block.list_item and self.block.is_empty():
                 return  # a loose list's <li><p>: the item's own paragraph

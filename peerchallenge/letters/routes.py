@@ -9,9 +9,10 @@ from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.extensions import csrf, db
 from peerchallenge.forms import ConfirmForm, run_service, save_edit
 from peerchallenge.letters import access, services
+from peerchallenge.letters.choice import RANGE_WORDS, PointKind, differences
 from peerchallenge.letters.diff import line_diff
 from peerchallenge.letters.files import MIMETYPES
-from peerchallenge.letters.forms import LetterTextForm, ResponseForm, TemplateForm
+from peerchallenge.letters.forms import ComposeForm, LetterTextForm, ResponseForm, TemplateForm
 from peerchallenge.letters.models import FileKind, Letter
 from peerchallenge.letters.queries import cycle_letter_rows, peer_letters_for, readers, released_letters_for
 from peerchallenge.letters.template import PLACEHOLDERS, TemplateProblem, render_letter
@@ -110,6 +111,59 @@ def letter(letter_id: int):
     if edit.saved:
         return _back(letter)
     return _letter_page(letter, form, conflict=edit.conflict, status=edit.status)
+
+
+@bp.route("/letters/<int:letter_id>/compose", methods=["GET", "POST"])
+@csrf.exempt  # checked in the view, so that an expired form comes back with the lead's choices in it
+@login_required
+def compose(letter_id: int):
+    letter = _managed_letter(letter_id)
+    if letter.is_released:
+        flash("This letter has been released and can no longer be changed.", "error")
+        return _back(letter)
+    composed, ranked = services.candidates_for(letter)
+    form = ComposeForm()
+    if not form.is_submitted():
+        form.fill(letter.headline, services.compose_rows(letter, ranked), letter.current_version.number)
+        return _compose_page(letter, form, composed, ranked)
+    edit = save_edit(
+        form,
+        "headline",
+        lambda: services.choose_points(
+            current_user, letter, form.headline.data or "", form.choices(), form.base_version.data
+        ),
+        _chosen_message,
+        lambda: letter.current_version.number,
+    )
+    if edit.saved:
+        return _back(letter)
+    return _compose_page(letter, form, composed, ranked, conflict=edit.conflict, status=edit.status)
+
+
+def _chosen_message(result: tuple[bool, list[str]]) -> str:
+    changed, advice = result
+    done = (
+        "The letter has been composed from the points you chose, as a new version."
+        if changed
+        else "Nothing had changed, so nothing was saved."
+    )
+    return " ".join([done, *advice])
+
+
+def _compose_page(letter: Letter, form: ComposeForm, composed, ranked, *, conflict=False, status=200):
+    """The lead's page for choosing, ordering and rewording the letter's points and writing its headline."""
+    return render_template(
+        "letters/compose.html",
+        letter=letter,
+        cycle=letter.cycle,
+        form=form,
+        conflict=conflict,
+        kinds=PointKind,
+        range_words=RANGE_WORDS,
+        origins={candidate.key: candidate for found in ranked.values() for candidate in found},
+        differences=differences(composed),
+        suggested_headline=composed.headline,
+    ), status
 
 
 RELEASED_NO_CHANGES = (

@@ -4,7 +4,8 @@ Each function checks the state, changes the models, writes the audit event and q
 request commits. The letter's text is always its latest version, so nothing the lead typed is lost.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -18,10 +19,23 @@ from peerchallenge.cycles.models import Cycle
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters import compose as composition
+from peerchallenge.letters.choice import (
+    RANGE_WORDS,
+    Candidate,
+    Point,
+    PointKind,
+    Row,
+    as_point,
+    candidates,
+    count_advice,
+    default_choice,
+    rows,
+)
 from peerchallenge.letters.files import letter_file, render_files
 from peerchallenge.letters.models import (
     FileKind,
     Letter,
+    LetterPoint,
     LetterRead,
     LetterState,
     LetterVersion,
@@ -37,6 +51,7 @@ from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review
 from peerchallenge.sanitise import plain_text, render_markdown
+from peerchallenge.submissions.queries import written_section_ids
 from peerchallenge.text_limits import shape_problem
 
 MAX_LETTER = 100_000
@@ -94,10 +109,19 @@ def _specs(cycle: Cycle) -> tuple[list[composition.SectionSpec], list[compositio
             scale.name,
             tuple((level.position, level.label) for level in scale.levels),
             ordered=scale.ordered,
+            definitions=tuple(level.definition for level in scale.levels),
         )
         for scale in cycle.scales
     ]
     return sections, scales
+
+
+def left_out_sections(cycle: Cycle, authority: Authority) -> set[str]:
+    """The titles of optional sections the authority's self-assessment does not have."""
+    written = written_section_ids(cycle, authority)
+    if written is None:
+        return set()
+    return {section.title for section in cycle.sections if section.optional and section.id not in written}
 
 
 def _director_names(directors: Sequence[User]) -> str:
@@ -123,13 +147,36 @@ def signatories(
     return composition.signatories_markdown(peers, anonymous=cycle.anonymous, named=named)
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """What the letter says of the reviews: the headline and the points chosen, in order."""
+
+    headline: str
+    points: Mapping[PointKind, Sequence[str]]
+
+    @classmethod
+    def by_default(cls, composed: composition.Composition) -> "Chosen":
+        points = default_choice(composed)
+        return cls(composed.headline, {kind: [point.text for point in points[kind]] for kind in PointKind})
+
+    @classmethod
+    def of(cls, letter: Letter) -> "Chosen":
+        points: dict[PointKind, list[str]] = {kind: [] for kind in PointKind}
+        for point in sorted(letter.points, key=lambda point: point.position):
+            points[point.kind].append(point.text)
+        return cls(letter.headline, points)
+
+
 def template_values(
     cycle: Cycle,
     authority: Authority | None,
     composed: composition.Composition,
     pairs: Sequence[tuple[Assignment, Review | None]] = (),
+    chosen: Chosen | None = None,
 ) -> dict[str, str]:
     """The placeholders' values for one authority's letter (an example authority when None)."""
+    chosen = chosen or Chosen.by_default(composed)
+    left_out = left_out_sections(cycle, authority) if authority else set()
     directors = authority_users(authority.id, Role.DIRECTOR) if authority else []
     if authority is None:
         salutation, dcs_name = "Alex", "Alex Example"
@@ -151,6 +198,17 @@ def template_values(
         "sections": composition.sections_markdown(composed),
         "overall": composition.overall_markdown(composed),
         "signatories": signatories(cycle, pairs, example=authority is None),
+        "headline": composition.headline_markdown(chosen.headline),
+        "strengths": composition.points_markdown(
+            chosen.points[PointKind.STRENGTH], nothing="No strengths were noted."
+        ),
+        "areas_for_consideration": composition.points_markdown(
+            chosen.points[PointKind.CONSIDERATION], nothing="No areas for consideration were noted."
+        ),
+        "lines_of_enquiry": composition.points_markdown(
+            chosen.points[PointKind.ENQUIRY], numbered=True, nothing="No lines of enquiry were proposed."
+        ),
+        "annex": composition.annex_markdown(composed, left_out) if cycle.letter_annex else "",
     }
 
 
@@ -171,12 +229,41 @@ def compose_reviews(
     return composition.compose(sections, scales, peers, anonymous=cycle.anonymous)
 
 
-def compose_text(
-    cycle: Cycle, authority: Authority, pairs: Sequence[tuple[Assignment, Review | None]]
+def _store_points(letter: Letter, headline: str, points: Mapping[PointKind, Sequence[Point]]) -> None:
+    letter.headline = headline
+    letter.points.clear()
+    db.session.flush()  # the old points go before the new ones take their positions
+    for kind in PointKind:
+        for position, point in enumerate(points[kind], start=1):
+            letter.points.append(
+                LetterPoint(
+                    kind=kind,
+                    position=position,
+                    text=point.text,
+                    candidate_key=point.key,
+                    sources="\n".join(point.sources),  # names can hold commas
+                    section=point.section,
+                )
+            )
+
+
+def compose_text(letter: Letter, pairs: Sequence[tuple[Assignment, Review | None]]) -> str:
+    """The letter's Markdown from the cycle's template, the submitted reviews and the points chosen.
+
+    Until the lead chooses the points, the service's choice is made again from the reviews as they are now.
+    """
+    composed = compose_reviews(letter.cycle, pairs)
+    if letter.points_chosen_at is None:
+        _store_points(letter, composed.headline, default_choice(composed))
+    return _letter_text(letter, composed, pairs)
+
+
+def _letter_text(
+    letter: Letter, composed: composition.Composition, pairs: Sequence[tuple[Assignment, Review | None]]
 ) -> str:
-    """The letter's Markdown from the cycle's template and the submitted reviews."""
-    values = template_values(cycle, authority, compose_reviews(cycle, pairs), pairs)
-    return render_letter(letter_template(cycle), values)
+    """The template filled in with the reviews and the letter's points, ending as an edited text would."""
+    values = template_values(letter.cycle, letter.authority, composed, pairs, Chosen.of(letter))
+    return render_letter(letter_template(letter.cycle), values).strip() + "\n"
 
 
 def preview_values(cycle: Cycle) -> dict[str, str]:
@@ -204,6 +291,17 @@ def _add_version(letter: Letter, body: str, source: VersionSource, actor: User |
     )
     db.session.add(version)
     letter.versions.append(version)
+    return version
+
+
+def save_version(letter: Letter, body: str, source: VersionSource, actor: User, reason: str) -> LetterVersion:
+    """The lead's new text as the letter's next version; an approval is withdrawn, since the text changed."""
+    version = _add_version(letter, body, source, actor)
+    _withdraw_approval(letter, actor, reason)
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # a second tab saved the same version number at the same moment
+        raise LetterChanged(None) from error
     return version
 
 
@@ -241,16 +339,16 @@ def compose_when_complete(actor: User | None, cycle: Cycle, authority: Authority
             letter,
         )
         return letter
-    body = compose_text(cycle, authority, pairs)
     if letter is None:
         letter = Letter(cycle=cycle, authority=authority, state=LetterState.COMPOSED, response="")
         db.session.add(letter)
-        _add_version(letter, body, VersionSource.COMPOSED, None)
+        _add_version(letter, compose_text(letter, pairs), VersionSource.COMPOSED, None)
         db.session.flush()
         record_about(
             "letter_composed", f"{authority.name}'s letter was composed from its reviews", actor, letter
         )
         return letter
+    body = compose_text(letter, pairs)
     if body != letter.body:
         _add_version(letter, body, VersionSource.RECOMPOSED, None)
         _withdraw_approval(letter, actor, "the reviews changed")
@@ -299,8 +397,7 @@ def recompose(actor: User, letter: Letter, *, replace_edits: bool) -> None:
         )
     if letter.is_edited and not replace_edits:
         raise ServiceError("This letter has been edited. Confirm that the edits may be replaced.")
-    body = compose_text(letter.cycle, letter.authority, pairs)
-    _add_version(letter, body, VersionSource.RECOMPOSED, actor)
+    _add_version(letter, compose_text(letter, pairs), VersionSource.RECOMPOSED, actor)
     letter.composed_at = utcnow()
     letter.reviews_changed_at = None
     _withdraw_approval(letter, actor, "it was composed again")
@@ -338,16 +435,124 @@ def save_text(actor: User, letter: Letter, body: str, base_version: int) -> bool
         raise LetterChanged(letter)
     if body == letter.body:
         return False
-    version = _add_version(letter, body, VersionSource.EDITED, actor)
-    _withdraw_approval(letter, actor, "its text changed")
-    try:
-        db.session.flush()
-    except IntegrityError as error:  # a second tab saved the same version number at the same moment
-        raise LetterChanged(None) from error
+    version = save_version(letter, body, VersionSource.EDITED, actor, "its text changed")
     record_about(
         "letter_edited", f"{letter.authority.name}'s letter was edited", actor, letter, version=version.number
     )
     return True
+
+
+MAX_HEADLINE = 3_000
+MAX_POINT = 1_000
+MAX_POINTS = 10  # of one kind: a two-page letter holds three to six
+
+
+@dataclass(frozen=True)
+class PointChoice:
+    """A point the lead ticked on the compose page: its words, the candidate it came from, its order."""
+
+    text: str
+    key: str | None = None
+    order: int | None = None  # None: after the numbered ones, in the page's order
+
+
+def candidates_for(letter: Letter) -> tuple[composition.Composition, dict[PointKind, list[Candidate]]]:
+    """The letter's reviews brought together, and every point in them the lead can choose from."""
+    composed = compose_reviews(letter.cycle, peer_reviews(letter.cycle, letter.authority))
+    return composed, candidates(composed)
+
+
+def _as_point(point: LetterPoint) -> Point:
+    return Point(point.text, point.candidate_key, tuple(point.sources.splitlines()), point.section)
+
+
+def compose_rows(
+    letter: Letter, ranked: Mapping[PointKind, Sequence[Candidate]]
+) -> dict[PointKind, list[Row]]:
+    """The compose page's rows, kind by kind: the points chosen now, then the others the reviews make."""
+    stored: dict[PointKind, list[Point]] = {kind: [] for kind in PointKind}
+    for point in sorted(letter.points, key=lambda point: point.position):
+        stored[point.kind].append(_as_point(point))
+    return {kind: rows(stored[kind], ranked[kind]) for kind in PointKind}
+
+
+def _chosen_points(
+    letter: Letter, kind: PointKind, choices: Sequence[PointChoice], known: Mapping[str, Candidate]
+) -> list[Point]:
+    if len(choices) > MAX_POINTS:
+        raise ServiceError(
+            f"Choose at most {MAX_POINTS} {kind.label.lower()}: letters read best with {RANGE_WORDS[kind]}."
+        )
+    earlier = {point.candidate_key: point for point in letter.points if point.candidate_key}
+    ordered = sorted(
+        enumerate(choices), key=lambda pair: (pair[1].order is None, pair[1].order or 0, pair[0])
+    )
+    points = []
+    for _, choice in ordered:
+        text = " ".join(plain_text(choice.text).split())
+        what = f"Each of the {kind.label.lower()}"
+        if not text:
+            raise ServiceError(f"{what} you tick needs its wording. Write it, or untick it.")
+        if len(text) > MAX_POINT:
+            raise ServiceError(f"{what} must be {MAX_POINT:,} characters or fewer.")
+        if problem := shape_problem(text, what, "a point", max_characters=MAX_POINT):
+            raise ServiceError(problem)
+        if choice.key and choice.key in known:
+            points.append(as_point(known[choice.key], text))
+        elif choice.key and choice.key in earlier:  # chosen before the reviews changed: it stays chosen
+            points.append(replace(_as_point(earlier[choice.key]), text=text))
+        else:
+            points.append(Point(text))
+    return points
+
+
+def choose_points(
+    actor: User,
+    letter: Letter,
+    headline: str,
+    choices: Mapping[PointKind, Sequence[PointChoice]],
+    base_version: int,
+) -> tuple[bool, list[str]]:
+    """Compose the letter from the points the lead chose, in their order and words, as a new version.
+
+    Returns whether the text changed, and advice for the lead where a list is longer or shorter than a
+    two-page letter holds.
+    """
+    lock_for_update(letter)
+    _check_editable(letter)
+    if letter.current_version.number != base_version:
+        raise LetterChanged(letter)
+    headline = plain_text(headline).strip()
+    if len(headline) > MAX_HEADLINE:
+        raise ServiceError(f"The headline must be {MAX_HEADLINE:,} characters or fewer.", field="headline")
+    if problem := shape_problem(headline, "The headline", "a headline", max_characters=MAX_HEADLINE):
+        raise ServiceError(problem, field="headline")
+    pairs = peer_reviews(letter.cycle, letter.authority)
+    if not reviews_complete(pairs):
+        raise ServiceError(
+            "Not every review of this authority is submitted, so the letter cannot be composed."
+        )
+    composed = compose_reviews(letter.cycle, pairs)
+    known = {candidate.key: candidate for found in candidates(composed).values() for candidate in found}
+    points = {kind: _chosen_points(letter, kind, choices.get(kind, ()), known) for kind in PointKind}
+    if not any(points.values()):
+        raise ServiceError("Choose at least one point for the letter.")
+    _store_points(letter, headline, points)
+    letter.points_chosen_at = utcnow()
+    letter.points_chosen_by = actor
+    body = _letter_text(letter, composed, pairs)
+    changed = body != letter.body
+    if changed:
+        version = save_version(letter, body, VersionSource.CHOSEN, actor, "its points changed")
+        letter.reviews_changed_at = None
+        record_about(
+            "letter_points_chosen",
+            f"The points of {letter.authority.name}'s letter were chosen",
+            actor,
+            letter,
+            version=version.number,
+        )
+    return changed, [advice for kind in PointKind if (advice := count_advice(kind, len(points[kind])))]
 
 
 def restore(actor: User, letter: Letter, number: int) -> LetterVersion:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from peerchallenge.letters.compose import join_names
 from peerchallenge.text_limits import shape_problem
 
 PLACEHOLDERS: dict[str, str] = {
@@ -31,11 +32,21 @@ PLACEHOLDERS: dict[str, str] = {
         "The date of the challenge event, or nothing if there is none. "
         "Use it inside {% if challenge_event %} ... {% endif %}."
     ),
-    "sections": (
-        "The peers' ratings, strengths, areas for consideration and questions, section by section. "
+    "headline": "The headline judgement the lead writes when composing the letter, in paragraphs.",
+    "strengths": "The strengths chosen for the letter, as a list. Every letter must include it.",
+    "areas_for_consideration": (
+        "The areas for consideration chosen for the letter, as a list. Every letter must include it."
+    ),
+    "lines_of_enquiry": (
+        "The key lines of enquiry for the challenge event chosen for the letter, as a numbered list. "
         "Every letter must include it."
     ),
-    "overall": "The peers' overall ratings, points and reflections. Every letter must include it.",
+    "annex": (
+        "The section-by-section annex (the peers' ratings side by side and their points), on a new page, or "
+        "nothing when the cycle leaves the annex out. Put it last."
+    ),
+    "sections": "The peers' ratings and points section by section, without the annex's heading.",
+    "overall": "The peers' overall ratings, points and reflections.",
     "salutation": (
         'The authority\'s directors as they like to be addressed, for example "Sarah and Tom". '
         "Use it after Dear."
@@ -46,7 +57,11 @@ PLACEHOLDERS: dict[str, str] = {
     ),
 }
 
-REQUIRED_PLACEHOLDERS = ("sections", "overall")
+# A letter must carry the points chosen for it. Templates saved before letters were composed by choice carry
+# the whole of the reviews instead ({{ sections }} and {{ overall }}): they are still rendered, but a template
+# saved now must carry the chosen points.
+REQUIRED_PLACEHOLDERS = ("strengths", "areas_for_consideration", "lines_of_enquiry")
+EARLIER_REQUIRED_PLACEHOLDERS = ("sections", "overall")
 MAX_TEMPLATE_CHARS = 20_000
 MAX_IF_DEPTH = 10
 
@@ -54,26 +69,40 @@ MAX_IF_DEPTH = 10
 DEFAULT_LETTER_TEMPLATE = """\
 Dear {{ salutation }},
 
-Thank you for sharing {{ authority }}'s self-assessment for the {{ cycle }}. We read it as your peers \
-({{ peers }}), and this letter sets out our reflections: the strengths we saw and the areas for \
-consideration we would like to explore with you.
+Thank you for sharing {{ authority }}'s self-assessment with us. We have read it as your peers, and this \
+letter sets out our reflections: the strengths we saw, the areas for consideration we would like to explore \
+with you, and the key lines of enquiry we propose for our conversation.
 
-{% if challenge_event %}
-We look forward to discussing them with you at the challenge event on {{ challenge_event }}.
+{% if headline %}
+## Our overall view
+
+{{ headline }}
 
 {% endif %}
-{{ sections }}
+## Strengths
 
-{{ overall }}
+{{ strengths }}
 
-## Next steps
+## Areas for consideration
 
-Please share this letter with your leadership team. We would welcome your response, telling us what you will \
-do in the light of these reflections.
+{{ areas_for_consideration }}
+
+## Key lines of enquiry
+
+{% if challenge_event %}
+We would like to explore these with you at the challenge event on {{ challenge_event }}.
+
+{% endif %}
+{{ lines_of_enquiry }}
+
+We would welcome your response, telling us what you will do in the light of these reflections. Please share \
+this letter with your leadership team.
 
 Yours sincerely,
 
 {{ signatories }}
+
+{{ annex }}
 """
 
 _ALLOWED_TAGS_TEXT = "{% if placeholder %}, {% else %} and {% endif %}"
@@ -248,8 +277,12 @@ def _syntax_problem(error: TemplateSyntaxError) -> TemplateProblem:
     return TemplateProblem(f"Line {line}: {text}" if line else text[0].upper() + text[1:], line)
 
 
-def _checked(source: str) -> set[str]:
-    """The placeholders a usable template uses; TemplateProblem if it is not usable."""
+def _checked(source: str, *, earlier_rule: bool = False) -> set[str]:
+    """The placeholders a usable template uses; TemplateProblem if it is not usable.
+
+    With earlier_rule, a template saved before letters were composed by choice (with {{ sections }} and
+    {{ overall }} instead of the chosen points) is usable too.
+    """
     if len(source) > MAX_TEMPLATE_CHARS:
         raise TemplateProblem(f"The template must be {MAX_TEMPLATE_CHARS:,} characters or fewer.")
     if problem := shape_problem(
@@ -265,10 +298,13 @@ def _checked(source: str) -> set[str]:
     used: set[str] = set()
     _check_body(tree.body, used, 0)
     missing = [name for name in REQUIRED_PLACEHOLDERS if name not in used]
+    if missing and earlier_rule and all(name in used for name in EARLIER_REQUIRED_PLACEHOLDERS):
+        return used
     if missing:
-        written = " and ".join(f"{{{{ {name} }}}}" for name in missing)
+        written = join_names([f"{{{{ {name} }}}}" for name in missing])
         raise TemplateProblem(
-            f"The template must include {written}. Without it the letter would leave out the peers' reviews."
+            f"The template must include {written}. Without it the letter would leave out the points chosen "
+            "from the peers' reviews."
         )
     return used
 
@@ -280,7 +316,7 @@ def check_template(source: str) -> None:
 
 def render_letter(source: str, values: Mapping[str, str]) -> str:
     """The letter's Markdown: the checked template with the placeholders filled in."""
-    used = _checked(source)
+    used = _checked(source, earlier_rule=True)
     missing = sorted(name for name in used if name not in values)
     if missing:
         raise ValueError(f"No value given for placeholders: {', '.join(missing)}")

@@ -21,20 +21,12 @@ from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.reviews import content as review_content
 from peerchallenge.reviews.models import Review, ReviewState
 from peerchallenge.status import Tag
-from peerchallenge.submissions.queries import find_submission
+from peerchallenge.submissions.queries import find_submission, written_section_ids
 
 
 def written_sections(assignment: Assignment) -> set[int] | None:
     """The template sections the reviewed self-assessment has text for (None before there is one)."""
-    submission = find_submission(assignment.cycle, assignment.reviewed)
-    version = submission.current_version if submission else None
-    if version is None:
-        return None
-    return {
-        text.template_section_id
-        for text in version.sections
-        if text.template_section_id is not None and text.markdown.strip()
-    }
+    return written_section_ids(assignment.cycle, assignment.reviewed)
 
 
 def template_parts(cycle: Cycle, written: Collection[int] | None = None) -> list[review_content.Section]:

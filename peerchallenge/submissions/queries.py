@@ -65,6 +65,19 @@ def find_submission(cycle: Cycle, authority: Authority) -> Submission | None:
     )
 
 
+def written_section_ids(cycle: Cycle, authority: Authority) -> set[int] | None:
+    """The template sections the authority's self-assessment has text for (None before there is one)."""
+    submission = find_submission(cycle, authority)
+    version = submission.current_version if submission else None
+    if version is None:
+        return None
+    return {
+        text.template_section_id
+        for text in version.sections
+        if text.template_section_id is not None and text.markdown.strip()
+    }
+
+
 def submissions_for(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Submission]:
     """Self-assessments for (cycle id, authority id) pairs, in one query, with their versions."""
     if not pairs:

@@ -48,12 +48,15 @@ def test_the_last_review_composes_the_letter_with_both_peers_and_their_agreement
     # The ratings side by side (level 0 against level 1 on every scale), with no word on how far apart:
     # that is the lead's moderation aid, not the authority's to read.
     assert "Agreement" not in body and "apart" not in body and "more than one peer" not in body
-    # The near-duplicate strength appears once, attributed to both peers.
-    assert (
-        body.lower().count("multi-agency safeguarding partnership")
-        + body.lower().count("multi agency safeguarding partnership")
-        == len(cycle.sections) + 1
-    )
+    # In the annex the near-duplicate strength appears once a part, attributed to both peers; the letter
+    # above it says it once, although every part makes it.
+    letter_part, annex = body.lower().split("## annex: section by section")
+    assert annex.count("multi-agency safeguarding partnership") == len(cycle.sections) + 1
+    assert "multi agency safeguarding partnership" not in body.lower()
+    both = f"({reviewing.assignment.reviewer.name}, {reviewing.co_assignment.reviewer.name})".lower()
+    assert annex.count(f"multi-agency safeguarding partnership {both}") == len(cycle.sections) + 1
+    strengths = letter_part.split("## strengths")[1].split("## areas for consideration")[0]
+    assert strengths.count("- strong multi-agency safeguarding partnership\n") == 1
     assert "How do you know?" in body
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "letter_composed")) is not None
 
@@ -379,7 +382,10 @@ def test_a_harmful_or_broken_template_is_refused_with_its_line(reviewing, sign_i
 def test_a_saved_template_is_used_for_letters_composed_after(reviewing, sign_in):
     client = sign_in(reviewing.lead)
     url = f"/cycles/{reviewing.cycle.id}/letters/template"
-    source = "# To {{ authority }}\n\nFrom {{ region }} ({{ peers }}).\n\n{{ sections }}\n\n{{ overall }}\n"
+    source = (
+        "# To {{ authority }}\n\nFrom {{ region }} ({{ peers }}).\n\n{{ strengths }}\n\n"
+        "{{ areas_for_consideration }}\n\n{{ lines_of_enquiry }}\n"
+    )
     preview = client.post(url, data={"template": source, "preview": "1"})
     assert preview.status_code == 200 and "To Example Council" in preview.get_data(as_text=True)
     assert client.post(url, data={"template": source, "save": "1"}).status_code == 302

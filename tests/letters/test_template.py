@@ -9,9 +9,10 @@ from peerchallenge.letters.compose import (
     PeerReview,
     ScaleSpec,
     SectionSpec,
+    annex_markdown,
     compose,
-    overall_markdown,
-    sections_markdown,
+    headline_markdown,
+    points_markdown,
 )
 from peerchallenge.letters.template import (
     DEFAULT_LETTER_TEMPLATE,
@@ -24,7 +25,7 @@ from peerchallenge.letters.template import (
 )
 from peerchallenge.sanitise import render_markdown
 
-REQUIRED = "{{ sections }}\n{{ overall }}\n"
+REQUIRED = "{{ strengths }}\n{{ areas_for_consideration }}\n{{ lines_of_enquiry }}\n"
 
 VALUES = {
     "authority": "Norfolk",
@@ -41,6 +42,11 @@ VALUES = {
     "sections": "## Early help\n\nSECTIONS BLOCK",
     "overall": "## Overall\n\nOVERALL BLOCK",
     "signatories": "Sarah Jones, Director of Children's Services, Suffolk",
+    "headline": "HEADLINE PARAGRAPH",
+    "strengths": "- STRENGTH ONE",
+    "areas_for_consideration": "- CONSIDERATION ONE",
+    "lines_of_enquiry": "1. ENQUIRY ONE",
+    "annex": "## Annex: section by section\n\nANNEX BLOCK",
 }
 
 
@@ -62,6 +68,11 @@ def test_placeholders():
         "reviews_due",
         "letters_due",
         "challenge_event",
+        "headline",
+        "strengths",
+        "areas_for_consideration",
+        "lines_of_enquiry",
+        "annex",
         "sections",
         "overall",
         "salutation",
@@ -76,17 +87,23 @@ def test_default_template_passes_and_renders_every_value():
     for name in (
         "authority",
         "salutation",
-        "peers",
-        "cycle",
         "challenge_event",
-        "sections",
-        "overall",
+        "headline",
+        "strengths",
+        "areas_for_consideration",
+        "lines_of_enquiry",
+        "annex",
         "signatories",
     ):
         assert VALUES[name] in letter
+    # The narrative letter carries the chosen points; the whole of the reviews is for the annex.
+    assert VALUES["sections"] not in letter and VALUES["overall"] not in letter
     assert "{{" not in letter and "{%" not in letter
     assert "Dear Sara," in letter and "Sara Tough" not in letter
-    assert letter.rstrip().endswith("Yours sincerely,\n\n" + VALUES["signatories"])
+    assert letter.index("## Strengths") < letter.index("## Areas for consideration")
+    assert letter.index("## Areas for consideration") < letter.index("## Key lines of enquiry")
+    signed = "Yours sincerely,\n\n" + VALUES["signatories"] + "\n\n" + VALUES["annex"]
+    assert letter.rstrip().endswith(signed)
     # Reflections and areas for consideration, never a description of how the letter was put together.
     assert "reflections" in letter and "areas for consideration" in letter
     assert "more than one peer" not in letter and "acknowledge" not in letter
@@ -109,35 +126,59 @@ The {{ region }} peer challenge group
 """
 
 
-def test_a_template_without_the_new_placeholders_still_renders():
-    check_template(OLD_TEMPLATE)
+def test_a_template_saved_before_letters_were_composed_by_choice_still_renders_but_is_not_saved_again():
     letter = render_letter(OLD_TEMPLATE, VALUES)
     assert letter.startswith("Dear Sara Tough,\n")
     assert letter.rstrip().endswith("The Eastern Region peer challenge group")
+    assert "SECTIONS BLOCK" in letter and "OVERALL BLOCK" in letter
+    assert "must include {{ strengths }}, {{ areas_for_consideration }} and {{ lines_of_enquiry }}" in (
+        problem(OLD_TEMPLATE).message
+    )
 
 
 def test_default_template_without_a_challenge_event():
-    letter = render_letter(DEFAULT_LETTER_TEMPLATE, {**VALUES, "challenge_event": ""})
+    letter = render_letter(DEFAULT_LETTER_TEMPLATE, {**VALUES, "challenge_event": "", "annex": ""})
     assert "challenge event" not in letter
-    assert "\n\n\n" not in letter  # the {% if %} lines leave no gap behind
+    assert "\n\n\n" not in letter.rstrip()  # the {% if %} lines leave no gap behind
+    no_headline = render_letter(DEFAULT_LETTER_TEMPLATE, {**VALUES, "headline": ""})
+    assert "Our overall view" not in no_headline and "\n\n\n" not in no_headline
 
 
 def test_default_template_renders_a_real_composition_as_intended():
     scales = [ScaleSpec("evidence", "Evidence strength", ((0, "Strong"), (1, "Adequate")))]
     sections = [SectionSpec(1, "Early help")]
     peers = [
-        PeerReview("Suffolk", {"sections": {"1": {"ratings": {"evidence": 0}, "strengths": "Good audit"}}}),
         PeerReview(
-            "Essex", {"sections": {"1": {"ratings": {"evidence": 1}}}, "overall": {"summary": "Fine."}}
+            "Suffolk",
+            {
+                "sections": {"1": {"ratings": {"evidence": 0}, "strengths": "Good audit"}},
+                "overall": {"ratings": {"evidence": 0}},
+            },
+        ),
+        PeerReview(
+            "Essex",
+            {
+                "sections": {"1": {"ratings": {"evidence": 1}}},
+                "overall": {"ratings": {"evidence": 1}, "summary": "Fine."},
+            },
         ),
     ]
     composition = compose(sections, scales, peers, anonymous=False)
-    values = {**VALUES, "sections": sections_markdown(composition), "overall": overall_markdown(composition)}
+    values = {
+        **VALUES,
+        "headline": headline_markdown(composition.headline),
+        "strengths": points_markdown(["Good audit"]),
+        "lines_of_enquiry": points_markdown(["How do you know?", "Who owns it?"], numbered=True),
+        "annex": annex_markdown(composition),
+    }
     html = render_markdown(render_letter(DEFAULT_LETTER_TEMPLATE, values))
-    assert re.findall(r"<h(\d)>", html)[:2] == ["2", "3"]  # the title is the page's, not the letter's
-    assert "<h2>Early help</h2>" in html and "<h2>Overall</h2>" in html and "<h2>Next steps</h2>" in html
-    assert html.count("<table>") == 2
-    assert "<li>Good audit (Suffolk)</li>" in html
+    assert re.findall(r"<h(\d)>", html)[:2] == ["2", "2"]  # the title is the page's, not the letter's
+    assert "<h2>Our overall view</h2>" in html and "<h2>Annex: section by section</h2>" in html
+    assert "<h3>Early help</h3>" in html and "<h3>Overall</h3>" in html and "<h4>Strengths</h4>" in html
+    assert html.count("<table>") == 2  # in the annex: the section's ratings and the overall ones
+    assert "<li>Good audit</li>" in html and "<li>Good audit (Suffolk)</li>" in html
+    assert "<ol>\n<li>How do you know?</li>\n<li>Who owns it?</li>\n</ol>" in html
+    assert "We rated its evidence strength between strong and adequate." in html
 
 
 def test_conditions_on_placeholders_are_allowed():
@@ -198,8 +239,8 @@ def test_unknown_placeholder_lists_all_placeholders():
     found = problem("Dear {{ director }},\n" + REQUIRED)
     assert found.message == (
         "Line 1: {{ director }} is not a placeholder. You can use: authority, dcs_name, peers, cycle, year, "
-        "region, submissions_due, reviews_due, letters_due, challenge_event, sections, overall, salutation, "
-        "signatories."
+        "region, submissions_due, reviews_due, letters_due, challenge_event, headline, strengths, "
+        "areas_for_consideration, lines_of_enquiry, annex, sections, overall, salutation, signatories."
     )
 
 
@@ -229,19 +270,26 @@ def test_syntax_errors_give_the_line_in_plain_words(source, line, message):
 @pytest.mark.parametrize(
     ("source", "missing"),
     [
-        ("Dear {{ dcs_name }}", "{{ sections }} and {{ overall }}"),
-        ("{{ sections }}", "{{ overall }}"),
-        ("{{ overall }}", "{{ sections }}"),
-        ("{# {{ sections }} #}{{ overall }}", "{{ sections }}"),
-        ("{% raw %}{{ sections }}{% endraw %}{{ overall }}", "{{ sections }}"),
-        ("", "{{ sections }} and {{ overall }}"),
+        ("Dear {{ dcs_name }}", "{{ strengths }}, {{ areas_for_consideration }} and {{ lines_of_enquiry }}"),
+        ("{{ strengths }}{{ areas_for_consideration }}", "{{ lines_of_enquiry }}"),
+        (
+            "{{ sections }}{{ overall }}{{ strengths }}",
+            "{{ areas_for_consideration }} and {{ lines_of_enquiry }}",
+        ),
+        ("{# {{ strengths }} #}{{ areas_for_consideration }}{{ lines_of_enquiry }}", "{{ strengths }}"),
+        (
+            "{% raw %}{{ strengths }}{% endraw %}{{ areas_for_consideration }}{{ lines_of_enquiry }}",
+            "{{ strengths }}",
+        ),
+        ("", "{{ strengths }}, {{ areas_for_consideration }} and {{ lines_of_enquiry }}"),
     ],
 )
-def test_sections_and_overall_are_required(source, missing):
+def test_the_chosen_points_are_required(source, missing):
     found = problem(source)
     assert found.line is None
     assert found.message == (
-        f"The template must include {missing}. Without it the letter would leave out the peers' reviews."
+        f"The template must include {missing}. Without it the letter would leave out the points chosen "
+        "from the peers' reviews."
     )
 
 
@@ -270,9 +318,15 @@ def test_ten_nested_conditions_are_fine():
 
 def test_values_are_output_as_text_never_as_template():
     letter = render_letter(
-        REQUIRED, {**VALUES, "sections": "{{ config }} {% include 'x' %}", "overall": "{{ 7*7 }}"}
+        REQUIRED,
+        {
+            **VALUES,
+            "strengths": "{{ config }} {% include 'x' %}",
+            "areas_for_consideration": "{{ 7*7 }}",
+            "lines_of_enquiry": "{# #}",
+        },
     )
-    assert letter == "{{ config }} {% include 'x' %}\n{{ 7*7 }}\n"
+    assert letter == "{{ config }} {% include 'x' %}\n{{ 7*7 }}\n{# #}\n"
 
 
 def test_values_are_strings_and_missing_ones_are_reported():
@@ -284,7 +338,10 @@ def test_values_are_strings_and_missing_ones_are_reported():
 
     assert render_letter("{{ authority }}" + REQUIRED, {**VALUES, "authority": Sneaky()}).startswith("plain")
     with pytest.raises(ValueError, match="dcs_name"):
-        render_letter("{{ dcs_name }}" + REQUIRED, {"sections": "", "overall": ""})
+        render_letter(
+            "{{ dcs_name }}" + REQUIRED,
+            {"strengths": "", "areas_for_consideration": "", "lines_of_enquiry": ""},
+        )
 
 
 def test_render_letter_checks_the_template_first():
