@@ -70,8 +70,15 @@ def test_the_lead_releases_the_director_responds_the_lead_sees_it(reviewing, liv
         page.get_by_role("heading", name=f"Peer challenge letter to {authority}", exact=True, level=1)
     ).to_be_visible()
     body = page.get_by_role("article", name="The letter")
-    for title in [section.title for section in reviewing.cycle.sections] + ["Next steps"]:
+    for title in (
+        "Strengths",
+        "Areas for consideration",
+        "Key lines of enquiry",
+        "Annex: section by section",
+    ):
         expect(body.get_by_role("heading", name=title, exact=True, level=2)).to_be_visible()
+    for title in [section.title for section in reviewing.cycle.sections]:
+        expect(body.get_by_role("heading", name=title, exact=True, level=3)).to_be_visible()
 
     with page.expect_download(timeout=60_000) as download_info:  # stored at release; generous when busy
         page.get_by_role("link", name="Download the letter as PDF").click()

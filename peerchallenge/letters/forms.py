@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField
-from wtforms.validators import Length
+from wtforms.validators import Length, ValidationError
 
 from peerchallenge.forms import button, number_input, text_area, version_fields
 from peerchallenge.letters.choice import PointKind, Row
@@ -37,6 +37,10 @@ class PointForm(Form):
     include = BooleanField("Include in the letter", widget=GovCheckboxInput())
     order = number_input("Order in the list (optional)", 1, 99, "Enter an order from 1 to 99")
     text = text_area("Wording", MAX_POINT, too_long="The wording")
+
+    def validate_text(self, field) -> None:
+        if self.include.data and not (field.data or "").strip():
+            raise ValidationError("Write the wording of this point, or untick it")
 
     def choice(self) -> PointChoice | None:
         if not self.include.data:

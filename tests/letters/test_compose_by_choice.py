@@ -170,7 +170,7 @@ def test_refusals_keep_the_lead_s_choices_and_save_nothing(reviewing, sign_in):
     first = page_rows[PointKind.STRENGTH][0].text
     cases = [
         ({}, "Choose at least one point for the letter."),
-        ({PointKind.STRENGTH: {0: (None, "")}}, "needs its wording"),
+        ({PointKind.STRENGTH: {0: (None, "")}}, "Write the wording of this point, or untick it"),
         ({PointKind.STRENGTH: {0: ("first", first)}}, "Enter an order from 1 to 99"),
         ({PointKind.STRENGTH: {0: (0, first)}}, "Enter an order from 1 to 99"),
         ({PointKind.STRENGTH: {0: (None, "x" * 1001)}}, "The wording must be 1,000 characters or fewer"),
