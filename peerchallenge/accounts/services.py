@@ -299,7 +299,7 @@ def send_set_password_link(actor: User | None, user: User, *, region_id: int | N
         opening = f"{sender} has sent you a link to set a new password for {service}."
         summary = f"{user.name} was sent a link to set a new password"
     body = (
-        f"Dear {user.name},\n\n{opening}\n\n"
+        f"Dear {user.how_to_address},\n\n{opening}\n\n"
         f"Set your password here:\n{link}\n\n"
         f"The link works once and for {hours} hours. "
         "If it has expired, ask your regional lead for a new one.\n\n"

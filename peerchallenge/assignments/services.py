@@ -173,7 +173,7 @@ def _review_emails(cycle: Cycle, assignments: list[Assignment], kind: str, intro
                 user,
                 kind,
                 f"{cycle.title}: your peer reviews",
-                f"Dear {user.name},\n\n{intro}\n\n{items[0].reviewer.name} reviews: {names}.\n\n"
+                f"Dear {user.how_to_address},\n\n{intro}\n\n{items[0].reviewer.name} reviews: {names}.\n\n"
                 f"Reviews are due by {cycle.reviews_due_on:%d %B %Y}. Your reviews, and the self-assessments "
                 f"once they are signed off, are at\n{public_url('reviews.my_reviews')}\n",
                 region_id=cycle.region_id,

@@ -633,7 +633,7 @@ def release(actor: User, letter: Letter) -> None:
             person,
             "letter_released",
             f"{cycle.title}: your peer challenge letter",
-            f"Dear {person.name},\n\nThe {cycle.region.name} peer challenge letter to "
+            f"Dear {person.how_to_address},\n\nThe {cycle.region.letterhead_name} peer challenge letter to "
             f"{letter.authority.name} has been released.\n\n"
             "Read it, download it as PDF or Word, and tell your peers what you will do, at\n"
             f"{public_url('letters.read_letter', letter_id=letter.id)}\n",
@@ -715,7 +715,8 @@ def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -
                     lead,
                     "letter_responded",
                     f"{letter.cycle.title}: {letter.authority.name} has responded",
-                    f"Dear {lead.name},\n\n{actor.name} has recorded {letter.authority.name}'s response to "
+                    f"Dear {lead.how_to_address},\n\n{actor.name} has recorded {letter.authority.name}'s "
+                    "response to "
                     f"its peer challenge letter:\n{public_url('letters.letter', letter_id=letter.id)}\n",
                     region_id=letter.cycle.region_id,
                 )

@@ -156,7 +156,7 @@ def _reminder_text(user: User, items: list[tuple[Task, str]], today: date) -> tu
     overdue = sum(1 for task, _ in items if task.due_on is not None and task.due_on < today)
     noun = "1 task" if count == 1 else f"{count} tasks"
     subject = f"Peer challenge: {noun} overdue" if overdue == count else f"Peer challenge: {noun} due"
-    lines = [f"Dear {user.name},", "", f"You have {noun} to do in the peer challenge:", ""]
+    lines = [f"Dear {user.how_to_address},", "", f"You have {noun} to do in the peer challenge:", ""]
     for task, _ in items:
         lines += _task_lines(task.title, task, today)
     lines += ["", f"Sign in to the peer challenge service to do {'it' if count == 1 else 'them'}."]
@@ -168,7 +168,7 @@ def _escalation_text(user: User, items: list[tuple[Task, str]], today: date) -> 
     noun = "1 task is" if count == 1 else f"{count} tasks are"
     subject = f"Peer challenge: {noun} a week or more overdue"
     lines = [
-        f"Dear {user.name},",
+        f"Dear {user.how_to_address},",
         "",
         f"You are the regional lead. In your region, {noun} 7 days or more overdue:",
         "",

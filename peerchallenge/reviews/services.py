@@ -213,7 +213,8 @@ def mark_ready(actor: User, assignment: Assignment, content: dict, base_version:
             director,
             "review_ready",
             f"{assignment.cycle.title}: your review of {assignment.reviewed.name} is ready to submit",
-            f"Dear {director.name},\n\n{actor.name} has finished drafting {assignment.reviewer.name}'s "
+            f"Dear {director.how_to_address},\n\n{actor.name} has finished drafting "
+            f"{assignment.reviewer.name}'s "
             f"review of {assignment.reviewed.name}. Check it and submit it by "
             f"{uk_date(assignment.cycle.reviews_due_on)}:\n"
             f"{public_url('reviews.review_page', assignment_id=assignment.id)}\n",
@@ -262,7 +263,7 @@ def submit(actor: User, assignment: Assignment, content: dict, base_version: int
             lead,
             "review_submitted",
             f"{assignment.cycle.title}: review of {assignment.reviewed.name} submitted",
-            f"Dear {lead.name},\n\n{assignment.reviewer.name} has submitted its review of "
+            f"Dear {lead.how_to_address},\n\n{assignment.reviewer.name} has submitted its review of "
             f"{assignment.reviewed.name}{late}:\n"
             f"{public_url('reviews.review_page', assignment_id=assignment.id)}\n",
             region_id=assignment.cycle.region_id,
@@ -277,7 +278,8 @@ def _tell_directors_submitted(actor: User, assignment: Assignment, directors: li
             director,
             "review_submitted_for_you",
             f"{assignment.cycle.title}: {actor.name} submitted your review of {assignment.reviewed.name}",
-            f"Dear {director.name},\n\n{actor.name} has submitted {assignment.reviewer.name}'s review of "
+            f"Dear {director.how_to_address},\n\n{actor.name} has submitted "
+            f"{assignment.reviewer.name}'s review of "
             f"{assignment.reviewed.name} on your behalf:\n"
             f"{public_url('reviews.review_page', assignment_id=assignment.id)}\n",
             region_id=assignment.cycle.region_id,

@@ -300,7 +300,7 @@ def mark_ready(actor: User, submission: Submission) -> None:
             director,
             "submission_ready",
             f"{cycle.title}: {authority.name}'s self-assessment is ready for you to sign off",
-            f"Dear {director.name},\n\n{actor.name} has marked version {version.number} of "
+            f"Dear {director.how_to_address},\n\n{actor.name} has marked version {version.number} of "
             f"{authority.name}'s self-assessment ready. Read it and sign it off by "
             f"{uk_date(cycle.submissions_due_on)}:\n"
             f"{public_url('submissions.view', cycle_id=cycle.id, authority_id=authority.id)}\n",

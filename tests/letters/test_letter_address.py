@@ -122,3 +122,21 @@ def test_a_region_name_too_long_is_refused_and_others_cannot_change_it(world, si
     db.session.expire_all()
     assert world.region.display_name == world.other_region.display_name == ""
     assert world.region.letterhead_name == world.region.name
+
+
+def test_the_emails_about_a_letter_address_people_as_they_like(reviewing, sign_in):
+    import sqlalchemy as sa
+
+    from peerchallenge.mail.models import OutboxEmail
+
+    reviewing.reviewed_director.salutation = "Dr Okafor"
+    db.session.commit()
+    letter = submit_both(reviewing)
+    client = sign_in(reviewing.lead)
+    client.post(f"/letters/{letter.id}/approve")
+    client.post(f"/letters/{letter.id}/release")
+    emails = db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.kind == "letter_released")).all()
+    bodies = {email.to_user_id: email.body for email in emails}
+    assert bodies[reviewing.reviewed_director.id].startswith("Dear Dr Okafor,\n")
+    contributor = reviewing.reviewed_contributor
+    assert bodies[contributor.id].startswith(f"Dear {contributor.name.split()[0]},\n")
