@@ -307,21 +307,28 @@ def describe_error(error: BaseException, settings: SmtpSettings) -> str:
         isinstance(error, smtplib.SMTPServerDisconnected) and isinstance(error.__context__, TimeoutError)
     ):
         text = f"The mail server at {where} did not answer within {settings.timeout:g} seconds"
-    elif isinstance(error, smtplib.SMTPServerDisconnected):
-        text = f"The mail server closed the connection: {error}"
-    elif isinstance(error, smtplib.SMTPException):
-        text = f"The mail server could not take the message: {error}"
-    elif isinstance(error, ConnectionRefusedError):
-        text = f"Could not connect to the mail server at {where}: the connection was refused"
-    elif isinstance(error, socket.gaierror):
-        text = f"Could not find the mail server {settings.host}: {error.strerror}"
-    elif isinstance(error, ssl.SSLError):
-        text = f"Could not set up a secure connection to the mail server at {where}: {error}"
-    elif isinstance(error, OSError):
-        text = f"Could not reach the mail server at {where}: {error.strerror or error}"
     else:
-        text = f"Could not reach the mail server at {where}: {error}"
+        text = _failure_text(error, where, settings)
     return _shorten(text, settings)
+
+
+# The other failures, the most specific kind first (SMTP errors and the socket's are all OSErrors).
+_FAILURE_TEXTS: tuple[tuple[type[BaseException], str], ...] = (
+    (smtplib.SMTPServerDisconnected, "The mail server closed the connection: {error}"),
+    (smtplib.SMTPException, "The mail server could not take the message: {error}"),
+    (ConnectionRefusedError, "Could not connect to the mail server at {where}: the connection was refused"),
+    (socket.gaierror, "Could not find the mail server {settings.host}: {error.strerror}"),
+    (ssl.SSLError, "Could not set up a secure connection to the mail server at {where}: {error}"),
+)
+
+
+def _failure_text(error: BaseException, where: str, settings: SmtpSettings) -> str:
+    for kind, text in _FAILURE_TEXTS:
+        if isinstance(error, kind):
+            return text.format(error=error, where=where, settings=settings)
+    if isinstance(error, OSError):
+        return f"Could not reach the mail server at {where}: {error.strerror or error}"
+    return f"Could not reach the mail server at {where}: {error}"
 
 
 def _reply_text(reply) -> str:

@@ -75,24 +75,22 @@ def load_authorities(rows: list[AuthorityRow]) -> LoadResult:
             region = regions[row.region] = Region(name=row.region)
             db.session.add(region)
             result.regions_added += 1
+        # What the file says about an authority, besides the DfE code it is matched by.
+        wanted = {
+            "region": region,
+            "name": row.name,
+            "ons_code": row.ons_code,
+            "authority_type": row.authority_type,
+        }
         authority = existing.get(row.dfe_code)
         if authority is None:
-            db.session.add(
-                Authority(
-                    region=region,
-                    name=row.name,
-                    dfe_code=row.dfe_code,
-                    ons_code=row.ons_code,
-                    authority_type=row.authority_type,
-                )
-            )
+            db.session.add(Authority(dfe_code=row.dfe_code, **wanted))
             result.authorities_added += 1
-            continue
-        wanted = (region, row.name, row.ons_code, row.authority_type)
-        if (authority.region, authority.name, authority.ons_code, authority.authority_type) == wanted:
+        elif all(getattr(authority, key) == value for key, value in wanted.items()):
             result.authorities_unchanged += 1
-            continue
-        authority.region, authority.name, authority.ons_code, authority.authority_type = wanted
-        result.authorities_updated += 1
+        else:
+            for key, value in wanted.items():
+                setattr(authority, key, value)
+            result.authorities_updated += 1
     db.session.flush()
     return result

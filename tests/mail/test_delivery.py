@@ -2,6 +2,7 @@
 
 import asyncio
 import shutil
+import smtplib
 import socket
 import ssl
 import subprocess
@@ -253,6 +254,35 @@ def test_errors_never_include_the_password():
 
     assert "s3cret-pass" not in text
     assert text == "Could not reach the mail server at mail.example:587: login (password) failed"
+
+
+@pytest.mark.parametrize(
+    ("error", "text"),
+    [
+        (smtplib.SMTPServerDisconnected("gone"), "The mail server closed the connection: gone"),
+        (smtplib.SMTPNotSupportedError("no AUTH"), "The mail server could not take the message: no AUTH"),
+        (
+            ConnectionRefusedError(111, "Connection refused"),
+            "Could not connect to the mail server at mail.example:25: the connection was refused",
+        ),
+        (
+            socket.gaierror(-2, "Name or service not known"),
+            "Could not find the mail server mail.example: Name or service not known",
+        ),
+        (
+            ssl.SSLError(1, "bad record"),
+            "Could not set up a secure connection to the mail server at mail.example:25: bad record",
+        ),
+        (
+            OSError(113, "No route to host"),
+            "Could not reach the mail server at mail.example:25: No route to host",
+        ),
+        (OSError("odd"), "Could not reach the mail server at mail.example:25: odd"),
+        (RuntimeError("odd"), "Could not reach the mail server at mail.example:25: odd"),
+    ],
+)
+def test_each_kind_of_failure_is_described(error, text):
+    assert describe_error(error, SmtpSettings(host="mail.example", port=25)) == text
 
 
 def test_without_smtp_settings_nothing_changes(queue):
