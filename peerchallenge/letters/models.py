@@ -24,6 +24,7 @@ class VersionSource(LabelledEnum):
     EDITED = "edited", "Edited"
     RESTORED = "restored", "Restored from an earlier version"
     RECOMPOSED = "recomposed", "Composed again from the reviews"
+    UPLOADED = "uploaded", "Uploaded from Word"
 
 
 class Letter(AuthorityInCycle, Model):
@@ -88,7 +89,11 @@ class Letter(AuthorityInCycle, Model):
     @property
     def is_edited(self) -> bool:
         """The lead has changed the text since it was last composed from the reviews."""
-        return self.current_version.source in (VersionSource.EDITED, VersionSource.RESTORED)
+        return self.current_version.source in (
+            VersionSource.EDITED,
+            VersionSource.RESTORED,
+            VersionSource.UPLOADED,
+        )
 
     @property
     def is_read(self) -> bool:
