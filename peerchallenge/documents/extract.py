@@ -32,6 +32,9 @@ WORD_STYLE_MAP = "\n".join(
     [
         "p[style-name='Title'] => h1:fresh",
         "p[style-name='Subtitle'] => h2:fresh",
+        # Word's quote styles, as the letters' Word files write a quote.
+        "p[style-name='Quote'] => blockquote > p:fresh",
+        "p[style-name='Intense Quote'] => blockquote > p:fresh",
         *(f"p[style-name^='Heading {level}'] => h{level}:fresh" for level in range(1, 7)),
         *(f"p[style-name^='heading {level}'] => h{level}:fresh" for level in range(1, 7)),
     ]
