@@ -8,49 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from peerchallenge.reviews.models import ReviewState
-from tests import factories
+from tests.browser import focused, sign_in_by_keyboard, skip_to_main, tab
 from tests.scenarios import letter_of, stored_review, submit_both
 
 pytestmark = pytest.mark.browser
-
-# What has the focus, in words a test can compare: the kind of control and its name.
-FOCUSED = """() => {
-  const element = document.activeElement;
-  const text = (element.textContent || "").replace(/\\s+/g, " ").trim();
-  if (element.type === "radio") return `radio ${element.name} ${element.value}`;
-  if (element.tagName === "TEXTAREA") return `textarea ${element.name}`;
-  if (element.tagName === "INPUT") return `${element.type} ${element.name}`;
-  if (element.tagName === "BUTTON") return `button ${text}`;
-  if (element.tagName === "A") return `link ${text}`;
-  if (element.getAttribute("role") === "region") return `region ${element.getAttribute("aria-label")}`;
-  return `${element.tagName.toLowerCase()}#${element.id}`;
-}"""
-
-
-def focused(page) -> str:
-    return page.evaluate(FOCUSED)
-
-
-def tab(page, *, back: bool = False) -> str:
-    page.keyboard.press("Shift+Tab" if back else "Tab")
-    return focused(page)
-
-
-def sign_in_by_keyboard(page, base: str, user) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Email address").focus()
-    page.keyboard.type(user.email)
-    assert tab(page) == "password password"
-    page.keyboard.type(factories.PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/")
-
-
-def skip_to_main(page) -> None:
-    """From the top of a page: the skip link first, then into the main content."""
-    assert tab(page) == "link Skip to main content"
-    page.keyboard.press("Enter")
-    assert focused(page) == "main#main-content"
 
 
 def test_a_director_writes_and_submits_a_review_with_the_keyboard_alone(reviewing, live_server, browser_page):
