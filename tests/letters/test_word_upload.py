@@ -19,7 +19,9 @@ from peerchallenge.documents.extract import extract_markdown
 from peerchallenge.extensions import db
 from peerchallenge.letters.compose import letter_title
 from peerchallenge.letters.models import LetterState, VersionSource
+from peerchallenge.letters.output import letter_docx
 from peerchallenge.letters.upload import EMPTY, RELEASED, WORD_ONLY, heading_shift, letter_text, same_text
+from peerchallenge.sanitise import render_markdown
 from tests.documents import builders
 from tests.scenarios import approve_and_release, letter_of, submit_both
 
@@ -93,6 +95,64 @@ def test_an_unchanged_download_reads_back_as_the_letters_own_text(reviewing, sig
     page = lead.get(f"/letters/{letter.id}").get_data(as_text=True)
     assert "same text as the current version, so nothing was saved" in page
     assert len(letter_of(reviewing).versions) == 1
+
+
+EVERY_KIND_OF_BLOCK = """Dear Sam,
+
+A paragraph with **bold**, *italic*, `code` and a [link](https://example.org/a).
+
+## A heading
+
+- First bullet
+- Second bullet with **bold**
+    - Nested bullet
+        - Deeper still
+    1. A step inside a bullet
+- Third
+
+1. First step
+2. Second step
+
+- A bullet list right after a numbered one
+
+### A smaller heading
+
+> A quote from a peer.
+
+| Scale | Borough | Cityton |
+| --- | --- | --- |
+| Evidence | Strong | A \\| pipe |
+
+A line\\
+with a break.
+
+Text with a * star, an _underscore_, a # hash and <b>tags</b> as typed.
+
+---
+
+Yours sincerely,
+
+Sam
+"""
+
+
+def test_what_a_round_trip_through_word_keeps_and_loses():
+    """Everything reads the same after Word but code's typewriter font and a horizontal rule, which the
+    Word file shows with a font and a border that mammoth does not read."""
+    title = "Region A peer challenge 2026: letter"
+    data = letter_docx(
+        body_markdown=EVERY_KIND_OF_BLOCK,
+        title=title,
+        authority_name="Anyshire",
+        region_name="Region A",
+        released_on=None,
+    )
+    back = letter_text(extract_markdown("docx", data)[0], title, heading_shift(EVERY_KIND_OF_BLOCK))
+    assert "<!--" not in back and "Anyshire" not in back and title not in back
+    before = str(render_markdown(EVERY_KIND_OF_BLOCK))
+    assert "<code>code</code>" in before and "<hr>" in before
+    expected = before.replace("<code>code</code>", "code").replace("<hr>\n", "")
+    assert str(render_markdown(back)) == expected
 
 
 def test_an_edited_word_file_becomes_the_new_version_and_its_pdf(reviewing, sign_in):
