@@ -20,6 +20,15 @@ def tab_to(page, target: str, most: int = 15) -> None:
     raise AssertionError(f"{target} never had the focus; the last was {focused(page)}")
 
 
+def choose_and_upload(page, path) -> None:
+    """From the focused file upload: open the chooser with the space bar, pick `path`, press the button."""
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(path)
+    tab_to(page, "button Upload as a new version", most=3)
+    page.keyboard.press("Enter")
+
+
 def test_the_lead_uploads_a_letter_edited_in_word_with_the_keyboard(
     reviewing, live_server, browser_page, tmp_path
 ):
@@ -39,13 +48,20 @@ def test_the_lead_uploads_a_letter_edited_in_word_with_the_keyboard(
     edited = tmp_path / "letter.docx"
     document.save(edited)
 
+    # A PDF is refused: the error summary takes the focus and its link leads back to the file upload.
+    pdf = tmp_path / "letter.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n")
     assert tab(page) == "file word-file"
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(edited)
-    tab_to(page, "button Upload as a new version", most=3)
+    choose_and_upload(page, pdf)
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Upload the letter as a Word file (.docx).")
+    expect(summary).to_be_focused()
+    assert tab(page) == "link Upload the letter as a Word file (.docx)."
     page.keyboard.press("Enter")
+    assert focused(page) == "file word-file"
+    assert letter_of(reviewing).current_version.number == 1
 
+    choose_and_upload(page, edited)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("saved as a new version")
     expect(page.locator(".app-letter")).to_contain_text("Thank you, edited in Word, for sharing")
     expect(page.get_by_role("row", name="2 (current)")).to_contain_text("Uploaded from Word")
