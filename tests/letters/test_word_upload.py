@@ -23,7 +23,7 @@ from peerchallenge.letters.output import letter_docx
 from peerchallenge.letters.upload import EMPTY, RELEASED, WORD_ONLY, heading_shift, letter_text, same_text
 from peerchallenge.sanitise import render_markdown
 from tests.documents import builders
-from tests.scenarios import approve_and_release, letter_of, submit_both
+from tests.scenarios import approve_and_release, letter_of, review_content, submit, submit_both
 
 OPENING = "Thank you for sharing"
 
@@ -190,6 +190,21 @@ def test_an_edited_word_file_becomes_the_new_version_and_its_pdf(reviewing, sign
     assert "Sufficiency is improving faster than the national rate" in text
     [event] = events("letter_uploaded")
     assert event.actor_id == reviewing.lead.id and event.details["version"] == 2
+
+
+def test_a_changed_review_never_replaces_an_uploaded_letter_by_itself(reviewing, sign_in):
+    letter = submit_both(reviewing)
+    lead = sign_in(reviewing.lead)
+    data = edited(
+        draft_docx(lead, letter), lambda document: add_after(paragraph_starting(document, OPENING), "Ours.")
+    )
+    assert upload(lead, letter, data).status_code == 302
+    uploaded = letter_of(reviewing).body
+    assert lead.post(f"/reviews/{reviewing.assignment.id}/reopen").status_code == 302
+    submit(reviewing.assignment, reviewing.reviewer_director, review_content(reviewing.cycle, level=3))
+    letter = letter_of(reviewing)
+    assert letter.body == uploaded and letter.current_version.source == VersionSource.UPLOADED
+    assert letter.reviews_changed_at is not None  # the lead chooses: keep it, or compose again
 
 
 def test_an_upload_withdraws_the_approval(reviewing, sign_in):
