@@ -5,7 +5,7 @@ import docx
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import focused, sign_in_by_keyboard, skip_to_main, tab
+from tests.browser import focused, follow_error_summary, sign_in_by_keyboard, skip_to_main, tab
 from tests.scenarios import letter_of, submit_both
 
 pytestmark = pytest.mark.browser
@@ -53,12 +53,7 @@ def test_the_lead_uploads_a_letter_edited_in_word_with_the_keyboard(
     pdf.write_bytes(b"%PDF-1.7\n")
     assert tab(page) == "file word-file"
     choose_and_upload(page, pdf)
-    summary = page.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("Upload the letter as a Word file (.docx).")
-    expect(summary).to_be_focused()
-    assert tab(page) == "link Upload the letter as a Word file (.docx)."
-    page.keyboard.press("Enter")
-    assert focused(page) == "file word-file"
+    follow_error_summary(page, "Upload the letter as a Word file (.docx).", "file word-file")
     assert letter_of(reviewing).current_version.number == 1
 
     choose_and_upload(page, edited)
