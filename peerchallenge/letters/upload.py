@@ -20,6 +20,7 @@ from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, lock_for_update
 from peerchallenge.letters.compose import letter_title
 from peerchallenge.letters.models import Letter, VersionSource
+from peerchallenge.letters.output import _heading_shift
 from peerchallenge.letters.services import MAX_LETTER, LetterChanged, _add_version, _withdraw_approval
 from peerchallenge.sanitise import plain_text
 from peerchallenge.text_limits import shape_problem
@@ -75,17 +76,11 @@ def _plain_header_row(table: str) -> str:
     return "\n".join(lines)
 
 
-def heading_shift(markdown: str) -> int:
-    """How far letter_docx lifts a text's headings: its top level becomes Heading 1, under the title."""
-    levels = [len(hashes) for hashes in HEADING.findall(markdown)]
-    return min(levels) - 1 if levels else 0
-
-
 def letter_text(word_markdown: str, title: str, shift: int) -> str:
     """The letter's Markdown from the Markdown of its Word file.
 
-    Drops the title and detail lines the download adds, puts the headings back `shift` levels down (as
-    deep as the current text has them) and takes the bold off table headers.
+    Drops the title and detail lines the download adds, puts the headings back down the `shift` levels the
+    download lifted them (`output._heading_shift` of the current text) and takes the bold off table headers.
     """
     blocks = _without_details(word_markdown.strip("\n").split("\n\n"), title)
     text = "\n\n".join(_plain_header_row(block) if block.startswith("| ") else block for block in blocks)
@@ -112,7 +107,8 @@ def upload_version(actor: User, letter: Letter, filename: str, data: bytes, base
     if letter.is_released:
         raise ServiceError(RELEASED)  # shown at the top: a released letter has no upload form
     markdown = _read_word_file(filename, data)
-    body = plain_text(letter_text(markdown, letter_title(letter.cycle.title), heading_shift(letter.body)))
+    shift = _heading_shift(letter.current_version.body_html)
+    body = plain_text(letter_text(markdown, letter_title(letter.cycle.title), shift))
     if not body.strip():
         raise ServiceError(EMPTY, field="file")
     if problem := shape_problem(body, "The letter", "a letter", max_characters=MAX_LETTER):
