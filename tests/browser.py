@@ -1,5 +1,7 @@
 """Helpers for the browser tests."""
 
+from playwright.sync_api import expect
+
 from tests import factories
 
 
@@ -49,3 +51,13 @@ def skip_to_main(page) -> None:
     assert tab(page) == "link Skip to main content"
     page.keyboard.press("Enter")
     assert focused(page) == "main#main-content"
+
+
+def follow_error_summary(page, message: str, field: str) -> None:
+    """The error summary has the focus and says `message`; its link takes the focus to `field`."""
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text(message)
+    expect(summary).to_be_focused()
+    assert tab(page) == f"link {message}"
+    page.keyboard.press("Enter")
+    assert focused(page) == field

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from peerchallenge.reviews.models import ReviewState
-from tests.browser import focused, sign_in_by_keyboard, skip_to_main, tab
+from tests.browser import focused, follow_error_summary, sign_in_by_keyboard, skip_to_main, tab
 from tests.scenarios import letter_of, stored_review, submit_both
 
 pytestmark = pytest.mark.browser
@@ -111,12 +111,7 @@ def test_the_lead_edits_and_saves_a_letter_with_the_keyboard_alone(reviewing, li
     page.keyboard.press("Delete")
     assert tab(page) == "button Save as a new version"
     page.keyboard.press("Enter")
-    summary = page.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("Enter the letter's text")
-    expect(summary).to_be_focused()
-    assert tab(page) == "link Enter the letter's text"
-    page.keyboard.press("Enter")
-    assert focused(page) == "textarea body"
+    follow_error_summary(page, "Enter the letter's text", "textarea body")
 
     page.keyboard.insert_text(letter.body)  # as if pasted back
     page.keyboard.press("Control+End")

@@ -32,8 +32,17 @@ WORD_STYLE_MAP = "\n".join(
     [
         "p[style-name='Title'] => h1:fresh",
         "p[style-name='Subtitle'] => h2:fresh",
+        # Word's quote styles, as the letters' Word files write a quote.
+        "p[style-name='Quote'] => blockquote > p:fresh",
+        "p[style-name='Intense Quote'] => blockquote > p:fresh",
         *(f"p[style-name^='Heading {level}'] => h{level}:fresh" for level in range(1, 7)),
         *(f"p[style-name^='heading {level}'] => h{level}:fresh" for level in range(1, 7)),
+        # Word's second and third level list styles, which carry no numbering level of their own.
+        *(
+            f"p[style-name='List {kind} {depth}'] => {'ul|ol > li > ' * (depth - 1)}{tag} > li:fresh"
+            for depth in (2, 3)
+            for kind, tag in (("Bullet", "ul"), ("Number", "ol"))
+        ),
     ]
 )
 
@@ -215,8 +224,8 @@ def render_blocks(node: Node) -> list[str]:
         if isinstance(child, Node) and child.tag in BLOCK_TAGS:
             flush_loose()
             rendered = render_block(child)
-            if rendered and child.tag in ("ul", "ol") and blocks and is_list(blocks[-1]):
-                # Markdown would run two lists in a row together; an empty comment keeps them apart.
+            if rendered and child.tag in ("ul", "ol") and blocks and is_list(blocks[-1], child.tag):
+                # Markdown would run two lists of a kind in a row together; an empty comment keeps them apart.
                 blocks.append("<!-- -->")
             blocks.extend(rendered)
         else:
@@ -225,8 +234,9 @@ def render_blocks(node: Node) -> list[str]:
     return blocks
 
 
-def is_list(block: str) -> bool:
-    return block.startswith("- ") or bool(re.match(r"\d+\. ", block))
+def is_list(block: str, tag: str) -> bool:
+    """Whether a Markdown block is a list of this kind ("ul" or "ol"); one of the other kind starts anew."""
+    return block.startswith("- ") if tag == "ul" else bool(re.match(r"\d+\. ", block))
 
 
 def render_block(node: Node) -> list[str]:

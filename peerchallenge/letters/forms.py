@@ -1,14 +1,17 @@
 """Forms for the letter template, a letter's text and the authority's response."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField
 from wtforms.validators import Length, ValidationError
 
+from peerchallenge.documents.checks import format_size
 from peerchallenge.forms import button, number_input, text_area, version_fields
 from peerchallenge.letters.choice import PointKind, Row
 from peerchallenge.letters.services import MAX_HEADLINE, MAX_LETTER, MAX_POINT, MAX_RESPONSE, PointChoice
 from peerchallenge.letters.template import MAX_TEMPLATE_CHARS as MAX_TEMPLATE
+from peerchallenge.letters.upload import MAX_LETTER_FILE
 
 
 class TemplateForm(FlaskForm):
@@ -107,3 +110,23 @@ class ResponseForm(FlaskForm):
         ),
     )
     submit = button("Save response")
+
+
+class WordUploadForm(FlaskForm):
+    """The letter edited in Word, uploaded back as a new version (its fields prefixed: it shares a page)."""
+
+    file = FileField(
+        "Upload the edited Word file",
+        widget=GovFileInput(),
+        description=(
+            f"A Word file (.docx), up to {format_size(MAX_LETTER_FILE)}. Its text becomes the letter's text, "
+            "as a new version: earlier versions are kept."
+        ),
+        validators=[FileRequired("Select the Word file of the letter")],
+    )
+    base_version = version_fields()[0]
+    submit = button("Upload as a new version")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "word")
+        super().__init__(*args, **kwargs)

@@ -26,6 +26,7 @@ class VersionSource(LabelledEnum):
     RESTORED = "restored", "Restored from an earlier version"
     RECOMPOSED = "recomposed", "Composed again from the reviews"
     CHOSEN = "chosen", "Composed from the points chosen"
+    UPLOADED = "uploaded", "Uploaded from Word"
 
 
 class Letter(AuthorityInCycle, Model):
@@ -101,7 +102,11 @@ class Letter(AuthorityInCycle, Model):
     @property
     def is_edited(self) -> bool:
         """The lead has changed the text since it was last composed from the reviews."""
-        return self.current_version.source in (VersionSource.EDITED, VersionSource.RESTORED)
+        return self.current_version.source in (
+            VersionSource.EDITED,
+            VersionSource.RESTORED,
+            VersionSource.UPLOADED,
+        )
 
     @property
     def is_read(self) -> bool:

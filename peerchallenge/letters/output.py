@@ -730,7 +730,7 @@ def _add_field(paragraph, instruction: str) -> None:
     paragraph._p.append(field_element)
 
 
-def _heading_shift(html: str) -> int:
+def heading_shift(html: str) -> int:
     """How far to lift the body's headings so that its top level becomes Heading 1 under the title."""
     levels = [int(level) for level in re.findall(r"<h([1-6])\b", html)]
     return min(levels) - 1 if levels else 0
@@ -783,7 +783,7 @@ def letter_docx(
         paragraph.add_run(_xml_safe(value))
 
     writer = _WordWriter(document)
-    writer.heading_shift = _heading_shift(str(body_html))
+    writer.heading_shift = heading_shift(str(body_html))
     writer.feed(str(body_html))
     writer.close()
 

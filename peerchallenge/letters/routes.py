@@ -7,12 +7,18 @@ from flask_login import current_user, login_required
 
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.extensions import csrf, db
-from peerchallenge.forms import ConfirmForm, run_service, save_edit
-from peerchallenge.letters import access, services
+from peerchallenge.forms import ConfirmForm, run_service, save_edit, show_service_error
+from peerchallenge.letters import access, services, upload
 from peerchallenge.letters.choice import RANGE_WORDS, PointKind, differences
 from peerchallenge.letters.diff import line_diff
 from peerchallenge.letters.files import MIMETYPES
-from peerchallenge.letters.forms import ComposeForm, LetterTextForm, ResponseForm, TemplateForm
+from peerchallenge.letters.forms import (
+    ComposeForm,
+    LetterTextForm,
+    ResponseForm,
+    TemplateForm,
+    WordUploadForm,
+)
 from peerchallenge.letters.models import FileKind, Letter
 from peerchallenge.letters.queries import cycle_letter_rows, peer_letters_for, readers, released_letters_for
 from peerchallenge.letters.template import PLACEHOLDERS, TemplateProblem, render_letter
@@ -171,13 +177,23 @@ RELEASED_NO_CHANGES = (
 )
 
 
-def _letter_page(letter: Letter, form: LetterTextForm, *, conflict: bool = False, status: int = 200):
+def _letter_page(
+    letter: Letter,
+    form: LetterTextForm,
+    *,
+    conflict: bool = False,
+    status: int = 200,
+    word_form: WordUploadForm | None = None,
+):
     """The lead's page for one letter: its text to edit, versions, approval, release and who has read it."""
+    if word_form is None:
+        word_form = WordUploadForm(formdata=None, base_version=letter.current_version.number)
     return render_template(
         "letters/letter.html",
         letter=letter,
         cycle=letter.cycle,
         form=form,
+        word_form=word_form,
         conflict=conflict,
         readers=readers(letter),
         reviews_in=services.reviews_complete(services.peer_reviews(letter.cycle, letter.authority)),
@@ -366,3 +382,50 @@ def download(letter_id: int, kind: str):
     authority = letter.authority.name.lower().replace(" ", "-")
     filename = f"peer-challenge-letter-{authority}-{letter.cycle.year}.{kind}"
     return send_file(BytesIO(data), mimetype=MIMETYPES[file_kind], as_attachment=True, download_name=filename)
+
+
+WORD_FORM_EXPIRED = "The page had expired, so nothing was uploaded. Choose the file again and upload it."
+
+
+@bp.post("/letters/<int:letter_id>/upload")
+@csrf.exempt  # checked in the view, so that an expired form is told on the letter's page
+@login_required
+def upload_word(letter_id: int):
+    """The lead uploads the letter edited in Word as a new version."""
+    letter = _managed_letter(letter_id)
+    form = WordUploadForm()
+    if not form.validate():
+        if "csrf_token" in form.errors:
+            form.file.errors = [*form.file.errors, WORD_FORM_EXPIRED]
+        return _upload_refused(letter, form, 400)
+    outcome = run_service(
+        lambda: upload.upload_version(
+            current_user, letter, form.file.data.filename or "", form.file.data.read(), form.base_version.data
+        ),
+        show_error=False,
+    )
+    if outcome.error is None:
+        flash(UPLOADED if outcome.value else UPLOADED_UNCHANGED, "success")
+        return _back(letter)
+    if not isinstance(outcome.error, services.LetterChanged):
+        show_service_error(form, outcome.error)
+        return _upload_refused(letter, form, 400)
+    # Uploading again is then a choice made with the newer version in view, as with a typed edit.
+    form.file.errors = [*form.file.errors, UPLOAD_CONFLICT]
+    form.base_version.data = letter.current_version.number
+    form.base_version.raw_data = [str(form.base_version.data)]
+    return _upload_refused(letter, form, 409)
+
+
+def _upload_refused(letter: Letter, form: WordUploadForm, status: int):
+    """The letter's page again, with why the file was not uploaded; the text box holds the current text."""
+    text_form = LetterTextForm(formdata=None, body=letter.body, base_version=letter.current_version.number)
+    return _letter_page(letter, text_form, word_form=form, status=status)
+
+
+UPLOADED = "The Word file has been saved as a new version. Check how it reads below."
+UPLOADED_UNCHANGED = "The Word file has the same text as the current version, so nothing was saved."
+UPLOAD_CONFLICT = (
+    "This letter was changed after you opened this page, so your file was not uploaded. Check the current "
+    "version below, then upload your file again if it should replace it."
+)

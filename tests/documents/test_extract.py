@@ -88,7 +88,10 @@ def test_an_empty_word_document_is_empty_markdown():
             "<ul><li>one<ul><li>two<ol><li>three</li></ol></li></ul></li><li>four</li></ul>",
             "- one\n    - two\n        1. three\n- four\n",
         ),
-        ("<ol><li>one</li></ol><ul><li>two</li></ul>", "1. one\n\n<!-- -->\n\n- two\n"),
+        # A list of the other kind starts a new list by itself; two of a kind need a comment between them.
+        ("<ol><li>one</li></ol><ul><li>two</li></ul>", "1. one\n\n- two\n"),
+        ("<ul><li>one</li></ul><ul><li>two</li></ul>", "- one\n\n<!-- -->\n\n- two\n"),
+        ("<ol><li>one</li></ol><ol><li>two</li></ol>", "1. one\n\n<!-- -->\n\n1. two\n"),
         ('<p><a id="_Toc1"></a><a href="#_Toc2">Early help\t3</a></p>', "Early help 3\n"),
         (
             '<p><a href="https://a.example/x y(1)">a link</a></p>',
