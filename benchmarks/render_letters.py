@@ -30,6 +30,7 @@ release under 0.5 s.
 import argparse
 import csv
 import io
+import re
 import resource
 import statistics
 import sys
@@ -60,6 +61,7 @@ from peerchallenge.letters.output import letter_docx, letter_pdf  # noqa: E402
 from peerchallenge.regions.loader import load_authorities, read_authorities  # noqa: E402
 from peerchallenge.regions.models import Region  # noqa: E402
 from peerchallenge.reviews.models import Review, ReviewState  # noqa: E402
+from peerchallenge.sanitise import render_markdown  # noqa: E402
 from tests.scenarios import details  # noqa: E402
 
 AUTHORITIES_CSV = PROJECT_ROOT / "peerchallenge" / "regions" / "data" / "authorities.csv"
@@ -177,6 +179,9 @@ def pdf_pages(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
+TAG = re.compile(r"<[^>]*>")
+
+
 def demo_letters(app) -> list[dict]:
     """The letters `flask seed-demo` composes, as letter_pdf and letter_docx take them."""
     with app.app_context():
@@ -231,16 +236,19 @@ def main() -> None:
     options = parser.parse_args()
 
     authorities = read_authorities_csv()
-    letters = []
+    letters, markdowns = [], []
     for index in range(options.count):
         authority, region = authorities[index % len(authorities)]
         peers = (
             authorities[(index + 1) % len(authorities)][0],
             authorities[(index + 7) % len(authorities)][0],
         )
+        markdown = build_letter(authority, peers, seed=index * 101)
+        markdowns.append(markdown)
         letters.append(
             {
-                "body_markdown": build_letter(authority, peers, seed=index * 101),
+                # As the service stores a version: its Markdown rendered and sanitised once, when saved.
+                "body_html": str(render_markdown(markdown)),
                 "title": f"Peer challenge letter 2025: {authority}",
                 "authority_name": authority,
                 "region_name": f"{region} Region",
@@ -331,7 +339,7 @@ def main() -> None:
     if options.save:
         folder_path = Path(options.save)
         folder_path.mkdir(parents=True, exist_ok=True)
-        (folder_path / "letter.md").write_text(long_letter["body_markdown"], encoding="utf-8")
+        (folder_path / "letter.md").write_text(markdowns[0], encoding="utf-8")
         (folder_path / "letter.pdf").write_bytes(pdf)
         (folder_path / "letter.docx").write_bytes(word)
 
@@ -339,8 +347,8 @@ def main() -> None:
     widths = [max(len(str(line[column])) for line in [headings, *rows]) for column in range(len(headings))]
     for line in [headings, *rows]:
         print("  ".join(str(value).ljust(width) for value, width in zip(line, widths, strict=True)).rstrip())
-    words = len(long_letter["body_markdown"].split())
-    demo_words = max((len(letter["body_markdown"].split()) for letter in demo), default=0)
+    words = len(markdowns[0].split())
+    demo_words = max((len(TAG.sub(" ", letter["body_html"]).split()) for letter in demo), default=0)
     print(
         f"(long letter of {words:,} words in Markdown, demo letters up to {demo_words:,}; resident memory "
         f"grew {growth:.0f} MB over the {len(letters)} PDFs; Typst {typst.__version__})"

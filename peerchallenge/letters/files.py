@@ -24,7 +24,7 @@ from peerchallenge.letters.output import letter_docx, letter_pdf
 class LetterDetails(TypedDict):
     """What the PDF and Word letters are made from."""
 
-    body_markdown: str
+    body_html: str  # the version's sanitised HTML, stored when it was saved
     title: str
     authority_name: str
     region_name: str
@@ -42,7 +42,7 @@ def letter_details(letter: Letter) -> LetterDetails:
     """The letter's current text and what its files print around it."""
     cycle = letter.cycle
     return {
-        "body_markdown": letter.body,
+        "body_html": letter.current_version.body_html,
         "title": letter_title(cycle.title),
         "authority_name": letter.authority.name,
         "region_name": cycle.region.letterhead_name,

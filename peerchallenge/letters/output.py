@@ -28,7 +28,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from markupsafe import Markup
+from docx.text.paragraph import Paragraph
 
 from peerchallenge.letters.compose import ANNEX
 from peerchallenge.sanitise import render_markdown
@@ -334,17 +334,32 @@ def _compiler() -> typst.Compiler:
     return compiler
 
 
+def sanitised_body(body_markdown: str | None, body_html: str | None) -> str:
+    """The letter's HTML: as stored with its version (rendered once, when saved), or rendered here."""
+    if body_html is not None:
+        return body_html
+    return str(render_markdown(body_markdown or ""))
+
+
 def letter_pdf(
-    *, body_markdown: str, title: str, authority_name: str, region_name: str, released_on: date | None
+    *,
+    title: str,
+    authority_name: str,
+    region_name: str,
+    released_on: date | None,
+    body_markdown: str | None = None,
+    body_html: str | None = None,
 ) -> bytes:
-    """The letter as a tagged A4 PDF: title block, letter text, the region and page numbers in the margins."""
+    """The letter as a tagged A4 PDF: title block, letter text, the region and page numbers in the margins.
+
+    The text is the sanitised HTML of the letter's version (body_html), or Markdown to render first."""
     letter = {
         "title": title,
         "description": f"{title}: {authority_name}, {region_name}",
         "authority": authority_name,
         "region": region_name,
         "released": released_text(released_on),
-        "blocks": letter_tree(str(render_markdown(body_markdown))),
+        "blocks": letter_tree(sanitised_body(body_markdown, body_html)),
     }
     inputs = {"letter": json.dumps(letter, ensure_ascii=False)}
     try:
@@ -418,6 +433,7 @@ class _WordWriter(_LetterHTMLReader):
         self.heading_shift = 1
         self.style_ids: dict[str, str] = {}
         self.last_was_table = False
+        self.section_properties = document.element.body.sectPr
 
     # Blocks
 
@@ -433,19 +449,33 @@ class _WordWriter(_LetterHTMLReader):
         self.block = _Block(style or self.context_style(), **options)
         return self.block
 
+    def new_paragraph(self, style: str | None = None) -> Paragraph:
+        """A paragraph at the end of the body, in a style.
+
+        Built as XML in the schema's order and put straight before the section properties: python-docx's
+        add_paragraph and style setter look for their place among every element so far, and a long letter's
+        time grew with its square.
+        """
+        element = OxmlElement("w:p")
+        if style is not None:
+            properties = OxmlElement("w:pPr")
+            properties.append(_element("w:pStyle", val=self.style_id(style)))
+            element.append(properties)
+        self.section_properties.addprevious(element)
+        return Paragraph(element, self.document._body)
+
     def close_block(self) -> None:
         block, self.block = self.block, None
         if block is None or self.cell is not None:
             return
         if block.is_empty() and not block.list_item:
             return
-        paragraph = self.document.add_paragraph()
+        paragraph = self.new_paragraph(block.style)
         self.last_was_table = False
-        paragraph._p.style = self.style_id(block.style)
         if block.num_id is not None:
             _set_numbering(paragraph, block.num_id)
-        if block.alignment:
-            paragraph.alignment = _ALIGNMENTS.get(block.alignment)
+        if block.alignment and (alignment := _ALIGNMENTS.get(block.alignment)) is not None:
+            paragraph.alignment = alignment
         if block.level and starts_new_page(block.level, "".join(part.text or "" for part in block.segments)):
             paragraph.paragraph_format.page_break_before = True
         _write_segments(paragraph, block.segments, preformatted=block.preformatted)
@@ -528,7 +558,7 @@ class _WordWriter(_LetterHTMLReader):
             self.line_break()
         elif tag == "hr":
             self.close_block()
-            _add_rule(self.document.add_paragraph())
+            _add_rule(self.new_paragraph())
             self.last_was_table = False
 
     def handle_endtag(self, tag: str) -> None:
@@ -646,26 +676,54 @@ def _write_segments(
         if segment.href != hyperlink_href:
             hyperlink = _add_hyperlink(paragraph, segment.href) if segment.href else None
             hyperlink_href = segment.href
-        run = paragraph.add_run()
-        if segment.text is None:
-            run.add_break()
-        elif "\t" in segment.text:
-            run.text = segment.text  # a tab becomes Word's tab
-        else:
-            # The run is new and empty: add its text straight away rather than through Run.text, which
-            # first searches the run for content to clear (a third of the file's time on a long letter).
-            run._r.add_t(segment.text)
-        # Only set what is on: setting a property to None still adds an empty run-properties element.
-        if segment.bold or bold:
-            run.bold = True
-        if segment.italic:
-            run.italic = True
-        if segment.code or preformatted:
-            run.font.name = MONOSPACE_FONT
-        if hyperlink is not None:
-            run.font.color.rgb = LINK_COLOUR
-            run.font.underline = True
-            hyperlink.append(run._r)  # moves the run from the paragraph into the hyperlink
+        run = _run(
+            segment.text,
+            bold=segment.bold or bold,
+            italic=segment.italic,
+            monospace=segment.code or preformatted,
+            link=hyperlink is not None,
+        )
+        (hyperlink if hyperlink is not None else paragraph._p).append(run)
+
+
+def _element(tag: str, **attributes: str):
+    element = OxmlElement(tag)
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
+
+
+def _run(text: str | None, *, bold: bool, italic: bool, monospace: bool, link: bool):
+    """A run of text (a line break when None) with its properties, built in the schema's order (fonts, bold,
+    italic, colour, underline): python-docx's setters look for each one's place, which cost more than the
+    text. Only what is on is written."""
+    run = OxmlElement("w:r")
+    properties = []
+    if monospace:
+        properties.append(_element("w:rFonts", ascii=MONOSPACE_FONT, hAnsi=MONOSPACE_FONT))
+    if bold:
+        properties.append(_element("w:b"))
+    if italic:
+        properties.append(_element("w:i"))
+    if link:
+        properties += [_element("w:color", val=str(LINK_COLOUR)), _element("w:u", val="single")]
+    if properties:
+        run_properties = OxmlElement("w:rPr")
+        run_properties.extend(properties)
+        run.append(run_properties)
+    if text is None:
+        run.append(OxmlElement("w:br"))
+        return run
+    for number, part in enumerate(text.split("\t")):
+        if number:
+            run.append(OxmlElement("w:tab"))  # a tab becomes Word's tab
+        if part:
+            text_element = OxmlElement("w:t")
+            text_element.text = part
+            if part != part.strip():
+                text_element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            run.append(text_element)
+    return run
 
 
 def _replace_text(segment: _Segment, text: str) -> _Segment:
@@ -755,10 +813,18 @@ def _xml_safe(text: str) -> str:
 
 
 def letter_docx(
-    *, body_markdown: str, title: str, authority_name: str, region_name: str, released_on: date | None
+    *,
+    title: str,
+    authority_name: str,
+    region_name: str,
+    released_on: date | None,
+    body_markdown: str | None = None,
+    body_html: str | None = None,
 ) -> bytes:
-    """The letter as a Word file: Title and Heading styles, lists, tables, quotes, links, and a footer."""
-    body_html: Markup = render_markdown(body_markdown)
+    """The letter as a Word file: Title and Heading styles, lists, tables, quotes, links, and a footer.
+
+    The text is the sanitised HTML of the letter's version (body_html), or Markdown to render first."""
+    html = sanitised_body(body_markdown, body_html)
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -783,8 +849,8 @@ def letter_docx(
         paragraph.add_run(_xml_safe(value))
 
     writer = _WordWriter(document)
-    writer.heading_shift = heading_shift(str(body_html))
-    writer.feed(str(body_html))
+    writer.heading_shift = heading_shift(html)
+    writer.feed(html)
     writer.close()
 
     _write_footer(document, section, region_name)
