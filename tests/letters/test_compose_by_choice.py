@@ -5,6 +5,7 @@ database."""
 import html
 import io
 
+import docx
 import pypdf
 import sqlalchemy as sa
 
@@ -255,6 +256,10 @@ def test_reviewers_text_reaches_the_letter_and_its_files_as_plain_text(reviewing
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
     assert "#set text(red) #import" in text and "<script>alert(1)</script>" in text
     assert "# Not a heading" in text
+    word = docx.Document(io.BytesIO(services.download(reviewing.lead, letter, FileKind.DOCX)))
+    paragraphs = [paragraph.text for paragraph in word.paragraphs]
+    assert hostile in paragraphs and "# Not a heading" in paragraphs
+    assert "[link](javascript:x)" in " ".join(paragraphs)
 
 
 def test_a_review_changed_after_the_lead_chose_keeps_the_lead_s_points(reviewing, sign_in):
