@@ -76,9 +76,8 @@ def test_every_kind_of_page_the_lead_a_director_and_the_administrator_reach(demo
         page.wait_for_url(f"{live_server}/sign-in")
 
     # Each finds the pages of its role (the home page is everyone's, so counted once).
-    assert {"/cycles/N/dashboard", "/cycles/N/letters/template", "/outbox", "/regions/N/users"} <= set(
-        visited["lead"]
-    )
+    lead_pages = {"/cycles/N/dashboard", "/cycles/N/letters/template", "/outbox", "/regions/N/users"}
+    assert lead_pages | {"/letters/N/compose"} <= set(visited["lead"])
     assert {"/letters", "/letters/N/read", "/reviews", "/authorities/N/delegates"} <= set(visited["director"])
     assert "/admin" in visited["administrator"]
     assert sum(map(len, visited.values())) >= 40
