@@ -5,7 +5,8 @@ Revises: 0010_letter_address
 Create Date: 2026-12-01 10:30:00
 
 A letter keeps the points chosen for it (strengths, areas for consideration, key lines of enquiry, in the
-lead's words) and its headline; a version can be "chosen" (made from those points); a cycle says whether its
+lead's words) and its headline; a version can be "chosen" (made from those points) and keeps the choice it was
+made from, so that going back to it brings the choice back; a cycle says whether its
 letters end with the section-by-section annex (yes, for existing cycles too). Existing letters get no points:
 their text stays as it is until the lead composes them by choice or the reviews change.
 """
@@ -78,12 +79,16 @@ def upgrade():
     )
     with op.batch_alter_table("letter_points") as batch_op:
         batch_op.create_index(batch_op.f("ix_letter_points_letter_id"), ["letter_id"], unique=False)
+    with op.batch_alter_table("letter_versions") as batch_op:
+        batch_op.add_column(sa.Column("choice", sa.JSON(), nullable=True))
     _replace_sources_check(SOURCES_AFTER)
 
 
 def downgrade():
     op.execute("UPDATE letter_versions SET source = 'edited' WHERE source = 'chosen'")
     _replace_sources_check(SOURCES_BEFORE)
+    with op.batch_alter_table("letter_versions") as batch_op:
+        batch_op.drop_column("choice")
     with op.batch_alter_table("letter_points") as batch_op:
         batch_op.drop_index(batch_op.f("ix_letter_points_letter_id"))
     op.drop_table("letter_points")

@@ -2,7 +2,7 @@
 
 Revision ID: 0012_letter_upload
 Revises: 0011_letter_choices
-Create Date: 2026-12-01 10:20:00
+Create Date: 2026-12-01 10:40:00
 
 The known sources of a letter version gain "uploaded": the lead edited the draft in Word and uploaded it
 back. The values are written out here as they are at this revision, as 0008 does; a downgrade keeps the

@@ -251,7 +251,7 @@ def choose_demo_points(lead: User, letter: Letter) -> None:
     """The lead composes the letter by choice: the first peer's summary as the headline, the points the
     service chose, with the lead's own last line of enquiry."""
     composed, ranked = letter_services.candidates_for(letter)
-    rows = letter_services.compose_rows(letter, ranked)
+    _, rows = letter_services.compose_rows(letter, composed, ranked)
     choices = {
         kind: [letter_services.PointChoice(row.text, row.key) for row in rows[kind] if row.include]
         for kind in PointKind

@@ -8,6 +8,7 @@ many different sections as there is room for, so that one long section cannot fi
 """
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -91,25 +92,40 @@ def candidates(composition: Composition) -> dict[PointKind, list[Candidate]]:
 
 
 def default_points(ranked: Sequence[Candidate], kind: PointKind) -> tuple[Point, ...]:
-    """The service's choice of one kind: up to the most a letter holds, one per section while that lasts,
-    and never the same point twice (peers often make one point in several sections)."""
+    """The service's choice of one kind: up to the most a letter holds; points both peers made first, then
+    each peer in turn; one point a section while that lasts; never the same point twice (peers often make
+    one point in several sections)."""
     fewest, most = RANGES[kind]
+    order = {candidate.key: position for position, candidate in enumerate(ranked)}
     chosen: list[Candidate] = []
-    sections: set[str] = set()
+    picks: Counter[str] = Counter()
 
     def said(candidate: Candidate) -> bool:
         return any(is_near_duplicate(candidate.text, other.text) for other in chosen)
 
-    for candidate in ranked:
-        if len(chosen) < most and candidate.section not in sections and not said(candidate):
-            chosen.append(candidate)
-            sections.add(candidate.section)
-    for candidate in ranked:  # too few sections to reach the fewest: a second point from a section
-        if len(chosen) >= fewest:
+    def pick(eligible: list[Candidate]) -> None:
+        best = min(
+            eligible,
+            key=lambda candidate: (
+                -len(candidate.sources),
+                min((picks[source] for source in candidate.sources), default=0),
+                order[candidate.key],
+            ),
+        )
+        chosen.append(best)
+        picks.update(best.sources)
+
+    while len(chosen) < most:
+        sections = {candidate.section for candidate in chosen}
+        eligible = [c for c in ranked if c not in chosen and c.section not in sections and not said(c)]
+        if not eligible:
             break
-        if candidate not in chosen and not said(candidate):
-            chosen.append(candidate)
-    order = {candidate.key: position for position, candidate in enumerate(ranked)}
+        pick(eligible)
+    while len(chosen) < fewest:  # too few sections to reach the fewest: a second point from a section
+        eligible = [c for c in ranked if c not in chosen and not said(c)]
+        if not eligible:
+            break
+        pick(eligible)
     chosen.sort(key=lambda candidate: order[candidate.key])
     return tuple(as_point(candidate) for candidate in chosen)
 
@@ -130,11 +146,11 @@ def count_advice(kind: PointKind, count: int) -> str | None:
     fewest, most = RANGES[kind]
     if fewest <= count <= most:
         return None
-    what = kind.label.lower() if count != 1 else _singular(kind)
+    what = kind.label.lower() if count != 1 else singular(kind)
     return f"The letter has {count} {what}: letters read best with {RANGE_WORDS[kind]}."
 
 
-def _singular(kind: PointKind) -> str:
+def singular(kind: PointKind) -> str:
     return {
         PointKind.STRENGTH: "strength",
         PointKind.CONSIDERATION: "area for consideration",
@@ -154,9 +170,13 @@ class Row:
     section: str
 
 
+# Candidates of one kind listed on the compose page at most (the annex still has them all).
+MAX_LISTED = 250
+
+
 def rows(chosen: Sequence[Point], ranked: Sequence[Candidate], *, blank: int = 2) -> list[Row]:
     """The compose page's rows of one kind: the chosen points in their order, then the other candidates in
-    the default choice's order, then `blank` rows for points of the lead's own."""
+    the default choice's order (the first MAX_LISTED), then `blank` rows for points of the lead's own."""
     shown = [
         Row(point.key, point.text, True, position, point.sources, point.section)
         for position, point in enumerate(chosen, start=1)
@@ -166,7 +186,7 @@ def rows(chosen: Sequence[Point], ranked: Sequence[Candidate], *, blank: int = 2
         Row(candidate.key, candidate.text, False, None, candidate.sources, candidate.section)
         for candidate in ranked
         if candidate.key not in keys
-    ]
+    ][:MAX_LISTED]
     return shown + [Row(None, "", False, None, (), "") for _ in range(blank)]
 
 

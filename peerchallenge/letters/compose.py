@@ -249,27 +249,20 @@ def _lower_first(text: str) -> str:
 
 
 def _scale_sentence(row: RatingRow, scale: ScaleSpec) -> str | None:
-    """One sentence of the headline: how the peers rated the whole self-assessment on one scale."""
-    known = sorted({index for index in row.indexes if index is not None})
-    if not known:
+    """One sentence of the headline: how the peers rated the whole self-assessment on one scale, when they
+    agree. Where they differ, the lead decides whether and how to say so: the headline does not."""
+    if not row.indexes or None in row.indexes or len(set(row.indexes)) != 1:
         return None
-    labels = [_lower_first(scale.levels[index][1]) for index in known]
-    what = scale.name.lower()
-    if len(known) == 1:
-        index = known[0]
-        definition = scale.definitions[index] if index < len(scale.definitions) else ""
-        sentence = f"We rated its {what} as {labels[0]}"
-        return f"{sentence}: {_lower_first(definition)}." if definition.strip() else f"{sentence}."
-    if scale.ordered:
-        return f"We rated its {what} between {labels[0]} and {labels[-1]}."
-    return f"Our views of its {what} differed: we found it {join_names(labels)}."
+    index = row.indexes[0]
+    assert index is not None  # checked above; for the type checker
+    label = _lower_first(scale.levels[index][1])
+    definition = scale.definitions[index] if index < len(scale.definitions) else ""
+    sentence = f"We rated your self-assessment's {scale.name.lower()} as {label}"
+    return f"{sentence}: {_lower_first(definition)}." if definition.strip() else f"{sentence}."
 
 
 def headline(overall: PartComposition, scales: Sequence[ScaleSpec]) -> str:
-    """The letter's headline judgement, in sentences, from the peers' overall ratings.
-
-    A starting point: the lead rewrites it. Where peers differ it says so in words, never as a column.
-    """
+    """A first headline, in sentences, from the overall ratings the peers agree on; the lead rewrites it."""
     by_name = {scale.name: scale for scale in scales}
     sentences = [
         sentence

@@ -8,8 +8,15 @@ from wtforms.validators import Length, ValidationError
 
 from peerchallenge.documents.checks import format_size
 from peerchallenge.forms import button, number_input, text_area, version_fields
-from peerchallenge.letters.choice import PointKind, Row
-from peerchallenge.letters.services import MAX_HEADLINE, MAX_LETTER, MAX_POINT, MAX_RESPONSE, PointChoice
+from peerchallenge.letters.choice import MAX_LISTED, PointKind, Row, singular
+from peerchallenge.letters.services import (
+    MAX_HEADLINE,
+    MAX_LETTER,
+    MAX_POINT,
+    MAX_POINTS,
+    MAX_RESPONSE,
+    PointChoice,
+)
 from peerchallenge.letters.template import MAX_TEMPLATE_CHARS as MAX_TEMPLATE
 from peerchallenge.letters.upload import MAX_LETTER_FILE
 
@@ -33,6 +40,9 @@ class LetterTextForm(FlaskForm):
     base_version, submit = version_fields()
 
 
+NO_WORDING = "Write the wording of this point, or untick it"
+
+
 class PointForm(Form):
     """One row of the compose page: a point of the reviews (or the lead's own), ticked, ordered and worded."""
 
@@ -43,7 +53,7 @@ class PointForm(Form):
 
     def validate_text(self, field) -> None:
         if self.include.data and not (field.data or "").strip():
-            raise ValidationError("Write the wording of this point, or untick it")
+            raise ValidationError(NO_WORDING)
 
     def choice(self) -> PointChoice | None:
         if not self.include.data:
@@ -51,8 +61,8 @@ class PointForm(Form):
         return PointChoice(self.text.data or "", self.key.data or None, self.order.data)
 
 
-# Rows a compose page may post for one kind: the reviews' points and a few of the lead's own.
-MAX_ROWS = 300
+# Rows a compose page may post for one kind: the chosen points, the reviews' others listed, the lead's own.
+MAX_ROWS = MAX_POINTS + MAX_LISTED + 10
 
 
 def _points() -> FieldList:
@@ -86,6 +96,17 @@ class ComposeForm(FlaskForm):
                 points.append_entry(
                     {"key": row.key or "", "include": row.include, "order": row.order, "text": row.text}
                 )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        # Name the point in the message, so that the error summary's links can be told apart (in place: the
+        # summary reads the same list).
+        for kind, points in self.lists().items():
+            for number, entry in enumerate(points, start=1):
+                text = entry.form.text
+                named = f"Write the wording of {singular(kind)} {number}, or untick it"
+                text.errors[:] = [named if error == NO_WORDING else error for error in text.errors]
+        return valid
 
     def choices(self) -> dict[PointKind, list[PointChoice]]:
         return {

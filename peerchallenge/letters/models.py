@@ -128,6 +128,9 @@ class LetterVersion(Model):
     # The body rendered and sanitised once, when the version was saved: pages never parse the text.
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[VersionSource] = mapped_column(string_enum(VersionSource))
+    # For a version made from the letter's points: the headline and points it was made from, so that going
+    # back to it brings back the choice too (see services.restore).
+    choice: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # None when the service composed it by itself, as the last review came in.
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -9,7 +9,7 @@ from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.extensions import csrf, db
 from peerchallenge.forms import ConfirmForm, run_service, save_edit, show_service_error
 from peerchallenge.letters import access, services, upload
-from peerchallenge.letters.choice import RANGE_WORDS, PointKind, differences
+from peerchallenge.letters.choice import RANGE_WORDS, PointKind, differences, singular
 from peerchallenge.letters.diff import line_diff
 from peerchallenge.letters.files import MIMETYPES
 from peerchallenge.letters.forms import (
@@ -130,7 +130,7 @@ def compose(letter_id: int):
     composed, ranked = services.candidates_for(letter)
     form = ComposeForm()
     if not form.is_submitted():
-        form.fill(letter.headline, services.compose_rows(letter, ranked), letter.current_version.number)
+        form.fill(*services.compose_rows(letter, composed, ranked), letter.current_version.number)
         return _compose_page(letter, form, composed, ranked)
     edit = save_edit(
         form,
@@ -169,6 +169,8 @@ def _compose_page(letter: Letter, form: ComposeForm, composed, ranked, *, confli
         origins={candidate.key: candidate for found in ranked.values() for candidate in found},
         differences=differences(composed),
         suggested_headline=composed.headline,
+        takes_points=services.template_takes_points(letter.cycle),
+        singular=singular,
     ), status
 
 

@@ -44,6 +44,7 @@ from peerchallenge.letters.models import (
 from peerchallenge.letters.template import (
     DEFAULT_LETTER_TEMPLATE,
     TemplateProblem,
+    carries_chosen_points,
     check_template,
     render_letter,
 )
@@ -289,9 +290,46 @@ def _add_version(letter: Letter, body: str, source: VersionSource, actor: User |
         source=source,
         created_by=actor,
     )
+    if source in MADE_FROM_POINTS:
+        version.choice = _snapshot(letter)
     db.session.add(version)
     letter.versions.append(version)
     return version
+
+
+# Versions made from the letter's points (its text is the template filled in with them).
+MADE_FROM_POINTS = (VersionSource.COMPOSED, VersionSource.RECOMPOSED, VersionSource.CHOSEN)
+
+
+def _snapshot(letter: Letter) -> dict:
+    """The letter's headline and points as plain values, kept with a version made from them."""
+    return {
+        "headline": letter.headline,
+        "chosen": letter.points_chosen_at is not None,
+        "points": [
+            {
+                "kind": point.kind.value,
+                "text": point.text,
+                "key": point.candidate_key,
+                "sources": point.sources.splitlines(),
+                "section": point.section,
+            }
+            for point in sorted(letter.points, key=lambda point: (point.kind.value, point.position))
+        ],
+    }
+
+
+def _bring_back(letter: Letter, snapshot: dict, actor: User) -> None:
+    """The headline and points a version was made from become the letter's again (see restore)."""
+    points: dict[PointKind, list[Point]] = {kind: [] for kind in PointKind}
+    kinds = {kind.value: kind for kind in PointKind}
+    for point in snapshot.get("points", []):
+        points[kinds[point["kind"]]].append(
+            Point(point["text"], point.get("key"), tuple(point.get("sources", ())), point.get("section", ""))
+        )
+    _store_points(letter, snapshot.get("headline", ""), points)
+    if snapshot.get("chosen"):
+        letter.points_chosen_at, letter.points_chosen_by = utcnow(), actor
 
 
 def save_version(letter: Letter, body: str, source: VersionSource, actor: User, reason: str) -> LetterVersion:
@@ -327,6 +365,9 @@ def compose_when_complete(actor: User | None, cycle: Cycle, authority: Authority
     if not reviews_complete(pairs):
         return None
     letter = find_letter(cycle, authority)
+    if letter is not None:
+        # The lead may be choosing its points at this moment: one of the two waits for the other.
+        lock_for_update(letter)
     if letter is not None and letter.is_released:
         return letter
     if letter is not None and letter.is_edited:
@@ -442,6 +483,11 @@ def save_text(actor: User, letter: Letter, body: str, base_version: int) -> bool
     return True
 
 
+EARLIER_TEMPLATE = (
+    "This cycle's letter template was written before letters were composed from chosen points, so the points "
+    "would not appear in the letter. Add {{ strengths }}, {{ areas_for_consideration }} and "
+    "{{ lines_of_enquiry }} to the template first."
+)
 MAX_HEADLINE = 3_000
 MAX_POINT = 1_000
 MAX_POINTS = 10  # of one kind: a two-page letter holds three to six
@@ -467,13 +513,21 @@ def _as_point(point: LetterPoint) -> Point:
 
 
 def compose_rows(
-    letter: Letter, ranked: Mapping[PointKind, Sequence[Candidate]]
-) -> dict[PointKind, list[Row]]:
-    """The compose page's rows, kind by kind: the points chosen now, then the others the reviews make."""
+    letter: Letter, composed: composition.Composition, ranked: Mapping[PointKind, Sequence[Candidate]]
+) -> tuple[str, dict[PointKind, list[Row]]]:
+    """The compose page's headline and rows, kind by kind: the points chosen now, then the others the reviews
+    make. Until the lead chooses, the service's choice from the reviews as they are now."""
+    if letter.points_chosen_at is None:
+        chosen = default_choice(composed)
+        return composed.headline, {kind: rows(chosen[kind], ranked[kind]) for kind in PointKind}
     stored: dict[PointKind, list[Point]] = {kind: [] for kind in PointKind}
     for point in sorted(letter.points, key=lambda point: point.position):
         stored[point.kind].append(_as_point(point))
-    return {kind: rows(stored[kind], ranked[kind]) for kind in PointKind}
+    return letter.headline, {kind: rows(stored[kind], ranked[kind]) for kind in PointKind}
+
+
+def template_takes_points(cycle: Cycle) -> bool:
+    return carries_chosen_points(letter_template(cycle))
 
 
 def _chosen_points(
@@ -522,6 +576,8 @@ def choose_points(
     _check_editable(letter)
     if letter.current_version.number != base_version:
         raise LetterChanged(letter)
+    if not template_takes_points(letter.cycle):
+        raise ServiceError(EARLIER_TEMPLATE)
     headline = plain_text(headline).strip()
     if len(headline) > MAX_HEADLINE:
         raise ServiceError(f"The headline must be {MAX_HEADLINE:,} characters or fewer.", field="headline")
@@ -564,7 +620,10 @@ def restore(actor: User, letter: Letter, number: int) -> LetterVersion:
         raise ServiceError("That version does not exist.")
     if old.number == letter.current_version.number:
         raise ServiceError("That version is already the current text.")
+    if old.choice is not None:  # made from points: they come back with the text
+        _bring_back(letter, old.choice, actor)
     version = _add_version(letter, old.body, VersionSource.RESTORED, actor)
+    version.choice = old.choice
     _withdraw_approval(letter, actor, "an earlier version was restored")
     record_about(
         "letter_restored",

@@ -309,6 +309,16 @@ def _checked(source: str, *, earlier_rule: bool = False) -> set[str]:
     return used
 
 
+def carries_chosen_points(source: str) -> bool:
+    """Whether a usable template puts the chosen points in the letter (one saved before letters were composed
+    by choice may carry the whole of the reviews instead)."""
+    try:
+        used = _checked(source, earlier_rule=True)
+    except TemplateProblem:
+        return False
+    return all(name in used for name in REQUIRED_PLACEHOLDERS)
+
+
 def check_template(source: str) -> None:
     """Raise TemplateProblem unless the source is a letter template a lead may use."""
     _checked(source)

@@ -46,8 +46,8 @@ def composed(reviewing):
 
 
 def rows(letter):
-    _, ranked = services.candidates_for(letter)
-    return services.compose_rows(letter, ranked)
+    composed_, ranked = services.candidates_for(letter)
+    return services.compose_rows(letter, composed_, ranked)[1]
 
 
 def form_data(letter, page_rows, ticks, *, headline="Our headline.", base_version=None) -> dict:
@@ -80,13 +80,17 @@ def test_the_service_chooses_points_from_different_sections_and_writes_a_headlin
     for kind in PointKind:
         assert len({point.section for point in chosen[kind]}) == len(chosen[kind])  # one a section
     assert chosen[PointKind.STRENGTH][0].section == "Overall"  # the whole first
+    for kind in PointKind:  # each peer in turn, not all from the first
+        assert {point.sources for point in chosen[kind]} == {
+            reviewing.assignment.reviewer.name,
+            reviewing.co_assignment.reviewer.name,
+        }
     assert letter.points_chosen_at is None
     body = letter.body
     assert section(body, "Strengths").count("- ") == 5
     assert "1. How will the whole change for children" in section(body, "Key lines of enquiry")
-    # The headline in sentences, from the overall ratings, the disagreement said in words.
-    assert "We rated its evidence strength between strong and sufficient" in section(body, "Our overall view")
-    assert "Our views of its self-knowledge differed: we found it accurate and partly accurate." in body
+    # The peers differ on every overall rating: the first headline says nothing of it (the lead decides).
+    assert "## Our overall view" not in body and "differ" not in body.split("## Annex")[0]
     # The points in the letter carry no attribution; the annex keeps it.
     attribution = f"({reviewing.assignment.reviewer.name})"
     assert attribution not in body.split("## Annex")[0] and attribution in body.split("## Annex")[1]
@@ -104,7 +108,7 @@ def test_the_lead_sees_every_point_with_who_made_it_and_where_the_ratings_differ
         assert f"Suffolk saw a strength in {section_.title.lower()}." in text
     assert text.count('type="checkbox"') == sum(len(found) for found in rows(letter).values())
     assert text.count("checked") == 16  # the service's choice: 5 + 5 + 6
-    assert text.count("Your own point") == 6  # two blank rows of each kind
+    assert text.count("your own point") == 6  # two blank rows of each kind
 
 
 def test_ticking_ordering_and_rewording_makes_a_new_version(reviewing, sign_in):
@@ -171,7 +175,7 @@ def test_refusals_keep_the_lead_s_choices_and_save_nothing(reviewing, sign_in):
     first = page_rows[PointKind.STRENGTH][0].text
     cases = [
         ({}, "Choose at least one point for the letter."),
-        ({PointKind.STRENGTH: {0: (None, "")}}, "Write the wording of this point, or untick it"),
+        ({PointKind.STRENGTH: {0: (None, "")}}, "Write the wording of strength 1, or untick it"),
         ({PointKind.STRENGTH: {0: ("first", first)}}, "Enter an order from 1 to 99"),
         ({PointKind.STRENGTH: {0: (0, first)}}, "Enter an order from 1 to 99"),
         ({PointKind.STRENGTH: {0: (None, "x" * 1001)}}, "The wording must be 1,000 characters or fewer"),
@@ -318,3 +322,77 @@ def test_the_lead_switches_the_annex_on_the_cycle(world, sign_in, cycle):
     assert lead.post(f"/cycles/{cycle.id}/edit", data=form).status_code == 302
     db.session.refresh(cycle)
     assert cycle.letter_annex is True
+
+
+def test_the_first_headline_says_what_the_peers_agree_on_in_sentences(reviewing):
+    cycle = reviewing.cycle
+    letter = submit_both(
+        reviewing, first=content(cycle, "Suffolk", level=0), second=content(cycle, "Essex", level=0)
+    )
+    headline = section(letter.body, "Our overall view")
+    assert headline.startswith(
+        "We rated your self-assessment's evidence strength as strong: judgements rest on"
+    )
+    assert (
+        "We rated your self-assessment's self-knowledge as accurate: the judgements match the evidence."
+        in (headline)
+    )
+    assert "We rated your self-assessment's plans as SMART: each priority has an owner" in headline
+
+
+def test_going_back_to_a_version_brings_back_the_points_it_was_made_from(reviewing, sign_in):
+    letter = composed(reviewing)
+    client = sign_in(reviewing.lead)
+    url = f"/letters/{letter.id}/compose"
+    for words in ("Choice A.", "Choice B."):
+        letter = letter_of(reviewing)
+        data = form_data(
+            letter, rows(letter), {PointKind.STRENGTH: {0: (None, words)}}, headline=f"H {words}"
+        )
+        assert client.post(url, data=data).status_code == 302
+    assert client.post(f"/letters/{letter.id}/versions/2/restore").status_code == 302
+    letter = letter_of(reviewing)
+    assert letter.current_version.source == VersionSource.RESTORED
+    assert letter.headline == "H Choice A." and [p.text for p in letter.points] == ["Choice A."]
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    assert "Choice A." in page and "Choice B." not in page
+    # The page says the text is not the points' own, and that composing makes a new version.
+    assert f"The current text, version {letter.current_version.number}, is restored" in page
+
+
+def test_composing_by_choice_after_a_hand_edit_says_what_it_replaces(reviewing, sign_in):
+    letter = composed(reviewing)
+    client = sign_in(reviewing.lead)
+    client.post(f"/letters/{letter.id}", data={"body": letter.body + "\nMY HAND EDIT\n", "base_version": 1})
+    page = html.unescape(client.get(f"/letters/{letter.id}/compose").get_data(as_text=True))
+    assert "The current text, version 2, is edited by" in page and "stays in the history" in page
+
+
+def test_a_template_from_before_chosen_points_is_refused_with_a_way_forward(reviewing, sign_in):
+    letter = composed(reviewing)
+    reviewing.cycle.letter_template = "Dear {{ salutation }},\n\n{{ sections }}\n\n{{ overall }}\n"
+    db.session.commit()
+    client = sign_in(reviewing.lead)
+    url = f"/letters/{letter.id}/compose"
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    assert "written before letters were composed from chosen points" in page
+    data = form_data(letter, rows(letter), {PointKind.STRENGTH: {0: (None, "Kept.")}})
+    response = client.post(url, data=data)
+    assert response.status_code == 400
+    assert "Add {{ strengths }}, {{ areas_for_consideration }} and {{ lines_of_enquiry }}" in html.unescape(
+        response.get_data(as_text=True)
+    )
+    assert letter_of(reviewing).points_chosen_at is None
+
+
+def test_an_error_names_the_point_it_is_about(reviewing, sign_in):
+    letter = composed(reviewing)
+    page_rows = rows(letter)
+    data = form_data(
+        letter, page_rows, {PointKind.STRENGTH: {2: (None, "")}, PointKind.ENQUIRY: {0: (None, " ")}}
+    )
+    response = sign_in(reviewing.lead).post(f"/letters/{letter.id}/compose", data=data)
+    text = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert '<a href="#strength-2-text">Write the wording of strength 3, or untick it</a>' in text
+    assert '<a href="#enquiry-0-text">Write the wording of key line of enquiry 1, or untick it</a>' in text

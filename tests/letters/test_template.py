@@ -159,7 +159,7 @@ def test_default_template_renders_a_real_composition_as_intended():
             "Essex",
             {
                 "sections": {"1": {"ratings": {"evidence": 1}}},
-                "overall": {"ratings": {"evidence": 1}, "summary": "Fine."},
+                "overall": {"ratings": {"evidence": 0}, "summary": "Fine."},
             },
         ),
     ]
@@ -178,7 +178,7 @@ def test_default_template_renders_a_real_composition_as_intended():
     assert html.count("<table>") == 2  # in the annex: the section's ratings and the overall ones
     assert "<li>Good audit</li>" in html and "<li>Good audit (Suffolk)</li>" in html
     assert "<ol>\n<li>How do you know?</li>\n<li>Who owns it?</li>\n</ol>" in html
-    assert "We rated its evidence strength between strong and adequate." in html
+    assert "We rated your self-assessment's evidence strength as strong." in html
 
 
 def test_conditions_on_placeholders_are_allowed():
