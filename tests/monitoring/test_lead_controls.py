@@ -23,7 +23,8 @@ from peerchallenge.monitoring.services import (
     send_reminders_for_cycle,
 )
 from peerchallenge.reviews.models import Review, ReviewState
-from tests.monitoring.builders import add_letter, at, every_state, upload
+from tests import factories
+from tests.monitoring.builders import add_letter, at, counting_queries, every_state, upload
 from tests.scenarios import open_cycle
 
 DUE = date(2030, 3, 14)
@@ -183,6 +184,20 @@ def test_a_composed_letter_waits_for_a_reopened_review(world):
     scenario.letters["Cedar"].state = LetterState.APPROVED
     db.session.commit()
     assert "Release Cedar's challenge letter" in titles(world.lead)
+
+
+def test_the_leads_home_takes_the_same_queries_however_many_tasks(world, sign_in):
+    scenario = every_state(world)
+    client = sign_in(world.lead)
+    with counting_queries() as few:
+        assert client.get("/").get_data(as_text=True).count('data-task="') == 4
+    for name in ("Foxtrot", "Golf", "Hotel"):
+        authority = factories.make_authority(world.region, name)
+        add_letter(scenario.cycle, authority, world.lead, composed=at(uk_today(), 9))
+    db.session.commit()
+    with counting_queries() as many:
+        assert client.get("/").get_data(as_text=True).count('data-task="') == 10  # 3 letters, 3 uploads more
+    assert len(many) == len(few)
 
 
 def test_nothing_is_overdue_before_its_date(world):
