@@ -218,12 +218,16 @@ def stored_review(assignment) -> Review | None:
     return db.session.scalar(sa.select(Review).where(Review.assignment_id == assignment.id))
 
 
-def open_cycle(world, *, due: date | None = None, draft: bool = False) -> Cycle:
+def open_cycle(
+    world, *, due: date | None = None, draft: bool = False, region=None, lead=None, title="Peer challenge"
+) -> Cycle:
+    """A cycle of region A (or of `region`, run by `lead`) whose self-assessments are due on `due`."""
     due = due or date.today() + timedelta(days=10)
+    lead = lead or world.lead
     cycle = cycle_services.create_cycle(
-        world.lead,
-        world.region,
-        title="Peer challenge",
+        lead,
+        region or world.region,
+        title=title,
         year=due.year,
         peers_per_authority=2,
         opens_on=due - timedelta(days=30),
@@ -234,7 +238,7 @@ def open_cycle(world, *, due: date | None = None, draft: bool = False) -> Cycle:
         anonymous=False,
     )
     if not draft:
-        cycle_services.open_cycle(world.lead, cycle)
+        cycle_services.open_cycle(lead, cycle)
     db.session.commit()
     return cycle
 

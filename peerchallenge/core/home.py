@@ -7,6 +7,7 @@ from peerchallenge.accounts.queries import users_in_region
 from peerchallenge.assignments.access import review_writer_authority_ids
 from peerchallenge.cycles.queries import current_cycles, cycles_for_regions
 from peerchallenge.dates import uk_today
+from peerchallenge.monitoring.lead_tasks import lead_tasks
 from peerchallenge.monitoring.reminders import urgency
 from peerchallenge.monitoring.tasks import user_tasks
 from peerchallenge.regions.queries import authorities_by_ids, regions_with_authorities
@@ -32,6 +33,13 @@ def home_page(user: User) -> dict[str, Any]:
     all_regions = regions_with_authorities() if user.is_admin else []
     today = uk_today()
     your_tasks = [(task, urgency(task.due_on, today)) for task in user_tasks(user)]
+    lead_cycles = current_cycles(region.id for region in lead_regions)
+    region_tasks: dict[int, list] = {region.id: [] for region in lead_regions}
+    for task in lead_tasks(user, today):
+        region_tasks[task.region_id].append((task, urgency(task.due_on, today)))
+    # What holds each lead cycle's next move, in words, by cycle id: cycles.lifecycle.holding(cycle) fills it
+    # once the cycle's states move (issue 15).
+    holding: dict[int, list[str]] = {cycle.id: [] for cycle in lead_cycles.values()}
     return dict(
         lead_regions=lead_regions,
         region_users=region_users,
@@ -42,4 +50,7 @@ def home_page(user: User) -> dict[str, Any]:
         all_regions=all_regions,
         has_tasks_section=bool(own_authorities) or bool(reviews),
         your_tasks=your_tasks,
+        lead_cycles=lead_cycles,
+        region_tasks=region_tasks,
+        holding=holding,
     )

@@ -72,7 +72,11 @@ def navigation():
         items.append(("Home", url_for("core.home"), "core.home"))
         if review_writer_authority_ids(current_user):
             items.append(("Your reviews", url_for("reviews.my_reviews"), "reviews.my_reviews"))
-        for region_id in sorted(current_user.lead_region_ids()):
+        lead_region_ids = sorted(current_user.lead_region_ids())
+        if lead_region_ids:
+            # Found when followed, so that the menu costs no query on every page.
+            items.append(("Dashboard", url_for("monitoring.lead_dashboard"), "monitoring.dashboard"))
+        for region_id in lead_region_ids:
             items.append(
                 ("Users", url_for("accounts.region_users", region_id=region_id), "accounts.region_users")
             )

@@ -2,16 +2,19 @@
 
 import re
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.queries import current_cycles
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.dates import uk_today
-from peerchallenge.forms import run_service
+from peerchallenge.forms import run_form, run_service
 from peerchallenge.monitoring import exports, services
 from peerchallenge.monitoring.dashboard import STAGE_GROUPS, STAGES, Dashboard, Row, cycle_dashboard
+from peerchallenge.monitoring.forms import SendRemindersForm
 from peerchallenge.monitoring.overview import regional_overview
+from peerchallenge.monitoring.reminders import due_in_words
 
 bp = Blueprint("monitoring", __name__)
 
@@ -94,3 +97,40 @@ def ratings_csv(cycle_id: int):
 def overview(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
     return render_template("monitoring/overview.html", cycle=cycle, overview=regional_overview(cycle))
+
+
+@bp.route("/cycles/<int:cycle_id>/reminders", methods=["GET", "POST"])
+@login_required
+def reminders(cycle_id: int):
+    """Today's reminders of the cycle's region: who gets what, then send them (once, like the command)."""
+    cycle = load_managed_cycle(cycle_id)
+    form = SendRemindersForm()
+    posted = run_form(
+        form,
+        lambda: services.send_reminders_for_cycle(current_user, cycle, uk_today(), form.previewed.data),
+        lambda run: f"{run.summary()}. They are in the outbox and are delivered from there.",
+    )
+    if posted.done:
+        return redirect(url_for("monitoring.reminders", cycle_id=cycle.id))
+    plan = services.plan_reminders(uk_today(), [cycle.region_id])
+    form.previewed.data = plan.fingerprint  # a refused send shows the plan as it is now
+    page = render_template(
+        "monitoring/reminders.html", cycle=cycle, plan=plan, form=form, due_in_words=due_in_words
+    )
+    return page, posted.status
+
+
+@bp.get("/dashboard")
+@login_required
+def lead_dashboard():
+    """The menu's dashboard: that of the lead's cycle under way, or the home page to choose one."""
+    if not current_user.lead_region_ids():
+        abort(403)
+    cycles = current_cycles(current_user.lead_region_ids())
+    if len(cycles) == 1:
+        return redirect(url_for("monitoring.dashboard", cycle_id=next(iter(cycles.values())).id))
+    if cycles:
+        flash("You lead more than one region: choose the dashboard of a region's cycle.", "info")
+    else:
+        flash("No cycle is under way in your region, so there is no dashboard yet.", "info")
+    return redirect(url_for("core.home"))

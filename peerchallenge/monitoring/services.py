@@ -1,6 +1,8 @@
 """Reminders (one digest per person of the tasks due today; escalations to leads) and audited downloads."""
 
+import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -10,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
 from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.monitoring.models import ReminderSent
@@ -46,20 +49,50 @@ class ReminderRun:
 
 
 @dataclass
-class _Digest:
-    user_id: int
-    kind: str
+class Digest:
+    """One email of a plan: the tasks (each with its occasion) that one person is to be reminded of."""
+
+    user: User
+    kind: str  # REMINDER, or ESCALATION for a lead told of others' overdue tasks
     items: list[tuple[Task, str]] = field(default_factory=list)  # (task, occasion)
 
+    @property
+    def is_escalation(self) -> bool:
+        return self.kind == ESCALATION
 
-def send_reminders(today: date) -> ReminderRun:
-    """Queue today's reminders: one digest per person, and one per lead of others' overdue tasks."""
-    tasks = [task for task in cycle_tasks(open_cycles()) if task.due_on is not None]
+    def titles(self) -> list[str]:
+        """The tasks as the email lists them."""
+        return [task.lead_title if self.is_escalation else task.title for task, _ in self.items]
+
+
+@dataclass
+class ReminderPlan:
+    """The digests due on a day and not sent yet: what a run would queue, and what the preview shows."""
+
+    today: date
+    digests: list[Digest]
+
+    @property
+    def fingerprint(self) -> str:
+        """Names exactly what the plan would send, so a send can check it is the plan that was previewed."""
+        sent = sorted(
+            (digest.user.id, task.key, occasion) for digest in self.digests for task, occasion in digest.items
+        )
+        return hashlib.sha256(repr(sent).encode()).hexdigest()
+
+    @property
+    def people(self) -> set[int]:
+        return {digest.user.id for digest in self.digests}
+
+
+def plan_reminders(today: date, region_ids: Iterable[int] | None = None) -> ReminderPlan:
+    """The digests due today, of the given regions' cycles or of all, leaving out what was sent already."""
+    tasks = [task for task in cycle_tasks(open_cycles(region_ids)) if task.due_on is not None]
     leads = _region_leads({task.region_id for task in tasks})
-    digests: dict[tuple[int, str], _Digest] = {}
+    items: dict[tuple[int, str], list[tuple[Task, str]]] = {}
 
     def add(user_id: int, kind: str, task: Task, occasion: str) -> None:
-        digests.setdefault((user_id, kind), _Digest(user_id, kind)).items.append((task, occasion))
+        items.setdefault((user_id, kind), []).append((task, occasion))
 
     for task in tasks:
         assert task.due_on is not None  # tasks without a due date were left out above
@@ -73,26 +106,62 @@ def send_reminders(today: date) -> ReminderRun:
             for lead_id in leads.get(task.region_id, ()):
                 if lead_id not in task.user_ids:
                     add(lead_id, ESCALATION, task, escalation)
+    if not items:
+        return ReminderPlan(today, [])
+    sent = _already_sent({task.key for listed in items.values() for task, _ in listed})
+    users = _active_users({user_id for user_id, _ in items})
+    digests = []
+    for (user_id, kind), listed in items.items():
+        due = [item for item in listed if (user_id, item[0].key, item[1]) not in sent]
+        if user_id in users and due:
+            digests.append(Digest(users[user_id], kind, due))
+    digests.sort(key=lambda digest: (digest.user.name.lower(), digest.user.id, digest.kind))
+    return ReminderPlan(today, digests)
+
+
+def send_planned(plan: ReminderPlan) -> ReminderRun:
+    """Queue the plan's digests, recording each reminder as sent to its person."""
     run = ReminderRun()
-    if not digests:
-        return run
-    sent = _already_sent({task.key for digest in digests.values() for task, _ in digest.items})
-    users = _active_users({user_id for user_id, _ in digests})
-    for digest in digests.values():
-        digest.items = [item for item in digest.items if (digest.user_id, item[0].key, item[1]) not in sent]
-        user = users.get(digest.user_id)
-        if user is None or not digest.items:
-            continue
+    for digest in plan.digests:
         try:
             # A run started at the same time may record the same reminders first: then this digest is dropped.
             with db.session.begin_nested():
-                _queue_digest(user, digest, today)
+                _queue_digest(digest, plan.today)
         except IntegrityError:
             run.skipped += 1
             continue
         run.emails += 1
-        run.escalations += digest.kind == ESCALATION
-        run.people.add(user.id)
+        run.escalations += digest.is_escalation
+        run.people.add(digest.user.id)
+    return run
+
+
+def send_reminders(today: date) -> ReminderRun:
+    """Queue today's reminders: one digest per person, and one per lead of others' overdue tasks."""
+    return send_planned(plan_reminders(today))
+
+
+def send_reminders_for_cycle(actor: User, cycle: Cycle, today: date, previewed: str) -> ReminderRun:
+    """Queue today's reminders of the cycle's region from its dashboard, if they are those previewed."""
+    plan = plan_reminders(today, [cycle.region_id])
+    if plan.fingerprint != previewed:
+        raise ServiceError(
+            "The reminders due have changed since you opened this page, so none were sent. "
+            "Check the list below, then send them."
+        )
+    if not plan.digests:
+        raise ServiceError("Nobody is due a reminder today, so none were sent.")
+    run = send_planned(plan)
+    record_about(
+        "reminders_sent",
+        f"Sent reminders from the dashboard of {cycle.title}: {run.summary().removeprefix('Queued ')}",
+        actor,
+        cycle,
+        emails=run.emails,
+        escalations=run.escalations,
+        people=len(run.people),
+        skipped=run.skipped,
+    )
     return run
 
 
@@ -125,13 +194,13 @@ def _active_users(user_ids: set[int]) -> dict[int, User]:
     return {user.id: user for user in users}
 
 
-def _queue_digest(user: User, digest: _Digest, today: date) -> None:
-    """Queue one email listing the digest's tasks, and record each (task, occasion) as sent to the user."""
-    items = digest.items
+def _queue_digest(digest: Digest, today: date) -> None:
+    """Queue one email listing the digest's tasks, and record each (task, occasion) as sent to its person."""
+    user, items = digest.user, digest.items
     region_ids = {task.region_id for task, _ in items}
     # A digest spanning two regions (a rare interim director) is kept out of both regions' outboxes.
     region_id = region_ids.pop() if len(region_ids) == 1 else None
-    if digest.kind == ESCALATION:
+    if digest.is_escalation:
         subject, body = _escalation_text(user, items, today)
     else:
         subject, body = _reminder_text(user, items, today)

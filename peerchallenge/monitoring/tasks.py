@@ -41,6 +41,9 @@ class TaskKind(enum.StrEnum):
     SIGN_OFF = "signoff"
     REVIEW = "review"
     LETTER = "letter"
+    # The regional lead's (monitoring/lead_tasks.py).
+    APPROVE_LETTER = "approve"
+    RELEASE_LETTER = "release"
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 """Building cycles and their history for the monitoring tests (dashboard, exports, tasks, reminders)."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
+
+import sqlalchemy as sa
 
 from peerchallenge.assignments import services as assignment_services
 from peerchallenge.assignments.models import Assignment, AssignmentState
@@ -385,3 +388,18 @@ def release_letter(cycle, authority) -> Letter:
 def delegate(world, user) -> None:
     assignment_services.nominate_delegate(world.director, world.authority, user)
     db.session.commit()
+
+
+@contextmanager
+def counting_queries():
+    """The SQL statements run inside the block."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)

@@ -5,11 +5,9 @@ Region A of the world: Alpha (director Dana, contributor Cal) and Beta (director
 
 import html
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from peerchallenge.accounts.models import Role
 from peerchallenge.cycles.models import CycleState
@@ -18,24 +16,18 @@ from peerchallenge.extensions import db, utcnow
 from peerchallenge.letters.models import Letter, LetterState
 from peerchallenge.monitoring.tasks import TaskKind, cycle_tasks, open_cycles, user_tasks
 from tests import factories
-from tests.monitoring.builders import delegate, publish_pair, release_letter, sign_off, submit_review, upload
+from tests.monitoring.builders import (
+    counting_queries,
+    delegate,
+    publish_pair,
+    release_letter,
+    sign_off,
+    submit_review,
+    upload,
+)
 from tests.scenarios import open_cycle
 
 # Setting up goes through the services where they exist (their routes are tested elsewhere).
-
-
-@contextmanager
-def counting_queries():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 def by_key(tasks):
