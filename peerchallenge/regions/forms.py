@@ -92,9 +92,9 @@ class SplitForm(FlaskForm):
     successor_3_ons_code = ons_code_field()
     submit = button("Split")
 
-    def successors(self, authority_type: str) -> list[NewAuthority]:
-        """The new authorities typed, leaving out a third left empty."""
-        return [
+    def typed_successors(self, authority_type: str) -> list[NewAuthority]:
+        """The new authorities typed, leaving out any left wholly empty."""
+        typed = [
             NewAuthority(
                 getattr(self, f"successor_{number}_name").data or "",
                 getattr(self, f"successor_{number}_dfe_code").data or "",
@@ -102,5 +102,5 @@ class SplitForm(FlaskForm):
                 authority_type,
             )
             for number in (1, 2, 3)
-            if number < 3 or (self.successor_3_name.data or "").strip()
         ]
+        return [new for new in typed if (new.name + new.dfe_code + new.ons_code).strip()]

@@ -169,7 +169,7 @@ def split_authority(authority_id: int):
     posted = run_form(
         form,
         lambda: services.split_authority(
-            current_user, authority, form.effective_on.data, form.successors(authority.authority_type)
+            current_user, authority, form.effective_on.data, form.typed_successors(authority.authority_type)
         ),
         f"{authority.name} has been split.",
     )
