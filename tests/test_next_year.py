@@ -114,3 +114,37 @@ def test_next_years_solver_avoids_last_years_pairings(six):
     by_id = {authority.id: authority for authority in six.authorities}
     again = [(by_id[reviewer], by_id[reviewed]) for reviewer, reviewed in last_pairs]
     assert assignment_services.evaluate_pairs(new, again).repeated == len(last_pairs)
+
+
+@pytest.mark.parametrize(
+    ("person", "status"),
+    [
+        ("admin", 200),
+        ("lead", 200),
+        ("other_lead", 403),
+        ("director", 403),
+        ("no_role", 403),
+        ("anonymous", 302),
+    ],
+)
+def test_who_may_start_next_years_cycle(world, cycle, client_for, person, status):
+    client = client_for(person)
+    url = f"/cycles/{cycle.id}/next-year"
+    assert client.get(url).status_code == status
+    posted = client.post(url)
+    count = db.session.scalar(sa.select(sa.func.count(Cycle.id)))
+    if status == 200:
+        new = db.session.scalar(sa.select(Cycle).where(Cycle.year == cycle.year + 1))
+        assert posted.status_code == 302 and posted.location.endswith(f"/cycles/{new.id}/edit")
+        assert count == 2
+    else:
+        assert posted.status_code == status and count == 1
+
+
+def test_the_confirmation_says_what_is_copied_and_the_cycle_page_links_to_it(world, cycle, client_for):
+    lead = client_for("lead")
+    assert f"/cycles/{cycle.id}/next-year" in lead.get(f"/cycles/{cycle.id}").get_data(as_text=True)
+    page = lead.get(f"/cycles/{cycle.id}/next-year").get_data(as_text=True).replace("&#39;", "'")
+    assert f"Peer challenge ({cycle.year + 1})" in page
+    assert f"the template's {len(cycle.sections)} sections" in page and "the letter template" in page
+    assert "Nobody is emailed" in page
