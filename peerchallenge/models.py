@@ -8,7 +8,7 @@ from peerchallenge.inspections.models import Inspection, InspectionJudgement, Ow
 from peerchallenge.letters.models import Letter, LetterFile, LetterRead, LetterVersion
 from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.monitoring.models import ReminderSent
-from peerchallenge.regions.models import Authority, Region
+from peerchallenge.regions.models import Authority, AuthorityLink, Region
 from peerchallenge.reviews.models import Review
 from peerchallenge.submissions.models import SectionText, StoredFile, Submission, SubmissionVersion
 
@@ -24,6 +24,7 @@ __all__ = [
     "OwnGrade",
     "AuditEvent",
     "Authority",
+    "AuthorityLink",
     "Cycle",
     "Inspection",
     "InspectionJudgement",

@@ -15,6 +15,7 @@ from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters.services import mark_reviewers_changed
 from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.regions.models import Authority
+from peerchallenge.regions.queries import carried_on_by
 
 MAX_REASON = 500
 
@@ -72,10 +73,14 @@ def _solver_inputs(cycle: Cycle, authorities: list[Authority]) -> dict:
         for c in region_conflicts(cycle.region_id)
         if c.first_authority_id in names and c.second_authority_id in names
     ]
+    # A pairing of authorities that have since merged or split counts for their successors.
+    carried = carried_on_by(cycle.region_id, names)
     history = [
         solver.PastPairing(names[reviewer], names[reviewed], ago)
-        for reviewer, reviewed, ago in past_pairings(cycle)
-        if reviewer in names and reviewed in names
+        for past_reviewer, past_reviewed, ago in past_pairings(cycle)
+        for reviewer in sorted(carried.get(past_reviewer, ()))
+        for reviewed in sorted(carried.get(past_reviewed, ()))
+        if reviewer != reviewed
     ]
     return {"conflicts": conflicts, "history": history}
 

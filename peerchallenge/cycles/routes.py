@@ -8,7 +8,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.access import can_manage_region
-from peerchallenge.cycles import services
+from peerchallenge.cycles import next_year, services
 from peerchallenge.cycles.forms import CycleForm, LevelForm, ScaleForm, SectionForm, SectionRatingsForm
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
@@ -318,3 +318,24 @@ def move_level(cycle_id: int, scale_id: int, level_id: int, direction: str):
         abort(400)
     run_service(lambda: services.move_level(current_user, level, -1 if direction == "up" else 1))
     return _to_rubric(cycle, f"scale-{scale.id}")
+
+
+# --- Next year's cycle --------------------------------------------------------------------------------------
+
+
+@bp.route("/cycles/<int:cycle_id>/next-year", methods=["GET", "POST"])
+@login_required
+def start_next_year(cycle_id: int):
+    """What next year's cycle copies from this one; once confirmed, the new draft's details to adjust."""
+    cycle = load_managed_cycle(cycle_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        started = run_service(
+            lambda: next_year.start_next_year(current_user, cycle),
+            "Next year's cycle has been created as a draft. Check its dates and title.",
+        )
+        if started.value is not None:
+            return redirect(url_for("cycles.edit_cycle", cycle_id=started.value.id))
+        return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id))
+    preview = next_year.free_title(cycle.region_id, next_year.next_title(cycle.title, cycle.year))
+    return render_template("cycles/next_year.html", form=form, cycle=cycle, title=preview)

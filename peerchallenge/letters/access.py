@@ -8,6 +8,7 @@ from peerchallenge.assignments.access import review_writer_authority_ids
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter
+from peerchallenge.regions.queries import predecessor_ids
 
 
 def can_manage_letter(user: User, letter: Letter) -> bool:
@@ -44,8 +45,22 @@ def is_peer(user: User, letter: Letter) -> bool:
     )
 
 
+def is_heir(user: User, letter: Letter) -> bool:
+    """The people of an authority that carries on from the letter's (after a merge or split) read it."""
+    return (
+        user.is_authenticated
+        and letter.is_released
+        and letter.authority_id in predecessor_ids(user.authority_ids(Role.DIRECTOR, Role.CONTRIBUTOR))
+    )
+
+
 def can_read_letter(user: User, letter: Letter) -> bool:
-    return can_manage_letter(user, letter) or is_recipient(user, letter) or is_peer(user, letter)
+    return (
+        can_manage_letter(user, letter)
+        or is_recipient(user, letter)
+        or is_peer(user, letter)
+        or is_heir(user, letter)
+    )
 
 
 def can_respond(user: User, letter: Letter) -> bool:

@@ -12,6 +12,7 @@ from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter, LetterRead, LetterState
 from peerchallenge.regions.models import Authority
+from peerchallenge.regions.queries import predecessor_ids
 from peerchallenge.reviews.queries import ReviewStatus, cycle_review_statuses
 from peerchallenge.status import Tag
 
@@ -79,9 +80,11 @@ def readers(letter: Letter) -> list[tuple[User, LetterRead | None]]:
     return [(person, reads.get(person.id)) for person in people] + extra
 
 
-def released_letters_for(user: User) -> list[Letter]:
-    """Released letters to the user's authorities, newest first."""
+def released_letters_for(user: User, *, inherited: bool = False) -> list[Letter]:
+    """Released letters to the user's authorities (`inherited`: those they carry on from), newest first."""
     ids: Iterable[int] = user.authority_ids(Role.DIRECTOR, Role.CONTRIBUTOR)
+    if inherited:
+        ids = predecessor_ids(ids)
     if not ids:
         return []
     return list(

@@ -316,6 +316,7 @@ def my_letters():
     return render_template(
         "letters/my_letters.html",
         letters=released_letters_for(current_user),
+        inherited_letters=released_letters_for(current_user, inherited=True),
         peer_letters=peer_letters_for(current_user),
     )
 

@@ -5,7 +5,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from peerchallenge.extensions import Model
+from peerchallenge.extensions import Model, string_enum
+from peerchallenge.status import LabelledEnum
 
 
 class Region(Model):
@@ -56,3 +57,31 @@ class Authority(Model):
 
     def __repr__(self) -> str:
         return f"<Authority {self.dfe_code} {self.name}>"
+
+
+class ChangeKind(LabelledEnum):
+    MERGED = "merged", "Merged"
+    SPLIT = "split", "Split"
+
+
+class AuthorityLink(Model):
+    """One step of a reorganisation: a predecessor ended (or continued) and a successor carried on from it.
+
+    A merge links each merged authority to the one successor; a split links the ended authority to each of
+    its successors. A successor inherits its predecessors' pairing history, letters and actions.
+    """
+
+    __tablename__ = "authority_links"
+    __table_args__ = (
+        sa.UniqueConstraint("predecessor_id", "successor_id"),
+        sa.CheckConstraint("predecessor_id <> successor_id", name="not_itself"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    predecessor_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
+    successor_id: Mapped[int] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
+    kind: Mapped[ChangeKind] = mapped_column(string_enum(ChangeKind))
+    effective_on: Mapped[date]
+
+    predecessor: Mapped[Authority] = relationship(foreign_keys=[predecessor_id])
+    successor: Mapped[Authority] = relationship(foreign_keys=[successor_id])
