@@ -9,9 +9,10 @@ from werkzeug.datastructures import MultiDict
 
 from peerchallenge.assignments import services as assignment_services
 from peerchallenge.assignments.models import Assignment, AssignmentState
+from peerchallenge.cycles import lifecycle
 from peerchallenge.cycles import services as cycle_services
 from peerchallenge.cycles.defaults import DEFAULT_TEMPLATE
-from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter
 from peerchallenge.reviews import services as review_services
@@ -52,10 +53,20 @@ def submit(assignment: Assignment, author, content: dict) -> None:
 
 
 def submit_both(reviewing, *, first=None, second=None):
+    """Both reviews of Anyshire submitted; the cycle moved on to consolidating, where letters are approved."""
     cycle = reviewing.cycle
     submit(reviewing.assignment, reviewing.reviewer_director, first or review_content(cycle))
     submit(reviewing.co_assignment, reviewing.co_director, second or review_content(cycle, level=1))
+    move_to(cycle, reviewing.lead, CycleState.CONSOLIDATING)
     return letter_of(reviewing)
+
+
+def move_to(cycle: Cycle, lead, state: CycleState) -> None:
+    """Move the cycle on through the lead's moves until it is in `state` (holds only warn)."""
+    order = list(CycleState)
+    while order.index(cycle.state) < order.index(state):
+        lifecycle.move_on(lead, cycle, cycle.state)
+    db.session.commit()
 
 
 def letter_of(reviewing) -> Letter | None:
