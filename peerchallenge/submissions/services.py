@@ -325,6 +325,10 @@ def mark_ready(actor: User, submission: Submission) -> None:
         )
 
 
+def _not_reopenable(cycle: Cycle) -> str:
+    return closed_reason(cycle) if cycle.is_closed else "This cycle is no longer open for self-assessments"
+
+
 def reopen(actor: User, submission: Submission) -> None:
     """The lead reopens a signed-off self-assessment so the authority can change it again.
 
@@ -335,9 +339,7 @@ def reopen(actor: User, submission: Submission) -> None:
     cycle = submission.cycle
     late = cycle.state == CycleState.REVIEWING
     if not (cycle.accepts_submissions or late):
-        raise ServiceError(
-            closed_reason(cycle) if cycle.is_closed else "This cycle is no longer open for self-assessments"
-        )
+        raise ServiceError(_not_reopenable(cycle))
     if late and not submission.is_signed_off:
         if submission.reopened_late:
             raise ServiceError("This self-assessment is already reopened")
@@ -365,8 +367,10 @@ def reopen_for(actor: User, cycle: Cycle, authority: Authority) -> Submission:
     """Reopen an authority's self-assessment, starting it if the authority never uploaded (a late one)."""
     submission = find_submission(cycle, authority)
     if submission is None:
-        if cycle.state != CycleState.REVIEWING:
+        if cycle.accepts_submissions:
             raise ServiceError("Nothing has been uploaded, so there is nothing to reopen")
+        if cycle.state != CycleState.REVIEWING:
+            raise ServiceError(_not_reopenable(cycle))
         submission = _new_submission(cycle, authority)
     reopen(actor, submission)
     return submission
