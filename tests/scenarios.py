@@ -231,10 +231,13 @@ def stored_review(assignment) -> Review | None:
 
 def open_cycle(world, *, due: date | None = None, draft: bool = False) -> Cycle:
     due = due or date.today() + timedelta(days=10)
+    taken = set(db.session.scalars(sa.select(Cycle.title).where(Cycle.region_id == world.region.id)))
+    names = ["Peer challenge"] + [f"Peer challenge {number}" for number in range(2, 100)]
+    title = next(name for name in names if name not in taken)  # titles are unique within a region
     cycle = cycle_services.create_cycle(
         world.lead,
         world.region,
-        title="Peer challenge",
+        title=title,
         year=due.year,
         peers_per_authority=2,
         opens_on=due - timedelta(days=30),
