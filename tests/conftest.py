@@ -20,12 +20,14 @@ from config import normalise_database_url
 from peerchallenge import create_app
 from peerchallenge.accounts.models import Role
 from peerchallenge.audit.models import AuditEvent
+from peerchallenge.cycles.models import CycleState
 from peerchallenge.extensions import db
 from tests import factories
 from tests.migrating import alembic_config
 from tests.scenarios import (
     NAMES,
     Region6,
+    move_to,
     open_cycle,
     publish,
     reviewing_of,
@@ -253,6 +255,7 @@ def published(six):
 def reviewing(published):
     """The assignment published and every self-assessment signed off: reviews can start."""
     sign_off(published.six, published.six.authorities)
+    move_to(published.cycle, published.lead, CycleState.REVIEWING)
     return published
 
 

@@ -9,9 +9,10 @@ from werkzeug.datastructures import MultiDict
 
 from peerchallenge.assignments import services as assignment_services
 from peerchallenge.assignments.models import Assignment, AssignmentState
+from peerchallenge.cycles import lifecycle
 from peerchallenge.cycles import services as cycle_services
 from peerchallenge.cycles.defaults import DEFAULT_TEMPLATE
-from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter
 from peerchallenge.reviews import services as review_services
@@ -52,10 +53,20 @@ def submit(assignment: Assignment, author, content: dict) -> None:
 
 
 def submit_both(reviewing, *, first=None, second=None):
+    """Both reviews of Anyshire submitted; the cycle moved on to consolidating, where letters are approved."""
     cycle = reviewing.cycle
     submit(reviewing.assignment, reviewing.reviewer_director, first or review_content(cycle))
     submit(reviewing.co_assignment, reviewing.co_director, second or review_content(cycle, level=1))
+    move_to(cycle, reviewing.lead, CycleState.CONSOLIDATING)
     return letter_of(reviewing)
+
+
+def move_to(cycle: Cycle, lead, state: CycleState) -> None:
+    """Move the cycle on through the lead's moves until it is in `state` (holds only warn)."""
+    order = list(CycleState)
+    while order.index(cycle.state) < order.index(state):
+        lifecycle.move_on(lead, cycle, cycle.state)
+    db.session.commit()
 
 
 def letter_of(reviewing) -> Letter | None:
@@ -224,9 +235,13 @@ def open_cycle(
     """A cycle of region A (or of `region`, run by `lead`) whose self-assessments are due on `due`."""
     due = due or date.today() + timedelta(days=10)
     lead = lead or world.lead
+    region = region or world.region
+    taken = set(db.session.scalars(sa.select(Cycle.title).where(Cycle.region_id == region.id)))
+    names = [title] + [f"{title} {number}" for number in range(2, 100)]
+    title = next(name for name in names if name not in taken)  # titles are unique within a region
     cycle = cycle_services.create_cycle(
         lead,
-        region or world.region,
+        region,
         title=title,
         year=due.year,
         peers_per_authority=2,

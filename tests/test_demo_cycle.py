@@ -8,6 +8,8 @@ from werkzeug.security import generate_password_hash
 
 from peerchallenge.accounts.models import Role
 from peerchallenge.assignments.models import Assignment, AssignmentState
+from peerchallenge.cycles import lifecycle
+from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.demo.cycle import seed_demo_cycle
 from peerchallenge.demo.profiles import profile_for
 from peerchallenge.demo.seed import seed_demo
@@ -31,8 +33,14 @@ def seed(monkeypatch, today: date):
     return result, cycle
 
 
+def in_cycle(cycle):
+    """Reviews of this cycle (the demo has last year's too)."""
+    return Review.assignment.has(Assignment.cycle_id == cycle.id)
+
+
 def test_demo_cycle_has_every_state(app, monkeypatch):
     _, cycle = seed(monkeypatch, date(2026, 11, 26))
+    assert cycle.state == CycleState.REVIEWING  # self-assessments were due three days ago
     labels = Counter(status.tag.text for status in submission_statuses(cycle))
     assert labels == {"Signed off": 5, "Signed off late": 2, "Draft": 3, "Not started": 1}
     southend = next(s for s in submission_statuses(cycle) if s.authority.name == "Southend-on-Sea")
@@ -47,7 +55,7 @@ def test_demo_cycle_has_every_state(app, monkeypatch):
         )
     ).all()
     assert len(published) == 22
-    reviews = db.session.scalars(sa.select(Review)).all()
+    reviews = db.session.scalars(sa.select(Review).where(in_cycle(cycle))).all()
     states = Counter(review.state for review in reviews)
     assert states[ReviewState.SUBMITTED] >= 4 and states[ReviewState.DRAFT] >= 2
     submitted_per_authority = Counter(
@@ -58,6 +66,29 @@ def test_demo_cycle_has_every_state(app, monkeypatch):
     assert versions and not [part for v in versions for part in v.sections if part.is_unmatched]
     assert 2 in submitted_per_authority.values()  # both reviews in for some
     assert len(published) > len(reviews)  # and some not started
+
+
+def test_last_years_demo_cycle_is_closed_with_every_letter_released(app, monkeypatch):
+    from peerchallenge.letters.models import Letter, LetterState
+
+    result, cycle = seed(monkeypatch, date(2026, 11, 26))
+    last = db.session.scalar(sa.select(Cycle).where(Cycle.title == "Eastern Region peer challenge 2025"))
+    assert last is not None and last.state == CycleState.CLOSED and last.year == 2025
+    states = db.session.scalars(sa.select(Letter.state).where(Letter.cycle_id == last.id)).all()
+    assert len(states) == len(result.region.authorities) and set(states) == {LetterState.RELEASED}
+    assert not lifecycle.holding(last) and lifecycle.back_move(last) is not None
+    # Last year's pairings are this year's history: no authority is reviewed by the same peer again.
+    pairs = {
+        cycle_id: set(
+            db.session.execute(
+                sa.select(Assignment.reviewer_id, Assignment.reviewed_id).where(
+                    Assignment.cycle_id == cycle_id, Assignment.state == AssignmentState.PUBLISHED
+                )
+            )
+        )
+        for cycle_id in (last.id, cycle.id)
+    }
+    assert len(pairs[last.id]) == 22 and not pairs[last.id] & pairs[cycle.id]
 
 
 def test_demo_cycle_is_created_once(app, monkeypatch):
@@ -77,7 +108,8 @@ def test_demo_cycle_has_letters_in_every_state_a_full_dashboard_and_reminders_to
 
     today = date(2026, 11, 26)
     _, cycle = seed(monkeypatch, today)
-    letters = db.session.scalars(sa.select(Letter).order_by(Letter.id)).all()
+    query = sa.select(Letter).where(Letter.cycle_id == cycle.id).order_by(Letter.id)
+    letters = db.session.scalars(query).all()
     assert [letter.state for letter in letters] == [
         LetterState.COMPOSED,
         LetterState.APPROVED,
@@ -96,11 +128,12 @@ def test_demo_cycle_has_letters_in_every_state_a_full_dashboard_and_reminders_to
     colours = {cell.status.name for row in board.rows for cell in row.cells.values()}
     assert {"DONE", "DONE_LATE", "OVERDUE", "DUE_SOON", "NOT_YET_DUE"} <= colours
 
-    # Eleven digests as before the demo had delegates, and one for each of the two delegates drafting reviews;
-    # running it again the same day sends nothing more.
+    # Digests for the reviews under way, a delegate's among them; none for the four late self-assessments,
+    # which cannot change now that reviews have started (13 while the demo cycle stayed open, the other
+    # delegate's for its authority's upload). Running it again the same day sends nothing more.
     run = send_reminders(today)
     delegates = set(db.session.scalars(sa.select(Delegation.delegate_id)))
-    assert run.emails == 13 and len(delegates) == 2 and delegates <= run.people
+    assert run.emails == 10 and len(delegates) == 2 and delegates & run.people
     assert send_reminders(today).emails == 0
 
 
@@ -133,7 +166,9 @@ def test_the_demo_reviews_rate_each_section_on_its_scales_and_their_comments_agr
     scales = {section.title: section.scales for section in DEFAULT_TEMPLATE}
     labels = {scale.key: {level.position: level.label for level in scale.levels} for scale in cycle.scales}
     titles = {str(section.id): section.title for section in cycle.sections}
-    submitted = db.session.scalars(sa.select(Review).where(Review.state == ReviewState.SUBMITTED)).all()
+    submitted = db.session.scalars(
+        sa.select(Review).where(Review.state == ReviewState.SUBMITTED, in_cycle(cycle))
+    ).all()
     assert len(submitted) >= 10
     for review in submitted:
         catalogue = reviewing.catalogue(profile_for(review.assignment.reviewed.name))

@@ -44,6 +44,11 @@ KNOWN_EXCEPTIONS = {
     ("assignments.services", "letters"),  # a withdrawal tells the letters their reviewers changed
     ("submissions.services", "reviews"),  # a self-assessment under review can't be replaced
     ("reviews.services", "letters"),  # the last review in composes the letter; a reopened one marks it
+    # What holds the cycle's next move counts self-assessments, reviews and letters.
+    ("cycles.lifecycle", "assignments"),
+    ("cycles.lifecycle", "submissions"),
+    ("cycles.lifecycle", "reviews"),
+    ("cycles.lifecycle", "letters"),
 }
 
 

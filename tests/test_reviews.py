@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from peerchallenge.assignments.models import Delegation
 from peerchallenge.audit.models import AuditEvent
+from peerchallenge.cycles.models import CycleState
 from peerchallenge.dates import uk_date
 from peerchallenge.extensions import db, utcnow
 from peerchallenge.inspections import services as inspection_services
@@ -25,7 +26,7 @@ from peerchallenge.reviews import services as review_services
 from peerchallenge.reviews.models import ReviewState
 from peerchallenge.submissions import services as submission_services
 from peerchallenge.submissions.queries import find_submission
-from tests.scenarios import FAMILY_HELP, Reviewing, self_assessment_md, sign_off, stored_review
+from tests.scenarios import FAMILY_HELP, Reviewing, move_to, self_assessment_md, sign_off, stored_review
 
 # Reading pages as a browser would.
 
@@ -288,7 +289,7 @@ def test_an_optional_section_the_self_assessment_left_out_is_not_included_and_ne
     db.session.commit()
     r = published
     r.cycle.section_ratings_required = True
-    db.session.commit()
+    move_to(r.cycle, r.lead, CycleState.REVIEWING)
 
     client = sign_in(r.reviewer_director)
     page = client.get(r.url).get_data(as_text=True)
@@ -576,6 +577,7 @@ def test_autosave_saves_a_draft_and_answers_with_the_new_version(reviewing, sign
 
 def test_the_review_waits_for_the_self_assessment_to_be_signed_off(published, sign_in):
     r = published
+    move_to(r.cycle, r.lead, CycleState.REVIEWING)  # the lead started reviews with Anyshire late
     client = sign_in(r.reviewer_director)
     response = client.get(r.url)
     assert response.status_code == 302 and response.headers["Location"].endswith("/reviews")
@@ -591,6 +593,7 @@ def test_the_review_waits_for_the_self_assessment_to_be_signed_off(published, si
 def test_the_services_refuse_a_review_of_an_unsigned_self_assessment(published):
     """The rule lives in the service, so the command line and any other caller get it too."""
     r = published
+    move_to(r.cycle, r.lead, CycleState.REVIEWING)
     for action in (review_services.save_draft, review_services.submit):
         with pytest.raises(
             review_services.NotSignedOff, match="Anyshire's self-assessment has not been signed"
@@ -621,6 +624,8 @@ def test_your_reviews_lists_each_self_assessment_with_its_state_and_due_date(pub
     assert all("Waiting for sign-off" in row and due in row for row in listed.values())
     assert f'href="{r.url}"' not in client.get("/reviews").get_data(as_text=True)  # nothing to open yet
 
+    move_to(r.cycle, r.lead, CycleState.REVIEWING)  # every self-assessment late
+    submission_services.reopen_for(r.lead, r.cycle, r.six.authorities[0])  # Anyshire may still sign off
     sign_off(r.six, [r.six.authorities[0]])
     listed = rows()
     assert "Not started" in listed["Anyshire"] and "Waiting for sign-off" in listed[other]

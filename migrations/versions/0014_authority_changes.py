@@ -1,7 +1,7 @@
 """Authorities' lineage: which authority carried on from which, when councils merge and split
 
 Revision ID: 0014_authority_changes
-Revises: 0012_letter_upload
+Revises: 0013_cycle_life
 Create Date: 2026-12-01 11:00:00
 
 One row per predecessor and successor. A downgrade drops the lineage; the authorities keep their
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0014_authority_changes"
-down_revision = "0012_letter_upload"
+down_revision = "0013_cycle_life"
 branch_labels = None
 depends_on = None
 

@@ -5,6 +5,7 @@ from typing import Any
 from peerchallenge.accounts.models import User
 from peerchallenge.accounts.queries import users_in_region
 from peerchallenge.assignments.access import review_writer_authority_ids
+from peerchallenge.cycles import lifecycle
 from peerchallenge.cycles.queries import current_cycles, cycles_for_regions
 from peerchallenge.dates import uk_today
 from peerchallenge.monitoring.lead_tasks import lead_tasks
@@ -37,9 +38,8 @@ def home_page(user: User) -> dict[str, Any]:
     region_tasks: dict[int, list] = {region.id: [] for region in lead_regions}
     for task in lead_tasks(user, today):
         region_tasks[task.region_id].append((task, urgency(task.due_on, today)))
-    # What holds each lead cycle's next move, in words, by cycle id: cycles.lifecycle.holding(cycle) fills it
-    # once the cycle's states move (issue 15).
-    holding: dict[int, list[str]] = {cycle.id: [] for cycle in lead_cycles.values()}
+    # What holds each lead cycle's next move, in words, by cycle id.
+    holding = {cycle.id: lifecycle.holding(cycle) for cycle in lead_cycles.values()}
     return dict(
         lead_regions=lead_regions,
         region_users=region_users,

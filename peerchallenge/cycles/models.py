@@ -11,7 +11,7 @@ from peerchallenge.dates import end_of_uk_day
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.regions.models import Authority, Region
 from peerchallenge.sanitise import render_lines
-from peerchallenge.status import LabelledEnum
+from peerchallenge.status import LabelledEnum, Tag
 
 
 class CycleState(LabelledEnum):
@@ -23,9 +23,26 @@ class CycleState(LabelledEnum):
     CLOSED = "closed", "Closed"
 
 
+# The states in which a cycle is under way; a region has at most one cycle in them.
+ACTIVE_STATES = (CycleState.OPEN, CycleState.REVIEWING, CycleState.CONSOLIDATING, CycleState.RELEASED)
+
+
+STATE_COLOURS = {
+    CycleState.DRAFT: "grey",
+    CycleState.OPEN: "blue",
+    CycleState.REVIEWING: "purple",
+    CycleState.CONSOLIDATING: "turquoise",
+    CycleState.RELEASED: "green",
+    CycleState.CLOSED: "grey",
+}
+
+
 class Cycle(Model):
     __tablename__ = "cycles"
-    __table_args__ = (sa.CheckConstraint("peers_per_authority > 0", name="peers_per_authority_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("peers_per_authority > 0", name="peers_per_authority_positive"),
+        sa.UniqueConstraint("region_id", "title"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
@@ -84,6 +101,31 @@ class Cycle(Model):
     @property
     def accepts_submissions(self) -> bool:
         return self.state == CycleState.OPEN
+
+    @property
+    def accepts_reviews(self) -> bool:
+        """Reviews are written, submitted and reopened while reviewing and consolidating."""
+        return self.state in (CycleState.REVIEWING, CycleState.CONSOLIDATING)
+
+    @property
+    def accepts_letter_approval(self) -> bool:
+        """Letters are approved and released while consolidating and once letters are being released."""
+        return self.state in (CycleState.CONSOLIDATING, CycleState.RELEASED)
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed: self-assessments, reviews and letters are read-only."""
+        return self.state == CycleState.CLOSED
+
+    @property
+    def state_tag(self) -> Tag:
+        """The state as pages show it: its words, and a colour that repeats them."""
+        return Tag(self.state.label, STATE_COLOURS[self.state])
+
+    @property
+    def is_active(self) -> bool:
+        """Between open for submissions and letters released: a region runs one such cycle at a time."""
+        return self.state in ACTIVE_STATES
 
     @property
     def audit_scope(self) -> dict[str, int]:

@@ -8,9 +8,9 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.access import can_manage_region
-from peerchallenge.cycles import next_year, services
+from peerchallenge.cycles import lifecycle, next_year, services
 from peerchallenge.cycles.forms import CycleForm, LevelForm, ScaleForm, SectionForm, SectionRatingsForm
-from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.extensions import db
 from peerchallenge.forms import ConfirmForm, button_action, confirmation, run_form, run_service
 from peerchallenge.regions.models import Region
@@ -71,7 +71,14 @@ def new_cycle(region_id: int):
 @login_required
 def cycle_detail(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
-    return render_template("cycles/cycle_detail.html", cycle=cycle, statuses=submission_statuses(cycle))
+    return render_template(
+        "cycles/cycle_detail.html",
+        cycle=cycle,
+        statuses=submission_statuses(cycle),
+        next_move=lifecycle.next_move(cycle),
+        back_move=lifecycle.back_move(cycle),
+        holds=lifecycle.holding(cycle),
+    )
 
 
 @bp.route("/cycles/<int:cycle_id>/edit", methods=["GET", "POST"])
@@ -339,3 +346,39 @@ def start_next_year(cycle_id: int):
         return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id))
     preview = next_year.free_title(cycle.region_id, next_year.next_title(cycle.title, cycle.year))
     return render_template("cycles/next_year.html", form=form, cycle=cycle, title=preview)
+
+
+# --- The cycle's life: moving it on and back ------------------------------------------------------------
+
+
+def _state(value: str) -> CycleState:
+    """The state named in the address (the one the lead saw), or 404."""
+    state = next((state for state in CycleState if state.value == value), None)
+    if state is None:
+        abort(404)
+    return state
+
+
+@bp.route("/cycles/<int:cycle_id>/move-on/<from_state>", methods=["GET", "POST"], endpoint="move_on")
+@bp.route("/cycles/<int:cycle_id>/move-back/<from_state>", methods=["GET", "POST"], endpoint="move_back")
+@login_required
+def move(cycle_id: int, from_state: str):
+    """What moving the cycle on (or back one step) will change, then the move once confirmed."""
+    cycle = load_managed_cycle(cycle_id)
+    expected = _state(from_state)
+    forward = request.endpoint == "cycles.move_on"
+    step = lifecycle.next_move(cycle) if forward else lifecycle.back_move(cycle)
+    if step is None or cycle.state != expected:
+        return redirect(url_for("cycles.cycle_detail", cycle_id=cycle.id))
+    service = lifecycle.move_on if forward else lifecycle.move_back
+    return confirmation(
+        "cycles/move.html",
+        lambda: service(current_user, cycle, expected),
+        f"The cycle is now {step.to.label.lower()}.",
+        url_for("cycles.cycle_detail", cycle_id=cycle.id),
+        cycle=cycle,
+        step=step,
+        forward=forward,
+        holds=lifecycle.holding(cycle) if forward else [],
+        blocked=lifecycle.blocking(cycle) if forward else [],
+    )

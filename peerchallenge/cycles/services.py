@@ -3,10 +3,13 @@
 import re
 from datetime import date
 
+import sqlalchemy as sa
+
 from peerchallenge.accounts.models import User
 from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.defaults import DEFAULT_SCALES, DEFAULT_TEMPLATE
 from peerchallenge.cycles.models import (
+    ACTIVE_STATES,
     Cycle,
     CycleState,
     RatingLevel,
@@ -70,9 +73,21 @@ def check_dates(details: dict) -> None:
         )
 
 
+def check_title_free(region_id: int, title: str, cycle: Cycle | None = None) -> None:
+    """Titles are unique within a region, so that people can tell its cycles apart."""
+    query = sa.select(Cycle.id).where(Cycle.region_id == region_id, Cycle.title == title)
+    if cycle is not None:
+        query = query.where(Cycle.id != cycle.id)
+    if db.session.scalar(query.limit(1)) is not None:
+        raise ServiceError(
+            "This region already has a cycle with this title. Enter a different title", field="title"
+        )
+
+
 def create_cycle(actor: User, region: Region, **details) -> Cycle:
     """A draft cycle for the region, with the default template and rating scales copied in."""
     check_dates(details)
+    check_title_free(region.id, details["title"])
     check_signatory(details)
     cycle = Cycle(
         region=region,
@@ -122,6 +137,7 @@ def update_cycle(actor: User, cycle: Cycle, **details) -> None:
         )
     check_dates(details)
     check_signatory(details)
+    check_title_free(cycle.region_id, details["title"], cycle)
     changed = [key for key in DETAIL_FIELDS if key in details and getattr(cycle, key) != details[key]]
     for key in changed:
         setattr(cycle, key, details[key])
@@ -224,6 +240,20 @@ def move_section(actor: User, section: TemplateSection, step: int) -> None:
     record_about("template_section_moved", f"Section '{section.title}' was moved", actor, cycle)
 
 
+def check_no_other_active(cycle: Cycle, doing: str) -> None:
+    """A region runs one cycle at a time between open for submissions and letters released."""
+    other = db.session.scalar(
+        sa.select(Cycle.title).where(
+            Cycle.region_id == cycle.region_id, Cycle.id != cycle.id, Cycle.state.in_(ACTIVE_STATES)
+        )
+    )
+    if other is not None:
+        raise ServiceError(
+            f"'{other}' is under way in this region. A region runs one cycle at a time: "
+            f"close it before {doing} this one."
+        )
+
+
 def open_cycle(actor: User, cycle: Cycle) -> None:
     """Open a draft cycle: authorities can upload their self-assessments, and the template is fixed."""
     lock_for_update(cycle)
@@ -234,6 +264,7 @@ def open_cycle(actor: User, cycle: Cycle) -> None:
     for scale in cycle.scales:
         if len(scale.levels) < 2:
             raise ServiceError(f"Give the scale '{scale.name}' at least two levels before opening the cycle")
+    check_no_other_active(cycle, "opening")
     cycle.state = CycleState.OPEN
     cycle.opened_at = utcnow()
     record_about("cycle_opened", f"Cycle '{cycle.title}' was opened", actor, cycle)

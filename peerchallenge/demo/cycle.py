@@ -1,7 +1,10 @@
-"""The demo cycle: open, its self-assessment deadline just passed, authorities at every stage.
+"""The demo cycle: reviewing, its self-assessment deadline just passed, authorities at every stage.
 
 Self-assessments were due three days ago and reviews are due in five days, so the dashboard shows work
-done, done late, overdue, due soon and not yet due, and `flask send-reminders` has reminders to send.
+done, done late, overdue, due soon and not yet due, and `flask send-reminders` has reminders to send. The
+lead started reviews with four authorities late; the letters of the first reviews in were approved and
+released while the cycle was consolidating, and the lead moved it back to reviewing for the rest.
+The region's cycle of the year before is closed, every letter released (`seed_last_year`).
 The self-assessments and reviews are written from each authority's profile (demo/profiles.py,
 demo/documents.py, demo/reviewing.py).
 """
@@ -16,8 +19,9 @@ from peerchallenge.accounts.models import Role, User
 from peerchallenge.assignments import services as assignment_services
 from peerchallenge.assignments.models import Assignment, AssignmentState, Delegation
 from peerchallenge.assignments.queries import cycle_assignments
+from peerchallenge.cycles import lifecycle
 from peerchallenge.cycles import services as cycle_services
-from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.dates import UK_TIME
 from peerchallenge.demo import reviewing
 from peerchallenge.demo.documents import demo_docx, demo_markdown, demo_sections
@@ -108,6 +112,7 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
     if db.session.scalar(sa.select(Cycle).where(Cycle.region_id == region.id, Cycle.title == title)):
         return None
     lead = demo_user(LEAD_EMAIL)
+    seed_last_year(region, today, lead)
     cycle = create_demo_cycle(region, title, today.year, today - timedelta(days=30), lead)
     for authority in region.authorities:
         name = authority.name
@@ -147,6 +152,7 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
             submission.signed_off_at = at(cycle.submissions_due_on - timedelta(days=days_before_due))
     db.session.flush()
     publish_assignments(cycle, lead, today - timedelta(days=2))
+    lifecycle.move_on(lead, cycle, CycleState.OPEN)
     # Reviewed authorities in turn: both reviews submitted (so their letters are composed) for five, one of
     # them by a delegate the director let submit; then one submitted and one draft; then one drafted by a
     # delegate who may not submit and marked ready for the director. The others' reviewers have not started.
@@ -154,7 +160,35 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
         cycle,
         [("submit", "delegate submits")] + [("submit", "submit")] * 4 + [("submit", "draft"), ("delegate",)],
     )
+    lifecycle.move_on(lead, cycle, CycleState.REVIEWING)
     advance_letters(cycle, lead, ["composed", "approved", "released", "read", "responded"])
+    lifecycle.move_back(lead, cycle, CycleState.CONSOLIDATING)
+    return cycle
+
+
+def seed_last_year(region: Region, today: date, lead: User) -> Cycle | None:
+    """The region's cycle of the year before, closed: every self-assessment, review and letter done."""
+    title = demo_cycle_title(today.year - 1)
+    if db.session.scalar(sa.select(Cycle).where(Cycle.region_id == region.id, Cycle.title == title)):
+        return None
+    opens_on = today - timedelta(days=365 + 30)
+    cycle = create_demo_cycle(region, title, today.year - 1, opens_on, lead)
+    for authority in region.authorities:
+        submission = upload_self_assessment(cycle, authority)
+        submission_services.sign_off(director(authority), submission)
+        submission.signed_off_at = at(cycle.submissions_due_on - timedelta(days=3))
+    db.session.flush()
+    publish_assignments(cycle, lead, opens_on + timedelta(days=28))
+    lifecycle.move_on(lead, cycle, CycleState.OPEN)
+    write_reviews(cycle, [("submit", "submit")] * len(region.authorities))
+    lifecycle.move_on(lead, cycle, CycleState.REVIEWING)
+    letters = db.session.scalars(sa.select(Letter).where(Letter.cycle_id == cycle.id)).all()
+    for letter in letters:
+        letter_services.approve(lead, letter)
+        letter_services.release(lead, letter)
+    lifecycle.move_on(lead, cycle, CycleState.CONSOLIDATING)
+    lifecycle.move_on(lead, cycle, CycleState.RELEASED)
+    db.session.flush()
     return cycle
 
 

@@ -100,6 +100,11 @@ class Letter(AuthorityInCycle, Model):
         return self.state == LetterState.RELEASED
 
     @property
+    def is_read_only(self) -> bool:
+        """Released, or its cycle is closed: nobody changes it any more."""
+        return self.is_released or self.cycle.is_closed
+
+    @property
     def is_edited(self) -> bool:
         """The lead has changed the text since it was last composed from the reviews."""
         return self.current_version.source in (

@@ -429,8 +429,7 @@ def mark_reviewers_changed(actor: User, cycle: Cycle, authority_ids: set[int]) -
 def recompose(actor: User, letter: Letter, *, replace_edits: bool) -> None:
     """The lead composes the letter again from the reviews, replacing edits only when told to."""
     lock_for_update(letter)
-    if letter.is_released:
-        raise ServiceError("This letter has been released and can no longer be changed.")
+    _check_editable(letter)
     pairs = peer_reviews(letter.cycle, letter.authority)
     if not reviews_complete(pairs):
         raise ServiceError(
@@ -448,6 +447,7 @@ def recompose(actor: User, letter: Letter, *, replace_edits: bool) -> None:
 def keep_edits(actor: User, letter: Letter) -> None:
     """The lead keeps the edited letter although a review changed."""
     lock_for_update(letter)
+    check_not_closed(letter.cycle)
     if letter.reviews_changed_at is None:
         raise ServiceError("There is nothing to confirm: the reviews have not changed.")
     if not reviews_complete(peer_reviews(letter.cycle, letter.authority)):
@@ -456,7 +456,24 @@ def keep_edits(actor: User, letter: Letter) -> None:
     record_about("letter_edits_kept", f"The edited letter to {letter.authority.name} was kept", actor, letter)
 
 
+def check_not_closed(cycle: Cycle) -> None:
+    """A closed cycle's letters are read-only."""
+    if cycle.is_closed:
+        raise ServiceError("This cycle is closed: its letters are read-only.")
+
+
+def _require_approval_open(cycle: Cycle) -> None:
+    """Letters are approved and released while the cycle is consolidating or releasing letters."""
+    check_not_closed(cycle)
+    if not cycle.accepts_letter_approval:
+        raise ServiceError(
+            "Letters can be approved and released once the cycle is consolidating. "
+            "Move the cycle on from its page first."
+        )
+
+
 def _check_editable(letter: Letter) -> None:
+    check_not_closed(letter.cycle)
     if letter.is_released:
         raise ServiceError("This letter has been released and can no longer be changed.")
 
@@ -647,6 +664,7 @@ def _require_reviews_complete(letter: Letter) -> None:
 def approve(actor: User, letter: Letter) -> None:
     """The lead approves the letter's text for release."""
     lock_for_update(letter)
+    _require_approval_open(letter.cycle)
     if letter.state != LetterState.COMPOSED:
         raise ServiceError("Only a letter that is not yet approved or released can be approved.")
     _require_reviews_complete(letter)
@@ -665,6 +683,7 @@ def approve(actor: User, letter: Letter) -> None:
 def unapprove(actor: User, letter: Letter) -> None:
     """The lead withdraws the approval, so the letter can change again."""
     lock_for_update(letter)
+    check_not_closed(letter.cycle)
     if letter.state != LetterState.APPROVED:
         raise ServiceError("This letter is not approved.")
     _withdraw_approval(letter, actor, "the lead withdrew it")
@@ -678,6 +697,7 @@ def authority_people(authority_id: int) -> list[User]:
 def release(actor: User, letter: Letter) -> None:
     """Release an approved letter to its authority, and tell its people."""
     lock_for_update(letter)
+    _require_approval_open(letter.cycle)
     if letter.state != LetterState.APPROVED:
         raise ServiceError("Only an approved letter can be released. Approve it first.")
     _require_reviews_complete(letter)
@@ -702,6 +722,7 @@ def release(actor: User, letter: Letter) -> None:
 
 def release_all(actor: User, cycle: Cycle) -> int:
     """Release every approved letter of the cycle; the number released."""
+    _require_approval_open(cycle)
     letters = db.session.scalars(
         sa.select(Letter)
         .where(Letter.cycle_id == cycle.id, Letter.state == LetterState.APPROVED)

@@ -94,9 +94,14 @@ def _back_unless_signed_off(assignment: Assignment):
 def review_page(assignment_id: int):
     assignment, writes = _load(assignment_id)
     review = services.find_review(assignment)
-    if not writes:
+    closed = services.closed_reason(assignment.cycle)
+    if writes and closed and review is None:
+        flash(closed, "error")  # nothing written, and nothing can be now
+        return redirect(url_for("reviews.my_reviews"))
+    if not writes or closed:
         if request.method == "POST":
-            abort(403)  # the lead and admins read reviews; only the reviewer changes them
+            # The lead and admins read reviews; the reviewer changes them only while reviews are open.
+            abort(403 if not writes else 409)
         return render_template(
             "reviews/review_readonly_page.html",
             assignment=assignment,
@@ -104,6 +109,7 @@ def review_page(assignment_id: int):
             cycle=assignment.cycle,
             part=review_content.part,
             form=ConfirmForm(),
+            can_reopen=can_manage_reviews(current_user, assignment),
         )
     if back := _back_unless_signed_off(assignment):
         return back

@@ -12,7 +12,7 @@ from peerchallenge.accounts.queries import authority_users, region_leads
 from peerchallenge.assignments.access import review_submitter_authority_ids
 from peerchallenge.assignments.models import Assignment
 from peerchallenge.audit.services import record_about
-from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.dates import uk_date
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
@@ -134,6 +134,22 @@ class NotSignedOff(ServiceError):
     """The self-assessment under review has not been signed off, so the review cannot start."""
 
 
+def closed_reason(cycle: Cycle) -> str | None:
+    """Why reviews of this cycle cannot be written, submitted or reopened now, or None while they can."""
+    if cycle.accepts_reviews:
+        return None
+    if cycle.is_closed:
+        return "This cycle is closed: reviews are read-only."
+    if cycle.state in (CycleState.DRAFT, CycleState.OPEN):
+        return "Reviews have not started yet. Your regional lead starts them once self-assessments are in."
+    return "Letters have been released, so reviews can no longer be changed."
+
+
+def require_reviews_open(cycle: Cycle) -> None:
+    if reason := closed_reason(cycle):
+        raise ServiceError(reason)
+
+
 def not_ready_reason(assignment: Assignment) -> str | None:
     """Why the review can't be written yet, or None: peers review only what the authority's DCS signed off."""
     submission = find_submission(assignment.cycle, assignment.reviewed)
@@ -151,6 +167,7 @@ def check_ready_for_review(assignment: Assignment) -> None:
 
 def save_draft(actor: User, assignment: Assignment, content: dict, base_version: int) -> Review:
     """Save the form as it is, complete or not; refused before sign-off, after submission or on a conflict."""
+    require_reviews_open(assignment.cycle)
     check_ready_for_review(assignment)
     review = find_review(assignment)
     if review is None:
@@ -301,6 +318,7 @@ class IncompleteReview(ServiceError):
 def reopen(actor: User, review: Review) -> None:
     """The lead reopens a submitted review so its reviewer can change it."""
     lock_for_update(review)
+    require_reviews_open(review.assignment.cycle)
     if not review.is_submitted:
         raise ServiceError("This review is not submitted")
     mark_review_reopened(actor, review.assignment)

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import ReadyMark, User
-from peerchallenge.cycles.models import AuthorityInCycle, TemplateSection
+from peerchallenge.cycles.models import AuthorityInCycle, CycleState, TemplateSection
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.status import LabelledEnum
 
@@ -49,6 +49,8 @@ class Submission(AuthorityInCycle, ReadyMark, Model):
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_off_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The lead reopened it after submissions closed: the authority may change and sign it off while reviewing.
+    reopened_late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_id])
     versions: Mapped[list["SubmissionVersion"]] = relationship(
@@ -62,6 +64,13 @@ class Submission(AuthorityInCycle, ReadyMark, Model):
     @property
     def is_signed_off(self) -> bool:
         return self.state == SubmissionState.SIGNED_OFF
+
+    @property
+    def accepts_changes(self) -> bool:
+        """Uploads, edits and sign-off are allowed: the cycle is open, or the lead reopened it late."""
+        return self.cycle.accepts_submissions or (
+            self.reopened_late and self.cycle.state == CycleState.REVIEWING
+        )
 
     @property
     def is_ready(self) -> bool:

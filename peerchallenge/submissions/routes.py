@@ -89,6 +89,7 @@ def view(cycle_id: int, authority_id: int):
         can_sign_off=can_sign_off_submission(current_user, authority),
         can_mark_ready=can_mark_submission_ready(current_user, authority),
         can_reopen=can_reopen_submission(current_user, cycle),
+        reopenable=services.reopenable(cycle, submission),
         inspections=inspection_summary(cycle, authority),
         can_record_inspections=can_record_inspections(current_user, authority),
     )
@@ -216,13 +217,6 @@ _CONFIRMATIONS = (
         services.mark_ready,
         "The self-assessment is marked ready. Your director has been emailed to sign it off.",
     ),
-    (
-        "reopen",
-        "/self-assessment/reopen",
-        lambda cycle, authority: can_reopen_submission(current_user, cycle),
-        services.reopen,
-        "The self-assessment has been reopened. The authority can change it again.",
-    ),
 )
 
 for _endpoint, _rule, _allowed, _action, _done in _CONFIRMATIONS:
@@ -230,3 +224,21 @@ for _endpoint, _rule, _allowed, _action, _done in _CONFIRMATIONS:
         _confirm, allowed=_allowed, action=_action, template=f"submissions/{_endpoint}.html", done=_done
     )
     bp.add_url_rule(_rule, _endpoint, login_required(_view), methods=["GET", "POST"])
+
+
+@bp.route("/self-assessment/reopen", methods=["GET", "POST"])
+@login_required
+def reopen(cycle_id: int, authority_id: int):
+    """The lead reopens a self-assessment; once reviews have started, a late authority's too."""
+    cycle, authority, submission = _load(cycle_id, authority_id)
+    if not can_reopen_submission(current_user, cycle):
+        abort(403)
+    return confirmation(
+        "submissions/reopen.html",
+        lambda: services.reopen_for(current_user, cycle, authority),
+        "The self-assessment has been reopened. The authority can change it again.",
+        _here(cycle, authority),
+        cycle=cycle,
+        authority=authority,
+        submission=submission,
+    )

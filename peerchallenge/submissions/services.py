@@ -10,7 +10,7 @@ from peerchallenge.accounts.models import Role, User
 from peerchallenge.accounts.queries import authority_users
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.services import record_about
-from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.dates import uk_date
 from peerchallenge.documents import analysis as documents
 from peerchallenge.errors import EditConflict, ServiceError
@@ -48,9 +48,23 @@ def section_specs(cycle: Cycle) -> list[documents.SectionSpec]:
     ]
 
 
+def closed_reason(cycle: Cycle) -> str:
+    """Why an authority cannot change its self-assessment in this cycle's state."""
+    if cycle.is_closed:
+        return "This cycle is closed: self-assessments are read-only."
+    if cycle.state == CycleState.REVIEWING:
+        return "Reviews have started. Ask your regional lead to reopen your self-assessment to change it."
+    return "This cycle is not open for self-assessments"
+
+
+def _require_open(cycle: Cycle, submission: Submission | None) -> None:
+    """Self-assessments change while the cycle is open, or when the lead reopened one late."""
+    if not (cycle.accepts_submissions or (submission is not None and submission.accepts_changes)):
+        raise ServiceError(closed_reason(cycle))
+
+
 def _require_editable(cycle: Cycle, submission: Submission | None) -> None:
-    if not cycle.accepts_submissions:
-        raise ServiceError("This cycle is not open for self-assessments")
+    _require_open(cycle, submission)
     if submission is not None and submission.is_signed_off:
         raise ServiceError(
             "This self-assessment has been signed off. Ask your regional lead to reopen it to change it."
@@ -64,6 +78,10 @@ def _get_or_create_submission(cycle: Cycle, authority: Authority) -> Submission:
         lock_for_update(submission)
         _require_editable(cycle, submission)  # it may have been signed off meanwhile
         return submission
+    return _new_submission(cycle, authority)
+
+
+def _new_submission(cycle: Cycle, authority: Authority) -> Submission:
     submission = Submission(cycle=cycle, authority=authority, state=SubmissionState.DRAFT)
     db.session.add(submission)
     try:
@@ -257,8 +275,7 @@ def version_warnings(cycle: Cycle, texts: list[SectionText]) -> list[str]:
 def sign_off(actor: User, submission: Submission) -> None:
     """The director signs off the self-assessment as it now stands; late if after the due date."""
     lock_for_update(submission)
-    if not submission.cycle.accepts_submissions:
-        raise ServiceError("This cycle is not open for self-assessments")
+    _require_open(submission.cycle, submission)
     if submission.is_signed_off:
         raise ServiceError("This self-assessment is already signed off")
     if submission.current_version is None:
@@ -308,13 +325,26 @@ def mark_ready(actor: User, submission: Submission) -> None:
         )
 
 
+def _not_reopenable(cycle: Cycle) -> str:
+    return closed_reason(cycle) if cycle.is_closed else "This cycle is no longer open for self-assessments"
+
+
 def reopen(actor: User, submission: Submission) -> None:
-    """The lead reopens a signed-off self-assessment so the authority can change it again."""
+    """The lead reopens a signed-off self-assessment so the authority can change it again.
+
+    Once reviews have started, the lead may reopen one authority's self-assessment, signed off or not (a late
+    authority), so that it alone can still upload and sign off while the cycle is reviewing.
+    """
     lock_for_update(submission)
-    if not submission.is_signed_off:
+    cycle = submission.cycle
+    late = cycle.state == CycleState.REVIEWING
+    if not (cycle.accepts_submissions or late):
+        raise ServiceError(_not_reopenable(cycle))
+    if late and not submission.is_signed_off:
+        if submission.reopened_late:
+            raise ServiceError("This self-assessment is already reopened")
+    elif not submission.is_signed_off:
         raise ServiceError("This self-assessment is not signed off")
-    if not submission.cycle.accepts_submissions:
-        raise ServiceError("This cycle is no longer open for self-assessments")
     if reviews_started(submission):
         raise ServiceError(
             "Peers have started reviewing this self-assessment, so it cannot be reopened: "
@@ -323,6 +353,7 @@ def reopen(actor: User, submission: Submission) -> None:
     submission.state = SubmissionState.DRAFT
     submission.signed_off_at = None
     submission.signed_off_by = None
+    submission.reopened_late = late
     submission.clear_ready()
     record_about(
         "submission_reopened",
@@ -330,6 +361,28 @@ def reopen(actor: User, submission: Submission) -> None:
         actor,
         submission,
     )
+
+
+def reopen_for(actor: User, cycle: Cycle, authority: Authority) -> Submission:
+    """Reopen an authority's self-assessment, starting it if the authority never uploaded (a late one)."""
+    submission = find_submission(cycle, authority)
+    if submission is None:
+        if cycle.accepts_submissions:
+            raise ServiceError("Nothing has been uploaded, so there is nothing to reopen")
+        if cycle.state != CycleState.REVIEWING:
+            raise ServiceError(_not_reopenable(cycle))
+        submission = _new_submission(cycle, authority)
+    reopen(actor, submission)
+    return submission
+
+
+def reopenable(cycle: Cycle, submission: Submission | None) -> bool:
+    """Whether the lead may reopen it now: signed off while open; while reviewing, not yet open to them."""
+    if cycle.accepts_submissions:
+        return submission is not None and submission.is_signed_off
+    if cycle.state == CycleState.REVIEWING:
+        return submission is None or submission.is_signed_off or not submission.reopened_late
+    return False
 
 
 def reviews_started(submission: Submission) -> bool:

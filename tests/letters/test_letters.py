@@ -11,12 +11,13 @@ import sqlalchemy as sa
 
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.models import AuditEvent
+from peerchallenge.cycles.models import CycleState
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter, LetterRead, LetterState, VersionSource
 from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.reviews import services as review_services
 from peerchallenge.reviews.models import Review
-from tests.scenarios import approve_and_release, letter_of, review_content, submit, submit_both
+from tests.scenarios import approve_and_release, letter_of, move_to, review_content, submit, submit_both
 
 # Composing
 
@@ -271,6 +272,7 @@ def test_release_all_releases_only_approved_letters(reviewing, sign_in):
         submit(assignment, region6.directors[index], review_content(region6.cycle))
     letters = list(db.session.scalars(sa.select(Letter).order_by(Letter.id)))
     assert len(letters) == 6
+    move_to(region6.cycle, reviewing.lead, CycleState.CONSOLIDATING)
     client = sign_in(reviewing.lead)
     for letter in letters[:4]:
         client.post(f"/letters/{letter.id}/approve")
