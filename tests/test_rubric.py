@@ -18,7 +18,9 @@ from tests.scenarios import details
 
 
 def make_cycle(world) -> Cycle:
-    cycle = services.create_cycle(world.lead, world.region, **details())
+    taken = db.session.scalar(sa.select(sa.func.count(Cycle.id)).where(Cycle.region_id == world.region.id))
+    title = f"Peer challenge {taken + 1}"  # titles are unique within a region
+    cycle = services.create_cycle(world.lead, world.region, **details(title=title))
     db.session.commit()
     return cycle
 

@@ -35,6 +35,7 @@ from peerchallenge.letters.choice import PointKind
 from peerchallenge.letters.models import Letter
 from peerchallenge.regions.models import Authority, Region
 from peerchallenge.reviews import services as review_services
+from peerchallenge.reviews.models import Review
 from peerchallenge.submissions import services as submission_services
 from peerchallenge.submissions.models import Submission
 from peerchallenge.submissions.queries import find_submission
@@ -181,6 +182,12 @@ def seed_last_year(region: Region, today: date, lead: User) -> Cycle | None:
     publish_assignments(cycle, lead, opens_on + timedelta(days=28))
     lifecycle.move_on(lead, cycle, CycleState.OPEN)
     write_reviews(cycle, [("submit", "submit")] * len(region.authorities))
+    reviews = db.session.scalars(
+        sa.select(Review).join(Assignment).where(Assignment.cycle_id == cycle.id).order_by(Review.id)
+    )
+    for number, review in enumerate(reviews):  # each submitted before last year's deadline
+        review.created_at = at(opens_on + timedelta(days=31))
+        review.updated_at = review.submitted_at = at(cycle.reviews_due_on - timedelta(days=1 + number % 6))
     lifecycle.move_on(lead, cycle, CycleState.REVIEWING)
     letters = db.session.scalars(sa.select(Letter).where(Letter.cycle_id == cycle.id)).all()
     for letter in letters:

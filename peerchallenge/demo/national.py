@@ -35,14 +35,14 @@ from peerchallenge.reviews.models import Review
 from peerchallenge.submissions import services as submission_services
 from peerchallenge.submissions.models import Submission
 
-# Each region's cycle state; the Eastern Region's detailed demo cycle is open.
+# Each region's cycle state; the Eastern Region's detailed demo cycle is under review.
 NATIONAL_STATES = {
     "East Midlands": CycleState.DRAFT,
     "Greater London": CycleState.REVIEWING,
     "North East": CycleState.CONSOLIDATING,
     "North West": CycleState.RELEASED,
     "South East": CycleState.CLOSED,
-    "South West": CycleState.REVIEWING,
+    "South West": CycleState.OPEN,
     "West Midlands": CycleState.CONSOLIDATING,
     "Yorkshire and the Humber": CycleState.RELEASED,
 }
@@ -90,6 +90,15 @@ def _seed_region_cycle(region: Region, title: str, state: CycleState, today: dat
     lead = demo_user(lead_email(region.name))
     if state == CycleState.DRAFT:
         return create_demo_cycle(region, title, today.year, today + timedelta(days=14), lead, draft=True)
+    if state == CycleState.OPEN:  # self-assessments coming in: two in three uploaded, one in three signed off
+        cycle = create_demo_cycle(region, title, today.year, today - timedelta(days=20), lead)
+        for number, authority in enumerate(sorted(region.authorities, key=lambda authority: authority.name)):
+            if number % 3 != 2:
+                submission = upload_self_assessment(cycle, authority)
+                if number % 3 == 0:
+                    submission_services.sign_off(director(authority), submission)
+        db.session.flush()
+        return cycle
     # The work is done while every deadline is ahead, then the dates are set back.
     cycle = create_demo_cycle(region, title, today.year, today, lead)
     authorities = sorted(region.authorities, key=lambda authority: authority.name)
@@ -97,6 +106,8 @@ def _seed_region_cycle(region: Region, title: str, state: CycleState, today: dat
         submission = upload_self_assessment(cycle, authority)
         submission_services.sign_off(director(authority), submission)
     publish_assignments(cycle, lead, today)
+    # Each piece of work in the state that allows it (see cycles.lifecycle); the cycle's own state comes last.
+    cycle.state = CycleState.REVIEWING
     if state == CycleState.REVIEWING:
         # Some authorities' peers have both submitted, some one, some are drafting, some have not started.
         plans = [("submit", "submit"), ("submit", "draft"), ("draft",), ()]
@@ -105,6 +116,7 @@ def _seed_region_cycle(region: Region, title: str, state: CycleState, today: dat
         write_reviews(cycle, [("submit", "submit")] * len(authorities))
     letter_states = LETTER_STATES[state]
     count = len(authorities)
+    cycle.state = CycleState.CONSOLIDATING
     advance_letters(cycle, lead, [letter_states[number % len(letter_states)] for number in range(count)])
     _set_back(cycle, today - timedelta(days=OPENED_DAYS_AGO[state]), today)
     cycle.state = state
