@@ -57,11 +57,10 @@ from peerchallenge.extensions import db  # noqa: E402
 from peerchallenge.letters import services as letter_services  # noqa: E402
 from peerchallenge.letters.files import letter_details  # noqa: E402
 from peerchallenge.letters.models import FileKind, Letter, LetterState, LetterVersion, VersionSource  # noqa: E402
-from peerchallenge.letters.output import letter_docx, letter_pdf  # noqa: E402
+from peerchallenge.letters.output import LetterDetails, letter_docx, letter_pdf  # noqa: E402
 from peerchallenge.regions.loader import load_authorities, read_authorities  # noqa: E402
 from peerchallenge.regions.models import Region  # noqa: E402
 from peerchallenge.reviews.models import Review, ReviewState  # noqa: E402
-from peerchallenge.sanitise import render_markdown  # noqa: E402
 from tests.scenarios import details  # noqa: E402
 
 AUTHORITIES_CSV = PROJECT_ROOT / "peerchallenge" / "regions" / "data" / "authorities.csv"
@@ -182,7 +181,7 @@ def pdf_pages(data: bytes) -> int:
 TAG = re.compile(r"<[^>]*>")
 
 
-def demo_letters(app) -> list[dict]:
+def demo_letters(app) -> list[LetterDetails]:
     """The letters `flask seed-demo` composes, as letter_pdf and letter_docx take them."""
     with app.app_context():
         db.create_all()
@@ -190,8 +189,7 @@ def demo_letters(app) -> list[dict]:
         seed_demo_cycle(result.region, date.today())
         db.session.commit()
         return [
-            dict(letter_details(letter))
-            for letter in db.session.scalars(sa.select(Letter).order_by(Letter.id))
+            letter_details(letter) for letter in db.session.scalars(sa.select(Letter).order_by(Letter.id))
         ]
 
 
@@ -246,14 +244,14 @@ def main() -> None:
         markdown = build_letter(authority, peers, seed=index * 101)
         markdowns.append(markdown)
         letters.append(
-            {
-                # As the service stores a version: its Markdown rendered and sanitised once, when saved.
-                "body_html": str(render_markdown(markdown)),
-                "title": f"Peer challenge letter 2025: {authority}",
-                "authority_name": authority,
-                "region_name": f"{region} Region",
-                "released_on": date(2025, 11, 3),
-            }
+            # As the service stores a version: its Markdown rendered and sanitised once, when saved.
+            LetterDetails.from_markdown(
+                markdown,
+                title=f"Peer challenge letter 2025: {authority}",
+                authority_name=authority,
+                region_name=f"{region} Region",
+                released_on=date(2025, 11, 3),
+            )
         )
     long_letter = letters[0]
     rows = []
@@ -279,7 +277,7 @@ def main() -> None:
         laps = []
         for _ in range(5):
             clock = Clock()
-            data = render(**letter)
+            data = render(letter)
             laps.append(clock.lap())
         return min(wall for wall, _ in laps), min(cpu for _, cpu in laps), data
 
@@ -289,7 +287,7 @@ def main() -> None:
 
     for output, render in (("pdf", letter_pdf), ("docx", letter_docx)):
         clock = Clock()
-        first = render(**long_letter)
+        first = render(long_letter)
         pages = pdf_pages(first) if output == "pdf" else "-"
         row(output, "cold (first)", 1, *clock.lap(), pages, len(first))
         if demo:
@@ -300,7 +298,7 @@ def main() -> None:
         row(output, "warm, long letter", 1, wall, cpu, pdf_pages(data) if output == "pdf" else "-", len(data))
         before = resident_mb()
         clock = Clock()
-        sizes = [len(render(**letter)) for letter in letters]
+        sizes = [len(render(letter)) for letter in letters]
         row(output, "long letters in sequence", len(letters), *clock.lap(), "-", statistics.mean(sizes))
         if output == "pdf":
             growth = resident_mb() - before
@@ -348,7 +346,7 @@ def main() -> None:
     for line in [headings, *rows]:
         print("  ".join(str(value).ljust(width) for value, width in zip(line, widths, strict=True)).rstrip())
     words = len(markdowns[0].split())
-    demo_words = max((len(TAG.sub(" ", letter["body_html"]).split()) for letter in demo), default=0)
+    demo_words = max((len(TAG.sub(" ", letter.body_html).split()) for letter in demo), default=0)
     print(
         f"(long letter of {words:,} words in Markdown, demo letters up to {demo_words:,}; resident memory "
         f"grew {growth:.0f} MB over the {len(letters)} PDFs; Typst {typst.__version__})"

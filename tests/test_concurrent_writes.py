@@ -235,9 +235,9 @@ def test_the_same_missing_letter_file_asked_for_twice_at_once_is_rendered_once(
     rendered = []
     render = letter_files.RENDERERS[FileKind.PDF]
 
-    def counted(**details):
-        rendered.append(details["title"])
-        return render(**details)
+    def counted(details):
+        rendered.append(details.title)
+        return render(details)
 
     monkeypatch.setitem(letter_files.RENDERERS, FileKind.PDF, counted)
     url = f"/letters/{letter.id}/letter.pdf"

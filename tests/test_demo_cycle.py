@@ -222,4 +222,4 @@ def test_the_demo_letters_are_addressed_and_signed_as_directors_write(app, monke
         assert "Director of Children's Services," in body.split("Yours sincerely,")[1]
         assert "Agreement" not in body and "Further apart" not in body
         assert "more than one peer made the same point" not in body
-        assert letter_details(letter)["title"].lower().count("peer challenge") == 1
+        assert letter_details(letter).title.lower().count("peer challenge") == 1

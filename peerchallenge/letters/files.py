@@ -9,8 +9,7 @@ second waits on the version's row lock and finds the file the first stored.
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import date
-from typing import TypedDict
+from dataclasses import asdict
 
 import sqlalchemy as sa
 
@@ -18,20 +17,12 @@ from peerchallenge.dates import UK_TIME
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters.compose import letter_title
 from peerchallenge.letters.models import FileKind, Letter, LetterFile, LetterVersion
-from peerchallenge.letters.output import letter_docx, letter_pdf
+from peerchallenge.letters.output import LetterDetails, letter_docx, letter_pdf
 
-
-class LetterDetails(TypedDict):
-    """What the PDF and Word letters are made from."""
-
-    body_html: str  # the version's sanitised HTML, stored when it was saved
-    title: str
-    authority_name: str
-    region_name: str
-    released_on: date | None
-
-
-RENDERERS: dict[FileKind, Callable[..., bytes]] = {FileKind.PDF: letter_pdf, FileKind.DOCX: letter_docx}
+RENDERERS: dict[FileKind, Callable[[LetterDetails], bytes]] = {
+    FileKind.PDF: letter_pdf,
+    FileKind.DOCX: letter_docx,
+}
 MIMETYPES = {
     FileKind.PDF: "application/pdf",
     FileKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -41,18 +32,18 @@ MIMETYPES = {
 def letter_details(letter: Letter) -> LetterDetails:
     """The letter's current text and what its files print around it."""
     cycle = letter.cycle
-    return {
-        "body_html": letter.current_version.body_html,
-        "title": letter_title(cycle.title),
-        "authority_name": letter.authority.name,
-        "region_name": cycle.region.letterhead_name,
-        "released_on": letter.released_at.astimezone(UK_TIME).date() if letter.released_at else None,
-    }
+    return LetterDetails(
+        body_html=letter.current_version.body_html,
+        title=letter_title(cycle.title),
+        authority_name=letter.authority.name,
+        region_name=cycle.region.letterhead_name,
+        released_on=letter.released_at.astimezone(UK_TIME).date() if letter.released_at else None,
+    )
 
 
 def source_hash(details: LetterDetails) -> str:
     """The SHA-256 of everything a file is made from: a stored file with another hash is out of date."""
-    text = json.dumps(details, sort_keys=True, default=str, ensure_ascii=False)
+    text = json.dumps(asdict(details), sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -78,7 +69,7 @@ def letter_file(letter: Letter, kind: FileKind) -> LetterFile:
     found = _stored(version, kind)
     if found is not None and found.source_sha256 == wanted:
         return found
-    data = RENDERERS[kind](**details)
+    data = RENDERERS[kind](details)
     if found is None:
         found = LetterFile(version=version, kind=kind, source_sha256=wanted, data=data)
         db.session.add(found)

@@ -21,9 +21,9 @@ def renders(monkeypatch):
     made = []
     for kind, render in list(files.RENDERERS.items()):
 
-        def counted(render=render, kind=kind, **details):
-            made.append((kind, details["released_on"]))
-            return render(**details)
+        def counted(details, render=render, kind=kind):
+            made.append((kind, details.released_on))
+            return render(details)
 
         monkeypatch.setitem(files.RENDERERS, kind, counted)
     return made
@@ -71,7 +71,7 @@ def test_release_dates_the_files_and_readers_download_them_without_waiting(revie
     assert lead.post(f"/letters/{letter.id}/release").status_code == 302
 
     letter = letter_of(reviewing)
-    released_on = files.letter_details(letter)["released_on"]
+    released_on = files.letter_details(letter).released_on
     assert released_on is not None
     files_now = stored(letter)
     # Rendered again in place, dated: one file of each kind for the version, as before.

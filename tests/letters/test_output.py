@@ -11,7 +11,14 @@ import docx
 import pypdf
 import pytest
 
-from peerchallenge.letters.output import PDF_TEMPLATE, _compiler, letter_docx, letter_pdf, letter_tree
+from peerchallenge.letters.output import (
+    PDF_TEMPLATE,
+    LetterDetails,
+    _compiler,
+    letter_docx,
+    letter_pdf,
+    letter_tree,
+)
 from peerchallenge.sanitise import render_markdown
 
 REGION = "Eastern Region"
@@ -66,14 +73,13 @@ NON_ASCII = "Café – the child’s “voice” matters 😀 naïve façade"
 
 
 def make(render, body: str = LETTER, **overrides):
-    arguments = {
-        "body_markdown": body,
+    printed = {
         "title": "Peer challenge letter 2025: Essex",
         "authority_name": "Essex",
         "region_name": REGION,
         "released_on": date(2025, 11, 3),
     }
-    return render(**{**arguments, **overrides})
+    return render(LetterDetails.from_markdown(body, **{**printed, **overrides}))
 
 
 def pdf_text(data: bytes) -> list[str]:

@@ -23,7 +23,7 @@ from peerchallenge.letters.compose import (
     salutation,
     signatories_markdown,
 )
-from peerchallenge.letters.output import letter_docx, letter_pdf
+from peerchallenge.letters.output import LetterDetails, letter_docx, letter_pdf
 from peerchallenge.letters.template import DEFAULT_LETTER_TEMPLATE, render_letter
 from tests.demo_reviews import SECTIONS, reviews_of
 from tests.factories import EASTERN_AUTHORITIES
@@ -89,14 +89,14 @@ def markdown(name: str, *, longest: bool) -> str:
 
 
 def files(body: str) -> tuple[bytes, bytes]:
-    details = {
-        "body_markdown": body,
-        "title": "Eastern Region peer challenge 2026: letter",
-        "authority_name": "Example",
-        "region_name": "ADCS Eastern Region",
-        "released_on": None,
-    }
-    return letter_pdf(**details), letter_docx(**details)
+    details = LetterDetails.from_markdown(
+        body,
+        title="Eastern Region peer challenge 2026: letter",
+        authority_name="Example",
+        region_name="ADCS Eastern Region",
+        released_on=None,
+    )
+    return letter_pdf(details), letter_docx(details)
 
 
 @pytest.mark.parametrize("longest", [False, True], ids=["as composed", "longest points"])

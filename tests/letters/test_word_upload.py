@@ -18,7 +18,7 @@ from peerchallenge.documents.extract import extract_markdown
 from peerchallenge.extensions import db
 from peerchallenge.letters.compose import letter_title
 from peerchallenge.letters.models import LetterState, VersionSource
-from peerchallenge.letters.output import heading_shift, letter_docx
+from peerchallenge.letters.output import LetterDetails, heading_shift, letter_docx
 from peerchallenge.letters.upload import EMPTY, RELEASED, WORD_ONLY, letter_text, same_text
 from peerchallenge.sanitise import render_markdown
 from tests.documents import builders
@@ -139,13 +139,10 @@ def test_what_a_round_trip_through_word_keeps_and_loses():
     """Everything reads the same after Word but code's typewriter font and a horizontal rule, which the
     Word file shows with a font and a border that mammoth does not read."""
     title = "Region A peer challenge 2026: letter"
-    data = letter_docx(
-        body_markdown=EVERY_KIND_OF_BLOCK,
-        title=title,
-        authority_name="Anyshire",
-        region_name="Region A",
-        released_on=None,
+    details = LetterDetails.from_markdown(
+        EVERY_KIND_OF_BLOCK, title=title, authority_name="Anyshire", region_name="Region A", released_on=None
     )
+    data = letter_docx(details)
     before = str(render_markdown(EVERY_KIND_OF_BLOCK))
     back = letter_text(extract_markdown("docx", data)[0], title, heading_shift(before))
     assert "<!--" not in back and "Anyshire" not in back and title not in back
