@@ -661,13 +661,21 @@ def _require_reviews_complete(letter: Letter) -> None:
         )
 
 
-def approve(actor: User, letter: Letter) -> None:
-    """The lead approves the letter's text for release."""
+def _lock_to_move_on(letter: Letter, state: LetterState, refusal: str) -> None:
+    """Lock the letter and check that it can move on from `state` (approved, released): the cycle is at
+    approval, the letter is in that state (else `refusal`), and every review of it is in."""
     lock_for_update(letter)
     _require_approval_open(letter.cycle)
-    if letter.state != LetterState.COMPOSED:
-        raise ServiceError("Only a letter that is not yet approved or released can be approved.")
+    if letter.state != state:
+        raise ServiceError(refusal)
     _require_reviews_complete(letter)
+
+
+def approve(actor: User, letter: Letter) -> None:
+    """The lead approves the letter's text for release."""
+    _lock_to_move_on(
+        letter, LetterState.COMPOSED, "Only a letter that is not yet approved or released can be approved."
+    )
     if letter.reviews_changed_at is not None:
         raise ServiceError(
             "A review has changed since this letter was edited. Compose the letter again, or keep "
@@ -696,11 +704,9 @@ def authority_people(authority_id: int) -> list[User]:
 
 def release(actor: User, letter: Letter) -> None:
     """Release an approved letter to its authority, and tell its people."""
-    lock_for_update(letter)
-    _require_approval_open(letter.cycle)
-    if letter.state != LetterState.APPROVED:
-        raise ServiceError("Only an approved letter can be released. Approve it first.")
-    _require_reviews_complete(letter)
+    _lock_to_move_on(
+        letter, LetterState.APPROVED, "Only an approved letter can be released. Approve it first."
+    )
     letter.state = LetterState.RELEASED
     letter.released_at = utcnow()
     letter.released_by = actor
