@@ -156,14 +156,21 @@ def _chosen_message(result: tuple[bool, list[str]]) -> str:
     return " ".join([done, *advice])
 
 
+def _editor_page(template: str, letter: Letter, form, *, conflict: bool, status: int, **context):
+    """One of the lead's editors of a letter, with its form: shown again with `status` when not saved, and
+    beside the newer version when someone saved in between (`conflict`)."""
+    context.update(letter=letter, cycle=letter.cycle, form=form, conflict=conflict)
+    return render_template(template, **context), status
+
+
 def _compose_page(letter: Letter, form: ComposeForm, composed, ranked, *, conflict=False, status=200):
     """The lead's page for choosing, ordering and rewording the letter's points and writing its headline."""
-    return render_template(
+    return _editor_page(
         "letters/compose.html",
-        letter=letter,
-        cycle=letter.cycle,
-        form=form,
+        letter,
+        form,
         conflict=conflict,
+        status=status,
         kinds=PointKind,
         range_words=RANGE_WORDS,
         origins={candidate.key: candidate for found in ranked.values() for candidate in found},
@@ -171,7 +178,7 @@ def _compose_page(letter: Letter, form: ComposeForm, composed, ranked, *, confli
         suggested_headline=composed.headline,
         takes_points=services.template_takes_points(letter.cycle),
         singular=singular,
-    ), status
+    )
 
 
 RELEASED_NO_CHANGES = (
@@ -190,17 +197,17 @@ def _letter_page(
     """The lead's page for one letter: its text to edit, versions, approval, release and who has read it."""
     if word_form is None:
         word_form = WordUploadForm(formdata=None, base_version=letter.current_version.number)
-    return render_template(
+    return _editor_page(
         "letters/letter.html",
-        letter=letter,
-        cycle=letter.cycle,
-        form=form,
-        word_form=word_form,
+        letter,
+        form,
         conflict=conflict,
+        status=status,
+        word_form=word_form,
         readers=readers(letter),
         reviews_in=services.reviews_complete(services.peer_reviews(letter.cycle, letter.authority)),
         actions=ConfirmForm(),
-    ), status
+    )
 
 
 @bp.get("/letters/<int:letter_id>/compare")
