@@ -49,7 +49,7 @@ from peerchallenge import create_app  # noqa: E402
 from peerchallenge.accounts.models import Role, RoleGrant, User  # noqa: E402
 from peerchallenge.assignments.models import Assignment, AssignmentState  # noqa: E402
 from peerchallenge.cycles import services as cycle_services  # noqa: E402
-from peerchallenge.cycles.models import Cycle  # noqa: E402
+from peerchallenge.cycles.models import Cycle, CycleState  # noqa: E402
 from peerchallenge.demo.cycle import seed_demo_cycle  # noqa: E402
 from peerchallenge.demo.seed import seed_demo  # noqa: E402
 from peerchallenge.documents import DEFAULT_SECTIONS  # noqa: E402
@@ -206,6 +206,7 @@ def largest_region_ready(app, authorities: list[tuple[str, str]]):
         lead.grants.append(RoleGrant(role=Role.LEAD, region=region))
         db.session.add(lead)
         cycle = cycle_services.create_cycle(lead, region, **details())  # the tests' cycle
+        cycle.state = CycleState.CONSOLIDATING  # letters are approved and released from here on
         for index, authority in enumerate(members):
             director = User(email=f"director{index}@benchmark.example", name=f"Director {index}")
             director.grants.append(RoleGrant(role=Role.DIRECTOR, authority=authority))
