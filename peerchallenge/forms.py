@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from flask import abort, flash, redirect, render_template
+from flask import abort, flash, redirect, render_template, request
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
@@ -20,6 +20,7 @@ from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db
 
 T = TypeVar("T")
+F = TypeVar("F", bound=FlaskForm)
 
 
 class UKDateField(DateField):
@@ -112,6 +113,12 @@ def version_fields() -> tuple[IntegerField, SubmitField]:
     """The end of a form saved through `save_edit`: the hidden version the page was opened on, the button."""
     base_version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
     return base_version, button("Save as a new version")
+
+
+def prefilled(form_class: type[F], **values) -> F:
+    """A form for changing a record: its current `values` on the first view, what was typed on a POST."""
+    form: F = form_class(data=None if request.method == "POST" else values)
+    return form
 
 
 class ConfirmForm(FlaskForm):

@@ -29,7 +29,7 @@ from peerchallenge.accounts.forms import (
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.accounts.queries import users_in_region
 from peerchallenge.extensions import db, limiter, login_manager
-from peerchallenge.forms import ConfirmForm, confirmation, run_form, run_service
+from peerchallenge.forms import ConfirmForm, confirmation, prefilled, run_form, run_service
 from peerchallenge.regions.models import Region
 from peerchallenge.routing import get_allowed
 
@@ -104,7 +104,7 @@ def account():
 
 def _salutation_page(user: User, back: str):
     """The form for how letters address a user: their own on the account page, or one a lead manages."""
-    form = SalutationForm(data=None if request.method == "POST" else {"salutation": user.salutation})
+    form = prefilled(SalutationForm, salutation=user.salutation)
     own = user.id == current_user.id
     if not own:  # a lead's or admin's view of someone else
         form.salutation.label.text = f"How to address {user.name} in a letter"

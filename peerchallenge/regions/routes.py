@@ -1,12 +1,12 @@
 """Pages for a region, an authority, and the admin's overview of all regions."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.access import admin_required, can_manage_region, can_view_authority
 from peerchallenge.accounts.queries import people_by_authority, users_in_region
 from peerchallenge.extensions import db
-from peerchallenge.forms import run_form
+from peerchallenge.forms import prefilled, run_form
 from peerchallenge.regions import services
 from peerchallenge.regions.forms import AuthorityForm, DisplayNameForm, MergeForm, RenameForm, SplitForm
 from peerchallenge.regions.models import Authority, Region
@@ -31,7 +31,7 @@ def region_detail(region_id: int):
 @login_required
 def change_display_name(region_id: int):
     region = get_allowed(Region, region_id, can_manage_region)
-    form = DisplayNameForm(data=None if request.method == "POST" else {"display_name": region.display_name})
+    form = prefilled(DisplayNameForm, display_name=region.display_name)
     posted = run_form(
         form,
         lambda: services.set_display_name(current_user, region, form.display_name.data or ""),
@@ -110,7 +110,7 @@ def add_authority(region_id: int):
 @admin_required
 def rename_authority(authority_id: int):
     authority = db.get_or_404(Authority, authority_id)
-    form = RenameForm(data=None if request.method == "POST" else {"name": authority.name})
+    form = prefilled(RenameForm, name=authority.name)
     posted = run_form(
         form,
         lambda: services.rename_authority(current_user, authority, form.name.data or ""),
