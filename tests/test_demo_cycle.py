@@ -204,7 +204,7 @@ def test_each_demo_authority_has_its_last_inspection_and_grades_itself_with_its_
     assert own_grades(cycle, hertfordshire)  # a signed-off self-assessment keeps its grades
 
 
-def test_the_demo_letters_are_addressed_and_signed_as_directors_write(app, monkeypatch):
+def test_the_demo_letters_are_addressed_and_signed_as_directors_write_and_say_nothing_twice(app, monkeypatch):
     from peerchallenge.accounts.models import Role, RoleGrant, User
     from peerchallenge.letters.files import letter_details
     from peerchallenge.letters.models import Letter
@@ -223,3 +223,8 @@ def test_the_demo_letters_are_addressed_and_signed_as_directors_write(app, monke
         assert "Agreement" not in body and "Further apart" not in body
         assert "more than one peer made the same point" not in body
         assert letter_details(letter).title.lower().count("peer challenge") == 1
+        # Ratings tables repeat their rows from section to section; what is written must not repeat.
+        paragraphs = [line.strip("-*> ").strip() for line in body.splitlines() if not line.startswith("|")]
+        counts = Counter(paragraph for paragraph in paragraphs if len(paragraph) > 60)
+        repeated = [text for text, count in counts.items() if count > 1]
+        assert not repeated, (letter.authority.name, repeated)

@@ -1021,3 +1021,14 @@ def test_the_director_changes_whether_a_delegate_may_submit_from_the_list(review
     fill(delegate, r.url, complete(r))
     assert delegate.post(f"/reviews/{r.assignment.id}/check", data={"version": "1"}).status_code == 403
     assert not stored_review(r.assignment).is_submitted
+
+
+def test_the_review_form_shows_each_sections_guidance_beside_it(reviewing, sign_in):
+    r = reviewing
+    page = sign_in(r.reviewer_director).get(r.url).get_data(as_text=True)
+    assert page.count("Guidance for authors") == len(r.cycle.sections)
+    for section in r.cycle.sections:
+        heading = page.index(f'id="section-{section.id}-heading"')
+        guidance = page.index("Guidance for authors", heading)
+        assert guidance < page.find('id="section-', heading + 1) or page.find('id="section-', heading + 1) < 0
+        assert str(section.guidance_html) in page

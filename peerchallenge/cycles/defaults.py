@@ -253,7 +253,9 @@ DEFAULT_TEMPLATE = (
         500,
         (PLANS, BREVITY),
         guidance=(
-            "Cover in particular:\n\n"
+            f"{FOUR_QUESTIONS}\n\n"
+            "Here, answer the last of them for the whole self-assessment, drawing on what the sections "
+            "before found. Cover in particular:\n\n"
             "- your priorities for the next 12 months, each with an owner, a measure of success and a date "
             "(SMART)\n"
             "- asks: the support you want from other authorities in the region\n"

@@ -24,7 +24,7 @@ from peerchallenge.extensions import db
     help="Seed all nine regions, each with a lead, its people and a current cycle in one of the states.",
 )
 def seed_demo_command(reset_password: bool, national: bool) -> None:
-    """Load the Eastern Region: a lead, a director and contributor per authority, and an open cycle."""
+    """Load the Eastern Region: its people, this year's cycle under review and last year's, closed."""
     password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
     today = date.today()
     result = seed_demo(password, reset_passwords=reset_password, national=national)

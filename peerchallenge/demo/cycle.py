@@ -108,7 +108,8 @@ def upload_self_assessment(cycle: Cycle, authority: Authority, **options) -> Sub
 
 
 def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
-    """An open cycle whose self-assessment deadline has just passed; None if it exists already."""
+    """This year's cycle, under review (self-assessments at every stage, reviews and letters under way), with
+    last year's cycle closed beside it; None if this year's exists already."""
     title = demo_cycle_title(today.year)
     if db.session.scalar(sa.select(Cycle).where(Cycle.region_id == region.id, Cycle.title == title)):
         return None
@@ -289,7 +290,8 @@ DEMO_RESPONSES = (
 
 
 def choose_demo_points(lead: User, letter: Letter) -> None:
-    """The lead composes the letter by choice: the first peer's summary as the headline, the points the
+    """The lead composes the letter by choice: the service's headline (or, where the peers differ on every
+    scale, a line of the lead's own; never a peer's summary, which the annex already gives), the points the
     service chose, with the lead's own last line of enquiry."""
     composed, ranked = letter_services.candidates_for(letter)
     _, rows = letter_services.compose_rows(letter, composed, ranked)
@@ -300,7 +302,10 @@ def choose_demo_points(lead: User, letter: Letter) -> None:
     enquiries = choices[PointKind.ENQUIRY][:5]
     own = "What would you most like your peers to test at the challenge event?"
     choices[PointKind.ENQUIRY] = [*enquiries, letter_services.PointChoice(own)]
-    headline = composed.overall.summaries[0][1] if composed.overall.summaries else composed.headline
+    headline = composed.headline or (
+        "We read your self-assessment differently from each other on the main scales; the lines of enquiry "
+        "below are where we would most like to test it with you."
+    )
     letter_services.choose_points(lead, letter, headline, choices, letter.current_version.number)
 
 

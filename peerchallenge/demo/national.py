@@ -1,11 +1,12 @@
 """`flask seed-demo --national`: every region with a current cycle, the cycles spread across the states.
 
-For the benchmarks and for judging the service at scale. The Eastern Region keeps its detailed open cycle
-(demo/cycle.py); each other region gets one cycle in the state below, with the work that state implies done
-through the services: self-assessments uploaded and signed off, peers assigned, reviews written, letters
-composed, approved, released, read and answered. The cycle is then put in its state (the service has no
-transitions past "open" yet, so the seed sets it) and its dates and timestamps set back in time, so that the
-work reads as done on time.
+For the benchmarks and for judging the service at scale. The Eastern Region keeps its detailed cycle
+under review, with last year's closed beside it (demo/cycle.py); each other region gets one cycle in the
+state below, with the work that state implies done through the services: self-assessments uploaded and
+signed off, peers assigned, reviews written, letters composed, approved, released, read and answered. The
+seed sets the cycle's state directly rather than through `cycles.lifecycle` (whose moves email the region's
+people and check today's date against the deadlines), each piece of work in the state that allows it, then
+sets its dates and timestamps back in time, so that the work reads as done on time.
 """
 
 from collections.abc import Sequence
