@@ -6,7 +6,10 @@ Its schema comes from the migrations, as in production; every test starts with e
 
 import contextvars
 import os
+import shutil
 import threading
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import jinja2
@@ -16,14 +19,18 @@ from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
 from config import normalise_database_url
 from peerchallenge import create_app
 from peerchallenge.accounts.models import Role
 from peerchallenge.audit.models import AuditEvent
-from peerchallenge.cycles.models import CycleState
+from peerchallenge.cycles.models import Cycle, CycleState
+from peerchallenge.demo.cycle import demo_cycle_title, seed_demo_cycle
+from peerchallenge.demo.seed import DEMO_REGION, seed_demo
 from peerchallenge.extensions import db
+from peerchallenge.regions.models import Region
 from tests import factories
 from tests.migrating import alembic_config
 from tests.scenarios import (
@@ -143,6 +150,90 @@ def app(database_url):
         db.engine.dispose()
     app.config.clear()
     app.config.update(settings)
+
+
+# The demo (`flask seed-demo`'s Eastern Region, this year's cycle and last year's) takes seconds to seed. It
+# is seeded once per run into a database of its own, and each test that reads it gets a fresh copy: SQLite
+# copies the file, PostgreSQL creates the copy from the seeded database as a template.
+DEMO_DAY = date(2026, 11, 26)
+DEMO_PASSWORD = "demo password"
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot_url(database_url, tmp_path_factory) -> str:
+    url = sibling_database(database_url, "demo", tmp_path_factory)
+    app = make_app(url)
+    with app.app_context(), pytest.MonkeyPatch.context() as patch:
+        upgrade()
+        # Hashing the demo's passwords at full strength is slow and beside the point in the tests.
+        patch.setattr(
+            "peerchallenge.accounts.models.generate_password_hash",
+            lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
+        )
+        seed_demo_cycle(seed_demo(DEMO_PASSWORD).region, DEMO_DAY)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+def sibling_database(database_url: str, suffix: str, tmp_path_factory) -> str:
+    """A new, empty database beside the test database: a file in SQLite, a database on the same server."""
+    base = sa.engine.make_url(database_url)
+    if base.get_backend_name() == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp(suffix) / f'{suffix}.sqlite'}"
+    url = base.set(database=f"{base.database}_{suffix}")
+    server_command(database_url, f'DROP DATABASE IF EXISTS "{url.database}"')
+    server_command(database_url, f'CREATE DATABASE "{url.database}"')
+    return url.render_as_string(hide_password=False)
+
+
+def server_command(database_url: str, statement: str) -> None:
+    engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(statement))
+    engine.dispose()
+
+
+@pytest.fixture
+def demo_app(demo_snapshot_url, database_url):
+    """An app on a fresh copy of the seeded demo, in an app context of its own."""
+    snapshot = sa.engine.make_url(demo_snapshot_url)
+    if snapshot.get_backend_name() == "sqlite":
+        assert snapshot.database is not None
+        copy = Path(snapshot.database).with_name("demo-copy.sqlite")
+        shutil.copyfile(snapshot.database, copy)
+        url = f"sqlite:///{copy}"
+    else:
+        name = f"{snapshot.database}_copy"
+        url = snapshot.set(database=name).render_as_string(hide_password=False)
+        server_command(database_url, f'DROP DATABASE IF EXISTS "{name}"')
+        server_command(database_url, f'CREATE DATABASE "{name}" TEMPLATE "{snapshot.database}"')
+    if url not in APPS:
+        APPS[url] = make_app(url)
+        APPS[url].test_client_class = IsolatedClient
+    app = APPS[url]
+    settings = dict(app.config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    app.config.clear()
+    app.config.update(settings)
+
+
+@dataclass
+class Demo:
+    region: Region
+    cycle: Cycle  # this year's
+
+
+@pytest.fixture
+def demo(demo_app) -> Demo:
+    region = db.session.scalar(sa.select(Region).where(Region.name == DEMO_REGION))
+    cycle = db.session.scalar(sa.select(Cycle).where(Cycle.title == demo_cycle_title(DEMO_DAY.year)))
+    assert region is not None and cycle is not None
+    return Demo(region, cycle)
 
 
 def empty_tables() -> None:

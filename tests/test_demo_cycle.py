@@ -1,10 +1,8 @@
 """The demo cycle: a region in motion, with self-assessments and reviews in every state; safe to run again."""
 
 from collections import Counter
-from datetime import date
 
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from peerchallenge.accounts.models import Role
 from peerchallenge.assignments.models import Assignment, AssignmentState
@@ -12,25 +10,13 @@ from peerchallenge.cycles import lifecycle
 from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.demo.cycle import seed_demo_cycle
 from peerchallenge.demo.profiles import profile_for
-from peerchallenge.demo.seed import seed_demo
 from peerchallenge.extensions import db
 from peerchallenge.inspections.framework import JudgementArea
 from peerchallenge.inspections.queries import inspections_of, own_grade_areas, own_grades
 from peerchallenge.reviews.models import Review, ReviewState
 from peerchallenge.submissions.models import Submission
 from peerchallenge.submissions.queries import find_submission, submission_statuses
-
-
-def seed(monkeypatch, today: date):
-    # Hashing 24 demo passwords at full strength is slow and beside the point here.
-    monkeypatch.setattr(
-        "peerchallenge.accounts.models.generate_password_hash",
-        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
-    )
-    result = seed_demo("demo password")
-    cycle = seed_demo_cycle(result.region, today)
-    db.session.commit()
-    return result, cycle
+from tests.conftest import DEMO_DAY
 
 
 def in_cycle(cycle):
@@ -38,8 +24,8 @@ def in_cycle(cycle):
     return Review.assignment.has(Assignment.cycle_id == cycle.id)
 
 
-def test_demo_cycle_has_every_state(app, monkeypatch):
-    _, cycle = seed(monkeypatch, date(2026, 11, 26))
+def test_demo_cycle_has_every_state(demo):
+    cycle = demo.cycle
     assert cycle.state == CycleState.REVIEWING  # self-assessments were due three days ago
     labels = Counter(status.tag.text for status in submission_statuses(cycle))
     assert labels == {"Signed off": 5, "Signed off late": 2, "Draft": 3, "Not started": 1}
@@ -68,14 +54,14 @@ def test_demo_cycle_has_every_state(app, monkeypatch):
     assert len(published) > len(reviews)  # and some not started
 
 
-def test_last_years_demo_cycle_is_closed_with_every_letter_released(app, monkeypatch):
+def test_last_years_demo_cycle_is_closed_with_every_letter_released(demo):
     from peerchallenge.letters.models import Letter, LetterState
 
-    result, cycle = seed(monkeypatch, date(2026, 11, 26))
+    cycle = demo.cycle
     last = db.session.scalar(sa.select(Cycle).where(Cycle.title == "Eastern Region peer challenge 2025"))
     assert last is not None and last.state == CycleState.CLOSED and last.year == 2025
     states = db.session.scalars(sa.select(Letter.state).where(Letter.cycle_id == last.id)).all()
-    assert len(states) == len(result.region.authorities) and set(states) == {LetterState.RELEASED}
+    assert len(states) == len(demo.region.authorities) and set(states) == {LetterState.RELEASED}
     assert not lifecycle.holding(last) and lifecycle.back_move(last) is not None
     # Last year's pairings are this year's history: no authority is reviewed by the same peer again.
     pairs = {
@@ -91,23 +77,22 @@ def test_last_years_demo_cycle_is_closed_with_every_letter_released(app, monkeyp
     assert len(pairs[last.id]) == 22 and not pairs[last.id] & pairs[cycle.id]
 
 
-def test_demo_cycle_is_created_once(app, monkeypatch):
-    result, cycle = seed(monkeypatch, date(2026, 11, 26))
+def test_demo_cycle_is_created_once(demo):
     counts = [db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (Submission, Review)]
-    assert seed_demo_cycle(result.region, date(2026, 11, 26)) is None
+    assert seed_demo_cycle(demo.region, DEMO_DAY) is None
     assert [
         db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (Submission, Review)
     ] == counts
 
 
-def test_demo_cycle_has_letters_in_every_state_a_full_dashboard_and_reminders_to_send(app, monkeypatch):
+def test_demo_cycle_has_letters_in_every_state_a_full_dashboard_and_reminders_to_send(demo):
     from peerchallenge.assignments.models import Delegation
     from peerchallenge.letters.models import Letter, LetterState, VersionSource
     from peerchallenge.monitoring.dashboard import cycle_dashboard
     from peerchallenge.monitoring.services import send_reminders
 
-    today = date(2026, 11, 26)
-    _, cycle = seed(monkeypatch, today)
+    today = DEMO_DAY
+    cycle = demo.cycle
     query = sa.select(Letter).where(Letter.cycle_id == cycle.id).order_by(Letter.id)
     letters = db.session.scalars(query).all()
     assert [letter.state for letter in letters] == [
@@ -137,10 +122,9 @@ def test_demo_cycle_has_letters_in_every_state_a_full_dashboard_and_reminders_to
     assert send_reminders(today).emails == 0
 
 
-def test_the_demo_shows_delegates_drafting_and_submitting_reviews_and_a_draft_marked_ready(app, monkeypatch):
+def test_the_demo_shows_delegates_drafting_and_submitting_reviews_and_a_draft_marked_ready(demo):
     from peerchallenge.assignments.models import Delegation
 
-    seed(monkeypatch, date(2026, 11, 26))
     delegations = {d.may_submit: d for d in db.session.scalars(sa.select(Delegation))}
     assert set(delegations) == {True, False}
     assert delegations[True].authority_id != delegations[False].authority_id
@@ -157,12 +141,12 @@ def test_the_demo_shows_delegates_drafting_and_submitting_reviews_and_a_draft_ma
     assert marked.ready_by.authority_ids(Role.CONTRIBUTOR) == {marked.authority_id}
 
 
-def test_the_demo_reviews_rate_each_section_on_its_scales_and_their_comments_agree(app, monkeypatch):
+def test_the_demo_reviews_rate_each_section_on_its_scales_and_their_comments_agree(demo):
     from peerchallenge.cycles.defaults import DEFAULT_TEMPLATE
     from peerchallenge.demo import reviewing
     from peerchallenge.demo.profiles import profile_for
 
-    _, cycle = seed(monkeypatch, date(2026, 11, 26))
+    cycle = demo.cycle
     scales = {section.title: section.scales for section in DEFAULT_TEMPLATE}
     labels = {scale.key: {level.position: level.label for level in scale.levels} for scale in cycle.scales}
     titles = {str(section.id): section.title for section in cycle.sections}
@@ -183,11 +167,9 @@ def test_the_demo_reviews_rate_each_section_on_its_scales_and_their_comments_agr
             assert reviewing.disagreements(ratings, comments) == [], (review.id, title)
 
 
-def test_each_demo_authority_has_its_last_inspection_and_grades_itself_with_its_self_assessment(
-    app, monkeypatch
-):
-    result, cycle = seed(monkeypatch, date(2026, 11, 26))
-    for authority in result.region.authorities:
+def test_each_demo_authority_has_its_last_inspection_and_grades_itself_with_its_self_assessment(demo):
+    cycle = demo.cycle
+    for authority in demo.region.authorities:
         profile = profile_for(authority.name, authority.authority_type)
         [inspection] = inspections_of(authority)
         assert inspection.inspected_on == profile.inspection.inspected
@@ -200,17 +182,16 @@ def test_each_demo_authority_has_its_last_inspection_and_grades_itself_with_its_
         # The cycle opened after April 2026, so there is no overall effectiveness grade to give.
         assert set(grades) == (set(own_grade_areas(cycle)) if uploaded else set())
         assert JudgementArea.OVERALL_EFFECTIVENESS not in grades
-    hertfordshire = next(a for a in result.region.authorities if a.name == "Hertfordshire")
+    hertfordshire = next(a for a in demo.region.authorities if a.name == "Hertfordshire")
     assert own_grades(cycle, hertfordshire)  # a signed-off self-assessment keeps its grades
 
 
-def test_the_demo_letters_are_addressed_and_signed_as_directors_write_and_say_nothing_twice(app, monkeypatch):
+def test_the_demo_letters_are_addressed_and_signed_as_directors_write_and_say_nothing_twice(demo):
     from peerchallenge.accounts.models import Role, RoleGrant, User
     from peerchallenge.letters.files import letter_details
     from peerchallenge.letters.models import Letter
 
-    result, _ = seed(monkeypatch, date(2026, 11, 26))
-    assert result.region.letterhead_name == "ADCS Eastern Region"
+    assert demo.region.letterhead_name == "ADCS Eastern Region"
     for letter in db.session.scalars(sa.select(Letter).where(Letter.versions.any())):
         body = letter.current_version.body if not letter.is_edited else letter.versions[0].body
         director = db.session.scalar(

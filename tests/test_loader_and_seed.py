@@ -17,6 +17,7 @@ from peerchallenge.regions.loader import (
     read_authorities,
 )
 from peerchallenge.regions.models import Authority, Region
+from tests.conftest import DEMO_PASSWORD as SEEDED_PASSWORD
 from tests.factories import EASTERN_AUTHORITIES
 
 DEMO_PASSWORD = "demo password for the tests"
@@ -197,8 +198,7 @@ def test_seed_demo_creates_the_eastern_region_and_its_people(app):
     assert count(RoleGrant) == 2 + 2 * 11
 
 
-def test_the_demo_people_have_ordinary_names_the_same_each_time(app):
-    seed(app)
+def test_the_demo_people_have_ordinary_names_the_same_each_time(demo_app):
     names = {user.email: user.name for user in db.session.scalars(sa.select(User))}
 
     assert len(set(names.values())) == len(names)
@@ -280,11 +280,10 @@ def test_seed_demo_reset_password_sets_the_password_again(app):
         assert not user(email).check_password(DEMO_PASSWORD), email
 
 
-def test_the_demo_lead_can_sign_in_with_the_demo_password(app, client):
-    seed(app)
-
+def test_the_demo_lead_can_sign_in_with_the_demo_password(demo_app):
+    client = demo_app.test_client()
     wrong = client.post("/sign-in", data={"email": LEAD_EMAIL, "password": "not the password"})
-    response = client.post("/sign-in", data={"email": LEAD_EMAIL, "password": DEMO_PASSWORD})
+    response = client.post("/sign-in", data={"email": LEAD_EMAIL, "password": SEEDED_PASSWORD})
 
     assert wrong.status_code == 401
     assert response.status_code == 302
