@@ -11,7 +11,7 @@ from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles.models import CycleState
 from peerchallenge.extensions import db
 from peerchallenge.reviews import services as review_services
-from tests.scenarios import move_to, review_content, ring, submit_both
+from tests.scenarios import move_to, review_content, ring, sign_off, submit_both
 
 # Pages under a cycle: a route naming the cycle, or one of its letters or reviews.
 CYCLE_ARGUMENTS = {"cycle_id", "letter_id", "assignment_id"}
@@ -124,3 +124,19 @@ def test_the_adjust_page_of_a_proposal_shows_the_cycles_state(six, sign_in):
     db.session.commit()
     page = sign_in(six.lead).get(f"/cycles/{six.cycle.id}/assignments/adjust")
     assert page.status_code == 200 and 'id="cycle-state"' in page.get_data(as_text=True)
+
+
+def test_the_dashboard_says_what_holds_the_next_move_and_links_to_where_the_lead_makes_it(published, sign_in):
+    client, cycle_id = sign_in(published.lead), published.cycle.id
+    page = client.get(f"/cycles/{cycle_id}/dashboard").get_data(as_text=True)
+    top = page[: page.index('id="deadlines"')]
+    assert "Next stage: start reviews" in top and "Before you start reviews:" in top
+    assert "6 self-assessments not signed off" in top
+    assert f'href="/cycles/{cycle_id}#moves">Move the cycle on from its page' in top
+
+    sign_off(published.six, published.six.authorities)
+    page = client.get(f"/cycles/{cycle_id}/dashboard").get_data(as_text=True)
+    assert "Nothing is holding the next stage." in page
+    move_to(published.cycle, published.lead, CycleState.CLOSED)
+    page = client.get(f"/cycles/{cycle_id}/dashboard").get_data(as_text=True)
+    assert 'id="next-stage"' not in page and 'id="cycle-closed"' in page
