@@ -10,6 +10,7 @@ from peerchallenge.assignments.models import Assignment, AssignmentState, Confli
 from peerchallenge.assignments.queries import cycle_assignments, past_pairings, region_conflicts
 from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.services import check_not_closed
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters.services import mark_reviewers_changed
@@ -85,7 +86,11 @@ def _solver_inputs(cycle: Cycle, authorities: list[Authority]) -> dict:
     return {"conflicts": conflicts, "history": history}
 
 
+ASSIGNMENTS_READ_ONLY = "its assignment of peers is read-only"
+
+
 def _require_unpublished(cycle: Cycle) -> None:
+    check_not_closed(cycle, ASSIGNMENTS_READ_ONLY)
     if cycle.is_draft:
         raise ServiceError("Open the cycle before assigning peers")
     if cycle.assignments_published_at is not None:
@@ -250,6 +255,7 @@ class WithdrawalPlan:
 
 def plan_withdrawal(cycle: Cycle, authority: Authority) -> WithdrawalPlan:
     """Re-solve without the authority, keeping as many published pairs as the rules allow; saves nothing."""
+    check_not_closed(cycle, ASSIGNMENTS_READ_ONLY)
     if cycle.assignments_published_at is None:
         raise ServiceError("The assignment has not been published yet: adjust the proposal instead")
     current = cycle_assignments(cycle, AssignmentState.PUBLISHED)

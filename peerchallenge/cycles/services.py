@@ -127,10 +127,20 @@ def create_cycle(actor: User, region: Region, **details) -> Cycle:
     return cycle
 
 
+def closed_reason(cycle: Cycle, what: str) -> str | None:
+    """For a closed cycle, the refusal saying `what` ("its letters are read-only"); None otherwise."""
+    return f"This cycle is closed: {what}." if cycle.is_closed else None
+
+
+def check_not_closed(cycle: Cycle, what: str) -> None:
+    """A closed cycle is read-only: every service changing something of it refuses, saying `what`."""
+    if reason := closed_reason(cycle, what):
+        raise ServiceError(reason)
+
+
 def update_cycle(actor: User, cycle: Cycle, **details) -> None:
     """Change a cycle's title, dates and settings; the number of peers only while it is a draft."""
-    if cycle.state == CycleState.CLOSED:
-        raise ServiceError("This cycle is closed and cannot be changed")
+    check_not_closed(cycle, "its details and dates are read-only")
     if details["peers_per_authority"] != cycle.peers_per_authority and not cycle.is_draft:
         raise ServiceError(
             "The number of peers can only be changed before the cycle opens", field="peers_per_authority"
@@ -146,6 +156,7 @@ def update_cycle(actor: User, cycle: Cycle, **details) -> None:
 
 
 def _require_draft(cycle: Cycle, what: str = "template") -> None:
+    check_not_closed(cycle, f"its {what} is read-only")
     if not cycle.is_draft:
         raise ServiceError(f"The {what} can only be changed before the cycle opens")
 

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from peerchallenge.accounts.models import User
 from peerchallenge.audit.services import record_event
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.services import check_not_closed
 from peerchallenge.dates import uk_date, uk_today
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
@@ -45,6 +46,7 @@ def save_own_grades(
     actor: User, cycle: Cycle, authority: Authority, chosen: dict[JudgementArea, str]
 ) -> None:
     """Set the authority's own grades for the cycle (a blank choice removes one); not once signed off."""
+    check_not_closed(cycle, "self-assessments and their own grades are read-only")
     if not cycle.accepts_submissions:
         raise ServiceError("This cycle is not open for self-assessments")
     submission = find_submission(cycle, authority)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 
 from peerchallenge.cycles.routes import load_managed_cycle
+from peerchallenge.cycles.services import closed_reason
 from peerchallenge.extensions import csrf, db
 from peerchallenge.forms import ConfirmForm, run_service, save_edit, show_service_error
 from peerchallenge.letters import access, services, upload
@@ -36,6 +37,17 @@ def _managed_letter(letter_id: int) -> Letter:
 
 def _back(letter: Letter):
     return redirect(url_for("letters.letter", letter_id=letter.id))
+
+
+def _unchangeable(letter: Letter, released: str):
+    """Back to the letter, saying why, when it can no longer change (its cycle closed, or it is released)."""
+    reason = closed_reason(letter.cycle, services.LETTERS_READ_ONLY) or (
+        released if letter.is_released else None
+    )
+    if reason is None:
+        return None
+    flash(reason, "error")
+    return _back(letter)
 
 
 @bp.get("/cycles/<int:cycle_id>/letters")
@@ -124,9 +136,8 @@ def letter(letter_id: int):
 @login_required
 def compose(letter_id: int):
     letter = _managed_letter(letter_id)
-    if letter.is_released:
-        flash("This letter has been released and can no longer be changed.", "error")
-        return _back(letter)
+    if back := _unchangeable(letter, "This letter has been released and can no longer be changed."):
+        return back
     composed, ranked = services.candidates_for(letter)
     form = ComposeForm()
     if not form.is_submitted():
@@ -275,9 +286,8 @@ def _confirmed(letter_id: int, page: str, service, done: str, released: str):
     `done` may name the letter's {authority}.
     """
     letter = _managed_letter(letter_id)
-    if letter.is_released:
-        flash(released, "error")
-        return _back(letter)
+    if back := _unchangeable(letter, released):
+        return back
     form = ConfirmForm()
     done = done.format(authority=letter.authority.name)
     if form.validate_on_submit() and run_service(lambda: service(current_user, letter), done):

@@ -16,6 +16,7 @@ from peerchallenge.accounts.queries import authority_users, region_leads
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.services import check_not_closed
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters import compose as composition
@@ -72,6 +73,9 @@ class LetterChanged(EditConflict):
             f"This letter was changed by {who} after you opened it. Nothing you typed has been lost: "
             "it is in the box below. Compare it with the current text, then save again."
         )
+
+
+LETTERS_READ_ONLY = "its letters are read-only"  # once the cycle is closed
 
 
 def find_letter(cycle: Cycle, authority: Authority) -> Letter | None:
@@ -447,7 +451,7 @@ def recompose(actor: User, letter: Letter, *, replace_edits: bool) -> None:
 def keep_edits(actor: User, letter: Letter) -> None:
     """The lead keeps the edited letter although a review changed."""
     lock_for_update(letter)
-    check_not_closed(letter.cycle)
+    check_not_closed(letter.cycle, LETTERS_READ_ONLY)
     if letter.reviews_changed_at is None:
         raise ServiceError("There is nothing to confirm: the reviews have not changed.")
     if not reviews_complete(peer_reviews(letter.cycle, letter.authority)):
@@ -456,15 +460,9 @@ def keep_edits(actor: User, letter: Letter) -> None:
     record_about("letter_edits_kept", f"The edited letter to {letter.authority.name} was kept", actor, letter)
 
 
-def check_not_closed(cycle: Cycle) -> None:
-    """A closed cycle's letters are read-only."""
-    if cycle.is_closed:
-        raise ServiceError("This cycle is closed: its letters are read-only.")
-
-
 def _require_approval_open(cycle: Cycle) -> None:
     """Letters are approved and released while the cycle is consolidating or releasing letters."""
-    check_not_closed(cycle)
+    check_not_closed(cycle, LETTERS_READ_ONLY)
     if not cycle.accepts_letter_approval:
         raise ServiceError(
             "Letters can be approved and released once the cycle is consolidating. "
@@ -473,7 +471,7 @@ def _require_approval_open(cycle: Cycle) -> None:
 
 
 def _check_editable(letter: Letter) -> None:
-    check_not_closed(letter.cycle)
+    check_not_closed(letter.cycle, LETTERS_READ_ONLY)
     if letter.is_released:
         raise ServiceError("This letter has been released and can no longer be changed.")
 
@@ -691,7 +689,7 @@ def approve(actor: User, letter: Letter) -> None:
 def unapprove(actor: User, letter: Letter) -> None:
     """The lead withdraws the approval, so the letter can change again."""
     lock_for_update(letter)
-    check_not_closed(letter.cycle)
+    check_not_closed(letter.cycle, LETTERS_READ_ONLY)
     if letter.state != LetterState.APPROVED:
         raise ServiceError("This letter is not approved.")
     _withdraw_approval(letter, actor, "the lead withdrew it")
@@ -811,6 +809,7 @@ def respond(actor: User, letter: Letter, *, acknowledged: bool, response: str) -
 
 def save_template(actor: User, cycle: Cycle, source: str) -> None:
     """Save the cycle's letter template after checking it; letters already composed keep their text."""
+    check_not_closed(cycle, "its letter template is read-only")
     source = plain_text(source)
     try:
         check_template(source)

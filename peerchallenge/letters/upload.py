@@ -13,6 +13,7 @@ from flask import current_app
 
 from peerchallenge.accounts.models import User
 from peerchallenge.audit.services import record_about
+from peerchallenge.cycles.services import check_not_closed
 from peerchallenge.documents.checks import DocumentRejected, check_upload, document_kind, safe_filename
 from peerchallenge.documents.extract import extract_markdown
 from peerchallenge.errors import ServiceError
@@ -20,7 +21,7 @@ from peerchallenge.extensions import lock_for_update
 from peerchallenge.letters.compose import letter_title
 from peerchallenge.letters.models import Letter, VersionSource
 from peerchallenge.letters.output import heading_shift
-from peerchallenge.letters.services import MAX_LETTER, LetterChanged, check_not_closed, save_version
+from peerchallenge.letters.services import LETTERS_READ_ONLY, MAX_LETTER, LetterChanged, save_version
 from peerchallenge.sanitise import plain_text
 from peerchallenge.text_limits import shape_problem
 
@@ -103,7 +104,7 @@ def _read_word_file(filename: str, data: bytes) -> str:
 def upload_version(actor: User, letter: Letter, filename: str, data: bytes, base_version: int) -> bool:
     """Save a Word file of the letter as a new version; False when its text is the current text."""
     lock_for_update(letter)
-    check_not_closed(letter.cycle)
+    check_not_closed(letter.cycle, LETTERS_READ_ONLY)
     if letter.is_released:
         raise ServiceError(RELEASED)  # shown at the top: a released letter has no upload form
     markdown = _read_word_file(filename, data)

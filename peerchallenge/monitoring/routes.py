@@ -5,6 +5,7 @@ import re
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from peerchallenge.cycles import lifecycle
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.cycles.queries import current_cycles
 from peerchallenge.cycles.routes import load_managed_cycle
@@ -58,6 +59,8 @@ def dashboard(cycle_id: int):
         stages=STAGES,
         stage_groups=STAGE_GROUPS,
         link=link,
+        next_move=lifecycle.next_move(cycle),
+        holds=lifecycle.holding(cycle),
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.services import check_not_closed
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
 from peerchallenge.mail.services import public_url, queue_email
@@ -143,6 +144,7 @@ def send_reminders(today: date) -> ReminderRun:
 
 def send_reminders_for_cycle(actor: User, cycle: Cycle, today: date, previewed: str) -> ReminderRun:
     """Queue today's reminders of the cycle's region from its dashboard, if they are those previewed."""
+    check_not_closed(cycle, "it is read-only, and sends no reminders")
     plan = plan_reminders(today, [cycle.region_id])
     if plan.fingerprint != previewed:
         raise ServiceError(

@@ -261,4 +261,6 @@ def reopen(assignment_id: int):
             "The review has been reopened. The reviewer can change it and submit it again.",
         )
         return redirect(url_for("reviews.review_page", assignment_id=assignment.id))
-    return render_template("reviews/reopen.html", assignment=assignment, review=review, form=form)
+    return render_template(
+        "reviews/reopen.html", assignment=assignment, cycle=assignment.cycle, review=review, form=form
+    )

@@ -12,6 +12,7 @@ from peerchallenge.accounts.queries import authority_users, region_leads
 from peerchallenge.assignments.access import review_submitter_authority_ids
 from peerchallenge.assignments.models import Assignment
 from peerchallenge.audit.services import record_about
+from peerchallenge.cycles import services as cycle_services
 from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.dates import uk_date
 from peerchallenge.errors import EditConflict, ServiceError
@@ -138,8 +139,8 @@ def closed_reason(cycle: Cycle) -> str | None:
     """Why reviews of this cycle cannot be written, submitted or reopened now, or None while they can."""
     if cycle.accepts_reviews:
         return None
-    if cycle.is_closed:
-        return "This cycle is closed: reviews are read-only."
+    if closed := cycle_services.closed_reason(cycle, "reviews are read-only"):
+        return closed
     if cycle.state in (CycleState.DRAFT, CycleState.OPEN):
         return "Reviews have not started yet. Your regional lead starts them once self-assessments are in."
     return "Letters have been released, so reviews can no longer be changed."

@@ -10,6 +10,7 @@ from peerchallenge.accounts.models import Role, User
 from peerchallenge.accounts.queries import authority_users
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.services import record_about
+from peerchallenge.cycles import services as cycle_services
 from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.dates import uk_date
 from peerchallenge.documents import analysis as documents
@@ -50,8 +51,8 @@ def section_specs(cycle: Cycle) -> list[documents.SectionSpec]:
 
 def closed_reason(cycle: Cycle) -> str:
     """Why an authority cannot change its self-assessment in this cycle's state."""
-    if cycle.is_closed:
-        return "This cycle is closed: self-assessments are read-only."
+    if closed := cycle_services.closed_reason(cycle, "self-assessments are read-only"):
+        return closed
     if cycle.state == CycleState.REVIEWING:
         return "Reviews have started. Ask your regional lead to reopen your self-assessment to change it."
     return "This cycle is not open for self-assessments"

@@ -304,4 +304,4 @@ def test_the_pages_take_as_many_statements_for_153_authorities_as_for_11(app, si
         for page, by_size in counts.items():
             print(f"SQL statements for /{page}: {by_size[11]} with 11 authorities, {by_size[153]} with 153")
     assert all(by_size[11] == by_size[153] for by_size in counts.values()), counts
-    assert counts["dashboard"][153] <= 10
+    assert counts["dashboard"][153] <= 12  # 10, and two counts of what holds the next move
