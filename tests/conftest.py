@@ -4,10 +4,12 @@ The database is SQLite in a temporary folder, or the one in TEST_DATABASE_URL (P
 Its schema comes from the migrations, as in production; every test starts with empty tables.
 """
 
+import contextlib
 import contextvars
 import os
 import shutil
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -136,8 +138,9 @@ class IsolatedClient(FlaskClient):
 APPS: dict[str, Flask] = {}
 
 
-@pytest.fixture
-def app(database_url):
+@contextlib.contextmanager
+def app_for_test(database_url: str, *, empty_after: bool) -> Iterator[Flask]:
+    """The run's app on `database_url`, in an app context of the test's own; its settings restored after."""
     if database_url not in APPS:
         APPS[database_url] = make_app(database_url)
         APPS[database_url].test_client_class = IsolatedClient
@@ -146,10 +149,17 @@ def app(database_url):
     with app.app_context():
         yield app
         db.session.remove()
-        empty_tables()
+        if empty_after:
+            empty_tables()
         db.engine.dispose()
     app.config.clear()
     app.config.update(settings)
+
+
+@pytest.fixture
+def app(database_url):
+    with app_for_test(database_url, empty_after=True) as app:
+        yield app
 
 
 # The demo (`flask seed-demo`'s Eastern Region, this year's cycle and last year's) takes seconds to seed. It
@@ -209,17 +219,8 @@ def demo_app(demo_snapshot_url, database_url):
         url = snapshot.set(database=name).render_as_string(hide_password=False)
         server_command(database_url, f'DROP DATABASE IF EXISTS "{name}"')
         server_command(database_url, f'CREATE DATABASE "{name}" TEMPLATE "{snapshot.database}"')
-    if url not in APPS:
-        APPS[url] = make_app(url)
-        APPS[url].test_client_class = IsolatedClient
-    app = APPS[url]
-    settings = dict(app.config)
-    with app.app_context():
+    with app_for_test(url, empty_after=False) as app:  # the next test copies the demo over it
         yield app
-        db.session.remove()
-        db.engine.dispose()
-    app.config.clear()
-    app.config.update(settings)
 
 
 @dataclass
