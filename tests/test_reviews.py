@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
+from peerchallenge.accounts.models import Role
 from peerchallenge.assignments.models import Delegation
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.cycles.models import CycleState
@@ -26,6 +27,7 @@ from peerchallenge.reviews import services as review_services
 from peerchallenge.reviews.models import ReviewState
 from peerchallenge.submissions import services as submission_services
 from peerchallenge.submissions.queries import find_submission
+from tests import factories
 from tests.scenarios import FAMILY_HELP, Reviewing, move_to, self_assessment_md, sign_off, stored_review
 
 # Reading pages as a browser would.
@@ -926,6 +928,15 @@ def test_submitting_from_a_check_page_that_another_tab_overtook_is_refused(revie
 def nominate(director, r: Reviewing, *, may_submit: bool) -> None:
     data = {"delegate": r.reviewer_contributor.id} | ({"may_submit": "y"} if may_submit else {})
     assert director.post(f"/authorities/{r.assignment.reviewer_id}/delegates", data=data).status_code == 302
+
+
+def test_with_two_directors_a_review_is_submitted_for_the_one_who_let_the_delegate_submit(reviewing, sign_in):
+    r = reviewing
+    second = factories.make_user((Role.DIRECTOR, r.assignment.reviewer), name="Second Director")
+    db.session.commit()
+    nominate(sign_in(second), r, may_submit=True)
+    assert fill(sign_in(r.reviewer_contributor), r.url, complete(r), action="submit").status_code == 302
+    assert stored_review(r.assignment).submitted_for_id == second.id
 
 
 def test_a_delegate_without_permission_cannot_submit_and_marks_the_review_ready(reviewing, sign_in):

@@ -108,3 +108,14 @@ def current_delegations() -> sa.Select:
             RoleGrant.role == Role.CONTRIBUTOR,
         ),
     )
+
+
+def submitting_delegation_nominator(delegate_id: int, authority_id: int) -> int | None:
+    """Who let this delegate submit reviews for the authority (a director's user id), if anyone did."""
+    return db.session.scalar(
+        sa.select(Delegation.nominated_by_id).where(
+            Delegation.delegate_id == delegate_id,
+            Delegation.authority_id == authority_id,
+            Delegation.may_submit,
+        )
+    )

@@ -11,6 +11,7 @@ from peerchallenge.accounts.models import Role, User
 from peerchallenge.accounts.queries import authority_users, region_leads
 from peerchallenge.assignments.access import review_submitter_authority_ids
 from peerchallenge.assignments.models import Assignment
+from peerchallenge.assignments.queries import submitting_delegation_nominator
 from peerchallenge.audit.services import record_about
 from peerchallenge.cycles import services as cycle_services
 from peerchallenge.cycles.models import Cycle, CycleState
@@ -216,6 +217,13 @@ def _directors(assignment: Assignment) -> list[User]:
     return authority_users(assignment.reviewer_id, Role.DIRECTOR)
 
 
+def _submitted_for(delegate: User, assignment: Assignment, directors: list[User]) -> User | None:
+    """The director a delegate submits for: the one who let them submit, while still a director there."""
+    nominated_by = submitting_delegation_nominator(delegate.id, assignment.reviewer_id)
+    chosen = [director for director in directors if director.id == nominated_by] or directors
+    return chosen[0] if chosen else None
+
+
 def mark_ready(actor: User, assignment: Assignment, content: dict, base_version: int) -> Review:
     """A delegate saves a complete draft and tells the reviewing authority's director it is ready."""
     review = save_complete_draft(actor, assignment, content, base_version)
@@ -262,7 +270,7 @@ def submit(actor: User, assignment: Assignment, content: dict, base_version: int
     review.state = ReviewState.SUBMITTED
     review.submitted_at = utcnow()
     review.submitted_by = actor
-    review.submitted_for = directors[0] if delegated and directors else None
+    review.submitted_for = _submitted_for(actor, assignment, directors) if delegated else None
     db.session.flush()
     late = " (late)" if review.is_late else ""
     on_behalf = f" by {actor.name} for {review.submitted_for.name}" if review.submitted_for else ""
