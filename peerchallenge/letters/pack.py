@@ -11,7 +11,6 @@ from datetime import date
 from peerchallenge.dates import uk_date
 from peerchallenge.letters.output import (
     LetterDetails,
-    add_labelled_lines,
     released_text,
     word_bytes,
     word_document,
@@ -48,16 +47,12 @@ class PackDetails:
 def pack_docx(pack: PackDetails) -> bytes:
     """The pack as a Word file: the summary on its first page, the letter and the response after it."""
     letter = pack.letter
-    document = word_document(pack.title, letter.region_name, letter.authority_name)
-    document.add_paragraph(xml_safe(pack.title), style="Title")
-    add_labelled_lines(
-        document,
-        [
-            ("Peer challenge", pack.cycle_title),
-            ("Region", letter.region_name),
-            ("Letter released", released_text(letter.released_on)),
-        ],
-    )
+    lines = [
+        ("Peer challenge", pack.cycle_title),
+        ("Region", letter.region_name),
+        ("Letter released", released_text(letter.released_on)),
+    ]
+    document = word_document(pack.title, letter.region_name, letter.authority_name, lines)
     _write_summary(document, pack)
     _heading_on_new_page(document, "The challenge letter")
     write_html(document, letter.body_html, top_heading=2)
