@@ -82,11 +82,26 @@ def one_line_within(text: str, max_length: int, subject: str, field: str) -> str
 
 def clean_html(html: str) -> Markup:
     """HTML reduced to the allow-list: safe to show as it is."""
+    return _clean(html, {})
+
+
+# Marks the service puts on sanitised text (documents/marks.py): <mark> with a kind's class, and a visually
+# hidden label saying what the mark means. Only these classes pass; nothing a person typed becomes one.
+MARK_CLASSES = {"mark": {"app-mark", "app-mark--repeated"}, "span": {"govuk-visually-hidden"}}
+
+
+def clean_marked_html(html: str) -> Markup:
+    """Sanitised HTML with the service's marks added, reduced again to the allow-list plus those marks."""
+    return _clean(html, MARK_CLASSES)
+
+
+def _clean(html: str, classes: dict[str, set[str]]) -> Markup:
     return Markup(  # noqa: S704 (nh3 has just reduced it to the allow-list)
         nh3.clean(
             html,
-            tags=set(ALLOWED_TAGS),
+            tags=set(ALLOWED_TAGS) | set(classes),
             attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+            allowed_classes={tag: set(names) for tag, names in classes.items()},
             url_schemes=set(ALLOWED_URL_SCHEMES),
             link_rel=LINK_REL,
             strip_comments=True,

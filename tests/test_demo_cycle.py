@@ -209,3 +209,32 @@ def test_the_demo_letters_are_addressed_and_signed_as_directors_write_and_say_no
         counts = Counter(paragraph for paragraph in paragraphs if len(paragraph) > 60)
         repeated = [text for text, count in counts.items() if count > 1]
         assert not repeated, (letter.authority.name, repeated)
+
+
+def test_this_years_self_assessments_repeat_some_of_last_years_text(demo):
+    cycle = demo.cycle
+    parts = [
+        (status.authority.name, text)
+        for status in submission_statuses(cycle)
+        if status.current_version
+        for text in status.current_version.sections
+        if text.template_section and text.word_count
+    ]
+    shares = [text.repeated_share for _, text in parts]
+    assert None not in shares and {text.repeated_year for _, text in parts} == {cycle.year - 1}
+    # Some sections are largely last year's (copied, figures updated); most are not.
+    copied = {(name, text.template_section.title) for name, text in parts if text.repeated_share > 50}
+    assert ("Essex", "Workforce") in copied and ("Luton", "Workforce") in copied
+    assert 4 <= len(copied) <= len(parts) // 5
+    assert sum(share < 30 for share in shares) > 3 * len(shares) // 4
+    essex = next(
+        text for name, text in parts if name == "Essex" and text.template_section.title == "Workforce"
+    )
+    assert f"Repeated from {cycle.year - 1}:" in essex.marked_html
+    # Last year's self-assessments had no cycle before them to repeat.
+    last = db.session.scalar(sa.select(Cycle).where(Cycle.region_id == cycle.region_id, Cycle.id != cycle.id))
+    assert all(
+        text.repeated_share is None
+        for status in submission_statuses(last)
+        for text in status.current_version.sections
+    )

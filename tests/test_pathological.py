@@ -15,11 +15,12 @@ import docx
 import pytest
 
 from peerchallenge.documents.analysis import DEFAULT_SECTIONS, DocumentRejected, analyse_document
+from peerchallenge.documents.repeated import repeated_html, repeated_text
 from peerchallenge.documents.sections import split_markdown
 from peerchallenge.letters.merge import merge_items, split_points
 from peerchallenge.sanitise import render_markdown
 from peerchallenge.text_limits import MAX_DOCUMENT_CHARACTERS, shape_problem
-from tests.pathological import SHAPES
+from tests.pathological import SHAPES, flood
 
 GROWTH = 2.5
 FLOOR = 0.03  # seconds: below this a run is too short to time reliably
@@ -174,3 +175,30 @@ def test_merging_review_points_grows_linearly():
         return merge_items([("A", point) for point in split_points(text)] * 2)
 
     assert not growth(merge, bullets, start=4_000, largest=400_000)
+
+
+REPEATED_SHAPES = {
+    "one huge sentence": lambda n: flood("word ", n, line=90_000),
+    "tiny sentences": lambda n: flood("A. ", n),
+    "full stops": lambda n: flood(".", n),
+    "ordinary": SHAPES["ordinary"],
+    "closed links": SHAPES["closed links"],
+}
+
+
+@pytest.mark.parametrize("shape", REPEATED_SHAPES)
+def test_measuring_repeated_text_grows_linearly(shape):
+    def measure(text: str) -> object:
+        # Against itself (every sentence found at once) and against an edited copy (compared fuzzily).
+        return repeated_text(text, text), repeated_text(text, text.replace("a", "o"))
+
+    assert not growth(measure, REPEATED_SHAPES[shape], start=20_000, largest=400_000)
+
+
+@pytest.mark.parametrize("shape", ["ordinary", "emphasis stars", "closed links"])
+def test_marking_repeated_text_grows_linearly(shape):
+    def mark(text: str) -> object:
+        html = str(render_markdown(text))
+        return repeated_html(html, html, 2025)
+
+    assert not growth(mark, SHAPES[shape], start=20_000, largest=400_000)

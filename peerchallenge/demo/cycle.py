@@ -176,7 +176,7 @@ def seed_last_year(region: Region, today: date, lead: User) -> Cycle | None:
     opens_on = today - timedelta(days=365 + 30)
     cycle = create_demo_cycle(region, title, today.year - 1, opens_on, lead)
     for authority in region.authorities:
-        submission = upload_self_assessment(cycle, authority)
+        submission = upload_self_assessment(cycle, authority, earlier=cycle.year)
         submission_services.sign_off(director(authority), submission)
         submission.signed_off_at = at(cycle.submissions_due_on - timedelta(days=3))
     db.session.flush()

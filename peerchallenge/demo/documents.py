@@ -9,6 +9,7 @@ each section (`SectionQuality`): the demo's reviews rate what the text really sh
 
 import io
 import random
+import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -507,6 +508,64 @@ def demo_sections(
     return result
 
 
+# Last year's self-assessment: these authorities copied these sections into this year's, with the figures
+# updated (last year's are a little lower or higher); the rest of last year's text is its own.
+COPIED_FROM_LAST_YEAR = {
+    "Essex": (WORKFORCE, LEADERS),
+    "Luton": (WORKFORCE, LEADERS),
+    "Hertfordshire": (WORKFORCE,),
+    "Suffolk": (LEADERS,),
+}
+EARLIER = (
+    "This year our first priority for {area} is a plan written with partners, which the improvement board "
+    "will agree in the spring.",
+    "New arrangements for {area} began in the autumn; it is too early to see them in the figures.",
+    "We are most concerned about {worry}, and we have asked the improvement board to track it each quarter.",
+)
+FIGURE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def earlier_sections(
+    profile: AuthorityProfile, sections: list[WrittenSection], year: int
+) -> list[WrittenSection]:
+    """The same self-assessment as written the year before: copied sections with other figures, the rest
+    in words of their own with some of the same business as usual."""
+    copied = COPIED_FROM_LAST_YEAR.get(profile.name, ())
+    used: set[str] = set()
+    earlier = []
+    for section in sections:
+        if section.title in copied:
+            paragraphs = [FIGURE.sub(_earlier_figure, paragraph) for paragraph in section.paragraphs]
+        else:
+            paragraphs = _earlier_paragraphs(
+                profile, section.title, used, _rng(profile.name, section.title, year)
+            )
+        earlier.append(WrittenSection(section.title, section.heading, paragraphs, section.quality, {}))
+    return earlier
+
+
+def _earlier_figure(match: re.Match[str]) -> str:
+    """A figure as it stood a year before: a little different, whole numbers kept whole; years kept."""
+    text = match.group()
+    value = float(text)
+    if "." not in text and 1990 <= value <= 2100:
+        return text
+    earlier = value * 1.08 + 1
+    return f"{earlier:.1f}" if "." in text else str(round(earlier))
+
+
+def _earlier_paragraphs(
+    profile: AuthorityProfile, title: str, used: set[str], rng: random.Random
+) -> list[str]:
+    area = PRACTICE_AREAS.get(title, title.lower())
+    worries = [point.topic for point in profile.worries if point.section == title] or [
+        profile.worries[0].topic
+    ]
+    first = " ".join(line.format(area=area, worry=worries[0]) for line in EARLIER[:2])
+    bau = [sentence for _ in range(profile.padding + 1) if (sentence := _business_as_usual(used, rng, title))]
+    return [first, EARLIER[2].format(area=area, worry=worries[0]), *([" ".join(bau)] if bau else [])]
+
+
 # The splitter keeps a title heading above the first section as a part of its own, "not matched to a template
 # section" and empty (documents/sections.py keeps every heading). The demo's files carry no title in their
 # text: the Word file keeps it in its document properties, where Word shows it and the splitter never looks.
@@ -514,9 +573,19 @@ def demo_title(profile: AuthorityProfile) -> str:
     return f"{profile.name} children's services self-assessment"
 
 
-def demo_markdown(profile: AuthorityProfile, sections: Sequence[tuple[str, int | None]], **options) -> str:
+def demo_markdown(
+    profile: AuthorityProfile,
+    sections: Sequence[tuple[str, int | None]],
+    *,
+    earlier: int | None = None,
+    **options,
+) -> str:
+    """The self-assessment as Markdown; as written in the year `earlier` if given (see earlier_sections)."""
+    written = demo_sections(profile, sections, **options)
+    if earlier is not None:
+        written = earlier_sections(profile, written, earlier)
     parts = []
-    for section in demo_sections(profile, sections, **options):
+    for section in written:
         parts.append(f"## {section.heading}\n")
         parts.extend(f"{paragraph}\n" for paragraph in section.paragraphs)
     return "\n".join(parts)

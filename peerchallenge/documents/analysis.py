@@ -4,10 +4,12 @@ Plain values in, plain values out: no request, no session, no database.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from peerchallenge.cycles.defaults import DEFAULT_TEMPLATE
 from peerchallenge.documents.checks import DocumentRejected, check_upload, safe_filename
 from peerchallenge.documents.extract import extract_markdown
+from peerchallenge.documents.repeated import repeated_text
 from peerchallenge.documents.sections import (
     SectionSpec,
     SectionText,
@@ -57,9 +59,10 @@ class DocumentAnalysis:
     warnings: list[str]
     total_words: int
 
-    def to_dict(self) -> dict:
-        """JSON-ready, for `flask documents extract`."""
-        return {
+    def to_dict(self, previous: "DocumentAnalysis | None" = None) -> dict:
+        """JSON-ready, for `flask documents extract`; with `previous` (last year's self-assessment, split into
+        the same sections), each section and unmatched part has its signals: text repeated from last year."""
+        result: dict[str, Any] = {
             "kind": self.kind,
             "total_words": self.total_words,
             "warnings": list(self.warnings),
@@ -81,6 +84,13 @@ class DocumentAnalysis:
             ],
             "markdown": self.markdown,
         }
+        if previous is not None:
+            pairs = zip(self.sections, previous.sections, strict=True)
+            for entry, (section, before) in zip(result["sections"], pairs, strict=True):
+                entry["signals"] = [repeated_text(section.markdown, before.markdown).to_signal()]
+            for entry, (_, markdown) in zip(result["unmatched"], self.unmatched, strict=True):
+                entry["signals"] = [repeated_text(markdown, previous.markdown).to_signal()]
+        return result
 
 
 def check_shape(text: str) -> None:

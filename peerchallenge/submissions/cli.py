@@ -21,7 +21,13 @@ documents_cli = AppGroup("documents", help="Self-assessment documents.")
 @click.option(
     "--cycle", "cycle_id", type=int, help="Split into this cycle's template (default template if not given)."
 )
-def extract_command(path: Path, cycle_id: int | None) -> None:
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Last year's self-assessment: each section gets a signal of kind 'repeated' (the share of its words "
+    "repeated from the same section of this file, and the passages with the sentence each repeats).",
+)
+def extract_command(path: Path, cycle_id: int | None, previous: Path | None) -> None:
     """Print the sections, word counts and warnings found in a file, as an upload would see them."""
     if cycle_id is None:
         specs = documents.DEFAULT_SECTIONS
@@ -30,11 +36,17 @@ def extract_command(path: Path, cycle_id: int | None) -> None:
         if cycle is None:
             raise click.ClickException(f"There is no cycle {cycle_id}")
         specs = section_specs(cycle)
+    result = analyse(path, specs)
+    before = analyse(previous, specs) if previous is not None else None
+    click.echo(json.dumps(result.to_dict(before), indent=2, ensure_ascii=False))
+
+
+def analyse(path: Path, specs: list[documents.SectionSpec]) -> documents.DocumentAnalysis:
+    """The file as an upload would see it; its refusal on stderr, exiting with 1."""
     try:
-        result = documents.analyse_document(
+        return documents.analyse_document(
             path.name, path.read_bytes(), specs, max_bytes=current_app.config["MAX_CONTENT_LENGTH"]
         )
     except documents.DocumentRejected as error:
         click.echo(error.message, err=True)
         sys.exit(1)
-    click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

@@ -136,6 +136,14 @@ class SectionText(Model):
     # The markdown rendered and sanitised once, when the version was saved: pages never parse the text.
     html: Mapped[str] = mapped_column(sa.Text, default="")
     word_count: Mapped[int] = mapped_column(default=0)
+    # Measured once, when the version was saved, against the same section of the authority's self-assessment
+    # in the region's cycle before (documents/repeated.py): the share of its words repeated (None when there
+    # is no last year to compare with), that cycle's year, the signals found (JSON, as `flask documents
+    # extract` prints them) and the HTML with their passages marked (None when nothing is marked).
+    repeated_share: Mapped[int | None]
+    repeated_year: Mapped[int | None]
+    signals: Mapped[list | None] = mapped_column(sa.JSON)
+    marked_html: Mapped[str | None] = mapped_column(sa.Text)
 
     version: Mapped[SubmissionVersion] = relationship(back_populates="sections")
     template_section: Mapped[TemplateSection | None] = relationship()
@@ -144,6 +152,11 @@ class SectionText(Model):
     def rendered(self) -> Markup:
         """The stored HTML, safe to show (it went through the sanitiser when it was saved)."""
         return Markup(self.html)  # noqa: S704 (sanitised by render_markdown before it was stored)
+
+    @property
+    def marked(self) -> Markup:
+        """The stored HTML with the signals' passages marked, safe to show (sanitised again once marked)."""
+        return Markup(self.marked_html) if self.marked_html else self.rendered  # noqa: S704 (as rendered)
 
     @property
     def is_unmatched(self) -> bool:

@@ -8,8 +8,9 @@ from sqlalchemy.orm import selectinload
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db
 from peerchallenge.regions.models import Authority
+from peerchallenge.regions.queries import predecessors
 from peerchallenge.status import Tag
-from peerchallenge.submissions.models import Submission, SubmissionVersion
+from peerchallenge.submissions.models import SectionText, Submission, SubmissionVersion
 
 
 @dataclass
@@ -104,3 +105,57 @@ def authority_statuses(
         authority.id: (cycle, SubmissionStatus(authority, submissions.get((cycle.id, authority.id))))
         for cycle, authority in wanted
     }
+
+
+@dataclass
+class LastYear:
+    """The authority's self-assessment in the region's cycle before, as stored HTML, for comparing with."""
+
+    year: int
+    by_title: dict[str, str]  # a template section's title (see title_key) -> its HTML
+    whole: str  # every part, one after another
+
+    def html_for(self, title: str | None) -> str:
+        """Last year's HTML of the section with this title; all of last year's if none (or no title)."""
+        if title is not None and (found := self.by_title.get(title_key(title))) is not None:
+            return found
+        return self.whole
+
+
+def title_key(title: str) -> str:
+    return " ".join(title.casefold().split())
+
+
+def last_year(cycle: Cycle, authority: Authority) -> LastYear | None:
+    """The authority's current version in the region's latest cycle before this one (of an earlier year,
+    whatever its state), with those of the authorities it carried on from; None if there is none."""
+    earlier = db.session.scalar(
+        sa.select(Cycle)
+        .where(Cycle.region_id == cycle.region_id, Cycle.year < cycle.year)
+        .order_by(Cycle.year.desc(), Cycle.id.desc())
+        .limit(1)
+    )
+    if earlier is None:
+        return None
+    order = [authority.id] + [predecessor.id for predecessor in predecessors(authority)]
+    found = submissions_for({(earlier.id, authority_id) for authority_id in order})
+    versions = [
+        version
+        for authority_id in order
+        if (submission := found.get((earlier.id, authority_id))) and (version := submission.current_version)
+    ]
+    if not versions:
+        return None
+    texts = db.session.scalars(
+        sa.select(SectionText)
+        .where(SectionText.version_id.in_([version.id for version in versions]))
+        .options(selectinload(SectionText.template_section))
+    ).all()
+    rank = {version.id: number for number, version in enumerate(versions)}
+    texts = sorted(texts, key=lambda text: (rank[text.version_id], text.position))
+    by_title: dict[str, str] = {}
+    for text in texts:
+        if text.template_section is not None:
+            key = title_key(text.template_section.title)
+            by_title[key] = by_title.get(key, "") + text.html
+    return LastYear(earlier.year, by_title, "".join(text.html for text in texts))

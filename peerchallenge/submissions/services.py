@@ -14,6 +14,7 @@ from peerchallenge.cycles import services as cycle_services
 from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.dates import uk_date
 from peerchallenge.documents import analysis as documents
+from peerchallenge.documents.repeated import repeated_html
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.mail.services import public_url, queue_email
@@ -27,7 +28,7 @@ from peerchallenge.submissions.models import (
     SubmissionState,
     SubmissionVersion,
 )
-from peerchallenge.submissions.queries import find_submission
+from peerchallenge.submissions.queries import LastYear, find_submission, last_year
 from peerchallenge.text_limits import shape_problem
 
 CONTENT_TYPES = {
@@ -144,6 +145,9 @@ def upload_version(
         for heading, markdown in analysis.unmatched
     ]
     _set_sections(version, texts)
+    previous = last_year(cycle, authority)
+    for text in texts:
+        measure_repeated(text, previous)
     version.warnings = list(analysis.warnings)
     record_about(
         "submission_uploaded",
@@ -226,12 +230,18 @@ def edit_section(
             markdown=old.markdown,
             html=old.html,
             word_count=old.word_count,
+            repeated_share=old.repeated_share,
+            repeated_year=old.repeated_year,
+            signals=old.signals,
+            marked_html=old.marked_html,
         )
         if old.position == position:
             text.markdown = markdown
-            text.html = str(render_markdown(markdown))  # only the edited part is rendered again
+            text.html = str(render_markdown(markdown))  # only the edited part is rendered and measured again
             text.word_count = documents.count_words(markdown)
             text.found = text.found or bool(markdown)
+            text.template_section = old.template_section
+            measure_repeated(text, last_year(submission.cycle, submission.authority))
         texts.append(text)
     _set_sections(version, texts)
     version.warnings = version_warnings(submission.cycle, texts)
@@ -251,6 +261,20 @@ def edit_section(
         version=version.number,
     )
     return version
+
+
+def measure_repeated(text: SectionText, previous: LastYear | None) -> None:
+    """Store how much of the part repeats the same section of last year's self-assessment, marked."""
+    if previous is None:
+        text.repeated_share = text.repeated_year = text.marked_html = None
+        text.signals = []
+        return
+    title = text.template_section.title if text.template_section else None
+    repetition, marked = repeated_html(text.html, previous.html_for(title), previous.year)
+    text.repeated_share = repetition.share
+    text.repeated_year = previous.year
+    text.signals = [repetition.to_signal(previous.year)]
+    text.marked_html = str(marked) if marked is not None else None
 
 
 def version_warnings(cycle: Cycle, texts: list[SectionText]) -> list[str]:
