@@ -41,6 +41,8 @@ TOP = {"core", "demo", "models", "__init__"}
 KNOWN_EXCEPTIONS = {
     ("cycles.routes", "submissions"),  # the cycle page's table of self-assessment statuses
     ("submissions.routes", "inspections"),  # the self-assessment page shows own grades and inspections
+    ("submissions.routes", "actions"),  # the author writes about progress beside last year's actions
+    ("reviews.routes", "actions"),  # the review form shows last year's letter and actions
     ("assignments.services", "letters"),  # a withdrawal tells the letters their reviewers changed
     ("submissions.services", "reviews"),  # a self-assessment under review can't be replaced
     ("reviews.services", "letters"),  # the last review in composes the letter; a reopened one marks it

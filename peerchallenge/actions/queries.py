@@ -108,6 +108,14 @@ def history(action: Action) -> list[StatusChange]:
     ]
 
 
+# The template section in which an authority writes about last year: its title starts with these words.
+PROGRESS_TITLE = "Progress since last year"
+
+
+def is_progress_section(title: str) -> bool:
+    return title.strip().lower().startswith(PROGRESS_TITLE.lower())
+
+
 @dataclass
 class LastYear:
     """The region's previous cycle, and the letters to an authority (and to those it carries on from) that
