@@ -198,7 +198,7 @@ def _build_tasks(cycles: Sequence[Cycle], people: _People, only: set[int] | None
         Letter.cycle_id.in_(cycle_ids), Letter.state == LetterState.RELEASED, Letter.responded_at.is_(None)
     )
     # Released letters none of whose actions has been updated since it was added (or that have none).
-    updated = sa.exists().where(Action.letter_id == Letter.id, Action.version > 1)
+    updated = sa.exists().where(Action.letter_id == Letter.id, Action.updated_at > Action.created_at)
     unactioned = sa.select(Letter.id, Letter.cycle_id, Letter.authority_id).where(
         Letter.cycle_id.in_(cycle_ids), Letter.state == LetterState.RELEASED, ~updated
     )
