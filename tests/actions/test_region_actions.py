@@ -233,3 +233,13 @@ def test_the_cycle_form_sets_the_two_dates_after_the_letters(world, sign_in):
     assert cycle.actions_update_due_on == cycle.letters_due_on + timedelta(days=90)
     page = client.get(f"/cycles/{cycle.id}").get_data(as_text=True)
     assert "First update of the actions due" in page
+
+
+def test_the_leads_preview_lists_the_two_new_reminders(world, sign_in):
+    letter = released_letter(world)
+    letter.cycle.response_due_on = uk_today()
+    letter.cycle.actions_update_due_on = uk_today() + timedelta(days=3)
+    db.session.commit()
+    page = sign_in(world.lead).get(f"/cycles/{letter.cycle.id}/reminders").get_data(as_text=True)
+    assert "Read and respond to Alpha&#39;s challenge letter" in page
+    assert "Turn Alpha&#39;s challenge letter into actions and update them" in page
