@@ -96,6 +96,7 @@ def init_routing(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from peerchallenge.accounts.routes import bp as accounts_bp
+    from peerchallenge.actions.routes import bp as actions_bp
     from peerchallenge.assignments.routes import bp as assignments_bp
     from peerchallenge.audit.routes import bp as audit_bp
     from peerchallenge.core.routes import bp as core_bp
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assignments_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(letters_bp)
+    app.register_blueprint(actions_bp)
     app.register_blueprint(monitoring_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(audit_bp)

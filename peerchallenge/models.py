@@ -1,6 +1,7 @@
 """Every model, imported in one place so that the metadata and migrations see them all."""
 
 from peerchallenge.accounts.models import RoleGrant, SignInThrottle, User, UserSession
+from peerchallenge.actions.models import Action, ActionStatusChange
 from peerchallenge.assignments.models import Assignment, Conflict, Delegation
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.cycles.models import Cycle, RatingLevel, RatingScale, TemplateSection
@@ -13,6 +14,8 @@ from peerchallenge.reviews.models import Review
 from peerchallenge.submissions.models import SectionText, StoredFile, Submission, SubmissionVersion
 
 __all__ = [
+    "Action",
+    "ActionStatusChange",
     "Assignment",
     "Conflict",
     "Delegation",

@@ -83,6 +83,9 @@ GOES_BACK = {
     "letters.release": "a closed cycle's letters are read-only",
 }
 
+# Pages that exist only once the letter is released, which it is not in this walk (tested in tests/actions).
+AFTER_RELEASE = {"actions.new_action": "the authority adds actions once its letter is released"}
+
 
 def drafted(reviewing) -> tuple[Assignment, object]:
     """A complete review of Borough saved as a draft, ready to check: its assignment and its writer."""
@@ -130,6 +133,8 @@ def test_every_page_of_the_cycle_shows_its_state(app, reviewing, sign_in, state)
     }
     failures = []
     for rule in cycle_pages(app):
+        if rule.endpoint in AFTER_RELEASE:
+            continue
         person = NOT_THE_LEADS.get(rule.endpoint, "lead")
         shown = {**values, "assignment_id": draft.id} if person == "drafting_director" else values
         with app.test_request_context():

@@ -1,6 +1,7 @@
 """The demo cycle: a region in motion, with self-assessments and reviews in every state; safe to run again."""
 
 from collections import Counter
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -237,4 +238,39 @@ def test_this_years_self_assessments_repeat_some_of_last_years_text(demo):
         text.repeated_share is None
         for status in submission_statuses(last)
         for text in status.current_version.sections
+    )
+
+
+def test_last_years_letters_are_turned_into_actions_in_every_status(demo):
+    from peerchallenge.actions.models import Action, ActionStatus
+    from peerchallenge.actions.queries import history
+    from peerchallenge.letters.models import Letter
+
+    last = db.session.scalar(sa.select(Cycle).where(Cycle.title == "Eastern Region peer challenge 2025"))
+    actions = db.session.scalars(
+        sa.select(Action).join(Letter).where(Letter.cycle_id == last.id).order_by(Action.id)
+    ).all()
+    by_authority: dict[str, Counter] = {}
+    for action in actions:
+        by_authority.setdefault(action.authority.name, Counter())[action.status] += 1
+    assert set(by_authority) == {authority.name for authority in demo.region.authorities}
+    for name, statuses in by_authority.items():
+        assert {ActionStatus.DONE, ActionStatus.IN_PROGRESS, ActionStatus.NOT_STARTED} <= set(statuses), name
+    [dropped] = [action for action in actions if action.status == ActionStatus.DROPPED]
+    assert dropped.authority.name == "Luton" and "Families First" in dropped.dropped_reason
+    for action in actions:
+        # Each answers one of its letter's points, with a council's owner, due through the year after.
+        assert action.point is not None and action.point.letter_id == action.letter_id
+        assert action.owner.startswith(("Head of", "Director", "Assistant Director", "Principal"))
+        assert last.letters_due_on < action.due_on <= last.letters_due_on + timedelta(days=400)
+        steps = history(action)
+        assert steps[0].before is None and steps[-1].after == action.status
+        assert [step.at for step in steps] == sorted(step.at for step in steps)
+        assert action.created_at.date() <= DEMO_DAY
+    assert len({(action.letter_id, action.what) for action in actions}) == len(actions)  # none said twice
+    overdue = [action for action in actions if action.is_overdue(DEMO_DAY)]
+    assert overdue and len(overdue) < len(actions)
+    cycle = demo.cycle
+    assert (
+        cycle.response_due_on and cycle.actions_update_due_on > cycle.response_due_on > cycle.letters_due_on
     )

@@ -1,7 +1,7 @@
 """Each section's text repeated from last year's self-assessment, measured once per version
 
 Revision ID: 0016_repeated_text
-Revises: 0014_authority_changes
+Revises: 0015_actions
 Create Date: 2026-12-02 10:00:00
 
 Four nullable columns on section_texts: the share repeated, the year compared with, the signals found and
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0016_repeated_text"
-down_revision = "0014_authority_changes"
+down_revision = "0015_actions"
 branch_labels = None
 depends_on = None
 

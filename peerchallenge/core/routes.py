@@ -80,6 +80,9 @@ def navigation():
             items.append(
                 ("Users", url_for("accounts.region_users", region_id=region_id), "accounts.region_users")
             )
+        for region_id in lead_region_ids:
+            href = url_for("monitoring.region_actions_page", region_id=region_id)
+            items.append(("Actions", href, "monitoring.region_actions_page"))
         if current_user.authority_ids(Role.DIRECTOR, Role.CONTRIBUTOR):
             items.append(("Letters", url_for("letters.my_letters"), "letters.my_letters"))
         if current_user.is_admin or current_user.lead_region_ids():

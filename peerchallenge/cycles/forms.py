@@ -41,6 +41,16 @@ class CycleForm(FlaskForm):
     challenge_event_on = UKDateField(
         "Challenge event (optional)", validators=[Optional()], description="Leave blank if not yet set."
     )
+    response_due_on = UKDateField(
+        "Responses to the letters due (optional)",
+        validators=[Optional()],
+        description="When each authority's response to its letter is due. Authorities are reminded.",
+    )
+    actions_update_due_on = UKDateField(
+        "First update of the actions due (optional)",
+        validators=[Optional()],
+        description="When each authority should have turned its letter into actions and updated them once.",
+    )
     anonymous = BooleanField(
         "Anonymous reviews: letters say Peer 1 and Peer 2 instead of naming the reviewing authorities",
         widget=GovCheckboxInput(),

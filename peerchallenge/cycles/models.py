@@ -54,6 +54,9 @@ class Cycle(Model):
     reviews_due_on: Mapped[date]
     letters_due_on: Mapped[date]
     challenge_event_on: Mapped[date | None]
+    # When the authority's response to its letter is due, and the first update of its actions (both optional).
+    response_due_on: Mapped[date | None]
+    actions_update_due_on: Mapped[date | None]
     anonymous: Mapped[bool] = mapped_column(default=False)
     # Whether a reviewer sees the co-reviewer's review once it has submitted its own, or only in the letter.
     co_reviews_visible_after_submission: Mapped[bool] = mapped_column(default=True, server_default=sa.true())

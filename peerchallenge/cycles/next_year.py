@@ -8,9 +8,11 @@ import sqlalchemy as sa
 from peerchallenge.accounts.models import User
 from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.models import Cycle, CycleState, RatingLevel, RatingScale, TemplateSection
+from peerchallenge.cycles.services import DETAIL_FIELDS
 from peerchallenge.extensions import db
 
-DATE_FIELDS = ("opens_on", "submissions_due_on", "reviews_due_on", "letters_due_on", "challenge_event_on")
+# Every date of the cycle's details moves on by a year.
+DATE_FIELDS = tuple(key for key in DETAIL_FIELDS if key.endswith("_on"))
 # The settings a lead chose for this year's cycle, carried into next year's as they are.
 COPIED_SETTINGS = (
     "peers_per_authority",

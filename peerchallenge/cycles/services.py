@@ -30,6 +30,8 @@ DETAIL_FIELDS = (
     "reviews_due_on",
     "letters_due_on",
     "challenge_event_on",
+    "response_due_on",
+    "actions_update_due_on",
     "anonymous",
     "co_reviews_visible_after_submission",
     "letter_annex",
@@ -52,14 +54,19 @@ def check_signatory(details: dict) -> None:
 
 
 def check_dates(details: dict) -> None:
-    """Deadlines come in order: open, self-assessments, reviews, letters; the event after opening."""
+    """Deadlines come in order: open, self-assessments, reviews, letters; the event after opening; the
+    response to the letter and the first update of its actions after the letters are due."""
     order = [
         ("opens_on", "opening date"),
         ("submissions_due_on", "date self-assessments are due"),
         ("reviews_due_on", "date reviews are due"),
         ("letters_due_on", "date letters are due"),
     ]
-    for name, label in [*order, ("challenge_event_on", "date of the challenge event")]:
+    after_letters = [
+        ("response_due_on", "date responses to the letters are due"),
+        ("actions_update_due_on", "date of the first update of the actions"),
+    ]
+    for name, label in [*order, ("challenge_event_on", "date of the challenge event"), *after_letters]:
         day = details.get(name)
         if day is not None and not 2000 <= day.year <= 2100:
             raise ServiceError(f"The {label} must be between the years 2000 and 2100", field=name)
@@ -71,6 +78,10 @@ def check_dates(details: dict) -> None:
         raise ServiceError(
             "The challenge event must be on or after the opening date", field="challenge_event_on"
         )
+    for name, label in after_letters:
+        day = details.get(name)
+        if day is not None and day < details["letters_due_on"]:
+            raise ServiceError(f"The {label} must be on or after the date letters are due", field=name)
 
 
 def check_title_free(region_id: int, title: str, cycle: Cycle | None = None) -> None:

@@ -4,7 +4,8 @@ Self-assessments were due three days ago and reviews are due in five days, so th
 done, done late, overdue, due soon and not yet due, and `flask send-reminders` has reminders to send. The
 lead started reviews with four authorities late; the letters of the first reviews in were approved and
 released while the cycle was consolidating, and the lead moved it back to reviewing for the rest.
-The region's cycle of the year before is closed, every letter released (`seed_last_year`).
+The region's cycle of the year before is closed, every letter released and turned into actions
+(`seed_last_year`, demo/actions.py).
 The self-assessments and reviews are written from each authority's profile (demo/profiles.py,
 demo/documents.py, demo/reviewing.py).
 """
@@ -24,6 +25,7 @@ from peerchallenge.cycles import services as cycle_services
 from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.dates import UK_TIME
 from peerchallenge.demo import reviewing
+from peerchallenge.demo.actions import seed_actions
 from peerchallenge.demo.documents import demo_docx, demo_markdown, demo_sections
 from peerchallenge.demo.inspections import record_inspection, record_own_grades
 from peerchallenge.demo.profiles import HEADLINE, WORKFORCE, profile_for
@@ -116,6 +118,9 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
     lead = demo_user(LEAD_EMAIL)
     seed_last_year(region, today, lead)
     cycle = create_demo_cycle(region, title, today.year, today - timedelta(days=30), lead)
+    # The response to each letter a fortnight after the letters are due; the actions' first update a term on.
+    cycle.response_due_on = cycle.letters_due_on + timedelta(days=14)
+    cycle.actions_update_due_on = cycle.letters_due_on + timedelta(days=90)
     for authority in region.authorities:
         name = authority.name
         if name in WORD_DRAFTS:
@@ -169,7 +174,8 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
 
 
 def seed_last_year(region: Region, today: date, lead: User) -> Cycle | None:
-    """The region's cycle of the year before, closed: every self-assessment, review and letter done."""
+    """The region's cycle of the year before, closed: every self-assessment, review and letter done, and
+    each authority's actions in answer to its letter, in every status."""
     title = demo_cycle_title(today.year - 1)
     if db.session.scalar(sa.select(Cycle).where(Cycle.region_id == region.id, Cycle.title == title)):
         return None
@@ -196,6 +202,11 @@ def seed_last_year(region: Region, today: date, lead: User) -> Cycle | None:
         letter_services.release(lead, letter)
     lifecycle.move_on(lead, cycle, CycleState.CONSOLIDATING)
     lifecycle.move_on(lead, cycle, CycleState.RELEASED)
+    people = {
+        authority.id: (director(authority), demo_user(person_email(Role.CONTRIBUTOR, authority.name)))
+        for authority in region.authorities
+    }
+    seed_actions(letters, people, today, at)  # what each authority did about its letter, since
     db.session.flush()
     return cycle
 

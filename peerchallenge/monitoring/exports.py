@@ -1,4 +1,5 @@
-"""Downloads for the region's own analysis: the dashboard as CSV and Excel, and a cycle's ratings as CSV.
+"""Downloads for the region's own analysis: the dashboard and the region's actions as CSV and Excel, and a
+cycle's ratings as CSV.
 
 Spreadsheets run a cell that starts with =, +, - or @ as a formula, so text from users (an authority's or a
 section's name) is written so that it stays text: in CSV with a leading apostrophe, in Excel as a string cell.
@@ -6,13 +7,16 @@ section's name) is written so that it stays text: in CSV with a leading apostrop
 
 import csv
 import io
+from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from peerchallenge.actions.models import Action
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.dates import uk_datetime
 from peerchallenge.monitoring.dashboard import STAGES, Dashboard, Row, Status
 from peerchallenge.monitoring.overview import cycle_parts, cycle_scales, part_ratings, submitted_reviews
 
@@ -112,3 +116,62 @@ def ratings_csv(cycle: Cycle) -> tuple[str, int]:
     """The ratings as CSV, and how many rows of ratings it holds."""
     table = ratings_table(cycle)
     return _csv(table), len(table) - 1
+
+
+ACTIONS_HEADER = [
+    "Cycle",
+    "Authority",
+    "Action",
+    "Answers (kind of point)",
+    "Answers (point)",
+    "Owner",
+    "Due",
+    "Status",
+    "Overdue",
+    "Reason dropped",
+    "Last updated",
+]
+
+
+def actions_rows(actions: list[Action], today: date) -> list[list[str]]:
+    """A row per action, as words: dates as 2026-03-27 so that a spreadsheet sorts them."""
+    return [
+        [
+            action.letter.cycle.title,
+            action.authority.name,
+            action.what,
+            action.point.kind.label if action.point else "",
+            action.point.text if action.point else "",
+            action.owner,
+            action.due_on.isoformat(),
+            action.status.label,
+            "Yes" if action.is_overdue(today) else "No",
+            action.dropped_reason,
+            uk_datetime(action.updated_at),
+        ]
+        for action in actions
+    ]
+
+
+def actions_csv(actions: list[Action], today: date) -> str:
+    return _csv([ACTIONS_HEADER, *actions_rows(actions, today)])
+
+
+def actions_xlsx(actions: list[Action], today: date, title: str) -> bytes:
+    """The actions as a workbook: bold frozen header, every cell text."""
+    book = Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet, the active one
+    sheet.title = "Actions"
+    for column, value in enumerate(ACTIONS_HEADER, start=1):
+        _text_cell(sheet, 1, column, value).font = Font(bold=True)
+    for number, row in enumerate(actions_rows(actions, today), start=2):
+        for column, value in enumerate(row, start=1):
+            _text_cell(sheet, number, column, value).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    for column, width in enumerate((28, 22, 50, 22, 40, 28, 12, 14, 10, 30, 24), start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    book.properties.title = title
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

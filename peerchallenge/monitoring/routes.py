@@ -5,17 +5,21 @@ import re
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from peerchallenge.accounts.access import can_manage_region
+from peerchallenge.actions.queries import region_actions
 from peerchallenge.cycles import lifecycle
 from peerchallenge.cycles.models import Cycle
-from peerchallenge.cycles.queries import current_cycles
+from peerchallenge.cycles.queries import current_cycles, cycles_for_regions
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.dates import uk_today
 from peerchallenge.forms import run_form, run_service
 from peerchallenge.monitoring import exports, services
 from peerchallenge.monitoring.dashboard import STAGE_GROUPS, STAGES, Dashboard, Row, cycle_dashboard
-from peerchallenge.monitoring.forms import SendRemindersForm
+from peerchallenge.monitoring.forms import ActionFilterForm, SendRemindersForm
 from peerchallenge.monitoring.overview import regional_overview
 from peerchallenge.monitoring.reminders import due_in_words
+from peerchallenge.regions.models import Region
+from peerchallenge.routing import get_allowed
 
 bp = Blueprint("monitoring", __name__)
 
@@ -34,7 +38,11 @@ def _shown(dashboard: Dashboard) -> tuple[bool, list[Row]]:
 
 
 def _filename(cycle: Cycle, what: str, extension: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", cycle.title.lower()).strip("-") or f"cycle-{cycle.id}"
+    return _named(cycle.title, f"cycle-{cycle.id}", what, extension)
+
+
+def _named(title: str, fallback: str, what: str, extension: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or fallback
     return f"{slug}-{what}-{uk_today().isoformat()}.{extension}"
 
 
@@ -137,3 +145,54 @@ def lead_dashboard():
     else:
         flash("No cycle is under way in your region, so there is no dashboard yet.", "info")
     return redirect(url_for("core.home"))
+
+
+def _action_filters(region: Region) -> ActionFilterForm:
+    """The filters of the region's actions from the address."""
+    authorities = sorted(region.authorities, key=lambda authority: authority.name)
+    return ActionFilterForm(request.args, cycles_for_regions([region.id]), authorities)
+
+
+@bp.get("/regions/<int:region_id>/actions")
+@login_required
+def region_actions_page(region_id: int):
+    """Every action of the region's authorities, with the lead's filters; overdue ones marked."""
+    region = get_allowed(Region, region_id, can_manage_region)
+    form = _action_filters(region)
+    today = uk_today()
+    valid = form.validate()
+    actions = region_actions(region.id, form.filters(), today) if valid else []
+    page = render_template(
+        "monitoring/actions.html",
+        region=region,
+        form=form,
+        actions=actions,
+        valid=valid,
+        today=today,
+        filter_args={key: value for key, value in request.args.items() if value and key != "submit"},
+    )
+    return page, 200 if valid else 400
+
+
+ACTION_FORMATS = {
+    "csv": (lambda actions, today, title: exports.actions_csv(actions, today), "text/csv; charset=utf-8"),
+    "xlsx": (exports.actions_xlsx, XLSX),
+}
+
+
+@bp.get("/regions/<int:region_id>/actions.<any(csv, xlsx):file_format>")
+@login_required
+def region_actions_download(region_id: int, file_format: str):
+    """The region's actions as filtered on the page, as CSV or Excel; the download is audited."""
+    region = get_allowed(Region, region_id, can_manage_region)
+    form = _action_filters(region)
+    if not form.validate():
+        abort(400)
+    filters, today = form.filters(), uk_today()
+    actions = region_actions(region.id, filters, today)
+    write, mimetype = ACTION_FORMATS[file_format]
+    data = write(actions, today, f"Actions of {region.name}")
+    run_service(
+        lambda: services.record_actions_export(current_user, region, filters, file_format, len(actions))
+    )
+    return _download(data, mimetype, _named(region.name, f"region-{region.id}", "actions", file_format))

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from peerchallenge.accounts.models import Role, RoleGrant, User
-from peerchallenge.audit.services import record_about
+from peerchallenge.actions.queries import ActionFilters
+from peerchallenge.audit.services import record_about, record_event
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.cycles.services import check_not_closed
 from peerchallenge.errors import ServiceError
@@ -19,6 +20,7 @@ from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.monitoring.models import ReminderSent
 from peerchallenge.monitoring.reminders import due_in_words, escalation_occasion, reminder_occasion
 from peerchallenge.monitoring.tasks import Task, cycle_tasks, open_cycles
+from peerchallenge.regions.models import Region
 
 REMINDER = "reminder"
 ESCALATION = "reminder_escalation"
@@ -275,4 +277,22 @@ def record_ratings_export(actor: User, cycle: Cycle, rows: int) -> None:
     """Audit a download of every rating of the cycle."""
     record_about(
         "ratings_exported", f"Downloaded the ratings of {cycle.title} as CSV", actor, cycle, rows=rows
+    )
+
+
+def record_actions_export(
+    actor: User, region: Region, filters: ActionFilters, file_format: str, rows: int
+) -> None:
+    """Audit a download of the region's actions, with the filters used."""
+    record_event(
+        "actions_exported",
+        f"Downloaded the actions of {region.name} as {file_format.upper()}",
+        actor=actor,
+        region_id=region.id,
+        format=file_format,
+        cycle_id=filters.cycle_id,
+        filtered_authority_id=filters.authority_id,
+        status=filters.status.value if filters.status else None,
+        overdue_only=filters.overdue,
+        rows=rows,
     )

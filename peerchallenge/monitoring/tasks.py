@@ -10,7 +10,10 @@ A task is open while the thing it asks for is not done:
   review is not submitted, due on the reviews due date (a task even while waiting for the other authority's
   sign-off); once a delegate marks the draft ready, it asks for the review to be submitted;
 - read and respond to the challenge letter: the authority's director and contributors, once released and until
-  they respond; the service sets no date for this, so it is never reminded.
+  they respond, due on the cycle's response due date (reminded only when the cycle sets one);
+- turn the letter into actions and update them: the same people, once released and until one of the letter's
+  actions has been updated after it was added, due on the cycle's date for the first update of the actions
+  (only when the cycle sets one).
 
 Only active people are counted, and only cycles that are under way (not drafts, not closed).
 """
@@ -25,6 +28,7 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 
 from peerchallenge.accounts.models import Role, RoleGrant, User
+from peerchallenge.actions.models import Action
 from peerchallenge.assignments.models import Assignment, AssignmentState, Delegation
 from peerchallenge.assignments.queries import current_delegations, delegated_authority_ids
 from peerchallenge.cycles.models import Cycle, CycleState
@@ -41,6 +45,7 @@ class TaskKind(enum.StrEnum):
     SIGN_OFF = "signoff"
     REVIEW = "review"
     LETTER = "letter"
+    ACTIONS = "actions"
     # The regional lead's (monitoring/lead_tasks.py).
     APPROVE_LETTER = "approve"
     RELEASE_LETTER = "release"
@@ -160,7 +165,7 @@ def _people(cycles: Sequence[Cycle]) -> _People:
 
 
 def _build_tasks(cycles: Sequence[Cycle], people: _People, only: set[int] | None = None) -> list[Task]:
-    """The tasks of the cycles; `only` limits them to the tasks of those authorities. Four queries."""
+    """The tasks of the cycles; `only` limits them to the tasks of those authorities. Five queries."""
     cycle_ids = [cycle.id for cycle in cycles]
     authorities = {
         authority.id: authority
@@ -192,9 +197,15 @@ def _build_tasks(cycles: Sequence[Cycle], people: _People, only: set[int] | None
     letters = sa.select(Letter.id, Letter.cycle_id, Letter.authority_id).where(
         Letter.cycle_id.in_(cycle_ids), Letter.state == LetterState.RELEASED, Letter.responded_at.is_(None)
     )
+    # Released letters none of whose actions has been updated since it was added (or that have none).
+    updated = sa.exists().where(Action.letter_id == Letter.id, Action.updated_at > Action.created_at)
+    unactioned = sa.select(Letter.id, Letter.cycle_id, Letter.authority_id).where(
+        Letter.cycle_id.in_(cycle_ids), Letter.state == LetterState.RELEASED, ~updated
+    )
     if only is not None:
         assignments = assignments.where(Assignment.reviewer_id.in_(only))
         letters = letters.where(Letter.authority_id.in_(only))
+        unactioned = unactioned.where(Letter.authority_id.in_(only))
     cycles_by_id = {cycle.id: cycle for cycle in cycles}
     tasks: list[Task] = []
     for cycle in cycles:
@@ -227,24 +238,61 @@ def _build_tasks(cycles: Sequence[Cycle], people: _People, only: set[int] | None
                 waiting_for="" if ready else f"Waiting for {possessive(reviewed.name)} sign-off",
             )
         )
-    for letter_id, cycle_id, authority_id in db.session.execute(letters.order_by(Letter.id)):
-        cycle, authority = cycles_by_id[cycle_id], authorities[authority_id]
-        tasks.append(
-            Task(
-                key=f"c{cycle_id}:letter:l{letter_id}",
-                kind=TaskKind.LETTER,
-                title=f"Read and respond to {possessive(authority.name)} challenge letter",
-                lead_title=f"{authority.name} has not responded to its challenge letter",
-                cycle_id=cycle_id,
-                region_id=cycle.region_id,
-                authority_id=authority_id,
-                due_on=None,
-                endpoint="letters.read_letter",
-                url_args=(("letter_id", letter_id),),
-                user_ids=people.of(authority_id, "directors", "contributors"),
-            )
-        )
+    for step, query in ((_RESPOND, letters), (_ACTIONS, unactioned)):
+        for letter_id, cycle_id, authority_id in db.session.execute(query.order_by(Letter.id)):
+            task = _letter_task(step, cycles_by_id[cycle_id], authorities[authority_id], letter_id, people)
+            if task is not None:
+                tasks.append(task)
     return sorted(tasks, key=lambda task: most_urgent_first(task.due_on, task.title))
+
+
+class _LetterStep(NamedTuple):
+    kind: TaskKind
+    title: str  # with {authority}: the authority's name, possessive
+    lead_title: str  # with {name}
+    due_date: str  # the cycle's date it is due on
+    endpoint: str
+    needs_date: bool  # listed only when the cycle sets its date
+
+
+_RESPOND = _LetterStep(
+    TaskKind.LETTER,
+    "Read and respond to {authority} challenge letter",
+    "{name} has not responded to its challenge letter",
+    "response_due_on",
+    "letters.read_letter",
+    needs_date=False,
+)
+_ACTIONS = _LetterStep(
+    TaskKind.ACTIONS,
+    "Turn {authority} challenge letter into actions and update them",
+    "{name} has not added or updated its actions",
+    "actions_update_due_on",
+    "actions.letter_actions",
+    needs_date=True,
+)
+
+
+def _letter_task(
+    step: _LetterStep, cycle: Cycle, authority: Authority, letter_id: int, people: "_People"
+) -> Task | None:
+    """A task of the authority's people about its released letter, due on the cycle's date for it."""
+    due_on = getattr(cycle, step.due_date)
+    if step.needs_date and due_on is None:
+        return None
+    return Task(
+        key=f"c{cycle.id}:{step.kind.value}:l{letter_id}",
+        kind=step.kind,
+        title=step.title.format(authority=possessive(authority.name)),
+        lead_title=step.lead_title.format(name=authority.name),
+        cycle_id=cycle.id,
+        region_id=cycle.region_id,
+        authority_id=authority.id,
+        due_on=due_on,
+        endpoint=step.endpoint,
+        url_args=(("letter_id", letter_id),),
+        user_ids=people.of(authority.id, "directors", "contributors"),
+    )
 
 
 class _SubmissionState(NamedTuple):

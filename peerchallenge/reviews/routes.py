@@ -5,10 +5,11 @@ from flask_login import current_user, login_required
 
 from peerchallenge.accounts.models import Role
 from peerchallenge.accounts.queries import authority_users
+from peerchallenge.actions.queries import last_year
 from peerchallenge.assignments.access import review_writer_authority_ids
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles.routes import load_managed_cycle
-from peerchallenge.dates import uk_datetime
+from peerchallenge.dates import uk_datetime, uk_today
 from peerchallenge.error_pages import render_error
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import csrf, db
@@ -69,6 +70,8 @@ def _page(assignment, review, values, *, errors=None, missing=None, conflict=Non
         submission=submission,
         inspections=inspection_summary(cycle, assignment.reviewed),
         can_record_inspections=False,
+        last_year=last_year(cycle, assignment.reviewed),
+        today=uk_today(),
         errors=errors or {},
         missing=missing or {},
         conflict=conflict,

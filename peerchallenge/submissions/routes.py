@@ -7,7 +7,9 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.access import can_view_authority
+from peerchallenge.actions.queries import is_progress_section, last_year
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.dates import uk_today
 from peerchallenge.extensions import db
 from peerchallenge.forms import confirmation, run_form, run_service, save_edit
 from peerchallenge.inspections.access import can_record_inspections
@@ -116,7 +118,13 @@ def upload(cycle_id: int, authority_id: int):
     if posted.done:
         return redirect(_here(cycle, authority))
     return render_template(
-        "submissions/upload.html", form=form, cycle=cycle, authority=authority, submission=submission
+        "submissions/upload.html",
+        form=form,
+        cycle=cycle,
+        authority=authority,
+        submission=submission,
+        last_year=last_year(cycle, authority),
+        today=uk_today(),
     ), posted.status
 
 
@@ -142,7 +150,16 @@ def edit_section(cycle_id: int, authority_id: int, position: int):
         abort(404)
     section = current.sections[position]
     form = SectionEditForm()
-    page = partial(render_template, "submissions/edit_section.html", cycle=cycle, authority=authority)
+    progress = section.template_section is not None and is_progress_section(section.template_section.title)
+    page = partial(
+        render_template,
+        "submissions/edit_section.html",
+        cycle=cycle,
+        authority=authority,
+        last_year=last_year(cycle, authority) if progress else None,
+        progress=progress,
+        today=uk_today(),
+    )
     if not form.is_submitted():
         form.markdown.data = section.markdown
         form.base_version.data = current.number
