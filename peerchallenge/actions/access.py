@@ -51,3 +51,8 @@ def can_read_actions(user: User, letter: Letter) -> bool:
         or can_write_actions(user, letter)
         or reviews_authority_since(user, letter)
     )
+
+
+def can_download_pack(user: User, letter: Letter) -> bool:
+    """The scrutiny pack is the authority's (for Ofsted and its members) and the lead's, not its peers'."""
+    return letter.is_released and (can_manage_letter(user, letter) or can_write_actions(user, letter))

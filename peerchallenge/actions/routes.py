@@ -3,14 +3,15 @@
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from peerchallenge.actions import access, queries, services
+from peerchallenge.actions import access, pack, queries, services
 from peerchallenge.actions.forms import ActionEditForm, ActionForm
 from peerchallenge.actions.models import Action
 from peerchallenge.actions.queries import history
 from peerchallenge.dates import uk_today
 from peerchallenge.extensions import csrf, db
 from peerchallenge.forms import prefilled, run_form, save_edit
-from peerchallenge.letters.models import Letter
+from peerchallenge.letters.models import FileKind, Letter
+from peerchallenge.letters.routes import letter_file_response
 
 bp = Blueprint("actions", __name__)
 
@@ -37,8 +38,21 @@ def letter_actions(letter_id: int):
         cycle=letter.cycle,
         actions=queries.letter_actions(letter),
         can_write=access.can_write_actions(current_user, letter),
+        can_download_pack=access.can_download_pack(current_user, letter),
         closed=services.editing_closed_reason(letter),
         today=uk_today(),
+    )
+
+
+@bp.get("/letters/<int:letter_id>/pack.docx")
+@login_required
+def download_pack(letter_id: int):
+    """The scrutiny pack as a Word file, for the authority and the lead."""
+    letter = _readable_letter(letter_id)
+    if not access.can_download_pack(current_user, letter):
+        abort(403)
+    return letter_file_response(
+        letter, "pack", FileKind.DOCX, lambda: pack.download_pack(current_user, letter)
     )
 
 

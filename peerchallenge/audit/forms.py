@@ -18,6 +18,7 @@ KIND_LABELS = {
     "audit_exported": "Audit log exported",
     "submission_downloaded": "Self-assessment downloaded",
     "letter_downloaded": "Letter downloaded",
+    "pack_downloaded": "Scrutiny pack downloaded",
 }
 
 

@@ -1,5 +1,6 @@
 """Pages for letters: the lead's list, template, editing and release; the authority's reading and response."""
 
+from collections.abc import Callable
 from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -396,12 +397,19 @@ def download(letter_id: int, kind: str):
     authority's and its peers' copy."""
     letter = _readable_letter(letter_id)
     file_kind = FileKind(kind)
-    data = run_service(lambda: services.download(current_user, letter, file_kind)).value
-    if data is None:  # the service refuses nothing a reader may ask for; an error page rather than no file
+    return letter_file_response(
+        letter, "letter", file_kind, lambda: services.download(current_user, letter, file_kind)
+    )
+
+
+def letter_file_response(letter: Letter, what: str, kind: FileKind, make: Callable[[], bytes]):
+    """A file about a letter ("letter", "pack") made by an audited service, as a download named for it."""
+    data = run_service(make).value
+    if data is None:  # the services refuse nothing a reader may ask for; an error page rather than no file
         abort(404)
     authority = letter.authority.name.lower().replace(" ", "-")
-    filename = f"peer-challenge-letter-{authority}-{letter.cycle.year}.{kind}"
-    return send_file(BytesIO(data), mimetype=MIMETYPES[file_kind], as_attachment=True, download_name=filename)
+    filename = f"peer-challenge-{what}-{authority}-{letter.cycle.year}.{kind}"
+    return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True, download_name=filename)
 
 
 WORD_FORM_EXPIRED = "The page had expired, so nothing was uploaded. Choose the file again and upload it."
