@@ -36,6 +36,20 @@ def tab(page, *, back: bool = False) -> str:
     return focused(page)
 
 
+def tab_to(page, target: str, most: int = 60) -> None:
+    """Tab forward until `target` (in the words of `focused`) has the focus."""
+    for _ in range(most):
+        if tab(page) == target:
+            return
+    raise AssertionError(f"{target} never had the focus; last: {focused(page)}")
+
+
+def sign_out_by_keyboard(page, base: str) -> None:
+    tab_to(page, "button Sign out")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/sign-in")
+
+
 def sign_in_by_keyboard(page, base: str, user) -> None:
     page.goto(f"{base}/sign-in")
     page.get_by_label("Email address").focus()

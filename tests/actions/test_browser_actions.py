@@ -5,25 +5,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.actions.builders import CONSIDERATION, released_letter
-from tests.browser import focused, sign_in_by_keyboard, tab
+from tests.actions.keyboard import fill_action, open_add_action
+from tests.browser import focused, sign_in_by_keyboard, sign_out_by_keyboard, tab_to
 
 pytestmark = pytest.mark.browser
 
 WHAT = "Audit supervision records every month and report to the practice board"
-
-
-def tab_to(page, target: str, most: int = 60) -> None:
-    """Tab forward until `target` (in the words of tests.browser.focused) has the focus."""
-    for _ in range(most):
-        if tab(page) == target:
-            return
-    raise AssertionError(f"{target} never had the focus; last: {focused(page)}")
-
-
-def sign_out(page, base: str) -> None:
-    tab_to(page, "button Sign out")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/sign-in")
 
 
 def test_the_authority_adds_and_updates_an_action_and_the_lead_sees_it(world, live_server, browser_page):
@@ -32,27 +19,8 @@ def test_the_authority_adds_and_updates_an_action_and_the_lead_sees_it(world, li
     banner = page.locator(".govuk-notification-banner")
 
     sign_in_by_keyboard(page, live_server, world.contributor)
-    page.goto(f"{live_server}/letters/{letter.id}/read")
-    tab_to(page, "link Turn this letter into actions")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Actions in answer to the letter to Alpha")
-    tab_to(page, "link Add an action")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Add an action", level=1)).to_be_visible()
-
-    tab_to(page, "textarea what")
-    page.keyboard.type(WHAT)
-    assert tab(page) == "text owner"
-    page.keyboard.type("Head of Service, Front Door")
-    assert tab(page) == "text due_on"
-    page.keyboard.type("30")
-    assert tab(page) == "text due_on"
-    page.keyboard.type("6")
-    assert tab(page) == "text due_on"
-    page.keyboard.type("2031")
-    assert tab(page) == "select#point_id"
-    page.keyboard.type("Areas for consideration")  # a select jumps to the option typed
-    assert tab(page) == "radio status not_started"
+    open_add_action(page, live_server, letter)
+    fill_action(page, WHAT)
     tab_to(page, "button Save action")
     page.keyboard.press("Enter")
     expect(banner).to_contain_text("The action has been added.")
@@ -71,7 +39,7 @@ def test_the_authority_adds_and_updates_an_action_and_the_lead_sees_it(world, li
     page.keyboard.press("Enter")
     expect(banner).to_contain_text("The action has been saved.")
     expect(row).to_contain_text("In progress")
-    sign_out(page, live_server)
+    sign_out_by_keyboard(page, live_server)
 
     sign_in_by_keyboard(page, live_server, world.lead)
     tab_to(page, "link Actions")
