@@ -46,6 +46,7 @@ NOT_PAGES = {
     "monitoring.dashboard_download": "the dashboard as CSV or Excel",
     "monitoring.ratings_csv": "the ratings as CSV",
     "letters.download": "the letter as PDF or Word",
+    "actions.download_pack": "the scrutiny pack as Word",
 }
 
 
