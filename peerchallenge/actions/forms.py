@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
 from wtforms import RadioField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from peerchallenge.actions.models import MAX_OWNER, MAX_REASON, MAX_WHAT, ActionStatus
@@ -46,7 +47,7 @@ class ActionForm(FlaskForm):
     status = RadioField(
         "Status",
         widget=GovRadioInput(),
-        choices=[(status.value, status.label) for status in ActionStatus],
+        choices=[SelectChoice(status.value, status.label) for status in ActionStatus],
         default=ActionStatus.NOT_STARTED.value,
         validate_choice=False,
     )
@@ -55,8 +56,8 @@ class ActionForm(FlaskForm):
 
     def offer_points(self, letter: Letter) -> None:
         """The letter's chosen points as the choices, after "None of the points"."""
-        self.point_id.choices = [(0, "None of the points")] + [
-            (point.id, f"{point.kind.label}: {shorten(point.text)}") for point in letter.points
+        self.point_id.choices = [SelectChoice(0, "None of the points")] + [
+            SelectChoice(point.id, f"{point.kind.label}: {shorten(point.text)}") for point in letter.points
         ]
 
     def fields(self) -> ActionFields:

@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
 
 from peerchallenge.audit.queries import EventFilters
@@ -43,8 +44,13 @@ class ListChoiceField(SelectField):
     def pre_validate(self, form):
         if self.process_errors:
             return
-        if self.data not in {value for value, _label in self.choices}:
+        if self.data not in {_choice_value(choice) for choice in self.choices}:
             raise ValidationError(self.invalid_message)
+
+
+def _choice_value(choice):
+    """A choice's value, given as a SelectChoice or as the (value, label) pair WTForms still accepts."""
+    return choice.value if isinstance(choice, SelectChoice) else choice[0]
 
 
 def _optional_date(form, field) -> None:

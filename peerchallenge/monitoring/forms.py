@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
 from wtforms import BooleanField, HiddenField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from peerchallenge.actions.models import ActionStatus
@@ -38,9 +39,13 @@ class ActionFilterForm(FlaskForm):
 
     def __init__(self, formdata, cycles: list[Cycle], authorities: list[Authority]):
         super().__init__(formdata=formdata)
-        self.cycle.choices = [(0, "All cycles")] + [(cycle.id, cycle.title) for cycle in cycles]
-        self.authority.choices = [(0, "All authorities")] + [(a.id, a.name) for a in authorities]
-        self.status.choices = [("", "Any status")] + [(status.value, status.label) for status in ActionStatus]
+        self.cycle.choices = [SelectChoice(0, "All cycles")] + [SelectChoice(c.id, c.title) for c in cycles]
+        self.authority.choices = [SelectChoice(0, "All authorities")] + [
+            SelectChoice(a.id, a.name) for a in authorities
+        ]
+        self.status.choices = [SelectChoice("", "Any status")] + [
+            SelectChoice(status.value, status.label) for status in ActionStatus
+        ]
 
     def filters(self) -> ActionFilters:
         status = next((status for status in ActionStatus if status.value == self.status.data), None)
