@@ -42,9 +42,12 @@ def pagination(page: int, pages: int, href: Callable[[int], str], nearby: int = 
     }
 
 
-def get_allowed(model: type[Record], record_id: int, allowed: Callable[[Any, Record], bool]) -> Record:
-    """The record if `allowed(signed-in person, record)`: 404 when it is missing, 403 when not allowed."""
+def get_allowed(
+    model: type[Record], record_id: int, allowed: Callable[[Any, Record], bool], *, hidden: bool = False
+) -> Record:
+    """The record if `allowed(signed-in person, record)`: 404 when it is missing, 403 when not allowed
+    (404 too when `hidden`: to those who may not read it, it does not exist)."""
     record = db.get_or_404(model, record_id)
     if not allowed(current_user, record):
-        abort(403)
+        abort(404 if hidden else 403)
     return record

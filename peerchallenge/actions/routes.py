@@ -12,16 +12,14 @@ from peerchallenge.extensions import csrf, db
 from peerchallenge.forms import prefilled, run_form, save_edit
 from peerchallenge.letters.models import FileKind, Letter
 from peerchallenge.letters.routes import letter_file_response
+from peerchallenge.routing import get_allowed
 
 bp = Blueprint("actions", __name__)
 
 
 def _readable_letter(letter_id: int) -> Letter:
     """A letter whose actions the signed-in person may read; to anyone else they do not exist."""
-    letter = db.get_or_404(Letter, letter_id)
-    if not access.can_read_actions(current_user, letter):
-        abort(404)
-    return letter
+    return get_allowed(Letter, letter_id, access.can_read_actions, hidden=True)
 
 
 def _back(letter: Letter):

@@ -24,16 +24,14 @@ from peerchallenge.letters.forms import (
 from peerchallenge.letters.models import FileKind, Letter
 from peerchallenge.letters.queries import cycle_letter_rows, peer_letters_for, readers, released_letters_for
 from peerchallenge.letters.template import PLACEHOLDERS, TemplateProblem, render_letter
+from peerchallenge.routing import get_allowed
 from peerchallenge.sanitise import render_markdown
 
 bp = Blueprint("letters", __name__)
 
 
 def _managed_letter(letter_id: int) -> Letter:
-    letter = db.get_or_404(Letter, letter_id)
-    if not access.can_manage_letter(current_user, letter):
-        abort(403)
-    return letter
+    return get_allowed(Letter, letter_id, access.can_manage_letter)
 
 
 def _back(letter: Letter):
