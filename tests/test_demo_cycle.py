@@ -9,6 +9,7 @@ from peerchallenge.accounts.models import Role
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles import lifecycle
 from peerchallenge.cycles.models import Cycle, CycleState
+from peerchallenge.dates import UK_TIME
 from peerchallenge.demo.cycle import seed_demo_cycle
 from peerchallenge.demo.profiles import profile_for
 from peerchallenge.extensions import db
@@ -63,6 +64,8 @@ def test_last_years_demo_cycle_is_closed_with_every_letter_released(demo):
     assert last is not None and last.state == CycleState.CLOSED and last.year == 2025
     states = db.session.scalars(sa.select(Letter.state).where(Letter.cycle_id == last.id)).all()
     assert len(states) == len(demo.region.authorities) and set(states) == {LetterState.RELEASED}
+    released = db.session.scalars(sa.select(Letter.released_at).where(Letter.cycle_id == last.id)).all()
+    assert {moment.astimezone(UK_TIME).date() for moment in released} == {last.letters_due_on}  # on time
     assert not lifecycle.holding(last) and lifecycle.back_move(last) is not None
     # Last year's pairings are this year's history: no authority is reviewed by the same peer again.
     pairs = {
@@ -145,7 +148,6 @@ def test_the_demo_shows_delegates_drafting_and_submitting_reviews_and_a_draft_ma
 def test_the_demo_reviews_rate_each_section_on_its_scales_and_their_comments_agree(demo):
     from peerchallenge.cycles.defaults import DEFAULT_TEMPLATE
     from peerchallenge.demo import reviewing
-    from peerchallenge.demo.profiles import profile_for
 
     cycle = demo.cycle
     scales = {section.title: section.scales for section in DEFAULT_TEMPLATE}

@@ -200,6 +200,12 @@ def seed_last_year(region: Region, today: date, lead: User) -> Cycle | None:
     for letter in letters:
         letter_services.approve(lead, letter)
         letter_services.release(lead, letter)
+        # Composed as the last review came in, approved a fortnight on, released on the letters' due date.
+        letter.composed_at = at(cycle.reviews_due_on)
+        for version in letter.versions:
+            version.created_at = letter.composed_at
+        letter.approved_at = at(cycle.reviews_due_on + timedelta(days=14))
+        letter.released_at = at(cycle.letters_due_on)
     lifecycle.move_on(lead, cycle, CycleState.CONSOLIDATING)
     lifecycle.move_on(lead, cycle, CycleState.RELEASED)
     people = {
