@@ -75,3 +75,16 @@ def follow_error_summary(page, message: str, field: str) -> None:
     assert tab(page) == f"link {message}"
     page.keyboard.press("Enter")
     assert focused(page) == field
+
+
+def press_on(page, control) -> None:
+    """Take a control by keyboard: focus it, as tabbing would, and press Enter.
+
+    GOV.UK Frontend moves the focus to a success banner when it starts the banner: wait for that first (it
+    marks the banner as started), or the banner can take the focus back from the control in between."""
+    banner = page.locator(".govuk-notification-banner--success")
+    if banner.count():
+        expect(banner).to_have_attribute("data-govuk-notification-banner-init", "")
+    control.focus()
+    expect(control).to_be_focused()
+    page.keyboard.press("Enter")

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import focused, sign_in, sign_in_by_keyboard, skip_to_main, tab
+from tests.browser import focused, press_on, sign_in, sign_in_by_keyboard, skip_to_main, tab
 from tests.scenarios import letter_of, review_content, submit_both
 
 pytestmark = pytest.mark.browser
@@ -74,13 +74,10 @@ def test_the_lead_composes_a_letter_by_choice_with_the_keyboard_alone(reviewing,
         page.get_by_role("link", name="Download the draft as PDF").focus()
         page.keyboard.press("Enter")
     assert download_info.value.suggested_filename.endswith(".pdf")
-    page.get_by_role("button", name="Approve letter").focus()
-    page.keyboard.press("Enter")
+    press_on(page, page.get_by_role("button", name="Approve letter"))
     expect(banner).to_contain_text("The letter has been approved.")
-    page.get_by_role("link", name=f"Release to {letter.authority.name}").focus()
-    page.keyboard.press("Enter")
-    page.get_by_role("button", name="Release letter").focus()
-    page.keyboard.press("Enter")
+    press_on(page, page.get_by_role("link", name=f"Release to {letter.authority.name}"))
+    press_on(page, page.get_by_role("button", name="Release letter"))
     expect(banner).to_contain_text(f"The letter has been released to {letter.authority.name}.")
     page.get_by_role("button", name="Sign out").click()
 

@@ -4,7 +4,7 @@ still reads their review, read-only."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import sign_in, sign_in_by_keyboard
+from tests.browser import press_on, sign_in, sign_in_by_keyboard
 from tests.scenarios import submit_both
 
 pytestmark = pytest.mark.browser
@@ -13,10 +13,7 @@ CLOSED = "This cycle is closed: its self-assessments, reviews and letters are re
 
 
 def press(page, role: str, name: str) -> None:
-    """Take the control by keyboard: focus it, as tabbing would, and press Enter."""
-    control = page.get_by_role(role, name=name, exact=True)
-    control.focus()
-    page.keyboard.press("Enter")
+    press_on(page, page.get_by_role(role, name=name, exact=True))
 
 
 def test_the_lead_moves_the_cycle_on_and_closes_it(reviewing, live_server, browser_page):
