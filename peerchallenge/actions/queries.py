@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from peerchallenge.accounts.models import User
 from peerchallenge.actions.models import FINISHED, Action, ActionStatus
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.queries import previous_cycle
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter, LetterState
 from peerchallenge.regions.models import Authority
@@ -20,26 +21,6 @@ LOADED = (
     selectinload(Action.letter).selectinload(Letter.cycle),
     selectinload(Action.point),
 )
-
-
-def next_cycle(cycle: Cycle) -> Cycle | None:
-    """The region's next cycle: the first to open after this one."""
-    return db.session.scalar(
-        sa.select(Cycle)
-        .where(Cycle.region_id == cycle.region_id, Cycle.opens_on > cycle.opens_on)
-        .order_by(Cycle.opens_on, Cycle.id)
-        .limit(1)
-    )
-
-
-def previous_cycle(cycle: Cycle) -> Cycle | None:
-    """The region's cycle before this one: the last to open before it."""
-    return db.session.scalar(
-        sa.select(Cycle)
-        .where(Cycle.region_id == cycle.region_id, Cycle.opens_on < cycle.opens_on)
-        .order_by(Cycle.opens_on.desc(), Cycle.id.desc())
-        .limit(1)
-    )
 
 
 def letter_actions(letter: Letter) -> list[Action]:

@@ -12,8 +12,8 @@ from peerchallenge.actions.models import (
     ActionStatus,
     ActionStatusChange,
 )
-from peerchallenge.actions.queries import next_cycle
 from peerchallenge.audit.services import record_about
+from peerchallenge.cycles.queries import next_cycle
 from peerchallenge.dates import uk_date
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from peerchallenge.cycles.models import Cycle, CycleState
-from peerchallenge.extensions import scalars_where_in
+from peerchallenge.extensions import db, scalars_where_in
 
 
 def cycles_for_regions(region_ids: Iterable[int]) -> list[Cycle]:
@@ -21,3 +21,23 @@ def current_cycles(region_ids: Iterable[int]) -> dict[int, Cycle]:
         if cycle.state not in (CycleState.DRAFT, CycleState.CLOSED):
             result.setdefault(cycle.region_id, cycle)
     return result
+
+
+def next_cycle(cycle: Cycle) -> Cycle | None:
+    """The region's next cycle: the first to open after this one."""
+    return db.session.scalar(
+        sa.select(Cycle)
+        .where(Cycle.region_id == cycle.region_id, Cycle.opens_on > cycle.opens_on)
+        .order_by(Cycle.opens_on, Cycle.id)
+        .limit(1)
+    )
+
+
+def previous_cycle(cycle: Cycle) -> Cycle | None:
+    """The region's cycle before this one: the last to open before it."""
+    return db.session.scalar(
+        sa.select(Cycle)
+        .where(Cycle.region_id == cycle.region_id, Cycle.opens_on < cycle.opens_on)
+        .order_by(Cycle.opens_on.desc(), Cycle.id.desc())
+        .limit(1)
+    )

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.queries import previous_cycle
 from peerchallenge.extensions import db
 from peerchallenge.regions.models import Authority
 from peerchallenge.regions.queries import predecessors
@@ -108,7 +109,7 @@ def authority_statuses(
 
 
 @dataclass
-class LastYear:
+class LastYearsText:
     """The authority's self-assessment in the region's cycle before, as stored HTML, for comparing with."""
 
     year: int
@@ -126,15 +127,10 @@ def title_key(title: str) -> str:
     return " ".join(title.casefold().split())
 
 
-def last_year(cycle: Cycle, authority: Authority) -> LastYear | None:
-    """The authority's current version in the region's latest cycle before this one (of an earlier year,
+def last_year(cycle: Cycle, authority: Authority) -> LastYearsText | None:
+    """The authority's current version in the region's previous cycle (`cycles.queries.previous_cycle`,
     whatever its state), with those of the authorities it carried on from; None if there is none."""
-    earlier = db.session.scalar(
-        sa.select(Cycle)
-        .where(Cycle.region_id == cycle.region_id, Cycle.year < cycle.year)
-        .order_by(Cycle.year.desc(), Cycle.id.desc())
-        .limit(1)
-    )
+    earlier = previous_cycle(cycle)
     if earlier is None:
         return None
     order = [authority.id] + [predecessor.id for predecessor in predecessors(authority)]
@@ -158,4 +154,4 @@ def last_year(cycle: Cycle, authority: Authority) -> LastYear | None:
         if text.template_section is not None:
             key = title_key(text.template_section.title)
             by_title[key] = by_title.get(key, "") + text.html
-    return LastYear(earlier.year, by_title, "".join(text.html for text in texts))
+    return LastYearsText(earlier.year, by_title, "".join(text.html for text in texts))

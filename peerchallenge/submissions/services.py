@@ -28,7 +28,7 @@ from peerchallenge.submissions.models import (
     SubmissionState,
     SubmissionVersion,
 )
-from peerchallenge.submissions.queries import LastYear, find_submission, last_year
+from peerchallenge.submissions.queries import LastYearsText, find_submission, last_year
 from peerchallenge.text_limits import shape_problem
 
 CONTENT_TYPES = {
@@ -263,7 +263,7 @@ def edit_section(
     return version
 
 
-def measure_repeated(text: SectionText, previous: LastYear | None) -> None:
+def measure_repeated(text: SectionText, previous: LastYearsText | None) -> None:
     """Store how much of the part repeats the same section of last year's self-assessment, marked."""
     if previous is None:
         text.repeated_share = text.repeated_year = text.marked_html = None
