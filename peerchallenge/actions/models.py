@@ -88,6 +88,12 @@ class Action(Model):
         return not self.is_finished and self.due_on < today
 
     @property
+    def status_text(self) -> str:
+        """The status in words, with the reason when it was dropped: "Dropped: replaced by ..."."""
+        label = self.status.label
+        return f"{label}: {self.dropped_reason}" if self.dropped_reason else label
+
+    @property
     def status_tag(self) -> Tag:
         return Tag(self.status.label, STATUS_COLOURS[self.status])
 

@@ -1,7 +1,6 @@
 """The scrutiny pack of a released letter: its summary, the actions on it, the letter and the response."""
 
 from peerchallenge.accounts.models import User
-from peerchallenge.actions.models import Action
 from peerchallenge.actions.queries import letter_actions
 from peerchallenge.audit.services import record_about
 from peerchallenge.letters import services as letter_services
@@ -9,12 +8,6 @@ from peerchallenge.letters.choice import PointKind
 from peerchallenge.letters.files import letter_details
 from peerchallenge.letters.models import Letter
 from peerchallenge.letters.pack import ActionLine, PackDetails, pack_docx
-
-
-def status_words(action: Action) -> str:
-    """The action's status as the pack prints it, with the reason when it was dropped."""
-    label = action.status.label
-    return f"{label}: {action.dropped_reason}" if action.dropped_reason else label
 
 
 def pack_details(letter: Letter) -> PackDetails:
@@ -33,7 +26,7 @@ def pack_details(letter: Letter) -> PackDetails:
         strengths=chosen(PointKind.STRENGTH),
         areas=chosen(PointKind.CONSIDERATION),
         actions=[
-            ActionLine(action.what, action.owner, action.due_on, status_words(action))
+            ActionLine(action.what, action.owner, action.due_on, action.status_text)
             for action in letter_actions(letter)
         ],
         response_html=letter.response_html if letter.has_response else "",
