@@ -86,8 +86,12 @@ def clean_html(html: str) -> Markup:
 
 
 # Marks the service puts on sanitised text (documents/marks.py): <mark> with a kind's class, and a visually
-# hidden label saying what the mark means. Only these classes pass; nothing a person typed becomes one.
-MARK_CLASSES = {"mark": {"app-mark", "app-mark--repeated"}, "span": {"govuk-visually-hidden"}}
+# hidden label saying what the mark means, and a note after it saying why (documents/signals.py). Only these
+# classes pass; nothing a person typed becomes one.
+MARK_CLASSES = {
+    "mark": {"app-mark", "app-mark--repeated", "app-mark--business-as-usual", "app-mark--evidence"},
+    "span": {"govuk-visually-hidden", "app-mark-note"},
+}
 
 
 def clean_marked_html(html: str) -> Markup:

@@ -15,8 +15,10 @@ import docx
 import pytest
 
 from peerchallenge.documents.analysis import DEFAULT_SECTIONS, DocumentRejected, analyse_document
+from peerchallenge.documents.measure import measure_html
 from peerchallenge.documents.repeated import repeated_html, repeated_text
 from peerchallenge.documents.sections import split_markdown
+from peerchallenge.documents.signals import signals_in
 from peerchallenge.letters.merge import merge_items, split_points
 from peerchallenge.sanitise import render_markdown
 from peerchallenge.text_limits import MAX_DOCUMENT_CHARACTERS, shape_problem
@@ -202,3 +204,32 @@ def test_marking_repeated_text_grows_linearly(shape):
         return repeated_html(html, html, 2025)
 
     assert not growth(mark, SHAPES[shape], start=20_000, largest=400_000)
+
+
+# The business-as-usual and evidence signals (documents/signals.py): every rule is a bounded pattern, read
+# sentence by sentence, so no shape of text can hold a worker.
+SIGNAL_SHAPES = {
+    "one huge sentence": lambda n: flood("the panel meets monthly and ", n, line=90_000),
+    "tiny sentences": lambda n: flood("We met. ", n),
+    "figures without end": lambda n: flood("24% against 19%, from 3 to ", n, line=90_000),
+    "digits": lambda n: flood("1234567890,.", n, line=90_000),
+    "quotes and dashes": lambda n: flood('"-- ', n, line=90_000),
+    "words and gaps": lambda n: flood("from a b c d e f g h i j k ", n, line=90_000),
+    "ordinary": SHAPES["ordinary"],
+}
+
+
+@pytest.mark.parametrize("shape", SIGNAL_SHAPES)
+def test_reading_signals_grows_linearly(shape):
+    assert not growth(signals_in, SIGNAL_SHAPES[shape], start=20_000, largest=400_000)
+
+
+@pytest.mark.parametrize("shape", ["ordinary", "one huge sentence", "emphasis stars"])
+def test_measuring_and_marking_a_section_grows_linearly(shape):
+    make = SIGNAL_SHAPES.get(shape) or SHAPES[shape]
+
+    def measure(text: str) -> object:
+        html = str(render_markdown(text))
+        return measure_html(html, html, 2025)
+
+    assert not growth(measure, make, start=20_000, largest=400_000)

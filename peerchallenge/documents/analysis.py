@@ -18,6 +18,7 @@ from peerchallenge.documents.sections import (
     section_warnings,
     split_markdown,
 )
+from peerchallenge.documents.signals import text_signals
 from peerchallenge.text_limits import MAX_DOCUMENT_CHARACTERS, shape_problem
 
 __all__ = [
@@ -60,8 +61,9 @@ class DocumentAnalysis:
     total_words: int
 
     def to_dict(self, previous: "DocumentAnalysis | None" = None) -> dict:
-        """JSON-ready, for `flask documents extract`; with `previous` (last year's self-assessment, split into
-        the same sections), each section and unmatched part has its signals: text repeated from last year."""
+        """JSON-ready, for `flask documents extract`. Each section and unmatched part has signals: passages
+        read as business as usual or as evidence (documents/signals.py); with `previous` (last year's
+        self-assessment, split into the same sections), first the text repeated from last year."""
         result: dict[str, Any] = {
             "kind": self.kind,
             "total_words": self.total_words,
@@ -84,12 +86,16 @@ class DocumentAnalysis:
             ],
             "markdown": self.markdown,
         }
+        for entry, section in zip(result["sections"], self.sections, strict=True):
+            entry["signals"] = [signal.to_dict() for signal in text_signals(section.markdown)]
+        for entry, (_, markdown) in zip(result["unmatched"], self.unmatched, strict=True):
+            entry["signals"] = [signal.to_dict() for signal in text_signals(markdown)]
         if previous is not None:
             pairs = zip(self.sections, previous.sections, strict=True)
             for entry, (section, before) in zip(result["sections"], pairs, strict=True):
-                entry["signals"] = [repeated_text(section.markdown, before.markdown).to_signal()]
+                entry["signals"].insert(0, repeated_text(section.markdown, before.markdown).to_signal())
             for entry, (_, markdown) in zip(result["unmatched"], self.unmatched, strict=True):
-                entry["signals"] = [repeated_text(markdown, previous.markdown).to_signal()]
+                entry["signals"].insert(0, repeated_text(markdown, previous.markdown).to_signal())
         return result
 
 

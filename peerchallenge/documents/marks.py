@@ -25,12 +25,14 @@ BLOCKS = frozenset(
 
 @dataclass(frozen=True)
 class Mark:
-    """Characters start:end of the HTML's text, marked with a kind's class and a label read out before."""
+    """Characters start:end of the HTML's text, marked with a kind's class and a label read out before;
+    with a note, shown after the passage (the reason a signal gives), when there is one."""
 
     start: int
     end: int
     kind: str
     label: str
+    note: str = ""
 
 
 class _Reader(HTMLParser):
@@ -78,37 +80,65 @@ def html_text(sanitised: str) -> str:
 
 
 def mark_html(sanitised: str, marks: list[Mark]) -> Markup:
-    """The HTML with each mark's characters of html_text(sanitised) wrapped in <mark>, the label first.
+    """The HTML with each mark's characters of html_text(sanitised) wrapped in <mark>, the label first and
+    the note after.
 
-    Marks must not overlap one another.
+    Marks of one kind must not overlap one another; marks of different kinds may (a repeated sentence inside
+    a business-as-usual passage): where they do, the text carries both kinds' classes.
     """
-    marks = sorted(marks, key=lambda mark: (mark.start, mark.end))
+    marks = sorted(marks, key=lambda mark: (mark.start, mark.end, mark.kind))
     out: list[str] = []
-    first = 0  # the first mark not yet behind the run of text being written
+    waiting = 0  # the first mark not yet begun
+    active: list[Mark] = []  # marks begun and not yet ended: a few at most, one per kind
+    begun: set[int] = set()  # the marks whose label is written, by id
     for piece in _read(sanitised).pieces:
         if isinstance(piece, str):
             out.append(piece)
             continue
         start, data = piece
-        while first < len(marks) and marks[first].end <= start:
-            first += 1
-        out.extend(_marked_run(start, data, marks, first))
+        end = start + len(data)
+        for mark in [mark for mark in active if mark.end <= start]:  # ended where no text is
+            out.append(_note(mark))
+            active.remove(mark)
+        while waiting < len(marks) and marks[waiting].start < end:
+            if marks[waiting].end > start:
+                active.append(marks[waiting])
+            waiting += 1
+        out.extend(_marked_run(start, data, active, begun))
+    out.extend(_note(mark) for mark in active)
     return clean_marked_html("".join(out))
 
 
-def _marked_run(start: int, data: str, marks: list[Mark], first: int) -> list[str]:
-    """One run of text, escaped, with the parts inside marks wrapped; a mark's label where it starts."""
-    out, position, end = [], start, start + len(data)
-    for mark in marks[first:]:
-        if mark.start >= end:
-            break
-        cut_from, cut_to = max(mark.start, position), min(mark.end, end)
-        out.append(html.escape(data[position - start : cut_from - start], quote=False))
-        label = ""
-        if cut_from == mark.start:
-            label = f'<span class="govuk-visually-hidden">{html.escape(mark.label)} </span>'
+def _note(mark: Mark) -> str:
+    if not mark.note:
+        return ""
+    return f' <span class="app-mark-note">{html.escape(mark.note, quote=False)}</span>'
+
+
+def _marked_run(start: int, data: str, active: list[Mark], begun: set[int]) -> list[str]:
+    """One run of text, escaped, with the parts inside active marks wrapped: a mark's label before its
+    first part and its note after its last. Marks ending in this run leave `active`."""
+    end = start + len(data)
+    cuts = {start, end}
+    for mark in active:
+        cuts.update(cut for cut in (mark.start, mark.end) if start < cut < end)
+    ordered = sorted(cuts)
+    out: list[str] = []
+    for cut_from, cut_to in zip(ordered, ordered[1:], strict=False):
         text = html.escape(data[cut_from - start : cut_to - start], quote=False)
-        out.append(f'<mark class="app-mark app-mark--{mark.kind}">{label}{text}</mark>')
-        position = cut_to
-    out.append(html.escape(data[position - start :], quote=False))
+        covering = [mark for mark in active if mark.start <= cut_from and cut_to <= mark.end]
+        if not covering:
+            out.append(text)
+            continue
+        labels = []
+        for mark in covering:
+            if id(mark) not in begun:
+                begun.add(id(mark))
+                labels.append(f'<span class="govuk-visually-hidden">{html.escape(mark.label)} </span>')
+        classes = " ".join(f"app-mark--{mark.kind}" for mark in covering)
+        out.append(f'<mark class="app-mark {classes}">{"".join(labels)}{text}</mark>')
+        for mark in covering:
+            if mark.end == cut_to:
+                out.append(_note(mark))
+                active.remove(mark)
     return out

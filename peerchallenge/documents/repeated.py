@@ -212,9 +212,13 @@ def repeated_html(sanitised: str, previous_html: str, year: int) -> tuple[Repeti
     repetition = repeated_in(text, Index(html_text(previous_html)))
     if not repetition.passages:
         return repetition, None
+    return repetition, mark_html(sanitised, repeated_marks(text, repetition, year))
+
+
+def repeated_marks(text: str, repetition: Repetition, year: int) -> list[Mark]:
+    """The marks for the repeated passages of `text`, "Repeated from 2025:" read out before each."""
     label = f"Repeated from {year}:"
-    marks = [Mark(start, end, "repeated", label) for start, end in joined_spans(text, repetition.passages)]
-    return repetition, mark_html(sanitised, marks)
+    return [Mark(start, end, "repeated", label) for start, end in joined_spans(text, repetition.passages)]
 
 
 def joined_spans(text: str, passages: tuple[Passage, ...]) -> list[tuple[int, int]]:

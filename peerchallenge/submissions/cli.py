@@ -28,7 +28,8 @@ documents_cli = AppGroup("documents", help="Self-assessment documents.")
     "repeated from the same section of this file, and the passages with the sentence each repeats).",
 )
 def extract_command(path: Path, cycle_id: int | None, previous: Path | None) -> None:
-    """Print the sections, word counts and warnings found in a file, as an upload would see them."""
+    """Print the sections, word counts and warnings found in a file, as an upload would see them, with each
+    part's signals: passages that read as business as usual or as evidence, each with its reason."""
     if cycle_id is None:
         specs = documents.DEFAULT_SECTIONS
     else:

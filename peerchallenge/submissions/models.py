@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import ReadyMark, User
 from peerchallenge.cycles.models import AuthorityInCycle, CycleState, TemplateSection
+from peerchallenge.documents.measure import signal_summary
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.status import LabelledEnum
 
@@ -136,10 +137,11 @@ class SectionText(Model):
     # The markdown rendered and sanitised once, when the version was saved: pages never parse the text.
     html: Mapped[str] = mapped_column(sa.Text, default="")
     word_count: Mapped[int] = mapped_column(default=0)
-    # Measured once, when the version was saved, against the same section of the authority's self-assessment
-    # in the region's cycle before (documents/repeated.py): the share of its words repeated (None when there
-    # is no last year to compare with), that cycle's year, the signals found (JSON, as `flask documents
-    # extract` prints them) and the HTML with their passages marked (None when nothing is marked).
+    # Measured once, when the version was saved (documents/measure.py): the share of its words repeated from
+    # the same section of the authority's self-assessment in the region's cycle before (None when there is no
+    # last year to compare with) and that cycle's year; the signals found (JSON, as `flask documents extract`
+    # prints them: repeated text, business as usual, evidence; None for a version saved before they were
+    # measured) and the HTML with their passages marked (None when nothing is marked).
     repeated_share: Mapped[int | None]
     repeated_year: Mapped[int | None]
     signals: Mapped[list | None] = mapped_column(sa.JSON)
@@ -157,6 +159,11 @@ class SectionText(Model):
     def marked(self) -> Markup:
         """The stored HTML with the signals' passages marked, safe to show (sanitised again once marked)."""
         return Markup(self.marked_html) if self.marked_html else self.rendered  # noqa: S704 (as rendered)
+
+    @property
+    def signal_summary(self) -> dict[str, tuple[int, int]]:
+        """Per kind of passage (business as usual, evidence): how many passages, how many words."""
+        return signal_summary(self.signals)
 
     @property
     def is_unmatched(self) -> bool:

@@ -14,7 +14,7 @@ from peerchallenge.cycles import services as cycle_services
 from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.dates import uk_date
 from peerchallenge.documents import analysis as documents
-from peerchallenge.documents.repeated import repeated_html
+from peerchallenge.documents.measure import measure_html
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.mail.services import public_url, queue_email
@@ -147,7 +147,7 @@ def upload_version(
     _set_sections(version, texts)
     previous = last_year(cycle, authority)
     for text in texts:
-        measure_repeated(text, previous)
+        measure(text, previous)
     version.warnings = list(analysis.warnings)
     record_about(
         "submission_uploaded",
@@ -241,7 +241,7 @@ def edit_section(
             text.word_count = documents.count_words(markdown)
             text.found = text.found or bool(markdown)
             text.template_section = old.template_section
-            measure_repeated(text, last_year(submission.cycle, submission.authority))
+            measure(text, last_year(submission.cycle, submission.authority))
         texts.append(text)
     _set_sections(version, texts)
     version.warnings = version_warnings(submission.cycle, texts)
@@ -263,18 +263,18 @@ def edit_section(
     return version
 
 
-def measure_repeated(text: SectionText, previous: LastYearsText | None) -> None:
-    """Store how much of the part repeats the same section of last year's self-assessment, marked."""
-    if previous is None:
-        text.repeated_share = text.repeated_year = text.marked_html = None
-        text.signals = []
-        return
+def measure(text: SectionText, previous: LastYearsText | None) -> None:
+    """Store the part's signals (business as usual, evidence, and text repeated from the same section of
+    last year's self-assessment, when there is one) and its HTML with their passages marked."""
     title = text.template_section.title if text.template_section else None
-    repetition, marked = repeated_html(text.html, previous.html_for(title), previous.year)
-    text.repeated_share = repetition.share
-    text.repeated_year = previous.year
-    text.signals = [repetition.to_signal(previous.year)]
-    text.marked_html = str(marked) if marked is not None else None
+    if previous is None:
+        measured = measure_html(text.html)
+    else:
+        measured = measure_html(text.html, previous.html_for(title), previous.year)
+    text.repeated_share = measured.repeated_share
+    text.repeated_year = previous.year if previous is not None else None
+    text.signals = measured.signals
+    text.marked_html = measured.marked_html
 
 
 def version_warnings(cycle: Cycle, texts: list[SectionText]) -> list[str]:

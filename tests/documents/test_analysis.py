@@ -182,6 +182,7 @@ def test_to_dict_is_json_ready():
         "word_count": 0,
         "suggested_words": 1000,
         "markdown": "",
+        "signals": [],
     }
     assert as_dict["sections"][2]["heading"] == "Family help, including early help"
     assert as_dict["unmatched"][0]["heading"].startswith("Anyshire")
