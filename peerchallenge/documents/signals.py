@@ -186,7 +186,7 @@ ASSESSED = (
     r"audit(?:s|ed)?|re-audit(?:ed)?|dip[- ]sample|survey|inspection|inspectors?|focused visit|ofsted"
     r"|monitoring visit|review|observations?|the peers|peer challenge"
 )
-FINDING = r"found|finds|showed|shows|judged|rated|graded|concluded|highlighted"
+FINDING = r"found|finds|showed|shows|show|judged|rated|graded|concluded|highlighted"
 # Context about the place, its people and its money: figures with comparators there are not about practice.
 CONTEXT = _words(
     r"population",
@@ -293,7 +293,7 @@ RULES: list[Rule] = [
             r" (?:by|to|through|quarterly|monthly)",
             r"terms of reference",
             r"oversees",
-            r"(?:weekly|monthly|quarterly|fortnightly|termly) [\w' ]{0,40}?(?:panel|board|forum|meetings?"
+            r"(?:weekly|monthly|quarterly|fortnightly|termly) [\w' ]{0,40}?\b(?:panel|board|forum|meetings?"
             r"|group|network|sessions?|clinics?|supervision)",
             r"(?:panel|board|forum|group|partnership)\s*\((?:weekly|monthly|quarterly|fortnightly"
             r"|every [\w ]+)\)",
@@ -361,8 +361,8 @@ RULES: list[Rule] = [
             r"aligned with",
             r"(?:is|are) delivered through",
             r"built on",
-            r"use an? [\w, -]{0,40}?(?:approach|model|framework|tool)",
-            r"(?:every|each|all) [\w' ]{0,30}?(?:has|have) (?:a|an)",
+            r"use an? [\w, -]{0,40}?\b(?:approach|model|framework|tool)",
+            r"(?:every|each|all) [\w' ]{0,30}?\b(?:has|have) (?:a|an)",
             r"(?:is|are) reviewed (?:at least )?every",
             r"our (?:[\w'-]+ ){0,3}?(?:strategy|policy|framework|protocol|practice model|vision|offer"
             r"|approach)",
@@ -380,7 +380,7 @@ RULES: list[Rule] = [
             r"took up post",
             r"(?:appointing|offering|establishing|providing|bringing together|introducing|launching)",
             r"so that (?:children|they|families|young people|our|staff|practitioners|every|all)[\w' ]{0,40}?"
-            r"(?:can|are|receive|feel|get|have|will)",
+            r"\b(?:can|are|receive|feel|get|have|will)",
             r"(?:has|have) begun",
             r"provides?",
             r"offers",

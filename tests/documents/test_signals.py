@@ -73,6 +73,12 @@ def test_a_count_of_activity_or_a_year_is_not_a_figure_with_a_comparator():
     )
 
 
+def test_words_are_matched_whole_never_inside_another_word():
+    # "board" is in "dashboard", "can" in "scan": neither is what the rule meant.
+    assert read_sentence("The group looks at a quarterly dashboard.").kind is None
+    assert read_sentence("Audits show that plans name what will change.").kind == EVIDENCE
+
+
 def test_a_strategy_quoted_is_not_anyones_own_words():
     reading = read_sentence('Our strategy states that "every child will be heard".')
     assert reading.kind == BUSINESS_AS_USUAL
