@@ -81,6 +81,19 @@ def test_the_author_sees_the_signals_before_sign_off(world, cycle, sign_in):
     assert 'class="app-mark-note"' in page
 
 
+def test_the_director_signing_off_is_told_what_was_read_and_where(world, cycle, sign_in):
+    submission_services.upload_version(
+        world.contributor, cycle, world.authority, "sa.md", self_assessment(FAMILY_HELP_TEXT)
+    )
+    db.session.commit()
+    page = sign_in(world.director).get(page_url(cycle, world.authority) + "/sign-off").get_data(as_text=True)
+    assert (
+        f"1 passage reads as business as usual ({len(USUAL.split())} words) and 1 passage carries evidence "
+        f"({len(EVIDENCE.split())} words)"
+    ) in page
+    assert f'href="{page_url(cycle, world.authority)}">read them on the self-assessment</a>' in page
+
+
 def test_an_edit_measures_the_edited_section_again(world, cycle, sign_in):
     client = sign_in(world.contributor)
     upload(client, cycle, world.authority, self_assessment(NEITHER), "sa.md")

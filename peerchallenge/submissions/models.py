@@ -117,6 +117,13 @@ class SubmissionVersion(Model):
         """How many of the template's sections were found in this version."""
         return sum(1 for text in self.sections if text.template_section_id is not None and text.found)
 
+    @property
+    def signal_summary(self) -> dict[str, tuple[int, int]] | None:
+        """Per kind of passage, over every part: how many passages, how many words (None if not measured)."""
+        if any(text.signals is None for text in self.sections):
+            return None
+        return signal_summary([signal for text in self.sections for signal in text.signals or []])
+
 
 class SectionText(Model):
     """The Markdown of one part of a version: a template section, or text under no matching heading."""
