@@ -5,9 +5,9 @@ Matching is rule-based. Each area is reduced to a set of terms: phrases of a sma
 services words become one concept each ("young people leaving care" and "care leavers" are both LEAVERS),
 the other words lose common and generic words and are cut to their first six letters (a crude stem:
 "exploitation" and "exploited" agree). Two areas score 100 x shared terms / sqrt(terms of one x terms of
-the other), with rapidfuzz's ratio of 85 or more counting two stems as the same (a typo). Pairs are taken
-best first, each area used once, from MATCH_AT up. tests/datapack/test_calibration.py measures the
-accuracy on pairs written for it.
+the other), a concept counting twice a word, with rapidfuzz's ratio of 85 or more counting two stems as
+the same (a typo). Pairs are taken best first, each area used once, from MATCH_AT up.
+tests/datapack/test_calibration.py measures the accuracy on pairs written for it.
 """
 
 import math
@@ -19,10 +19,13 @@ from rapidfuzz import fuzz
 from peerchallenge.documents.repeated import sentences
 
 MATCH_AT = 40
+CONCEPT_WEIGHT = 2
 STEM = 6
 
 # (pattern, concept): the first patterns are tried first; each match becomes the concept's term.
 LEXICON = [
+    (r"(?:recruit\w* (?:and retention )?of )?foster carers?|fostering(?: recruitment)?", "FOSTERING"),
+    (r"second or subsequent|repeat (?:child protection )?plans?|a repeat plan", "REPEAT_PLANS"),
     (
         r"care leavers?|young people leaving care|leaving care|care experienced young|pathway plans?",
         "LEAVERS",
@@ -69,7 +72,6 @@ LEXICON = [
     (r"audits?|quality assurance|auditing", "AUDIT"),
     (r"personal education plans?|peps?|virtual school|school attendance|attendance|exclusions?", "EDUCATION"),
     (r"permanence|adoption|special guardianship|long-term fostering", "PERMANENCE"),
-    (r"foster carers?|fostering", "FOSTERING"),
     (r"strategy (?:discussions?|meetings?)|section 47 enquir\w+|section 47", "STRATEGY"),
     (r"disabled children|disabilit\w+", "DISABILITY"),
     (r"homeless\w*|16 and 17 year olds|16- and 17-year-olds", "HOMELESS"),
@@ -87,7 +89,8 @@ STOPWORDS = frozenset(
     quality improve improved improving improvement ensure ensuring sure children child young people families
     family practice practitioners services service social work workers well good better effective
     effectiveness impact progress need needs still yet enough every each other own across within between
-    including particularly especially sufficiently sufficient""".split()  # noqa: SIM905
+    including particularly especially sufficiently sufficient care home homes team teams higher lower england
+    england's late too""".split()  # noqa: SIM905
 )
 WORD = re.compile(r"[a-z][a-z'-]*")
 
@@ -118,13 +121,18 @@ def terms(text: str) -> set[str]:
     return found
 
 
+def _weight(term: str) -> int:
+    """A concept of the lexicon counts twice a plain word: it names what the area is about."""
+    return CONCEPT_WEIGHT if term.isupper() else 1
+
+
 def _shared(first: set[str], second: set[str]) -> int:
     shared = first & second
     rest = [term for term in second - shared if term.islower()]
     for term in first - shared:
         if term.islower() and any(fuzz.ratio(term, other) >= 85 for other in rest):
             shared.add(term)
-    return len(shared)
+    return sum(_weight(term) for term in shared)
 
 
 def similarity(first: str, second: str) -> int:
@@ -132,7 +140,8 @@ def similarity(first: str, second: str) -> int:
     a, b = terms(first), terms(second)
     if not a or not b:
         return 0
-    return round(100 * _shared(a, b) / math.sqrt(len(a) * len(b)))
+    size_a, size_b = sum(map(_weight, a)), sum(map(_weight, b))
+    return min(100, round(100 * _shared(a, b) / math.sqrt(size_a * size_b)))
 
 
 def match(improvements: list[str], developments: list[str]) -> list[tuple[int | None, int]]:
@@ -167,7 +176,7 @@ def suggest_areas(texts: Iterable[str]) -> list[str]:
     for text in texts:
         for sentence in sentences(text):
             raw = " ".join(text[sentence.start : sentence.end].split()).strip(" -*#>")
-            if not WORRY.search(raw) or sentence.key in seen or len(sentence.words) < 4:
+            if not WORRY.search(raw) or len(sentence.words) < 4 or any(sentence.key in key for key in seen):
                 continue
             seen.add(sentence.key)
             found.append(raw[:MAX_SUGGESTION_CHARACTERS])
