@@ -12,7 +12,8 @@ from peerchallenge.submissions.queries import find_submission
 from tests.scenarios import page_url, upload
 
 WORRIES = (
-    "## Care leavers\n\nWhat worries us: pathway plans are not yet written with young people leaving care.\n\n"
+    "## Care leavers\n\n"
+    "What worries us: pathway plans are not yet written with young people leaving care.\n\n"
     "## Help and protection, including multi-agency child protection\n\n"
     "Return home interviews happen too late after a child goes missing, which concerns us.\n"
 )
@@ -69,5 +70,9 @@ def test_an_inspection_after_sign_off_is_matched_and_a_person_corrects_it(world,
     assert lead.post(correct, data={"development": "none"}).status_code == 302
     page = lead.get(page_url(cycle, world.authority)).get_data(as_text=True)
     assert "named in our self-assessment: 1 of 3" in page and "(confirmed by a person)" in page
+    overview = lead.get(f"/cycles/{cycle.id}/overview").get_data(as_text=True)
+    calibration = overview[overview.index('id="calibration"') :]
+    assert "Alpha" in calibration and "Not rated yet" in calibration
+    assert "named in our self-assessment: 1 of 3" in calibration
     row = db.session.scalar(sa.select(CalibrationCorrection))
     assert row.development is None and row.improvement.startswith("Timeliness")
