@@ -4,6 +4,7 @@ figures checked; seen only where the self-assessment is."""
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from peerchallenge.submissions.queries import find_submission
 from tests.datapack.test_upload import csv_of, post_file
@@ -112,3 +113,21 @@ def test_a_hostile_value_in_a_label_is_escaped(world, cycle, sign_in):
 
     svg = line_chart("c", "<script>alert(1)</script>", ["2024-25"], [Series("<b>x</b>", (1.0,))])
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "<b>" not in svg
+
+
+def test_the_demo_pack_is_loaded_and_plausible(demo):
+    from peerchallenge.datapack.models import DataValue
+    from peerchallenge.demo.profiles import INDICATOR
+    from peerchallenge.extensions import db
+
+    rows = db.session.scalars(sa.select(DataValue)).all()
+    assert len(rows) == 11 * 13 * 3
+    assert {row.period for row in rows} == {"2023-24", "2024-25", "2025-26"} or len(
+        {r.period for r in rows}
+    ) == 3
+    for row in rows:
+        indicator = INDICATOR[row.indicator]
+        assert indicator.low <= row.value <= indicator.high + 3, row
+    england = {(row.indicator, row.period): row.england for row in rows}
+    assert len(england) == 13 * 3  # one England value per indicator and period, whatever the authority
+    assert all(row.england == england[(row.indicator, row.period)] for row in rows)
