@@ -96,17 +96,33 @@ def catalogue_page(region_id: int):
 SELF_ASSESSMENT = "/cycles/<int:cycle_id>/authorities/<int:authority_id>/self-assessment"
 
 
-@bp.route(f"{SELF_ASSESSMENT}/areas-for-development", methods=["GET", "POST"])
-@login_required
-def development_areas(cycle_id: int, authority_id: int):
+def _in_region(cycle_id: int, authority_id: int) -> tuple[Cycle, Authority]:
+    """The cycle and authority named, or 404 when either is missing or the authority is of another region."""
     cycle = db.get_or_404(Cycle, cycle_id)
     authority = db.get_or_404(Authority, authority_id)
     if authority.region_id != cycle.region_id or cycle.is_draft:
         abort(404)
+    return cycle, authority
+
+
+def _areas_of(cycle: Cycle, authority: Authority) -> list[str]:
+    return [row.text for row in region_development_areas(cycle, [authority.id]).get(authority.id, [])]
+
+
+def _back_to_areas(cycle: Cycle, authority: Authority):
+    return redirect(
+        url_for("submissions.view", cycle_id=cycle.id, authority_id=authority.id, _anchor="development-areas")
+    )
+
+
+@bp.route(f"{SELF_ASSESSMENT}/areas-for-development", methods=["GET", "POST"])
+@login_required
+def development_areas(cycle_id: int, authority_id: int):
+    cycle, authority = _in_region(cycle_id, authority_id)
     if not can_name_development_areas(current_user, authority):
         abort(403)
     form = DevelopmentAreasForm()
-    saved = [row.text for row in region_development_areas(cycle, [authority.id]).get(authority.id, [])]
+    saved = _areas_of(cycle, authority)
     suggested = services.suggested_areas(cycle, authority) if not saved else []
     if not form.is_submitted():
         form.areas.data = "\n".join(saved or suggested)
@@ -118,11 +134,7 @@ def development_areas(cycle_id: int, authority_id: int):
         "Your areas for development have been saved.",
     )
     if posted.done:
-        return redirect(
-            url_for(
-                "submissions.view", cycle_id=cycle.id, authority_id=authority.id, _anchor="development-areas"
-            )
-        )
+        return _back_to_areas(cycle, authority)
     page = render_template(
         "datapack/development_areas.html",
         form=form,
@@ -140,10 +152,9 @@ def development_areas(cycle_id: int, authority_id: int):
 )
 @login_required
 def correct_pair(authority_id: int, inspection_id: int, index: int):
-    cycle = db.get_or_404(Cycle, request.args.get("cycle", type=int) or 0)
-    authority = db.get_or_404(Authority, authority_id)
+    cycle, authority = _in_region(request.args.get("cycle", type=int) or 0, authority_id)
     inspection = db.get_or_404(Inspection, inspection_id)
-    if authority.region_id != cycle.region_id or inspection.authority_id != authority.id:
+    if inspection.authority_id != authority.id:
         abort(404)
     if not can_correct_calibration(current_user, authority):
         abort(404 if not can_view_authority(current_user, authority) else 403)
@@ -151,7 +162,7 @@ def correct_pair(authority_id: int, inspection_id: int, index: int):
     calibration = next((each for each in found if each.inspection.id == inspection.id), None)
     if calibration is None or not 0 <= index < len(calibration.pairs):
         abort(404)
-    areas = [row.text for row in region_development_areas(cycle, [authority.id]).get(authority.id, [])]
+    areas = _areas_of(cycle, authority)
     form = pair_form(areas, calibration.pairs[index].development)
     choice = form.development.data or ""
     posted = run_form(
@@ -165,11 +176,7 @@ def correct_pair(authority_id: int, inspection_id: int, index: int):
         "The match has been saved.",
     )
     if posted.done:
-        return redirect(
-            url_for(
-                "submissions.view", cycle_id=cycle.id, authority_id=authority.id, _anchor="development-areas"
-            )
-        )
+        return _back_to_areas(cycle, authority)
     page = render_template(
         "datapack/correct_pair.html",
         form=form,
