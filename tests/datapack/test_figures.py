@@ -1,5 +1,6 @@
 """The figure check: numbers a self-assessment states for an indicator, compared with the pack's latest."""
 
+import gc
 import time
 
 import pytest
@@ -64,11 +65,20 @@ def test_figures_that_differ_beyond_the_tolerance_are_flagged():
 
 
 def test_the_check_is_linear_in_the_text():
+    """Four times the text takes about four times as long (timed without the garbage collector, best of
+    three, so that a busy machine does not decide)."""
     sentence = "Re-referrals were 23% of referrals (England: 22%). Our family hubs are busy. "
     latest = {"re_referrals": ("2025-26", 21.0)}
     timings = []
-    for repeat in (2_000, 8_000):
-        started = time.perf_counter()
-        assert len(check_figures(sentence * repeat, CATALOGUE, latest)) == repeat
-        timings.append(time.perf_counter() - started)
-    assert timings[1] < timings[0] * 8  # four times the text, well under eight times the time
+    gc.disable()
+    try:
+        for repeat in (2_000, 8_000):
+            best = float("inf")
+            for _ in range(3):
+                started = time.perf_counter()
+                assert len(check_figures(sentence * repeat, CATALOGUE, latest)) == repeat
+                best = min(best, time.perf_counter() - started)
+            timings.append(best)
+    finally:
+        gc.enable()
+    assert timings[1] < timings[0] * 7  # four times the text, well under seven times the time
