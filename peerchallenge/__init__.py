@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from peerchallenge.audit.routes import bp as audit_bp
     from peerchallenge.core.routes import bp as core_bp
     from peerchallenge.cycles.routes import bp as cycles_bp
+    from peerchallenge.datapack.routes import bp as datapack_bp
     from peerchallenge.error_pages import register_error_pages
     from peerchallenge.inspections.routes import bp as inspections_bp
     from peerchallenge.letters.routes import bp as letters_bp
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cycles_bp)
     app.register_blueprint(submissions_bp)
     app.register_blueprint(inspections_bp)
+    app.register_blueprint(datapack_bp)
     app.register_blueprint(assignments_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(letters_bp)

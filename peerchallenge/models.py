@@ -5,6 +5,13 @@ from peerchallenge.actions.models import Action, ActionStatusChange
 from peerchallenge.assignments.models import Assignment, Conflict, Delegation
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.cycles.models import Cycle, RatingLevel, RatingScale, TemplateSection
+from peerchallenge.datapack.models import (
+    CalibrationCorrection,
+    DataPack,
+    DataValue,
+    DevelopmentArea,
+    RegionIndicator,
+)
 from peerchallenge.inspections.models import Inspection, InspectionJudgement, OwnGrade
 from peerchallenge.letters.models import Letter, LetterFile, LetterRead, LetterVersion
 from peerchallenge.mail.models import OutboxEmail
@@ -17,6 +24,11 @@ __all__ = [
     "Action",
     "ActionStatusChange",
     "Assignment",
+    "CalibrationCorrection",
+    "DataPack",
+    "DataValue",
+    "DevelopmentArea",
+    "RegionIndicator",
     "Conflict",
     "Delegation",
     "Letter",

@@ -73,6 +73,7 @@ NOT_THE_LEADS = {
     "submissions.mark_ready": "contributor",
     "submissions.sign_off": "director",
     "reviews.check_answers": "drafting_director",
+    "datapack.development_areas": "contributor",
 }
 # Pages with nothing to ask in a state: they go back to the cycle's pages (each is tested in its own file).
 GOES_BACK = {

@@ -26,6 +26,7 @@ from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.dates import UK_TIME
 from peerchallenge.demo import reviewing
 from peerchallenge.demo.actions import seed_actions
+from peerchallenge.demo.datapack import seed_data_pack
 from peerchallenge.demo.documents import demo_docx, demo_markdown, demo_sections
 from peerchallenge.demo.inspections import record_inspection, record_own_grades
 from peerchallenge.demo.profiles import HEADLINE, WORKFORCE, profile_for
@@ -121,6 +122,7 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
     # The response to each letter a fortnight after the letters are due; the actions' first update a term on.
     cycle.response_due_on = cycle.letters_due_on + timedelta(days=14)
     cycle.actions_update_due_on = cycle.letters_due_on + timedelta(days=90)
+    seed_data_pack(cycle, lead, today)
     for authority in region.authorities:
         name = authority.name
         if name in WORD_DRAFTS:

@@ -14,6 +14,7 @@ from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.dates import uk_today
 from peerchallenge.forms import run_form, run_service
 from peerchallenge.monitoring import exports, services
+from peerchallenge.monitoring.calibration import calibration_rows
 from peerchallenge.monitoring.dashboard import STAGE_GROUPS, STAGES, Dashboard, Row, cycle_dashboard
 from peerchallenge.monitoring.forms import ActionFilterForm, SendRemindersForm
 from peerchallenge.monitoring.overview import regional_overview
@@ -107,7 +108,12 @@ def ratings_csv(cycle_id: int):
 @login_required
 def overview(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
-    return render_template("monitoring/overview.html", cycle=cycle, overview=regional_overview(cycle))
+    return render_template(
+        "monitoring/overview.html",
+        cycle=cycle,
+        overview=regional_overview(cycle),
+        calibration=calibration_rows(cycle),
+    )
 
 
 @bp.route("/cycles/<int:cycle_id>/reminders", methods=["GET", "POST"])

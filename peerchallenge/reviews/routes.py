@@ -9,6 +9,7 @@ from peerchallenge.actions.queries import last_year
 from peerchallenge.assignments.access import review_writer_authority_ids
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles.routes import load_managed_cycle
+from peerchallenge.datapack.queries import section_packs
 from peerchallenge.dates import uk_datetime, uk_today
 from peerchallenge.error_pages import render_error
 from peerchallenge.errors import EditConflict, ServiceError
@@ -69,6 +70,9 @@ def _page(assignment, review, values, *, errors=None, missing=None, conflict=Non
         authority=assignment.reviewed,
         submission=submission,
         inspections=inspection_summary(cycle, assignment.reviewed),
+        data_pack=section_packs(
+            cycle, assignment.reviewed, {key: text.markdown for key, text in texts.items()}
+        ),
         can_record_inspections=False,
         last_year=last_year(cycle, assignment.reviewed),
         today=uk_today(),

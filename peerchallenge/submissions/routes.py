@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from peerchallenge.accounts.access import can_view_authority
 from peerchallenge.actions.queries import is_progress_section, last_year
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.datapack.queries import development_summary, section_packs
 from peerchallenge.dates import uk_today
 from peerchallenge.extensions import db
 from peerchallenge.forms import confirmation, run_form, run_service, save_edit
@@ -94,7 +95,14 @@ def view(cycle_id: int, authority_id: int):
         reopenable=services.reopenable(cycle, submission),
         inspections=inspection_summary(cycle, authority),
         can_record_inspections=can_record_inspections(current_user, authority),
+        data_pack=section_packs(cycle, authority, _texts(version)),
+        development=development_summary(cycle, authority, current_user),
     )
+
+
+def _texts(version: SubmissionVersion | None) -> dict[int | None, str]:
+    """Each template section's Markdown, for the figure check."""
+    return {part.template_section_id: part.markdown for part in version.sections} if version else {}
 
 
 def _require_editor(authority: Authority) -> None:
@@ -158,6 +166,7 @@ def edit_section(cycle_id: int, authority_id: int, position: int):
         authority=authority,
         last_year=last_year(cycle, authority) if progress else None,
         progress=progress,
+        data_pack=section_packs(cycle, authority, {section.template_section_id: section.markdown}),
         today=uk_today(),
     )
     if not form.is_submitted():

@@ -1,0 +1,1 @@
+"""The region's data pack beside each section, figures checked against it, and inspection calibration."""
