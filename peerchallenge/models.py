@@ -2,7 +2,7 @@
 
 from peerchallenge.accounts.models import RoleGrant, SignInThrottle, User, UserSession
 from peerchallenge.actions.models import Action, ActionStatusChange
-from peerchallenge.assignments.models import Assignment, Conflict, Delegation
+from peerchallenge.assignments.models import Assignment, Conflict, Delegation, ReviewGroup
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.cycles.models import Cycle, RatingLevel, RatingScale, TemplateSection
 from peerchallenge.inspections.models import Inspection, InspectionJudgement, OwnGrade
@@ -19,6 +19,7 @@ __all__ = [
     "Assignment",
     "Conflict",
     "Delegation",
+    "ReviewGroup",
     "Letter",
     "LetterFile",
     "LetterRead",
