@@ -306,7 +306,7 @@ def group(group_id: int):
         if status.assignment.reviewer_id in member_ids and status.assignment.reviewed_id in member_ids
     ]
     return render_template(
-        "assignments/group.html",
+        "reviews/group.html",
         group=review_group,
         cycle=cycle,
         manages=manages,
