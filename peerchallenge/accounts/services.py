@@ -367,12 +367,10 @@ def grant_role(
             review_group_id if role in GROUP_ROLES else None,
         ):
             raise ServiceError(f"{user.name} already has this role", field="email")
-    grant = RoleGrant(
-        role=role,
-        region=region,
-        authority=authority,
-        review_group_id=review_group_id if role in GROUP_ROLES else None,
-    )
+    grant = RoleGrant(role=role, region=region, authority=authority)
+    if role in GROUP_ROLES:
+        # Set only for group roles, so that other grants are written as before peer groups existed.
+        grant.review_group_id = review_group_id
     user.grants.append(grant)
     scope_region = authority.region_id if authority else (region.id if region else None)
     record_event(
