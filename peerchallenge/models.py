@@ -2,7 +2,7 @@
 
 from peerchallenge.accounts.models import RoleGrant, SignInThrottle, User, UserSession
 from peerchallenge.actions.models import Action, ActionStatusChange
-from peerchallenge.assignments.models import Assignment, Conflict, Delegation
+from peerchallenge.assignments.models import Assignment, Conflict, Delegation, ReviewGroup
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.cycles.models import Cycle, RatingLevel, RatingScale, TemplateSection
 from peerchallenge.datapack.models import (
@@ -31,6 +31,7 @@ __all__ = [
     "RegionIndicator",
     "Conflict",
     "Delegation",
+    "ReviewGroup",
     "Letter",
     "LetterFile",
     "LetterRead",

@@ -25,6 +25,7 @@ FOUNDATION = {
 PURE = {
     "documents",
     "assignments.solver",
+    "assignments.grouping",
     "letters.merge",
     "letters.compose",
     "letters.diff",

@@ -1,7 +1,7 @@
 """The region's data pack for a cycle, a region's own indicators, areas for development and calibration
 
 Revision ID: 0019_data_pack
-Revises: 0016_repeated_text
+Revises: 0018_groups
 Create Date: 2026-12-01 16:51:02
 
 Five new tables, nothing changed in the others; a downgrade drops them.
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0019_data_pack"
-down_revision = "0016_repeated_text"
+down_revision = "0018_groups"
 branch_labels = None
 depends_on = None
 

@@ -19,6 +19,9 @@ class Role(enum.StrEnum):
     LEAD = "lead"
     DIRECTOR = "director"
     CONTRIBUTOR = "contributor"
+    # Held for one peer group of a cycle (groups model): they read the group's self-assessments and reviews.
+    OBSERVER = "observer"
+    CONSULTANT = "consultant"
 
     @property
     def label(self) -> str:
@@ -30,9 +33,12 @@ ROLE_LABELS = {
     Role.LEAD: "Regional lead",
     Role.DIRECTOR: "Director of children's services",
     Role.CONTRIBUTOR: "Contributor",
+    Role.OBSERVER: "Observer director",
+    Role.CONSULTANT: "Independent consultant",
 }
 
 AUTHORITY_ROLES = (Role.DIRECTOR, Role.CONTRIBUTOR)
+GROUP_ROLES = (Role.OBSERVER, Role.CONSULTANT)
 
 
 def first_name(name: str) -> str:
@@ -138,7 +144,9 @@ class RoleGrant(Model):
             "(role = 'admin' AND region_id IS NULL AND authority_id IS NULL)"
             " OR (role = 'lead' AND region_id IS NOT NULL AND authority_id IS NULL)"
             " OR (role IN ('director', 'contributor') AND region_id IS NULL"
-            " AND authority_id IS NOT NULL)",
+            " AND authority_id IS NOT NULL)"
+            " OR (role IN ('observer', 'consultant') AND region_id IS NOT NULL AND authority_id IS NULL"
+            " AND review_group_id IS NOT NULL)",
             name="scope_matches_role",
         ),
         # One index per kind of grant: a unique constraint over all four columns lets PostgreSQL accept
@@ -148,6 +156,9 @@ class RoleGrant(Model):
         _partial_unique_index(
             "uq_role_grants_authority_role", ("user_id", "role", "authority_id"), "authority_id IS NOT NULL"
         ),
+        _partial_unique_index(
+            "uq_role_grants_group_role", ("user_id", "role", "review_group_id"), "review_group_id IS NOT NULL"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,6 +166,10 @@ class RoleGrant(Model):
     role: Mapped[Role] = mapped_column(string_enum(Role))
     region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("regions.id"), index=True)
     authority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
+    # An observer's or consultant's peer group (assignments.models.ReviewGroup), with its region in region_id.
+    review_group_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("review_groups.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="grants")
@@ -174,6 +189,8 @@ class RoleGrant(Model):
 
     @property
     def description(self) -> str:
+        if self.review_group_id is not None and self.region is not None:
+            return f"{self.role.label}, a peer group in {self.region.name}"
         if self.authority is not None:
             return f"{self.role.label}, {self.authority.name}"
         if self.region is not None:

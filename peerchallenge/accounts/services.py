@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from peerchallenge.accounts.access import can_manage_user
 from peerchallenge.accounts.models import (
     AUTHORITY_ROLES,
+    GROUP_ROLES,
     Role,
     RoleGrant,
     SignInThrottle,
@@ -340,9 +341,15 @@ def grant_role(
     *,
     region: Region | None = None,
     authority: Authority | None = None,
+    review_group_id: int | None = None,
 ) -> RoleGrant:
-    """Give a user a role, scoped to a region (lead) or an authority (director, contributor)."""
-    if role in AUTHORITY_ROLES:
+    """Give a user a role, scoped to a region (lead), an authority (director, contributor) or a peer group
+    of the region (observer, consultant)."""
+    if role in GROUP_ROLES:
+        if region is None or review_group_id is None:
+            raise ServiceError("Select the peer group")
+        authority = None
+    elif role in AUTHORITY_ROLES:
         if authority is None:
             raise ServiceError("Select the authority", field="authority")
         region = None
@@ -353,13 +360,17 @@ def grant_role(
     else:
         region = authority = None
     for grant in user.grants:
-        if (grant.role, grant.region_id, grant.authority_id) == (
+        if (grant.role, grant.region_id, grant.authority_id, grant.review_group_id) == (
             role,
             region.id if region else None,
             authority.id if authority else None,
+            review_group_id if role in GROUP_ROLES else None,
         ):
             raise ServiceError(f"{user.name} already has this role", field="email")
     grant = RoleGrant(role=role, region=region, authority=authority)
+    if role in GROUP_ROLES:
+        # Set only for group roles, so that other grants are written as before peer groups existed.
+        grant.review_group_id = review_group_id
     user.grants.append(grant)
     scope_region = authority.region_id if authority else (region.id if region else None)
     record_event(
@@ -393,6 +404,7 @@ def add_user(
     *,
     region: Region | None = None,
     authority: Authority | None = None,
+    review_group_id: int | None = None,
     invite: bool = True,
 ) -> tuple[User, bool]:
     """Add a role to the user with this email, creating the user if new; returns (user, created).
@@ -415,7 +427,7 @@ def add_user(
             subject_user=user,
             region_id=(authority.region_id if authority else region.id if region else None),
         )
-    grant_role(actor, user, role, region=region, authority=authority)
+    grant_role(actor, user, role, region=region, authority=authority, review_group_id=review_group_id)
     if created and invite:
         send_set_password_link(
             actor, user, region_id=authority.region_id if authority else region.id if region else None

@@ -20,10 +20,11 @@ assignment_cli = AppGroup("assignment", help="Peer assignment: who reviews whom.
     required=True,
     type=click.Path(path_type=Path),  # checked when read, so that every failure is one line and exit 1
     help='A JSON file: {"authorities": [...], "peers": 2, "conflicts": [[a, b]], '
-    '"history": [[reviewer, reviewed, year]], "seed": 1}.',
+    '"history": [[reviewer, reviewed, year]], "seed": 1}; or "mode": "groups" and "group_size": 3 instead '
+    'of "peers" for peer groups.',
 )
 def solve_command(input_path: Path) -> None:
-    """Print who reviews whom and the soft-rule counts, or say on one line why there is no assignment."""
+    """Print who reviews whom (or the groups) and the soft-rule counts, or on one line why there are none."""
     try:
         document = json.loads(input_path.read_text(encoding="utf-8"))
         result = solve_json(document)

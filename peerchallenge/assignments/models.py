@@ -76,6 +76,46 @@ class Assignment(Model):
         return scope_in_cycle(self.cycle, self.reviewed_id, assignment_id=self.id)
 
 
+review_group_members = sa.Table(
+    "review_group_members",
+    Model.metadata,
+    sa.Column("group_id", sa.ForeignKey("review_groups.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("authority_id", sa.ForeignKey("authorities.id"), primary_key=True, index=True),
+)
+
+
+class ReviewGroup(Model):
+    """A peer group of a cycle in the groups model: each member reviews every other member.
+
+    Its assignments (one per ordered pair of members) carry the reviews; the group is what the pages show, and
+    what an observer's or consultant's role grant is scoped to.
+    """
+
+    __tablename__ = "review_groups"
+    __table_args__ = (sa.UniqueConstraint("cycle_id", "number", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"), index=True)
+    number: Mapped[int]  # 1, 2, ...: "Group 1", in the order the pages list them
+    state: Mapped[AssignmentState] = mapped_column(string_enum(AssignmentState))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cycle: Mapped[Cycle] = relationship()
+    members: Mapped[list[Authority]] = relationship(secondary=review_group_members, order_by=Authority.name)
+
+    @property
+    def name(self) -> str:
+        return f"Group {self.number}"
+
+    @property
+    def member_names(self) -> str:
+        return ", ".join(member.name for member in self.members)
+
+    @property
+    def audit_scope(self) -> dict[str, int]:
+        return {"region_id": self.cycle.region_id, "cycle_id": self.cycle_id}
+
+
 class Delegation(Model):
     """A contributor whom the authority's director has nominated to draft its reviews."""
 

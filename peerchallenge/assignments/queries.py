@@ -6,7 +6,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from peerchallenge.accounts.models import Role, RoleGrant, User
-from peerchallenge.assignments.models import Assignment, AssignmentState, Conflict, Delegation
+from peerchallenge.assignments.models import (
+    Assignment,
+    AssignmentState,
+    Conflict,
+    Delegation,
+    ReviewGroup,
+    review_group_members,
+)
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db, scalars_where_in
 from peerchallenge.regions.models import Authority
@@ -39,6 +46,60 @@ def cycle_assignments(cycle: Cycle, *states: AssignmentState) -> list[Assignment
         .where(Assignment.cycle_id == cycle.id, Assignment.state.in_(states))
         .options(selectinload(Assignment.reviewer), selectinload(Assignment.reviewed))
         .order_by(reviewed.name, reviewer.name)
+    )
+    return list(db.session.scalars(query))
+
+
+def cycle_groups(cycle: Cycle, state: AssignmentState) -> list[ReviewGroup]:
+    """The cycle's peer groups in the given state, by number, with their members."""
+    return list(
+        db.session.scalars(
+            sa.select(ReviewGroup)
+            .where(ReviewGroup.cycle_id == cycle.id, ReviewGroup.state == state)
+            .options(selectinload(ReviewGroup.members))
+            .order_by(ReviewGroup.number)
+        )
+    )
+
+
+def group_member_ids(cycle: Cycle, group_ids: Iterable[int]) -> set[int]:
+    """The authorities in the given published groups of the cycle."""
+    return set(
+        db.session.scalars(
+            sa.select(review_group_members.c.authority_id)
+            .join(ReviewGroup, ReviewGroup.id == review_group_members.c.group_id)
+            .where(
+                ReviewGroup.cycle_id == cycle.id,
+                ReviewGroup.state == AssignmentState.PUBLISHED,
+                ReviewGroup.id.in_(list(group_ids)),
+            )
+        )
+    )
+
+
+def group_grants(group: ReviewGroup) -> list[RoleGrant]:
+    """The observer and consultant grants of a peer group, with their users."""
+    return list(
+        db.session.scalars(
+            sa.select(RoleGrant)
+            .where(RoleGrant.review_group_id == group.id)
+            .options(selectinload(RoleGrant.user))
+            .order_by(RoleGrant.role, RoleGrant.id)
+        )
+    )
+
+
+def groups_of_user(user: User) -> list[ReviewGroup]:
+    """The published peer groups the user observes or advises, newest cycle first."""
+    ids = {grant.review_group_id for grant in user.grants if grant.review_group_id is not None}
+    if not ids:
+        return []
+    query = (
+        sa.select(ReviewGroup)
+        .join(Cycle, ReviewGroup.cycle_id == Cycle.id)
+        .where(ReviewGroup.id.in_(ids), ReviewGroup.state == AssignmentState.PUBLISHED)
+        .options(selectinload(ReviewGroup.members), selectinload(ReviewGroup.cycle))
+        .order_by(Cycle.year.desc(), ReviewGroup.number)
     )
     return list(db.session.scalars(query))
 

@@ -9,7 +9,7 @@ from peerchallenge.assignments import services
 from peerchallenge.assignments.access import can_declare_conflict_for, can_manage_delegates
 from peerchallenge.assignments.forms import ConflictForm, DelegateForm, authority_choices
 from peerchallenge.assignments.models import AssignmentState, Conflict, Delegation
-from peerchallenge.assignments.queries import cycle_assignments, delegates_of, region_conflicts
+from peerchallenge.assignments.queries import cycle_assignments, cycle_groups, delegates_of, region_conflicts
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db
@@ -33,6 +33,8 @@ def overview(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
     published = cycle.assignments_published_at is not None
     state = AssignmentState.PUBLISHED if published else AssignmentState.PROPOSED
+    if cycle.in_groups:
+        return _groups_overview(cycle, published, state)
     assignments = cycle_assignments(cycle, state)
     evaluation = (
         services.evaluate_pairs(cycle, [(a.reviewer, a.reviewed) for a in assignments])
@@ -47,6 +49,19 @@ def overview(cycle_id: int):
         reviewers=_pairs_by_reviewed(assignments),
         authorities=services.participants(cycle),
         evaluation=evaluation,
+        replaced=cycle_assignments(cycle, AssignmentState.REPLACED) if published else [],
+        form=ConfirmForm(),
+    )
+
+
+def _groups_overview(cycle, published: bool, state: AssignmentState):
+    groups = cycle_groups(cycle, state)
+    return render_template(
+        "assignments/groups.html",
+        cycle=cycle,
+        published=published,
+        groups=groups,
+        evaluation=services.evaluate_grouping(cycle, [group.members for group in groups]) if groups else None,
         replaced=cycle_assignments(cycle, AssignmentState.REPLACED) if published else [],
         form=ConfirmForm(),
     )
@@ -84,6 +99,8 @@ def adjust(cycle_id: int):
     if cycle.assignments_published_at is not None:
         flash("The assignment has been published. To change it, withdraw an authority.", "error")
         return redirect(url_for("assignments.overview", cycle_id=cycle.id))
+    if cycle.in_groups:
+        return _adjust_groups(cycle)
     form = ConfirmForm()
     status = 200
     if form.validate_on_submit():
@@ -105,6 +122,51 @@ def adjust(cycle_id: int):
         pairs = [(item.reviewer, item.reviewed) for item in proposal]
     return render_template(
         "assignments/adjust.html", cycle=cycle, form=form, **_adjust_context(cycle, pairs)
+    ), status
+
+
+def _posted_groups(cycle) -> list[list[Authority]]:
+    """The groups in an adjust form: a select per authority (group-<authority id>) with its group number."""
+    groups: dict[int, list[Authority]] = {}
+    for authority in services.participants(cycle):
+        value = request.form.get(f"group-{authority.id}", "")
+        if not (value.isascii() and value.isdigit() and 0 < len(value) < 4):
+            abort(400)
+        groups.setdefault(int(value), []).append(authority)
+    return [groups[number] for number in sorted(groups)]
+
+
+def _adjust_groups(cycle):
+    """Move authorities between the proposed groups: check, then save."""
+    form = ConfirmForm()
+    status = 200
+    if form.validate_on_submit():
+        groups = _posted_groups(cycle)
+        if request.form.get("action") == "save":
+            if run_service(
+                lambda: services.save_adjusted_groups(current_user, cycle, groups),
+                "Your changes to the groups have been saved.",
+            ):
+                return redirect(url_for("assignments.overview", cycle_id=cycle.id))
+            status = 400
+    else:
+        if request.method == "POST":
+            abort(400)
+        groups = [group.members for group in cycle_groups(cycle, AssignmentState.PROPOSED)]
+        if not groups:
+            flash("Generate the groups first, then adjust them.", "error")
+            return redirect(url_for("assignments.overview", cycle_id=cycle.id))
+    number_of = {member.id: number for number, members in enumerate(groups, start=1) for member in members}
+    return render_template(
+        "assignments/adjust_groups.html",
+        cycle=cycle,
+        form=form,
+        groups=groups,
+        authorities=services.participants(cycle),
+        number_of=number_of,
+        # One more choice than there are groups, so that a lead can start a new group.
+        choices=range(1, len(groups) + 2),
+        evaluation=services.evaluate_grouping(cycle, groups),
     ), status
 
 

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from peerchallenge.accounts.models import Role, RoleGrant, User
-from peerchallenge.assignments import solver
-from peerchallenge.assignments.models import Assignment, AssignmentState, Conflict, Delegation
-from peerchallenge.assignments.queries import cycle_assignments, past_pairings, region_conflicts
+from peerchallenge.accounts.models import GROUP_ROLES, Role, RoleGrant, User
+from peerchallenge.accounts.services import add_user
+from peerchallenge.assignments import grouping, solver
+from peerchallenge.assignments.models import Assignment, AssignmentState, Conflict, Delegation, ReviewGroup
+from peerchallenge.assignments.queries import cycle_assignments, cycle_groups, past_pairings, region_conflicts
 from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.cycles.services import check_not_closed
@@ -97,13 +98,15 @@ def _require_unpublished(cycle: Cycle) -> None:
         raise ServiceError("The assignment has been published. To change it, withdraw an authority instead.")
 
 
-def generate_proposal(actor: User, cycle: Cycle) -> solver.Solution:
+def generate_proposal(actor: User, cycle: Cycle) -> solver.Solution | grouping.GroupSolution:
     """Solve a new proposal with the next seed, replacing any earlier proposal."""
     lock_for_update(cycle)
     _require_unpublished(cycle)
     authorities = participants(cycle)
     by_name = {authority.name: authority for authority in authorities}
     cycle.assignment_seed += 1
+    if cycle.in_groups:
+        return _generate_groups(actor, cycle, authorities, by_name)
     try:
         solution = solver.solve(
             [authority.name for authority in authorities],
@@ -126,6 +129,86 @@ def generate_proposal(actor: User, cycle: Cycle) -> solver.Solution:
         shared=solution.shared_reviewers,
     )
     return solution
+
+
+def _group_history(inputs: dict) -> list[tuple[str, str, int]]:
+    return [(past.reviewer, past.reviewed, past.cycles_ago) for past in inputs["history"]]
+
+
+def _generate_groups(
+    actor: User, cycle: Cycle, authorities: list[Authority], by_name: dict[str, Authority]
+) -> grouping.GroupSolution:
+    inputs = _solver_inputs(cycle, authorities)
+    try:
+        solution = grouping.solve_groups(
+            list(by_name),
+            cycle.group_size,
+            conflicts=inputs["conflicts"],
+            history=_group_history(inputs),
+            seed=cycle.assignment_seed,
+        )
+    except grouping.NoGrouping as error:
+        raise ServiceError(error.message) from error
+    _replace_group_proposal(cycle, [[by_name[name] for name in members] for members in solution.groups])
+    record_about(
+        "assignment_generated",
+        f"Peer groups were proposed (seed {cycle.assignment_seed})",
+        actor,
+        cycle,
+        groups=len(solution.groups),
+        repeated=solution.repeated,
+    )
+    return solution
+
+
+def _replace_group_proposal(cycle: Cycle, groups: list[list[Authority]]) -> None:
+    """Replace the proposed groups, and their assignments: every member reviews every other member."""
+    for group in cycle_groups(cycle, AssignmentState.PROPOSED):
+        db.session.delete(group)
+    db.session.flush()
+    for number, members in enumerate(groups, start=1):
+        db.session.add(
+            ReviewGroup(cycle=cycle, number=number, state=AssignmentState.PROPOSED, members=members)
+        )
+    _replace_proposal(
+        cycle,
+        [
+            (reviewer, reviewed)
+            for members in groups
+            for reviewer in members
+            for reviewed in members
+            if reviewer != reviewed
+        ],
+    )
+
+
+def evaluate_grouping(cycle: Cycle, groups: list[list[Authority]]) -> grouping.GroupEvaluation:
+    """The hard-rule breaks of a set of groups for this cycle, and the repeated pairings in each."""
+    authorities = participants(cycle)
+    inputs = _solver_inputs(cycle, authorities)
+    return grouping.evaluate_groups(
+        [authority.name for authority in authorities],
+        cycle.group_size,
+        [[member.name for member in members] for members in groups],
+        conflicts=inputs["conflicts"],
+        history=_group_history(inputs),
+    )
+
+
+def save_adjusted_groups(
+    actor: User, cycle: Cycle, groups: list[list[Authority]]
+) -> grouping.GroupEvaluation:
+    """Save hand-adjusted groups, refusing ones that break a hard rule."""
+    lock_for_update(cycle)
+    _require_unpublished(cycle)
+    evaluation = evaluate_grouping(cycle, groups)
+    if not evaluation.valid:
+        raise ServiceError(
+            "This change breaks a rule, so it was not saved: " + "; ".join(evaluation.hard_breaks)
+        )
+    _replace_group_proposal(cycle, [members for members in groups if members])
+    record_about("assignment_adjusted", "The proposed peer groups were adjusted by hand", actor, cycle)
+    return evaluation
 
 
 def _replace_proposal(cycle: Cycle, pairs: list[tuple[Authority, Authority]]) -> None:
@@ -226,10 +309,16 @@ def publish(actor: User, cycle: Cycle) -> None:
     proposal = cycle_assignments(cycle, AssignmentState.PROPOSED)
     if not proposal:
         raise ServiceError("Generate an assignment before publishing it")
-    evaluation = evaluate_pairs(cycle, [(item.reviewer, item.reviewed) for item in proposal])
-    if not evaluation.valid:
-        raise ServiceError("The proposal breaks a rule: " + "; ".join(evaluation.hard_breaks))
+    groups = cycle_groups(cycle, AssignmentState.PROPOSED) if cycle.in_groups else []
+    if cycle.in_groups:
+        breaks = evaluate_grouping(cycle, [group.members for group in groups]).hard_breaks
+    else:
+        breaks = evaluate_pairs(cycle, [(item.reviewer, item.reviewed) for item in proposal]).hard_breaks
+    if breaks:
+        raise ServiceError("The proposal breaks a rule: " + "; ".join(breaks))
     now = utcnow()
+    for group in groups:
+        group.state = AssignmentState.PUBLISHED
     for item in proposal:
         item.state, item.published_at = AssignmentState.PUBLISHED, now
     cycle.assignments_published_at = now
@@ -265,6 +354,8 @@ def plan_withdrawal(cycle: Cycle, authority: Authority) -> WithdrawalPlan:
     if authority not in remaining:
         raise ServiceError(f"{authority.name} is not in the published assignment")
     remaining.remove(authority)
+    if cycle.in_groups:
+        return _plan_group_withdrawal(cycle, authority, current)
     by_name = {item.name: item for item in remaining}
     keep = [
         (item.reviewer.name, item.reviewed.name)
@@ -290,6 +381,23 @@ def plan_withdrawal(cycle: Cycle, authority: Authority) -> WithdrawalPlan:
     )
 
 
+def _plan_group_withdrawal(cycle: Cycle, authority: Authority, current: list[Assignment]) -> WithdrawalPlan:
+    """In groups the authority leaves its group: its reviews end; the others go on reviewing one another."""
+    group = next(
+        group for group in cycle_groups(cycle, AssignmentState.PUBLISHED) if authority in group.members
+    )
+    if len(group.members) <= 2:
+        others = ", ".join(member.name for member in group.members if member != authority)
+        raise ServiceError(
+            f"{authority.name} cannot be withdrawn: {others} would have no one left to review in {group.name}"
+        )
+    return WithdrawalPlan(
+        ending=[item for item in current if authority.id in (item.reviewer_id, item.reviewed_id)],
+        starting=[],
+        current=current,
+    )
+
+
 def withdraw_authority(actor: User, cycle: Cycle, authority: Authority) -> list[Assignment]:
     """Take an authority out of the published assignment and apply the plan with the fewest changes.
 
@@ -298,6 +406,10 @@ def withdraw_authority(actor: User, cycle: Cycle, authority: Authority) -> list[
     """
     lock_for_update(cycle)
     plan = plan_withdrawal(cycle, authority)
+    if cycle.in_groups:
+        for group in cycle_groups(cycle, AssignmentState.PUBLISHED):
+            if authority in group.members:
+                group.members.remove(authority)
     now = utcnow()
     added = [
         Assignment(
@@ -330,6 +442,18 @@ def withdraw_authority(actor: User, cycle: Cycle, authority: Authority) -> list[
         authority_id=authority.id,
     )
     return added
+
+
+def add_group_role(actor: User, group: ReviewGroup, role: Role, email: str, name: str) -> User:
+    """Make someone the observer director or independent consultant of a published peer group."""
+    check_not_closed(group.cycle, ASSIGNMENTS_READ_ONLY)
+    if role not in GROUP_ROLES:
+        raise ServiceError("Select observer director or independent consultant", field="role")
+    if group.state != AssignmentState.PUBLISHED:
+        raise ServiceError("Publish the groups before adding an observer or a consultant")
+    user, _created = add_user(actor, email, name, role, region=group.cycle.region, review_group_id=group.id)
+    record_about("group_role_added", f"{user.name} became {role.label.lower()} of {group.name}", actor, group)
+    return user
 
 
 def nominate_delegate(

@@ -40,9 +40,13 @@ from itertools import combinations
 from ortools.graph.python.max_flow import SimpleMaxFlow
 from ortools.sat.python import cp_model
 
+from peerchallenge.assignments import grouping
+
 MIN_PEERS = 1
 MAX_PEERS = 4
 JSON_FIELDS = ("authorities", "peers", "conflicts", "history", "seed", "keep", "time_limit")
+GROUP_JSON_FIELDS = ("mode", "authorities", "group_size", "conflicts", "history", "seed", "time_limit")
+MODES = ("pairs", "groups")
 HISTORY_WEIGHTS = {1: 2, 2: 1}  # cycles_ago -> weight: the last cycle weighs more; older cycles are ignored
 # Up to this many authorities every pair is watched for shared reviewers from the start (at most ~6,000
 # auxiliary booleans); above it, pairs are watched only once an answer shows them sharing.
@@ -202,23 +206,19 @@ def solve_json(document: dict) -> dict:
     """
     if not isinstance(document, dict):
         raise ValueError("The input must be a JSON object with authorities and peers")
-    unknown = [key for key in document if key not in JSON_FIELDS]
+    mode = document.get("mode", "pairs")
+    if mode not in MODES:
+        raise ValueError(f'"mode" must be "pairs" or "groups", not {mode!r}')
+    if mode == "groups":
+        return _solve_groups_json(document)
+    fields = ("mode", *JSON_FIELDS) if "mode" in document else JSON_FIELDS
+    unknown = [key for key in document if key not in fields]
     if unknown:
-        raise ValueError(f"Unknown field {_quoted(unknown)}: the fields are {_quoted(JSON_FIELDS)}")
+        raise ValueError(f"Unknown field {_quoted(unknown)}: the fields are {_quoted(fields)}")
     missing = [key for key in ("authorities", "peers") if key not in document]
     if missing:
         raise ValueError(f"The input needs {_quoted(missing)}")
-    authorities = document["authorities"]
-    if not isinstance(authorities, list) or not all(isinstance(name, str) for name in authorities):
-        raise ValueError('"authorities" must be a list of names')
-    seed = document.get("seed", 1)
-    if not _is_int(seed):
-        raise ValueError(f'"seed" must be a whole number, not {seed!r}')
-    time_limit = document.get("time_limit", 10.0)
-    if isinstance(time_limit, bool) or not isinstance(time_limit, int | float) or not 0 < time_limit <= 600:
-        raise ValueError(
-            f'"time_limit" must be a number of seconds above 0 and up to 600, not {time_limit!r}'
-        )
+    authorities, seed, time_limit = _json_common(document)
     solution = solve(
         authorities,
         document["peers"],
@@ -226,7 +226,7 @@ def solve_json(document: dict) -> dict:
         history=_json_history(document.get("history", [])),
         seed=seed,
         keep=_json_pairs(document.get("keep", []), "keep"),
-        time_limit=float(time_limit),
+        time_limit=time_limit,
     )
     result = {
         "pairs": [list(pair) for pair in solution.pairs],
@@ -238,6 +238,45 @@ def solve_json(document: dict) -> dict:
     if "keep" in document:
         result["changed"] = solution.changed
     return result
+
+
+def _json_common(document: dict) -> tuple[list[str], int, float]:
+    """The authorities, seed and time limit of a document, checked."""
+    authorities = document["authorities"]
+    if not isinstance(authorities, list) or not all(isinstance(name, str) for name in authorities):
+        raise ValueError('"authorities" must be a list of names')
+    seed = document.get("seed", 1)
+    if not _is_int(seed):
+        raise ValueError(f'"seed" must be a whole number, not {seed!r}')
+    time_limit = document.get("time_limit", 10.0)
+    if isinstance(time_limit, bool) or not isinstance(time_limit, int | float) or not 0 < time_limit <= 600:
+        raise ValueError(
+            f'"time_limit" must be a number of seconds above 0 and up to 600, not {time_limit!r}'
+        )
+    return authorities, seed, float(time_limit)
+
+
+def _solve_groups_json(document: dict) -> dict:
+    """Groups mode: {"groups": [[name, ...]], "repeated": n, "optimal": bool}; history is read both ways."""
+    unknown = [key for key in document if key not in GROUP_JSON_FIELDS]
+    if unknown:
+        raise ValueError(f"Unknown field {_quoted(unknown)}: the fields are {_quoted(GROUP_JSON_FIELDS)}")
+    if "authorities" not in document:
+        raise ValueError('The input needs "authorities"')
+    authorities, seed, time_limit = _json_common(document)
+    history = _json_history(document.get("history", []))
+    try:
+        solution = grouping.solve_groups(
+            authorities,
+            document.get("group_size", 3),
+            conflicts=_json_pairs(document.get("conflicts", []), "conflicts"),
+            history=[(past.reviewer, past.reviewed, past.cycles_ago) for past in history],
+            seed=seed,
+            time_limit=time_limit,
+        )
+    except grouping.NoGrouping as error:
+        raise NoAssignment(error.message) from error
+    return {"groups": solution.groups, "repeated": solution.repeated, "optimal": solution.optimal}
 
 
 def explain_no_assignment(

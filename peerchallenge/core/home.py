@@ -5,6 +5,7 @@ from typing import Any
 from peerchallenge.accounts.models import User
 from peerchallenge.accounts.queries import users_in_region
 from peerchallenge.assignments.access import review_writer_authority_ids
+from peerchallenge.assignments.queries import groups_of_user
 from peerchallenge.cycles import lifecycle
 from peerchallenge.cycles.queries import current_cycles, cycles_for_regions
 from peerchallenge.dates import uk_today
@@ -53,4 +54,5 @@ def home_page(user: User) -> dict[str, Any]:
         lead_cycles=lead_cycles,
         region_tasks=region_tasks,
         holding=holding,
+        observed_groups=groups_of_user(user),
     )

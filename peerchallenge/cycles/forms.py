@@ -1,10 +1,12 @@
 """Forms for a cycle's details, its template sections and its rubric."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextArea
-from wtforms import BooleanField, TextAreaField
-from wtforms.validators import InputRequired, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovTextArea, GovTextInput
+from wtforms import BooleanField, IntegerField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange, Optional
 
+from peerchallenge.cycles.models import DEFAULT_GROUP_SIZE, AssignmentModel
 from peerchallenge.forms import UKDateField, button, number_input, text_area, text_input
 
 
@@ -31,6 +33,21 @@ class CycleForm(FlaskForm):
         required="Enter the number of peers per authority",
         description="How many authorities review each self-assessment (and how many each director reviews).",
         default=2,
+    )
+    # Left out of a post (an older form), the model and group size stay as they are.
+    assignment_model = RadioField(
+        "How peers are assigned",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(model.value, model.label) for model in AssignmentModel],
+        default=AssignmentModel.PAIRS.value,
+        validators=[Optional()],
+    )
+    group_size = IntegerField(
+        "Group size",
+        widget=GovTextInput(),
+        description="In groups: members per group, 3 for triads (one larger where the count requires it).",
+        default=DEFAULT_GROUP_SIZE,
+        validators=[Optional(), NumberRange(3, 5, "The group size must be between 3 and 5")],
     )
     opens_on = UKDateField("Opens for submissions", validators=[InputRequired("Enter the opening date")])
     submissions_due_on = UKDateField(

@@ -23,6 +23,16 @@ class CycleState(LabelledEnum):
     CLOSED = "closed", "Closed"
 
 
+class AssignmentModel(LabelledEnum):
+    """How peers are assigned: pairs (directed, k in and k out) or groups (each member reviews the others)."""
+
+    PAIRS = "pairs", "Pairs: each director reviews a set number of others"
+    GROUPS = "groups", "Groups: each member of a triad (or quartet) reviews every other member"
+
+
+DEFAULT_GROUP_SIZE = 3
+
+
 # The states in which a cycle is under way; a region has at most one cycle in them.
 ACTIVE_STATES = (CycleState.OPEN, CycleState.REVIEWING, CycleState.CONSOLIDATING, CycleState.RELEASED)
 
@@ -49,6 +59,13 @@ class Cycle(Model):
     title: Mapped[str] = mapped_column(sa.String(150))
     year: Mapped[int]
     peers_per_authority: Mapped[int] = mapped_column(default=2)
+    # Pairs (the Eastern Region's model) or groups (the South East's triads); in groups, the group size.
+    assignment_model: Mapped[AssignmentModel] = mapped_column(
+        string_enum(AssignmentModel), default=AssignmentModel.PAIRS, server_default="pairs"
+    )
+    group_size: Mapped[int] = mapped_column(
+        default=DEFAULT_GROUP_SIZE, server_default=str(DEFAULT_GROUP_SIZE)
+    )
     opens_on: Mapped[date]
     submissions_due_on: Mapped[date]
     reviews_due_on: Mapped[date]
@@ -83,6 +100,11 @@ class Cycle(Model):
     scales: Mapped[list["RatingScale"]] = relationship(
         back_populates="cycle", order_by="RatingScale.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def in_groups(self) -> bool:
+        """Peers are assigned in groups whose members review one another."""
+        return self.assignment_model == AssignmentModel.GROUPS
 
     @property
     def submissions_due_at(self) -> datetime:

@@ -16,6 +16,8 @@ DATE_FIELDS = tuple(key for key in DETAIL_FIELDS if key.endswith("_on"))
 # The settings a lead chose for this year's cycle, carried into next year's as they are.
 COPIED_SETTINGS = (
     "peers_per_authority",
+    "assignment_model",
+    "group_size",
     "anonymous",
     "co_reviews_visible_after_submission",
     "letter_annex",

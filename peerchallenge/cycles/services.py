@@ -10,6 +10,7 @@ from peerchallenge.audit.services import record_about
 from peerchallenge.cycles.defaults import DEFAULT_SCALES, DEFAULT_TEMPLATE
 from peerchallenge.cycles.models import (
     ACTIVE_STATES,
+    AssignmentModel,
     Cycle,
     CycleState,
     RatingLevel,
@@ -25,6 +26,8 @@ DETAIL_FIELDS = (
     "title",
     "year",
     "peers_per_authority",
+    "assignment_model",
+    "group_size",
     "opens_on",
     "submissions_due_on",
     "reviews_due_on",
@@ -95,8 +98,19 @@ def check_title_free(region_id: int, title: str, cycle: Cycle | None = None) -> 
         )
 
 
+def _assignment_settings(details: dict) -> None:
+    """Drop a model or group size left out of the form (they stay as they are), and read the model."""
+    for key in ("assignment_model", "group_size"):
+        if details.get(key) is None:
+            details.pop(key, None)
+    if "assignment_model" in details:
+        models = {model.value: model for model in AssignmentModel}
+        details["assignment_model"] = models[details["assignment_model"]]
+
+
 def create_cycle(actor: User, region: Region, **details) -> Cycle:
     """A draft cycle for the region, with the default template and rating scales copied in."""
+    _assignment_settings(details)
     check_dates(details)
     check_title_free(region.id, details["title"])
     check_signatory(details)
@@ -156,6 +170,10 @@ def update_cycle(actor: User, cycle: Cycle, **details) -> None:
         raise ServiceError(
             "The number of peers can only be changed before the cycle opens", field="peers_per_authority"
         )
+    _assignment_settings(details)
+    for key, what in (("assignment_model", "How peers are assigned"), ("group_size", "The group size")):
+        if key in details and details[key] != getattr(cycle, key) and not cycle.is_draft:
+            raise ServiceError(f"{what} can only be changed before the cycle opens", field=key)
     check_dates(details)
     check_signatory(details)
     check_title_free(cycle.region_id, details["title"], cycle)

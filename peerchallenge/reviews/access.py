@@ -4,7 +4,11 @@ import sqlalchemy as sa
 
 from peerchallenge.accounts.access import can_manage_region
 from peerchallenge.accounts.models import User
-from peerchallenge.assignments.access import review_submitter_authority_ids, review_writer_authority_ids
+from peerchallenge.assignments.access import (
+    observes,
+    review_submitter_authority_ids,
+    review_writer_authority_ids,
+)
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.extensions import db
 from peerchallenge.reviews.models import Review, ReviewState
@@ -25,6 +29,17 @@ def can_submit_review(user: User, assignment: Assignment) -> bool:
 
 def can_manage_reviews(user: User, assignment: Assignment) -> bool:
     return can_manage_region(user, assignment.cycle.region)
+
+
+def can_read_group_review(user: User, assignment: Assignment, review: Review | None) -> bool:
+    """A peer group's observer and consultant read its members' reviews of one another, once submitted."""
+    return (
+        assignment.state == AssignmentState.PUBLISHED
+        and review is not None
+        and review.is_submitted
+        and observes(user, assignment.cycle, assignment.reviewer)
+        and observes(user, assignment.cycle, assignment.reviewed)
+    )
 
 
 def co_review(assignment: Assignment) -> list[Review]:

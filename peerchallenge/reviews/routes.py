@@ -1,30 +1,36 @@
-"""The reviewer's list and review page, autosave, and the lead's list and reopening."""
+"""The reviewer's list and review page, autosave, the lead's list and reopening, and a peer group's page."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from peerchallenge.accounts.access import can_manage_region
 from peerchallenge.accounts.models import Role
 from peerchallenge.accounts.queries import authority_users
 from peerchallenge.actions.queries import last_year
-from peerchallenge.assignments.access import review_writer_authority_ids
-from peerchallenge.assignments.models import Assignment, AssignmentState
+from peerchallenge.assignments import services as assignment_services
+from peerchallenge.assignments.access import can_view_group, review_writer_authority_ids
+from peerchallenge.assignments.forms import GroupRoleForm
+from peerchallenge.assignments.models import Assignment, AssignmentState, ReviewGroup
+from peerchallenge.assignments.queries import group_grants
 from peerchallenge.cycles.routes import load_managed_cycle
 from peerchallenge.datapack.queries import section_packs
 from peerchallenge.dates import uk_datetime, uk_today
 from peerchallenge.error_pages import render_error
 from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import csrf, db
-from peerchallenge.forms import ConfirmForm, run_service
+from peerchallenge.forms import ConfirmForm, run_form, run_service
 from peerchallenge.inspections.queries import inspection_summary
 from peerchallenge.reviews import content as review_content
 from peerchallenge.reviews import services
 from peerchallenge.reviews.access import (
     can_manage_reviews,
+    can_read_group_review,
     can_submit_review,
     can_write_review,
     visible_co_reviews,
 )
 from peerchallenge.reviews.queries import assignments_of_reviewers, cycle_review_statuses, review_statuses
+from peerchallenge.routing import get_allowed
 from peerchallenge.submissions.queries import find_submission
 
 bp = Blueprint("reviews", __name__)
@@ -46,6 +52,8 @@ def _load(assignment_id: int) -> tuple[Assignment, bool]:
     if can_write_review(current_user, assignment):
         return assignment, True
     if can_manage_reviews(current_user, assignment):
+        return assignment, False
+    if can_read_group_review(current_user, assignment, services.find_review(assignment)):
         return assignment, False
     abort(403)
 
@@ -271,3 +279,43 @@ def reopen(assignment_id: int):
     return render_template(
         "reviews/reopen.html", assignment=assignment, cycle=assignment.cycle, review=review, form=form
     )
+
+
+@bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
+@login_required
+def group(group_id: int):
+    """A peer group: members, self-assessments and reviews; the lead adds an observer or a consultant."""
+    review_group = get_allowed(ReviewGroup, group_id, can_view_group)
+    cycle = review_group.cycle
+    manages = can_manage_region(current_user, cycle.region)
+    form = GroupRoleForm()
+    posted_status = 200
+    if request.method == "POST":
+        if not manages:
+            abort(403)
+        posted = run_form(
+            form,
+            lambda: assignment_services.add_group_role(
+                current_user, review_group, Role(form.role.data), form.email.data or "", form.name.data or ""
+            ),
+            lambda user: f"{user.name} has been added to {review_group.name}.",
+        )
+        if posted.done:
+            return redirect(request.path)
+        posted_status = posted.status
+    member_ids = {member.id for member in review_group.members}
+    statuses = [
+        status
+        for status in cycle_review_statuses(cycle)
+        if status.assignment.reviewer_id in member_ids and status.assignment.reviewed_id in member_ids
+    ]
+    return render_template(
+        "reviews/group.html",
+        group=review_group,
+        cycle=cycle,
+        manages=manages,
+        form=form,
+        submissions={member.id: find_submission(cycle, member) for member in review_group.members},
+        statuses=statuses,
+        people=group_grants(review_group),
+    ), posted_status

@@ -2,20 +2,23 @@
 
 from peerchallenge.accounts.access import can_manage_region, can_view_authority
 from peerchallenge.accounts.models import Role, User
-from peerchallenge.assignments.access import review_writer_authority_ids
+from peerchallenge.assignments.access import observes, review_writer_authority_ids
 from peerchallenge.assignments.queries import reviewer_authority_ids
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.regions.models import Authority
 
 
 def can_view_submission(user: User, cycle: Cycle, authority: Authority, submission=None) -> bool:
-    """The authority's people, the region's leads and admins; its assigned reviewers once signed off."""
+    """The authority's people, the region's leads and admins; once signed off, its assigned reviewers and the
+    observer and consultant of its peer group."""
     if authority.region_id != cycle.region_id or not user.is_authenticated:
         return False
     if can_view_authority(user, authority):
         return True
     return bool(
-        submission is not None and submission.is_signed_off and is_assigned_reviewer(user, cycle, authority)
+        submission is not None
+        and submission.is_signed_off
+        and (is_assigned_reviewer(user, cycle, authority) or observes(user, cycle, authority))
     )
 
 

@@ -87,3 +87,39 @@ def test_an_unreadable_file_is_one_line_and_exit_1(app, tmp_path, name, reason):
 
     assert result.exit_code == 1
     assert result.stderr == f"Cannot read {tmp_path / name}: {reason}\n"
+
+
+def test_groups_mode_prints_the_groups_as_json(app, tmp_path):
+    document = {
+        "mode": "groups",
+        "group_size": 3,
+        "authorities": EASTERN,
+        "conflicts": [["Essex", "Thurrock"]],
+        "history": [["Luton", "Essex", 2024]],  # read both ways: Essex and Luton are kept apart too
+        "seed": 1,
+    }
+
+    result = run(app, tmp_path, document)
+
+    assert result.exit_code == 0, result.output
+    output = json.loads(result.stdout)
+    assert list(output) == ["groups", "repeated", "optimal"]
+    assert sorted(len(members) for members in output["groups"]) == [3, 4, 4]  # 11 authorities
+    assert sorted(name for members in output["groups"] for name in members) == sorted(EASTERN)
+    for members in output["groups"]:
+        assert not {"Essex", "Thurrock"} <= set(members) and not {"Essex", "Luton"} <= set(members)
+    assert output["repeated"] == 0 and output["optimal"] is True
+
+
+def test_groups_mode_without_a_grouping_exits_1_with_the_reason_on_one_line(app, tmp_path):
+    names = ["Essex", "Luton", "Suffolk"]
+    document = {"mode": "groups", "authorities": names, "conflicts": [["Essex", "Luton"]]}
+
+    result = run(app, tmp_path, document)
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Essex can share a group with only one other authority after conflicts (a group of 3 needs 2). "
+        "Luton has too few as well. Remove a conflict or choose smaller groups.\n"
+    )
