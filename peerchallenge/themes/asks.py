@@ -137,8 +137,7 @@ class Match:
 
 
 STOP = frozenset(
-    "a an and are as at be by can for from help how in is it of on or our support the their this to us we "
-    "what which with would welcome offer ask share other others peer peers region".split()
+    ["a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "help", "how", "in", "is", "it", "of", "on", "or", "our", "support", "the", "their", "this", "to", "us", "we", "what", "which", "with", "would", "welcome", "offer", "ask", "share", "other", "others", "peer", "peers", "region"]
 )
 
 

@@ -4,7 +4,7 @@ Pure code. A term is a sequence of words matched whole and in order; a word matc
 forms ("care leavers", "children's"), and a word ending in * matches any word it starts ("recruit*":
 recruitment, recruiting). The lexicon is compiled once into a table keyed by a term's first word, so tagging
 reads each word of the text once and tries only the terms starting with it: linear in the text, whatever its
-content.
+content. The longest term at a place wins and its words are not read again.
 """
 
 import re
@@ -18,16 +18,22 @@ from peerchallenge.themes.lexicon import Theme
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # A prefix term's stem must be this long to be looked up by its start (shorter stems would match too much).
 PREFIX_KEY = 4
+ACRONYM = re.compile(r"([A-Z][A-Z0-9]+)(?:'?s)?")
 IRREGULAR = {"children": "child", "people": "person", "women": "woman", "men": "man"}
 # Words ending in s that are not plurals.
-NOT_PLURAL = ("ss", "us", "is", "ous", "ics")
+NOT_PLURAL = ("ss", "us", "is")
 MAX_SENTENCE_CHARACTERS = 2000
 
 
 def normalise(word: str) -> str:
-    """A word as compared: case folded, the possessive dropped, a plural made singular."""
+    """A word as compared: case folded, the possessive dropped, a plural made singular.
+
+    A word in capitals (an acronym: SEND, MASH, EHCPs) keeps its case, so "SEND" is not the verb "send".
+    """
     if not word.isascii():
         word = unicodedata.normalize("NFKC", word)
+    if acronym := ACRONYM.fullmatch(word):
+        return acronym.group(1)
     word = word.casefold().replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]
@@ -99,12 +105,27 @@ class Tagger:
                     self.exact.setdefault(words[0], []).append(term)
 
     def tag_words(self, words: Sequence[str]) -> tuple[Tag, ...]:
-        """The themes these words raise, each with the first term that matched (longest first at a place)."""
+        """The themes these words raise, each with the first term that matched.
+
+        Leftmost longest: at each place the longest terms that match there win (every theme that has a term of
+        that length), and their words are not read again, so "dedicated schools grant" is finance alone and
+        not also "schools", and "education, employment or training" is not also "training".
+        """
         found: dict[str, str] = {}
-        for position, word in enumerate(words):
+        position = 0
+        while position < len(words):
+            word = words[position]
+            longest = 0
+            winners: list[_Term] = []
             for term in (*self.exact.get(word, ()), *self.by_prefix.get(word[:PREFIX_KEY], ())):
-                if term.theme not in found and self._matches(term, words, position):
-                    found[term.theme] = term.text
+                length = len(term.words)
+                if length >= longest and self._matches(term, words, position):
+                    if length > longest:
+                        longest, winners = length, []
+                    winners.append(term)
+            for term in winners:
+                found.setdefault(term.theme, term.text)
+            position += max(longest, 1)
         return tuple(Tag(theme, found[theme]) for theme in sorted(found, key=self.order.__getitem__))
 
     @staticmethod
