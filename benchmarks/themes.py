@@ -1,4 +1,5 @@
-"""How well the theme tagging reads the labelled set, and how fast the themes report is for the largest region.
+"""How well the theme tagging reads the labelled set, and how fast the themes report is for the largest
+region.
 
 The labelled set (tests/themes/themes_labelled.jsonl, labelling guide beside it) was written and frozen before
 the lexicon was tuned; the lexicon was tuned on the two thirds not held out (ids not divisible by 3). This
@@ -78,7 +79,8 @@ def report() -> None:
                 session["_user_id"] = lead.get_id()
             report = queries.themes_report(cycle, named=False)
             print(
-                f"{len(report.rows)} authorities, {report.tag_count} tags, {len(report.matches)} ask-offer matches"
+                f"{len(report.rows)} authorities, {report.tag_count} tags, "
+                f"{len(report.matches)} ask-offer matches"
             )
             url = f"/cycles/{cycle.id}/themes"
             print(f"Report page (GET {url}): {best(lambda: page.get(url)):.3f} s")

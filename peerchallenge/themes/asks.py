@@ -24,20 +24,16 @@ def _phrases(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
 
 
+# In the authority's own voice (its self-assessment): "we would welcome help with", "we can offer".
 ASK_PHRASES = _phrases(
     r"we would (?:welcome|value|appreciate|like|benefit from)",
-    r"we(?:'d| would) like (?:help|support|advice|to learn)",
     r"we ask",
     r"we are asking",
     r"we need (?:help|support|advice)",
     r"we are (?:looking|seeking) (?:for )?(?:help|support|advice|a partner|peers)",
     r"we seek",
     r"we want to learn",
-    r"we would like to learn",
     r"(?:help|support|advice) (?:from|of) (?:our )?(?:peers|the region|other authorities|colleagues)",
-    r"would benefit from (?:the )?(?:support|help|advice|experience|learning)",
-    r"(?:seek|seeking) (?:support|help|advice)",
-    r"learn from (?:other authorities|peers|the region|others)",
 )
 OFFER_PHRASES = _phrases(
     r"we (?:can|could|would be (?:glad|happy|pleased) to|are (?:glad|happy|pleased) to|will gladly) "
@@ -46,10 +42,23 @@ OFFER_PHRASES = _phrases(
     r"we are offering",
     r"(?:peers|colleagues|other authorities|others) (?:are|would be) welcome to",
     r"(?:is|are) happy to share",
-    r"(?:could|would) share (?:its|their) (?:learning|approach|experience)",
-    r"(?:others|the region|other authorities|peers) (?:could|would|can|might) learn from",
-    r"worth sharing",
 )
+# In the peers' voice (a letter's points, where "we" are the peers): what the authority would gain from
+# others' help, and what others could learn from it.
+PEER_ASK_PHRASES = _phrases(
+    r"would benefit from (?:the )?(?:support|help|advice|experience|learning) of",
+    r"(?:could|should|might) (?:seek|ask for|draw on) (?:support|help|advice)",
+    r"learn from (?:other authorities|peers|the region|others|neighbouring)",
+)
+PEER_OFFER_PHRASES = _phrases(
+    r"(?:others|the region|other authorities|peers|colleagues) (?:could|would|can|might) learn from",
+    r"worth sharing",
+    r"(?:could|should) share (?:its|this|their) (?:learning|approach|experience|practice)",
+    r"share (?:this|its) (?:learning|approach|practice) (?:with|across) the region",
+)
+AUTHORITY = "authority"
+PEERS = "peers"
+PHRASES = {AUTHORITY: (ASK_PHRASES, OFFER_PHRASES), PEERS: (PEER_ASK_PHRASES, PEER_OFFER_PHRASES)}
 
 
 @dataclass(frozen=True)
@@ -79,8 +88,9 @@ def _heading_kind(line: str) -> str | None | bool:
     return None
 
 
-def find_asks_offers(text: str) -> list[Found]:
-    """The asks and offers a text states, in order."""
+def find_asks_offers(text: str, voice: str = AUTHORITY) -> list[Found]:
+    """The asks and offers a text states, in order; `voice` is who writes it (the authority, or its peers)."""
+    asks, offers = PHRASES[voice]
     found: list[Found] = []
     under: str | None = None
     for line in text.splitlines():
@@ -104,7 +114,7 @@ def find_asks_offers(text: str) -> list[Found]:
         under = None
         for sentence in split_sentences(line):
             piece = _clean(line[sentence.start : sentence.end])
-            is_ask, is_offer = bool(ASK_PHRASES.search(piece)), bool(OFFER_PHRASES.search(piece))
+            is_ask, is_offer = bool(asks.search(piece)), bool(offers.search(piece))
             if is_ask != is_offer:
                 found.append(Found(ASK if is_ask else OFFER, piece))
     return [item for item in found if item.text]
@@ -137,7 +147,48 @@ class Match:
 
 
 STOP = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "help", "how", "in", "is", "it", "of", "on", "or", "our", "support", "the", "their", "this", "to", "us", "we", "what", "which", "with", "would", "welcome", "offer", "ask", "share", "other", "others", "peer", "peers", "region"]
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "for",
+        "from",
+        "help",
+        "how",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "our",
+        "support",
+        "the",
+        "their",
+        "this",
+        "to",
+        "us",
+        "we",
+        "what",
+        "which",
+        "with",
+        "would",
+        "welcome",
+        "offer",
+        "ask",
+        "share",
+        "other",
+        "others",
+        "peer",
+        "peers",
+        "region",
+    ]
 )
 
 
@@ -171,3 +222,23 @@ def match_asks_offers(items: Iterable[Item], order: Sequence[str] = ()) -> list[
                 overlap = len(ask_words & offer_words) / (len(ask_words | offer_words) or 1)
                 matches[(ask.id, offer.id)] = Match(ask, offer, shared, len(shared) + overlap)
     return sorted(matches.values(), key=lambda match: (-match.score, match.ask.id, match.offer.id))
+
+
+WORRY = _phrases(
+    r"what worries us",
+    r"worries us",
+    r"we are (?:most |very |still )?(?:worried|concerned)",
+    r"our (?:biggest |main |greatest )?(?:worry|worries|concern|concerns) (?:is|are)",
+    r"(?:is|are) not yet (?:good enough|consistent|strong enough)",
+    r"we (?:need|have) to improve",
+)
+
+
+def worries_in(text: str) -> list[str]:
+    """The sentences of a self-assessment's section that name its own areas for development."""
+    found = []
+    for sentence in split_sentences(text):
+        piece = _clean(text[sentence.start : sentence.end])
+        if WORRY.search(piece):
+            found.append(piece)
+    return found

@@ -35,7 +35,7 @@ class RegionLexicon(Model):
 
 
 class CycleThemes(Model):
-    """A cycle's themes: when it was tagged and with which lexicon, and whether its quotes name authorities."""
+    """A cycle's themes: when it was tagged, with which lexicon, and whether its quotes name authorities."""
 
     __tablename__ = "cycle_themes"
 
@@ -112,6 +112,10 @@ class ThemeTag(Model):
 class AskKind(LabelledEnum):
     ASK = "ask", "Ask"
     OFFER = "offer", "Offer"
+
+
+ASK_KINDS = {kind.value: kind for kind in AskKind}
+STANCE_VALUES = {stance.value: stance for stance in Stance}
 
 
 class AskOffer(Model):

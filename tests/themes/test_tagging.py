@@ -1,4 +1,4 @@
-"""The tagger: whole words, inflections, leftmost-longest terms, traceable tags, and its scores on the frozen set."""
+"""The tagger: whole words, inflections, longest terms, traceable tags, and its scores on the frozen set."""
 
 import time
 

@@ -1,7 +1,7 @@
-"""The labelled set for theme tagging, and the tagger's scores on it (the benchmark and the floor test use both).
+"""The labelled set for theme tagging, and the tagger's scores on it (for the benchmark and the floor test).
 
-Precision of a theme: of the sentences the tagger gave it, the share labelled with it; recall: of the sentences
-labelled with it, the share the tagger gave it.
+Precision of a theme: of the sentences the tagger gave it, the share labelled with it; recall: of the
+sentences labelled with it, the share the tagger gave it.
 """
 
 from collections.abc import Iterable
