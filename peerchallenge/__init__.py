@@ -110,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from peerchallenge.regions.routes import bp as regions_bp
     from peerchallenge.reviews.routes import bp as reviews_bp
     from peerchallenge.submissions.routes import bp as submissions_bp
+    from peerchallenge.themes.routes import bp as themes_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(letters_bp)
     app.register_blueprint(actions_bp)
     app.register_blueprint(monitoring_bp)
+    app.register_blueprint(themes_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(audit_bp)
 

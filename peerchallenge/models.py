@@ -19,9 +19,14 @@ from peerchallenge.monitoring.models import ReminderSent
 from peerchallenge.regions.models import Authority, AuthorityLink, Region
 from peerchallenge.reviews.models import Review
 from peerchallenge.submissions.models import SectionText, StoredFile, Submission, SubmissionVersion
+from peerchallenge.themes.models import AskOffer, CycleThemes, RegionLexicon, ThemeTag
 
 __all__ = [
     "Action",
+    "AskOffer",
+    "CycleThemes",
+    "RegionLexicon",
+    "ThemeTag",
     "ActionStatusChange",
     "Assignment",
     "CalibrationCorrection",

@@ -13,7 +13,13 @@ HUGE = "99999999999999999999"
 JUST_TOO_BIG = str(2**31)
 
 # Values for the route arguments that are not ids, so that every route can be built.
-OTHER_ARGUMENTS = {"kind": "pdf", "direction": "up", "file_format": "csv", "from_state": "open"}
+OTHER_ARGUMENTS = {
+    "kind": "pdf",
+    "direction": "up",
+    "file_format": "csv",
+    "from_state": "open",
+    "theme": "workforce",
+}
 
 
 def id_routes(app, number: str) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 from peerchallenge.demo.cycle import seed_demo_cycle
 from peerchallenge.demo.seed import ADMIN_EMAIL, DEMO_DOMAIN, LEAD_EMAIL, seed_demo, slug
 from peerchallenge.extensions import db
+from peerchallenge.themes.lexicon import THEME_KEYS
 
 pytestmark = pytest.mark.browser
 
@@ -32,10 +33,15 @@ def demo(app, monkeypatch):
     return result
 
 
+# A theme's key in a path names one of a kind, as an id does (a cycle's themes, a region's lexicon).
+THEME = re.compile(r"/(" + "|".join(THEME_KEYS) + r")(?=/|$)")
+
+
 def shape(url: str) -> str:
-    """Pages of one kind share a shape: the path with its numbers taken out."""
+    """Pages of one kind share a shape: the path with its numbers (and theme keys) taken out."""
     parts = urlsplit(url)
-    return re.sub(r"\d+", "N", parts.path) + ("?" + re.sub(r"\d+", "N", parts.query) if parts.query else "")
+    path = THEME.sub("/T", re.sub(r"\d+", "N", parts.path))
+    return path + ("?" + re.sub(r"\d+", "N", parts.query) if parts.query else "")
 
 
 def sign_in(page, base: str, email: str) -> None:

@@ -47,6 +47,7 @@ NOT_PAGES = {
     "monitoring.ratings_csv": "the ratings as CSV",
     "letters.download": "the letter as PDF or Word",
     "actions.download_pack": "the scrutiny pack as Word",
+    "themes.download": "the themes report as CSV or Word",
 }
 
 
@@ -74,6 +75,7 @@ NOT_THE_LEADS = {
     "submissions.sign_off": "director",
     "reviews.check_answers": "drafting_director",
     "datapack.development_areas": "contributor",
+    "themes.add_ask_offer": "director",
 }
 # Pages with nothing to ask in a state: they go back to the cycle's pages (each is tested in its own file).
 GOES_BACK = {
@@ -83,6 +85,8 @@ GOES_BACK = {
     "letters.compose": "a closed cycle's letters are read-only",
     "letters.recompose": "a closed cycle's letters are read-only",
     "letters.release": "a closed cycle's letters are read-only",
+    "themes.retag": "a closed cycle keeps its tags",
+    "themes.add_ask_offer": "a closed cycle's asks and offers are read-only",
 }
 
 # Pages that exist only once the letter is released, which it is not in this walk (tested in tests/actions).
@@ -132,6 +136,7 @@ def test_every_page_of_the_cycle_shows_its_state(app, reviewing, sign_in, state)
         "position": 0,
         "number": 1,
         "from_state": cycle.state.value,
+        "theme": "workforce",
     }
     failures = []
     for rule in cycle_pages(app):

@@ -83,6 +83,8 @@ def navigation():
         for region_id in lead_region_ids:
             href = url_for("monitoring.region_actions_page", region_id=region_id)
             items.append(("Actions", href, "monitoring.region_actions_page"))
+        if lead_region_ids or current_user.authority_ids(Role.DIRECTOR):
+            items.append(("Themes", url_for("themes.my_themes"), "themes.report"))
         if current_user.authority_ids(Role.DIRECTOR, Role.CONTRIBUTOR):
             items.append(("Letters", url_for("letters.my_letters"), "letters.my_letters"))
         if current_user.is_admin or current_user.lead_region_ids():

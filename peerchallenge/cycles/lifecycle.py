@@ -23,6 +23,7 @@ from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review, ReviewState
 from peerchallenge.submissions.models import Submission, SubmissionState
+from peerchallenge.themes.services import tag_on_close
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,8 @@ def move_on(actor: User, cycle: Cycle, expected: CycleState) -> CycleState:
     )
     if move.to == CycleState.REVIEWING:
         _tell_reviewers(cycle)
+    if move.to == CycleState.CLOSED:
+        tag_on_close(actor, cycle)
     return cycle.state
 
 

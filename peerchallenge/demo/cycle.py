@@ -42,6 +42,7 @@ from peerchallenge.reviews.models import Review
 from peerchallenge.submissions import services as submission_services
 from peerchallenge.submissions.models import Submission
 from peerchallenge.submissions.queries import find_submission
+from peerchallenge.themes import services as themes_services
 
 # What each demo authority has done in the demo cycle, so a newcomer sees a region in motion.
 SIGNED_OFF_ON_TIME = ("Bedford Borough", "Cambridgeshire", "Central Bedfordshire", "Essex", "Hertfordshire")
@@ -172,6 +173,7 @@ def seed_demo_cycle(region: Region, today: date) -> Cycle | None:
     lifecycle.move_on(lead, cycle, CycleState.REVIEWING)
     advance_letters(cycle, lead, ["composed", "approved", "released", "read", "responded"])
     lifecycle.move_back(lead, cycle, CycleState.CONSOLIDATING)
+    themes_services.tag_cycle(lead, cycle)  # last year's was tagged as it closed
     return cycle
 
 

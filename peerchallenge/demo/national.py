@@ -35,6 +35,7 @@ from peerchallenge.regions.models import Region
 from peerchallenge.reviews.models import Review
 from peerchallenge.submissions import services as submission_services
 from peerchallenge.submissions.models import Submission
+from peerchallenge.themes import services as themes_services
 
 # Each region's cycle state; the Eastern Region's detailed demo cycle is under review.
 NATIONAL_STATES = {
@@ -99,6 +100,7 @@ def _seed_region_cycle(region: Region, title: str, state: CycleState, today: dat
                 if number % 3 == 0:
                     submission_services.sign_off(director(authority), submission)
         db.session.flush()
+        themes_services.tag_cycle(lead, cycle)
         return cycle
     # The work is done while every deadline is ahead, then the dates are set back.
     cycle = create_demo_cycle(region, title, today.year, today, lead)
@@ -122,6 +124,7 @@ def _seed_region_cycle(region: Region, title: str, state: CycleState, today: dat
     _set_back(cycle, today - timedelta(days=OPENED_DAYS_AGO[state]), today)
     cycle.state = state
     db.session.flush()
+    themes_services.tag_cycle(lead, cycle, closing=state == CycleState.CLOSED)
     return cycle
 
 

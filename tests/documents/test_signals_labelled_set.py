@@ -1,29 +1,21 @@
 """The labelled set for the business-as-usual and evidence signals keeps its shape (signals_labelled.md)."""
 
-import json
 from collections import Counter
 from pathlib import Path
 
 from peerchallenge.documents import DEFAULT_SECTIONS
+from tests.labelled_sets import assert_rows_in_order, held_out, read_rows, repeated_texts
 
 SET = Path(__file__).with_name("signals_labelled.jsonl")
 LABELS = {"business_as_usual", "evidence", "neither"}
 
 
 def rows() -> list[dict]:
-    return [json.loads(line) for line in SET.read_text(encoding="utf-8").splitlines()]
-
-
-def held_out(row: dict) -> bool:
-    return row["id"] % 3 == 0
+    return read_rows(SET)
 
 
 def test_rows_have_their_fields_in_order_and_ids_run_without_gaps():
-    labelled = rows()
-    assert len(labelled) >= 180
-    assert [list(row) for row in labelled] == [["id", "section", "label", "text", "why"]] * len(labelled)
-    assert [row["id"] for row in labelled] == list(range(1, len(labelled) + 1))
-    assert all(row["text"].strip() and row["why"].strip() for row in labelled)
+    assert_rows_in_order(rows(), ["id", "section", "label", "text", "why"], at_least=180)
 
 
 def test_labels_and_sections_come_from_the_lists():
@@ -34,8 +26,7 @@ def test_labels_and_sections_come_from_the_lists():
 
 
 def test_no_text_is_labelled_twice():
-    texts = Counter(" ".join(row["text"].split()).lower() for row in rows())
-    assert [text for text, times in texts.items() if times > 1] == []
+    assert repeated_texts(rows()) == []
 
 
 def test_each_label_has_enough_rows_and_a_third_of_them_is_held_out():

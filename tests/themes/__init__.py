@@ -1,0 +1,1 @@
+"""The labelled sentences theme tagging is measured on (themes_labelled.jsonl, themes_labelled.md)."""
