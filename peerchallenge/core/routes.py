@@ -79,7 +79,19 @@ def add_security_headers(response):
 
 @bp.app_context_processor
 def navigation():
-    """The header's links for the signed-in person's roles."""
+    """The header's links for the signed-in person's roles, worked out once per request.
+
+    Flask runs context processors for every template rendered, and each form field is a template of its own
+    (govuk_frontend_wtf), so without the cache a form's page asked the database again for every field.
+    """
+    user_id = current_user.get_id() if current_user.is_authenticated else None
+    cached = g.get("navigation")
+    if cached is None or cached[0] != user_id:
+        cached = g.navigation = (user_id, _navigation())
+    return cached[1]
+
+
+def _navigation() -> dict:
     items = []
     if current_user.is_authenticated:
         items.append(("Home", url_for("core.home"), "core.home"))
