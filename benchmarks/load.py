@@ -24,7 +24,6 @@ ratios, measured in one run, are what to compare.
 import argparse
 import concurrent.futures
 import contextvars
-import html
 import http.client
 import os
 import re
@@ -53,8 +52,6 @@ PEOPLE = [
     ("director", "director.essex@demo.example", "director.barnet@demo.example"),
     ("contributor", "contributor.peterborough@demo.example", "contributor.barnet@demo.example"),
 ]
-# Never asked for: signing in (a signed-in person is sent home) and the trivial route measured apart.
-NOT_WALKED = {"accounts.sign_in", "core.healthz", "static"}
 MAX_PAGES_PER_PERSON = 80
 
 
@@ -140,54 +137,30 @@ def statement_counter(app) -> tuple[Callable[[], None], Callable[[], int]]:
     return reset, lambda: counted[0]
 
 
-LINK = re.compile(r'href="(/[^"#]*)')
-
-
-def page_key(adapter, target: str) -> str | None:
-    from werkzeug.exceptions import HTTPException
-    from werkzeug.routing import RequestRedirect
-
-    path, _, query = target.partition("?")
-    try:
-        endpoint, _ = adapter.match(path, method="GET")
-    except (HTTPException, RequestRedirect):
-        return None
-    if endpoint in NOT_WALKED:
-        return None
-    names = sorted({name for name, _ in urllib.parse.parse_qsl(query, keep_blank_values=True)})
-    return endpoint + (f"?{'&'.join(names)}" if names else "")
-
-
 def walk(app, email: str) -> dict[str, Page]:
-    """Every page reachable by links from the person's home page, one URL per page, with its statements."""
+    """Every page reachable by links from the person's home page (tests/pages.walk_pages), one URL per page,
+    with the statements it took when asked for again (the first time may do what is done once)."""
+    from tests.pages import walk_pages
+
     client = app.test_client()
     response = client.post("/sign-in", data={"email": email, "password": PASSWORD})
     if response.status_code != 302:
         raise SystemExit(f"could not sign in as {email}: {response.status_code}")
     reset, counted = statement_counter(app)
-    adapter = app.url_map.bind("localhost")
-    pages: dict[str, Page] = {}
-    queue = ["/"]
-    seen = {"core.home"}
-    while queue and len(pages) < MAX_PAGES_PER_PERSON:
-        url = queue.pop(0)
+    found: dict[str, tuple[int, str]] = {}
+
+    def visit(url: str):
+        client.get(url, buffered=True)
         reset()
-        response = client.get(url)
-        statements = counted()
-        if response.status_code != 200:
-            continue
-        key = page_key(adapter, url) or url
-        html_page = response.mimetype == "text/html"
-        pages[key] = Page(key, url, statements, "page" if html_page else "export")
-        if not html_page:
-            continue
-        for link in LINK.findall(response.get_data(as_text=True)):
-            target = html.unescape(link)
-            found = page_key(adapter, target)
-            if found and found not in seen:
-                seen.add(found)
-                queue.append(target)
-    return pages
+        response = client.get(url, buffered=True)  # a streamed download read whole, inside its request
+        found[url] = (counted(), response.mimetype)
+        return response
+
+    pages = walk_pages(app, client, visit, limit=MAX_PAGES_PER_PERSON)
+    return {
+        key: Page(key, url, found[url][0], "page" if found[url][1] == "text/html" else "export")
+        for key, url in pages.items()
+    }
 
 
 def walk_everyone(url: str) -> tuple[dict[str, dict[str, Page]], dict[str, dict[str, Page]]]:
