@@ -1,26 +1,16 @@
 """`/healthz`, for a load balancer: one `SELECT 1`, no sign-in, no session, never rate limited."""
 
-import sqlalchemy as sa
-
-from peerchallenge.extensions import db
+from tests.monitoring.builders import counting_queries
 
 
-def statements_of(app, client, url: str) -> tuple[object, list[str]]:
-    statements: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", note)
-    try:
+def statements_of(client, url: str) -> tuple[object, list[str]]:
+    with counting_queries() as statements:
         response = client.get(url)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", note)
     return response, statements
 
 
 def test_healthz_says_ok_in_plain_text_after_one_select_and_sets_no_cookie(app, client):
-    response, statements = statements_of(app, client, "/healthz")
+    response, statements = statements_of(client, "/healthz")
     assert response.status_code == 200
     assert response.mimetype == "text/plain" and response.get_data(as_text=True) == "ok"
     assert statements == ["SELECT 1"]
@@ -30,7 +20,7 @@ def test_healthz_says_ok_in_plain_text_after_one_select_and_sets_no_cookie(app, 
 
 def test_healthz_looks_up_nobody_for_a_signed_in_client(world, app, sign_in):
     client = sign_in(world.lead)
-    response, statements = statements_of(app, client, "/healthz")
+    response, statements = statements_of(client, "/healthz")
     assert response.status_code == 200 and statements == ["SELECT 1"]
 
 

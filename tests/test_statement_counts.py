@@ -16,7 +16,7 @@ from peerchallenge.dates import uk_today
 from peerchallenge.extensions import db
 from peerchallenge.regions.models import Authority
 from tests import factories
-from tests.monitoring.builders import make_cycle, region_of
+from tests.monitoring.builders import counting_queries, make_cycle, region_of
 from tests.pages import walk_pages
 
 
@@ -48,17 +48,9 @@ def statements_per_page(app, client) -> dict[str, int]:
     by_url: dict[str, int] = {}
 
     def counted(url: str):
-        statements = []
-
-        def note(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
         client.get(url, buffered=True)  # first, what is done once (a letter's file rendered and stored)
-        sa.event.listen(db.engine, "before_cursor_execute", note)
-        try:
+        with counting_queries() as statements:
             response = client.get(url, buffered=True)  # a streamed download read whole, inside its request
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", note)
         by_url[url] = len(statements)
         return response
 

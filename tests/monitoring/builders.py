@@ -437,15 +437,7 @@ def region_of(size: int, lead_region=None, lead=None):
 
 
 def count_statements(app, client, url: str) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counting_queries() as statements:
         response = client.get(url)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200, url
     return len(statements)
