@@ -6,13 +6,14 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: help setup assets run test lint format migrate-check clean
+.PHONY: help setup assets run test lint format migrate-check clean bench
 
 help:
 	@echo "make run      set up, load the demo region into SQLite and run the service"
 	@echo "make test     set up and run the tests (TEST_DATABASE_URL=... for PostgreSQL)"
 	@echo "make lint     ruff check, format check and mypy"
 	@echo "make format   ruff format and fix"
+	@echo "make bench    every page under load beside /healthz, on PostgreSQL (BENCH_DATABASE_URL=...)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -57,6 +58,12 @@ lint: setup
 format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Not part of CI: seeds the national demo into a PostgreSQL database and loads every page (under 10 minutes).
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/peerchallenge_bench
+
+bench: setup
+	$(BIN)/python benchmarks/load.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules peerchallenge/static instance .pytest_cache .ruff_cache .mypy_cache

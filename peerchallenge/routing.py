@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, url_for
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -20,6 +20,38 @@ class DatabaseIntConverter(IntegerConverter):
 
     def __init__(self, map, fixed_digits=0, min=0, max=MAX_DATABASE_INT, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class UrlPatterns:
+    """`url_for` for many links of a few kinds that differ only in their ids: each kind (an endpoint and the
+    names of its arguments) is built once by `url_for`, and its ids are put into that pattern for every link.
+
+    For a table that links every cell (the dashboard): `url_for` for each of its ~280 cells was 40% of the
+    page's time. Only whole-number arguments (ids) are filled in this way; anything else goes to `url_for`.
+    """
+
+    # Stand-ins for the ids while a pattern is built: within the database's range, and nowhere else in a URL.
+    PLACEHOLDER = 2_000_000_000
+
+    def __init__(self) -> None:
+        self._patterns: dict[tuple[str, tuple[str, ...]], str] = {}
+
+    def __call__(self, endpoint: str | None, **values: Any) -> str | None:
+        """The address of `endpoint` with `values`, or None without an endpoint (a cell linking nowhere)."""
+        if endpoint is None:
+            return None
+        if not all(type(value) is int for value in values.values()):
+            return url_for(endpoint, **values)
+        names = tuple(sorted(values))
+        pattern = self._patterns.get((endpoint, names))
+        if pattern is None:
+            placeholders: dict[str, Any] = {name: self.PLACEHOLDER + n for n, name in enumerate(names)}
+            pattern = url_for(endpoint, **placeholders)
+            pattern = pattern.replace("{", "{{").replace("}", "}}")
+            for n, name in enumerate(names):
+                pattern = pattern.replace(str(self.PLACEHOLDER + n), "{" + name + "}")
+            self._patterns[endpoint, names] = pattern
+        return pattern.format_map(values)
 
 
 def pagination(page: int, pages: int, href: Callable[[int], str], nearby: int = 1) -> dict[str, Any] | None:

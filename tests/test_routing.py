@@ -1,8 +1,9 @@
-"""The pagination shared by the audit log and the outbox."""
+"""The pagination shared by the audit log and the outbox, and links built from patterns."""
 
 import pytest
+from flask import url_for
 
-from peerchallenge.routing import pagination
+from peerchallenge.routing import UrlPatterns, pagination
 
 
 def _href(number: int) -> str:
@@ -48,3 +49,17 @@ def test_two_nearby_pages_list_what_the_outbox_listed_before(pages):
         links = pagination(page, pages, _href, nearby=2)
         assert links is not None
         assert links["items"] == expected
+
+
+def test_url_patterns_give_what_url_for_gives_and_none_without_an_endpoint(app):
+    links = UrlPatterns()
+    with app.test_request_context():
+        for endpoint, values in [
+            ("submissions.view", {"cycle_id": 3, "authority_id": 41}),
+            ("submissions.view", {"cycle_id": 12, "authority_id": 7}),
+            ("letters.letter", {"letter_id": 2_147_483_647}),
+            ("monitoring.dashboard", {"cycle_id": 5, "show": "overdue"}),
+            ("core.home", {}),
+        ]:
+            assert links(endpoint, **values) == url_for(endpoint, **values)
+        assert links(None) is None

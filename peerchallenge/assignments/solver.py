@@ -36,9 +36,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-from ortools.graph.python.max_flow import SimpleMaxFlow
-from ortools.sat.python import cp_model
+# OR-Tools (about 40 MB, with numpy and pandas) is imported by the functions that solve, not with the app.
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 from peerchallenge.assignments import grouping
 
@@ -432,6 +434,8 @@ def _feasible_pairs(problem: _Problem) -> list[Pair] | None:
     Source -> each reviewer (capacity k) -> each authority it may review (1) -> sink (k): an assignment
     exists exactly when the maximum flow fills every reviewer, and integral flows give the pairs.
     """
+    from ortools.graph.python.max_flow import SimpleMaxFlow
+
     names, peers = problem.names, problem.peers
     if len(names) < peers + 1:
         return None
@@ -466,6 +470,8 @@ class _Model:
     def __init__(
         self, problem: _Problem, kept: set[Pair], seed: int, *, strict: bool, watched: Iterable[Pair]
     ):
+        from ortools.sat.python import cp_model
+
         self.problem = problem
         self.strict = strict
         self.model = cp_model.CpModel()
@@ -522,6 +528,8 @@ class _Model:
 
     def watch_shared(self, pairs: Iterable[Pair]) -> None:
         """Forbid, or charge for, each pair (b, c) of authorities having exactly the same k reviewers."""
+        from ortools.sat.python import cp_model
+
         peers = self.problem.peers
         for b, c in sorted(set(pairs) - self.watched):
             self.watched.add((b, c))
@@ -551,6 +559,8 @@ class _Model:
 
     def soft_objective(self) -> cp_model.LinearExpr | None:
         """The soft rules and changes, weighted in priority order; None when there is nothing to charge."""
+        from ortools.sat.python import cp_model
+
         variables: list[cp_model.IntVar] = []
         weights: list[int] = []
         for variable in self.reciprocal:
@@ -569,6 +579,8 @@ class _Model:
         return cp_model.LinearExpr.weighted_sum(variables, weights) if variables else None
 
     def tie_break(self) -> cp_model.LinearExpr:
+        from ortools.sat.python import cp_model
+
         return cp_model.LinearExpr.sum([self.x[pair] for pair, cost in self.preference.items() if cost])
 
     def chosen(self, solver: cp_model.CpSolver) -> set[Pair]:
@@ -591,6 +603,8 @@ def _run(
     effort: float | None = None,
 ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
     """One CP-SAT search from a hint, stopped by the deadline or after `effort` deterministic seconds."""
+    from ortools.sat.python import cp_model
+
     model.clear_hints()
     for pair in sorted(hint):
         if pair in x:
@@ -631,6 +645,8 @@ def _solve_once(model: _Model, hint: set[Pair], deadline: float, seed: int) -> t
     Returns "optimal" (the soft charge is proved least), "feasible", "infeasible" or "unknown", with the
     assignment found, if any.
     """
+    from ortools.sat.python import cp_model
+
     soft = model.soft_objective()
     found = None
     verdict = "optimal"  # with nothing to charge, any solution is optimal

@@ -2,13 +2,15 @@
 
 import secrets
 
-from flask import Blueprint, current_app, g, render_template, request, url_for
+import sqlalchemy as sa
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.models import Role
 from peerchallenge.assignments.access import review_writer_authority_ids
 from peerchallenge.core.home import home_page
 from peerchallenge.dates import uk_date, uk_datetime
+from peerchallenge.extensions import db, limiter
 
 bp = Blueprint("core", __name__)
 bp.add_app_template_filter(uk_datetime, "uk_datetime")
@@ -20,6 +22,17 @@ bp.add_app_template_filter(uk_date, "uk_date")
 def home():
     """What the signed-in person can do now, one section per role they hold."""
     return render_template("core/home.html", **home_page(current_user))
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    """For a load balancer: the service answers and reaches its database (one `SELECT 1`).
+
+    No sign-in and no session: nobody is looked up, so it costs about what the framework costs.
+    """
+    db.session.execute(sa.text("SELECT 1"))
+    return Response("ok", mimetype="text/plain", headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/accessibility")
@@ -58,7 +71,7 @@ def add_security_headers(response):
     hsts = current_app.config.get("STRICT_TRANSPORT_SECURITY")
     if hsts:
         response.headers.setdefault("Strict-Transport-Security", hsts)
-    if current_user.is_authenticated:
+    if "Cache-Control" not in response.headers and current_user.is_authenticated:
         # Pages for signed-in people hold sensitive material: never keep them in shared caches.
         response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -66,7 +79,19 @@ def add_security_headers(response):
 
 @bp.app_context_processor
 def navigation():
-    """The header's links for the signed-in person's roles."""
+    """The header's links for the signed-in person's roles, worked out once per request.
+
+    Flask runs context processors for every template rendered, and each form field is a template of its own
+    (govuk_frontend_wtf), so without the cache a form's page asked the database again for every field.
+    """
+    user_id = current_user.get_id() if current_user.is_authenticated else None
+    cached = g.get("navigation")
+    if cached is None or cached[0] != user_id:
+        cached = g.navigation = (user_id, _navigation())
+    return cached[1]
+
+
+def _navigation() -> dict:
     items = []
     if current_user.is_authenticated:
         items.append(("Home", url_for("core.home"), "core.home"))

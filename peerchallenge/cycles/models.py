@@ -192,8 +192,12 @@ class TemplateSection(Model):
 
     cycle: Mapped[Cycle] = relationship(back_populates="sections")
     # The scales a reviewer rates this section on, in the cycle's order of scales.
+    # Loaded with the sections, in one query for all of them (the review form rates every section).
     scales: Mapped[list["RatingScale"]] = relationship(
-        secondary=template_section_scales, order_by="RatingScale.position", back_populates="sections"
+        secondary=template_section_scales,
+        order_by="RatingScale.position",
+        back_populates="sections",
+        lazy="selectin",
     )
 
     @property
@@ -233,8 +237,9 @@ class RatingScale(Model):
     sections: Mapped[list[TemplateSection]] = relationship(
         secondary=template_section_scales, order_by=TemplateSection.position, back_populates="scales"
     )
+    # Loaded with the scales, in one query for all of them: every page showing a scale shows its levels.
     levels: Mapped[list["RatingLevel"]] = relationship(
-        back_populates="scale", order_by="RatingLevel.position", cascade="all, delete-orphan"
+        back_populates="scale", order_by="RatingLevel.position", cascade="all, delete-orphan", lazy="selectin"
     )
 
 

@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from docx import Document
-
 from peerchallenge.demo.profiles import (
     CARE,
     FAMILY_HELP,
@@ -592,6 +590,8 @@ def demo_markdown(
 
 
 def demo_docx(profile: AuthorityProfile, sections: Sequence[tuple[str, int | None]], **options) -> bytes:
+    from docx import Document
+
     document = Document()
     document.core_properties.title = demo_title(profile)
     for section in demo_sections(profile, sections, **options):

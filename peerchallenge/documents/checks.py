@@ -11,9 +11,11 @@ import struct
 import unicodedata
 import zipfile
 import zlib
+from typing import TYPE_CHECKING
 
-from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError, PdfReadError
+# pypdf is imported where a PDF is read, not with the app.
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 logger = logging.getLogger(__name__)
 
@@ -375,8 +377,10 @@ def check_pdf_bytes(data: bytes, looks_like: str | None) -> None:
         )
 
 
-def open_pdf(data: bytes) -> PdfReader:
+def open_pdf(data: bytes) -> "PdfReader":
     """Open a checked PDF; refuse one that is password-protected, damaged, empty or too long."""
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not decrypts_without_password(reader):
@@ -399,8 +403,11 @@ def open_pdf(data: bytes) -> PdfReader:
     return reader
 
 
-def decrypts_without_password(reader: PdfReader) -> bool:
+def decrypts_without_password(reader: "PdfReader") -> bool:
     """Whether an encrypted PDF opens with the empty password, as one that only restricts editing does."""
+    from pypdf import PasswordType
+    from pypdf.errors import DependencyError, PdfReadError
+
     try:
         return reader.decrypt("") != PasswordType.NOT_DECRYPTED
     except (DependencyError, PdfReadError, NotImplementedError, ValueError):

@@ -10,9 +10,6 @@ import logging
 import re
 from html.parser import HTMLParser
 
-import mammoth
-import mammoth.images
-
 from peerchallenge.documents.checks import (
     DAMAGED_DOCX,
     DAMAGED_PDF,
@@ -61,6 +58,8 @@ def extract_markdown(kind: str, data: bytes) -> tuple[str, list[str]]:
 
 def docx_to_markdown(data: bytes) -> str:
     """Markdown from a checked .docx: headings, paragraphs, lists, tables, links; images as their alt text."""
+    import mammoth.images
+
     try:
         result = mammoth.convert_to_html(
             io.BytesIO(data),

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from markupsafe import Markup
-from rapidfuzz import fuzz
 
 from peerchallenge.documents.marks import Mark, html_text, mark_html
 from peerchallenge.documents.sections import plain_text
@@ -152,6 +151,8 @@ class Index:
 
     def match(self, sentence: Sentence) -> tuple[Sentence, int] | None:
         """Last year's sentence this one repeats, with its score, or None."""
+        from rapidfuzz import fuzz
+
         if (number := self.exact.get(sentence.key)) is not None:
             return self.sentences[number], 100
         if len(sentence.words) < MIN_FUZZY_WORDS:

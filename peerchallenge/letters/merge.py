@@ -15,8 +15,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 # Chosen with the table of pairs in tests/letters/test_compose.py. The word check keeps apart most pairs that
 # must not merge; of those it lets through, the closest ("Is the data accurate?" / "The data is accurate")
 # scores 85.0, while the lowest pair that must merge ("The SEF is too long" / "SEF is too long.") scores 88.2.
@@ -82,6 +80,8 @@ def _is_negation_of(word: str, other: str) -> bool:
 
 
 def _same_word(word: str, other: str) -> bool:
+    from rapidfuzz import fuzz
+
     if any(char.isdigit() for char in word + other):
         return False  # 8% and 18%, 2023 and 2024: different facts however alike they look
     if _is_negation_of(word, other):
@@ -96,6 +96,8 @@ def _words_accounted_for(only_here: set[str], only_there: set[str]) -> bool:
 
 
 def _near_duplicates(first: str, second: str, threshold: float) -> bool:
+    from rapidfuzz import fuzz
+
     if first == second:
         return True
     if not first or not second:

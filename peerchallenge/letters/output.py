@@ -8,7 +8,12 @@ templates/letters/pdf/letter.typ. The letter reaches it as data: the HTML is rea
 runs of text (letter_tree), passed as JSON through sys.inputs, and the template places every string with
 Typst functions, so no text of the letter is ever read as Typst markup or code. The PDF is tagged (PDF/UA-1:
 a structure tree, headings, lists, table headers, the title and the language).
+
+python-docx and Typst are imported by the functions that write a file, not with the app: a worker that
+serves pages never loads them until it renders a letter.
 """
+
+from __future__ import annotations
 
 import io
 import json
@@ -18,20 +23,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Final
-
-import docx
-import typst
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
-from docx.text.paragraph import Paragraph
+from typing import TYPE_CHECKING, Any, Final
 
 from peerchallenge.letters.compose import ANNEX
 from peerchallenge.sanitise import render_markdown
+
+if TYPE_CHECKING:
+    import typst
+    from docx.text.paragraph import Paragraph
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 # The Typst template's folder is the compiler's root: the only files a Typst document could read.
@@ -41,7 +40,7 @@ MAX_QUOTE_DEPTH = 20
 PDF_STANDARD: Final = "ua-1"  # PDF/UA-1: tagged, titled, with its language
 LANGUAGE = "en-GB"
 MONOSPACE_FONT = "Courier New"
-LINK_COLOUR = RGBColor(0x1D, 0x70, 0xB8)
+LINK_COLOUR = "1D70B8"  # as Word writes an RGB colour
 # Characters XML 1.0 cannot hold (python-docx refuses them); text pasted from PDFs carries form feeds.
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 WHITESPACE = re.compile(r"\s+")
@@ -58,7 +57,7 @@ class LetterDetails:
     released_on: date | None
 
     @classmethod
-    def from_markdown(cls, body_markdown: str, **printed: Any) -> "LetterDetails":
+    def from_markdown(cls, body_markdown: str, **printed: Any) -> LetterDetails:
         """The details of a letter whose text is Markdown not yet rendered (tests, benchmarks)."""
         return cls(body_html=str(render_markdown(body_markdown)), **printed)
 
@@ -344,6 +343,8 @@ def _compiler() -> typst.Compiler:
     Reusing it keeps the fonts and the compiled template (about 30 ms to make); a compiler cannot be used by
     two threads at once, so each thread has its own.
     """
+    import typst
+
     compiler = getattr(_compilers, "compiler", None)
     if compiler is None:
         compiler = _compilers.compiler = typst.Compiler(str(PDF_TEMPLATE), root=str(PDF_ROOT))
@@ -352,6 +353,8 @@ def _compiler() -> typst.Compiler:
 
 def letter_pdf(details: LetterDetails) -> bytes:
     """The letter as a tagged A4 PDF: title block, letter text, the region and page numbers in the margins."""
+    import typst
+
     letter = {
         "title": details.title,
         "description": f"{details.title}: {details.authority_name}, {details.region_name}",
@@ -455,6 +458,9 @@ class _WordWriter(_LetterHTMLReader):
         add_paragraph and style setter look for their place among every element so far, and a long letter's
         time grew with its square.
         """
+        from docx.oxml import OxmlElement
+        from docx.text.paragraph import Paragraph
+
         element = OxmlElement("w:p")
         if style is not None:
             properties = OxmlElement("w:pPr")
@@ -473,7 +479,7 @@ class _WordWriter(_LetterHTMLReader):
         self.last_was_table = False
         if block.num_id is not None:
             _set_numbering(paragraph, block.num_id)
-        if block.alignment and (alignment := _ALIGNMENTS.get(block.alignment)) is not None:
+        if block.alignment and (alignment := _alignment(block.alignment)) is not None:
             paragraph.alignment = alignment
         if block.level and starts_new_page(block.level, "".join(part.text or "" for part in block.segments)):
             paragraph.paragraph_format.page_break_before = True
@@ -604,6 +610,8 @@ class _WordWriter(_LetterHTMLReader):
         block.segments.append(_Segment(None))
 
     def write_table(self) -> None:
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+
         rows = [row for row in self.table_rows or [] if row]
         self.table_rows = None
         self.cell = None
@@ -623,7 +631,7 @@ class _WordWriter(_LetterHTMLReader):
             for target, cell in zip(row.cells, cells, strict=False):
                 paragraph = target.paragraphs[0]
                 if cell.block.alignment:
-                    paragraph.alignment = _ALIGNMENTS.get(cell.block.alignment)
+                    paragraph.alignment = _alignment(cell.block.alignment)
                 _write_segments(paragraph, cell.block.segments, bold=cell.header)
 
     def close(self) -> None:
@@ -634,11 +642,15 @@ class _WordWriter(_LetterHTMLReader):
 
 
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
-_ALIGNMENTS = {
-    "left": WD_ALIGN_PARAGRAPH.LEFT,
-    "center": WD_ALIGN_PARAGRAPH.CENTER,
-    "right": WD_ALIGN_PARAGRAPH.RIGHT,
-}
+_ALIGNMENTS = {"left": "LEFT", "center": "CENTER", "right": "RIGHT"}  # WD_ALIGN_PARAGRAPH's names
+
+
+def _alignment(name: str) -> Any:
+    """Word's alignment for an HTML `align`, or None for one Word is not told."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    member = _ALIGNMENTS.get(name)
+    return None if member is None else getattr(WD_ALIGN_PARAGRAPH, member)
 
 
 def _integer(value: str | None, *, default: int) -> int:
@@ -686,6 +698,9 @@ def _write_segments(
 
 
 def _element(tag: str, **attributes: str):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     element = OxmlElement(tag)
     for name, value in attributes.items():
         element.set(qn(f"w:{name}"), value)
@@ -696,6 +711,8 @@ def _run(text: str | None, *, bold: bool, italic: bool, monospace: bool, link: b
     """A run of text (a line break when None) with its properties, built in the schema's order (fonts, bold,
     italic, colour, underline): python-docx's setters look for each one's place, which cost more than the
     text. Only what is on is written."""
+    from docx.oxml import OxmlElement
+
     run = OxmlElement("w:r")
     properties = []
     if monospace:
@@ -705,7 +722,7 @@ def _run(text: str | None, *, bold: bool, italic: bool, monospace: bool, link: b
     if italic:
         properties.append(_element("w:i"))
     if link:
-        properties += [_element("w:color", val=str(LINK_COLOUR)), _element("w:u", val="single")]
+        properties += [_element("w:color", val=LINK_COLOUR), _element("w:u", val="single")]
     if properties:
         run_properties = OxmlElement("w:rPr")
         run_properties.extend(properties)
@@ -731,6 +748,10 @@ def _replace_text(segment: _Segment, text: str) -> _Segment:
 
 def _add_hyperlink(paragraph, url: str):
     """A real Word hyperlink to url (already limited to http, https and mailto by the sanitiser)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     relationship_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     hyperlink = OxmlElement("w:hyperlink")
     hyperlink.set(qn("r:id"), relationship_id)
@@ -760,6 +781,9 @@ def _restart_numbering(document, style_name: str, start: int) -> int:
 
 
 def _repeat_as_header(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     # Word repeats a header row at the top of each page the table runs on to.
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
@@ -767,6 +791,9 @@ def _repeat_as_header(row) -> None:
 
 
 def _add_rule(paragraph) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     border = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "B1B4B6")):
@@ -776,6 +803,9 @@ def _add_rule(paragraph) -> None:
 
 
 def _add_field(paragraph, instruction: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     # A simple field Word fills in when it lays the page out; "1" shows until then.
     field_element = OxmlElement("w:fldSimple")
     field_element.set(qn("w:instr"), instruction)
@@ -794,6 +824,9 @@ def heading_shift(html: str) -> int:
 
 
 def _write_footer(document, section, region_name: str) -> None:
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import Pt
+
     paragraph = section.footer.paragraphs[0]
     paragraph.style = document.styles["Footer"]
     text_width = section.page_width - section.left_margin - section.right_margin
@@ -813,6 +846,9 @@ def xml_safe(text: str) -> str:
 
 def word_document(title: str, region_name: str, authority_name: str, lines: list[tuple[str, str]]):
     """A new A4 Word document for an authority (the region its author): a title, then "Label: value" lines."""
+    import docx
+    from docx.shared import Mm
+
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)

@@ -9,11 +9,6 @@ import csv
 import io
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
 from peerchallenge.actions.models import Action
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.dates import uk_datetime
@@ -57,6 +52,11 @@ def dashboard_csv(dashboard: Dashboard, rows: list[Row]) -> str:
 
 def dashboard_xlsx(dashboard: Dashboard, rows: list[Row], title: str) -> bytes:
     """The dashboard as a workbook: bold frozen header, the words in each cell and its colour as a fill."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+
     book = Workbook()
     sheet = book.active
     assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet, the active one
@@ -159,6 +159,11 @@ def actions_csv(actions: list[Action], today: date) -> str:
 
 def actions_xlsx(actions: list[Action], today: date, title: str) -> bytes:
     """The actions as a workbook: bold frozen header, every cell text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+
     book = Workbook()
     sheet = book.active
     assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet, the active one

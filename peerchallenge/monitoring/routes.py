@@ -20,16 +20,11 @@ from peerchallenge.monitoring.forms import ActionFilterForm, SendRemindersForm
 from peerchallenge.monitoring.overview import regional_overview
 from peerchallenge.monitoring.reminders import due_in_words
 from peerchallenge.regions.models import Region
-from peerchallenge.routing import get_allowed
+from peerchallenge.routing import UrlPatterns, get_allowed
 
 bp = Blueprint("monitoring", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def link(endpoint: str | None, **values) -> str | None:
-    """The address of a cell's page, or None for a cell with nothing to link to yet."""
-    return None if endpoint is None else url_for(endpoint, **values)
 
 
 def _shown(dashboard: Dashboard) -> tuple[bool, list[Row]]:
@@ -67,7 +62,7 @@ def dashboard(cycle_id: int):
         overdue_only=overdue_only,
         stages=STAGES,
         stage_groups=STAGE_GROUPS,
-        link=link,
+        link=UrlPatterns(),
         next_move=lifecycle.next_move(cycle),
         holds=lifecycle.holding(cycle),
     )

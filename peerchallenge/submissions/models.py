@@ -155,7 +155,8 @@ class SectionText(Model):
     marked_html: Mapped[str | None] = mapped_column(sa.Text)
 
     version: Mapped[SubmissionVersion] = relationship(back_populates="sections")
-    template_section: Mapped[TemplateSection | None] = relationship()
+    # Loaded with the version's texts, in one query for all of them: each text is shown under its section.
+    template_section: Mapped[TemplateSection | None] = relationship(lazy="selectin")
 
     @property
     def rendered(self) -> Markup:

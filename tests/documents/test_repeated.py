@@ -3,6 +3,7 @@
 import random
 import re
 
+import rapidfuzz.fuzz  # noqa: F401 (the package imports it when first used: not inside a property's deadline)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import sqlalchemy as sa
 
+from peerchallenge.accounts.models import Role
 from peerchallenge.assignments import services as assignment_services
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles import services as cycle_services
@@ -30,13 +31,21 @@ def at(day: date, hour: int = 10) -> datetime:
 
 
 def make_cycle(
-    lead, region, today: date, *, submissions=-20, reviews=-2, letters=5, anonymous=False
+    lead,
+    region,
+    today: date,
+    *,
+    submissions=-20,
+    reviews=-2,
+    letters=5,
+    anonymous=False,
+    title="Peer challenge",
 ) -> Cycle:
     """An open cycle with the default template, its deadlines this many days from today."""
     cycle = cycle_services.create_cycle(
         lead,
         region,
-        title="Peer challenge",
+        title=title,
         year=today.year,
         peers_per_authority=2,
         opens_on=today - timedelta(days=60),
@@ -403,3 +412,32 @@ def counting_queries():
         yield statements
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", record)
+
+
+def region_of(size: int, lead_region=None, lead=None):
+    """A region of `size` authorities at every stage, each reviewing the next two; and its lead."""
+    region = lead_region or factories.make_region()
+    lead = lead or factories.make_user((Role.LEAD, region))
+    today = uk_today()
+    cycle = make_cycle(lead, region, today)
+    authorities = [factories.make_authority(region, f"Authority {number:03d}") for number in range(size)]
+    due = cycle.submissions_due_on
+    for number, authority in enumerate(authorities):
+        signed = at(due + timedelta(days=number % 2)) if number % 3 else None
+        add_submission(cycle, authority, lead, uploaded=at(due - timedelta(days=1)), signed_off=signed)
+        for step in (1, 2):
+            assignment = add_assignment(cycle, authority, authorities[(number + step) % size])
+            if number % 4:
+                add_review(assignment, lead, submitted=at(cycle.reviews_due_on) if number % 5 else None)
+        if number % 2:
+            now = at(today, 9)
+            add_letter(cycle, authority, lead, composed=now, released=now if number % 3 else None, read=now)
+    db.session.commit()
+    return cycle, lead
+
+
+def count_statements(app, client, url: str) -> int:
+    with counting_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(statements)

@@ -9,23 +9,20 @@ dashboard reads the result.
 from datetime import date, timedelta
 
 import pytest
-import sqlalchemy as sa
 
-from peerchallenge.accounts.models import Role
 from peerchallenge.extensions import db
 from peerchallenge.monitoring.dashboard import STAGES, Status, classify, cycle_dashboard, days_left_words
 from peerchallenge.monitoring.routes import uk_today
-from tests import factories
 from tests.monitoring.builders import (
     EXPECTED,
     add_assignment,
-    add_letter,
-    add_review,
     add_submission,
     at,
+    count_statements,
     every_state,
     make_cycle,
     read_dashboard,
+    region_of,
 )
 from tests.pages import assert_outcome, read_table
 
@@ -241,43 +238,6 @@ def test_a_cycle_that_does_not_exist_is_not_found(world, sign_in, page):
 
 
 # The number of SQL statements.
-
-
-def region_of(size: int, lead_region=None):
-    """A region of `size` authorities at every stage, each reviewing the next two; and its lead."""
-    region = lead_region or factories.make_region()
-    lead = factories.make_user((Role.LEAD, region))
-    today = uk_today()
-    cycle = make_cycle(lead, region, today)
-    authorities = [factories.make_authority(region, f"Authority {number:03d}") for number in range(size)]
-    due = cycle.submissions_due_on
-    for number, authority in enumerate(authorities):
-        signed = at(due + timedelta(days=number % 2)) if number % 3 else None
-        add_submission(cycle, authority, lead, uploaded=at(due - timedelta(days=1)), signed_off=signed)
-        for step in (1, 2):
-            assignment = add_assignment(cycle, authority, authorities[(number + step) % size])
-            if number % 4:
-                add_review(assignment, lead, submitted=at(cycle.reviews_due_on) if number % 5 else None)
-        if number % 2:
-            now = at(today, 9)
-            add_letter(cycle, authority, lead, composed=now, released=now if number % 3 else None, read=now)
-    db.session.commit()
-    return cycle, lead
-
-
-def count_statements(app, client, url: str) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 200, url
-    return len(statements)
 
 
 COUNTED = [
