@@ -24,8 +24,10 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-from ortools.sat.python import cp_model
+if TYPE_CHECKING:  # OR-Tools is imported where the solver runs: a worker that never solves never loads it
+    from ortools.sat.python import cp_model
 
 MIN_GROUP_SIZE = 3
 MAX_GROUP_SIZE = 5
@@ -258,6 +260,8 @@ def _optimise(
     problem: _Problem, sizes: list[int], start: list[list[str]] | None, seed: int, deadline: float
 ) -> tuple[list[list[str]] | None, bool]:
     """CP-SAT: first with repeats forbidden, then charging for them; (groups, proved optimal)."""
+    from ortools.sat.python import cp_model
+
     halfway = time.monotonic() + (deadline - time.monotonic()) / 2
     groups, status = _run(problem, sizes, start, seed, halfway, strict=True)
     if groups is not None:
@@ -275,6 +279,8 @@ def _run(
     *,
     strict: bool,
 ) -> tuple[list[list[str]] | None, cp_model.CpSolverStatus]:
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     names = problem.names
     index = {name: position for position, name in enumerate(names)}

@@ -14,8 +14,6 @@ import math
 import re
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz
-
 from peerchallenge.documents.repeated import sentences
 
 MATCH_AT = 40
@@ -127,6 +125,8 @@ def _weight(term: str) -> int:
 
 
 def _shared(first: set[str], second: set[str]) -> int:
+    from rapidfuzz import fuzz  # imported where used: importing the app stays lean
+
     shared = first & second
     rest = [term for term in second - shared if term.islower()]
     for term in first - shared:

@@ -10,8 +10,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
-import typst
-
 STRENGTH = "strength"
 DEVELOPMENT = "development"
 CELL = 36
@@ -116,6 +114,8 @@ PNG_PAGE = b"""#set page(width: auto, height: auto, margin: 8pt, fill: white)
 
 def chart_png(svg: str, ppi: float = 144) -> bytes:
     """The SVG as a PNG, rendered on the server by Typst."""
+    import typst  # imported where used: importing the app stays lean
+
     png = typst.compile(PNG_PAGE, format="png", ppi=ppi, sys_inputs={"svg": svg})
     assert isinstance(png, bytes)  # one page, so one image
     return png

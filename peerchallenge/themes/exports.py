@@ -8,9 +8,6 @@ spreadsheet does not run it (monitoring's `csv_safe`).
 import csv
 import io
 
-from docx import Document
-from docx.shared import Cm, Pt
-
 from peerchallenge.dates import uk_datetime
 from peerchallenge.monitoring.exports import csv_safe
 from peerchallenge.themes.chart import DEVELOPMENT, STRENGTH, chart_png, themes_chart
@@ -72,6 +69,9 @@ def chart_svg(report: ThemesReport) -> str:
 
 
 def themes_docx(report: ThemesReport) -> bytes:
+    from docx import Document  # imported where used: importing the app stays lean
+    from docx.shared import Cm, Pt
+
     """The report as a Word paper."""
     document = Document()
     document.core_properties.title = f"{report.cycle.title}: themes"
