@@ -8,8 +8,10 @@ The chart carries a title and a description read by screen readers; the page sho
 from dataclasses import dataclass
 from html import escape
 
-WIDTH, HEIGHT = 320, 170
-LEFT, RIGHT, TOP, BOTTOM = 16, 16, 22, 58
+WIDTH, HEIGHT = 340, 170
+# The first and last points sit half a value label in from the edges, so their labels ("294.6 per 10,000")
+# and the periods under them are never cut off.
+LEFT, RIGHT, TOP, BOTTOM = 54, 54, 22, 58
 STYLES = (  # (dash pattern, marker) for the authority, England, region, statistical neighbours
     ("", "circle"),
     ("6 4", "square"),

@@ -216,6 +216,11 @@ RULES: list[Rule] = [
             r"listening sessions?",
         ),
         "people's own words ({})",
+        # What a document says is not anyone's own words: "this self-assessment says what we are doing".
+        unless=_words(
+            r"(?:self-assessment|strategy|policy|plan|framework|report|section|letter|guidance|document|vision)"
+            r" (?:says|said)",
+        ),
     ),
     Rule(
         EVIDENCE,

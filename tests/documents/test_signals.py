@@ -82,6 +82,7 @@ def test_words_are_matched_whole_never_inside_another_word():
 def test_a_strategy_quoted_is_not_anyones_own_words():
     reading = read_sentence('Our strategy states that "every child will be heard".')
     assert reading.kind == BUSINESS_AS_USUAL
+    assert read_sentence("This self-assessment says what we are doing about each.").kind is None
 
 
 def test_evidence_in_a_paragraph_leaves_its_description_unmarked():
