@@ -24,13 +24,14 @@ def make_region(name: str | None = None) -> Region:
     return region
 
 
-def make_authority(region: Region, name: str | None = None) -> Authority:
+def make_authority(region: Region, name: str | None = None, *, dfe_code: str | None = None) -> Authority:
+    """An authority of `region`; give `dfe_code` where the database holds real authorities (the demo's)."""
     number = next(_counter)
     authority = Authority(
         region=region,
         name=name or f"Authority {number}",
         # 100 to 899: the 900s are left for tests that type a new authority's code themselves.
-        dfe_code=f"{100 + number % 800:03d}",
+        dfe_code=dfe_code or f"{100 + number % 800:03d}",
         ons_code=f"E{number:08d}",
         authority_type="Unitary authority",
     )

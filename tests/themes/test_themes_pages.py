@@ -246,8 +246,10 @@ def test_statements_for_the_report_do_not_grow_with_the_authorities(demo, demo_a
     # Six more authorities in the region, each with tags and asks.
     from tests.factories import make_authority
 
+    taken = set(db.session.scalars(sa.select(Authority.dfe_code)))  # the demo holds real authorities' codes
+    free = [code for code in (f"{number:03d}" for number in range(100, 1000)) if code not in taken]
     for number in range(6):
-        authority = make_authority(demo.region, f"Extra {number}")
+        authority = make_authority(demo.region, f"Extra {number}", dfe_code=free[number])
         db.session.add(
             ThemeTag(
                 cycle_id=demo.cycle.id,
