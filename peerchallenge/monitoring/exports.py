@@ -80,12 +80,13 @@ def _write_only_sheet(name: str, title: str):
     given are shared by every cell, not copied for each (a copy per cell took most of an export's time)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
 
     book = Workbook(write_only=True)
     book.properties.title = title
     sheet = book.create_sheet(name)
 
-    def text(value: str, **styles) -> WriteOnlyCell:
+    def text(value: str, **styles) -> Cell:
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"
         for style, setting in styles.items():
