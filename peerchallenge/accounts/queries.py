@@ -37,6 +37,12 @@ def users_in_region(region_id: int) -> list[User]:
     return list(db.session.scalars(query))
 
 
+def count_users_in_region(region_id: int) -> int:
+    """How many users `users_in_region` lists, counted in the database."""
+    query = sa.select(sa.func.count()).select_from(User).where(User.id.in_(user_ids_in_regions([region_id])))
+    return db.session.execute(query).scalar_one()
+
+
 def people_by_authority(authority_ids: Iterable[int]) -> dict[int, list[tuple[User, RoleGrant]]]:
     """For each authority, its users and the role each holds there, directors first."""
     ids = list(authority_ids)

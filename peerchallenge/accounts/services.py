@@ -11,6 +11,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from peerchallenge.accounts.access import can_manage_user
@@ -162,7 +163,10 @@ def user_for_session(session_id: str, idle_limit: timedelta) -> User | None:
     """The active user whose session this is, or None if it ended, went idle too long or never was."""
     if not session_id or len(session_id) > 64:
         return None
-    user_session = db.session.get(UserSession, session_id)
+    # The session, its user and the user's roles in one query: every page asks for the roles (the menu).
+    user_session = db.session.get(
+        UserSession, session_id, options=[joinedload(UserSession.user).joinedload(User.grants)]
+    )
     if user_session is None or not user_session.user.active:
         return None
     now = utcnow()

@@ -3,7 +3,8 @@
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from flask import g, has_app_context
+from sqlalchemy.orm import Session, selectinload
 
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.assignments.models import (
@@ -147,13 +148,46 @@ def delegates_of(authority_ids: Iterable[int]) -> list[Delegation]:
 
 
 def delegated_authority_ids(user: User, *, submitting: bool = False) -> set[int]:
-    """Authorities whose reviews this user has been nominated to draft (`submitting`: and to submit)."""
+    """Authorities whose reviews this user has been nominated to draft (`submitting`: and to submit).
+
+    Asked several times a request (the menu, access checks, the page itself), so kept on `g` until the
+    request's session next writes anything (a delegation or a role may have changed).
+    """
     if not user.is_authenticated:
         return set()
-    query = current_delegations().where(Delegation.delegate_id == user.id)
-    if submitting:
-        query = query.where(Delegation.may_submit.is_(True))
-    return {authority_id for authority_id, _ in db.session.execute(query)}
+    cache: dict | None = g.setdefault(_DELEGATIONS_CACHE, {}) if has_app_context() else None
+    delegations = cache.get(user.id) if cache is not None else None
+    if delegations is None:
+        # Both kinds in one query: a page asks for the ones to draft and the ones to submit.
+        query = (
+            current_delegations().add_columns(Delegation.may_submit).where(Delegation.delegate_id == user.id)
+        )
+        delegations = [
+            (authority_id, may_submit) for authority_id, _, may_submit in db.session.execute(query)
+        ]
+        if cache is not None:
+            cache[user.id] = delegations
+    return {authority_id for authority_id, may_submit in delegations if may_submit or not submitting}
+
+
+_DELEGATIONS_CACHE = "delegated_authority_ids"
+
+
+def _forget_delegations(*arguments) -> None:
+    if has_app_context():
+        g.pop(_DELEGATIONS_CACHE, None)
+
+
+def _forget_delegations_on_write(orm_execute_state) -> None:
+    if not orm_execute_state.is_select:
+        _forget_delegations()
+
+
+# Every session: a flush (ORM changes), a bulk insert, update or delete, a commit or a rollback.
+sa.event.listen(Session, "after_flush", _forget_delegations)
+sa.event.listen(Session, "do_orm_execute", _forget_delegations_on_write)
+sa.event.listen(Session, "after_commit", _forget_delegations)
+sa.event.listen(Session, "after_soft_rollback", _forget_delegations)
 
 
 def current_delegations() -> sa.Select:

@@ -29,20 +29,29 @@ class AuditEvent(Model):
     @property
     def who(self) -> str:
         """Who did it: the signed-in person, someone who was not signed in, or the service itself."""
-        if self.actor is not None:
-            name: str = self.actor.name
-            return name
-        return "Not signed in" if self.typed_email else "The service"
+        return who_did_it(self.actor.name if self.actor is not None else None, self.details)
 
     @property
     def who_email(self) -> str:
         """The actor's email, or the one typed at a failed sign-in."""
-        return self.actor.email if self.actor is not None else self.typed_email
+        return self.actor.email if self.actor is not None else typed_email(self.details)
 
     @property
     def typed_email(self) -> str:
-        email = (self.details or {}).get("email")
-        return email if isinstance(email, str) else ""
+        return typed_email(self.details)
+
+
+def who_did_it(actor_name: str | None, details: dict | None) -> str:
+    """An event's "who" from its actor's name (None without an actor) and its details."""
+    if actor_name is not None:
+        return actor_name
+    return "Not signed in" if typed_email(details) else "The service"
+
+
+def typed_email(details: dict | None) -> str:
+    """The email typed at a failed sign-in, if the event has one."""
+    email = (details or {}).get("email")
+    return email if isinstance(email, str) else ""
 
 
 class AuditLogIsAppendOnly(RuntimeError):

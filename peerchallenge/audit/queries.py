@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from peerchallenge.accounts.models import User
 from peerchallenge.accounts.queries import user_ids_in_regions
-from peerchallenge.audit.models import AuditEvent
+from peerchallenge.audit.models import AuditEvent, typed_email, who_did_it
 from peerchallenge.dates import UK_TIME, start_of_uk_day
 from peerchallenge.extensions import db
 from peerchallenge.regions.models import Authority
@@ -124,18 +124,40 @@ def spreadsheet_safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def csv_row(event: AuditEvent) -> list[str]:
+def csv_row(row: sa.Row) -> list[str]:
+    """One event as CSV cells, from a row of `_csv_columns`."""
     cells = [
-        str(event.id),
-        event.occurred_at.astimezone(UK_TIME).strftime("%Y-%m-%d %H:%M:%S"),
-        event.who,
-        event.who_email,
-        event.summary,
-        event.kind,
-        event.authority.name if event.authority is not None else "",
-        json.dumps(event.details or {}, sort_keys=True, ensure_ascii=False),
+        str(row.id),
+        row.occurred_at.astimezone(UK_TIME).strftime("%Y-%m-%d %H:%M:%S"),
+        who_did_it(row.actor_name, row.details),
+        row.actor_email if row.actor_name is not None else typed_email(row.details),
+        row.summary,
+        row.kind,
+        row.authority_name or "",
+        json.dumps(row.details or {}, sort_keys=True, ensure_ascii=False),
     ]
     return [spreadsheet_safe(cell) for cell in cells]
+
+
+def _csv_columns(statement: sa.Select) -> sa.Select:
+    """The events' columns and the names they refer to, as plain rows: building an object per event (and
+    per actor and authority) took most of a large export's time."""
+    actor = sa.orm.aliased(User)
+    return (
+        statement.with_only_columns(
+            AuditEvent.id,
+            AuditEvent.occurred_at,
+            AuditEvent.kind,
+            AuditEvent.summary,
+            AuditEvent.details,
+            actor.name.label("actor_name"),
+            actor.email.label("actor_email"),
+            Authority.name.label("authority_name"),
+            maintain_column_froms=True,
+        )
+        .outerjoin_from(AuditEvent, actor, AuditEvent.actor_id == actor.id)
+        .outerjoin(Authority, AuditEvent.authority_id == Authority.id)
+    )
 
 
 def events_csv(statement: sa.Select) -> Iterator[str]:
@@ -145,9 +167,9 @@ def events_csv(statement: sa.Select) -> Iterator[str]:
     # The byte order mark makes Excel read the file as UTF-8 (names with accents, curly apostrophes).
     buffer.write("\ufeff")
     writer.writerow(CSV_HEADER)
-    results = db.session.scalars(_with_people(statement).execution_options(yield_per=CSV_BATCH))
-    for number, event in enumerate(results, start=1):
-        writer.writerow(csv_row(event))
+    results = db.session.execute(_csv_columns(statement).execution_options(yield_per=CSV_BATCH))
+    for number, row in enumerate(results, start=1):
+        writer.writerow(csv_row(row))
         if number % CSV_BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from peerchallenge.accounts.models import User
-from peerchallenge.accounts.queries import users_in_region
+from peerchallenge.accounts.queries import count_users_in_region
 from peerchallenge.assignments.access import review_writer_authority_ids
 from peerchallenge.assignments.queries import groups_of_user
 from peerchallenge.cycles import lifecycle
@@ -20,7 +20,7 @@ from peerchallenge.submissions.queries import SubmissionStatus, authority_status
 def home_page(user: User) -> dict[str, Any]:
     """The home page's contents for this person: their regions, authorities, reviews and tasks."""
     lead_regions = regions_with_authorities(user.lead_region_ids())
-    region_users = {region.id: users_in_region(region.id) for region in lead_regions}
+    region_user_counts = {region.id: count_users_in_region(region.id) for region in lead_regions}
     region_cycles = cycles_for_regions(region.id for region in lead_regions)
     own_authorities = authorities_by_ids(user.authority_ids())
     statuses = authority_statuses(
@@ -43,7 +43,7 @@ def home_page(user: User) -> dict[str, Any]:
     holding = {cycle.id: lifecycle.holding(cycle) for cycle in lead_cycles.values()}
     return dict(
         lead_regions=lead_regions,
-        region_users=region_users,
+        region_user_counts=region_user_counts,
         region_cycles=region_cycles,
         own_authorities=own_authorities,
         statuses=statuses,

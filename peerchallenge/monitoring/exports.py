@@ -52,46 +52,61 @@ def dashboard_csv(dashboard: Dashboard, rows: list[Row]) -> str:
 
 def dashboard_xlsx(dashboard: Dashboard, rows: list[Row], title: str) -> bytes:
     """The dashboard as a workbook: bold frozen header, the words in each cell and its colour as a fill."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
 
-    book = Workbook()
-    sheet = book.active
-    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet, the active one
-    sheet.title = "Dashboard"
+    book, sheet, text = _write_only_sheet("Dashboard", title)
     header = dashboard_header()
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = max([24] + [len(row.authority_name) + 2 for row in rows])
+    _column_widths(sheet, [22] * (len(header) - 1), first=2)
+    bold, top = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    sheet.append([text(value, font=bold, alignment=top) for value in header])
     fills = {
         status: PatternFill("solid", start_color=status.fill, end_color=status.fill) for status in Status
     }
-    for number, row in enumerate(rows, start=2):
-        _text_cell(sheet, number, 1, row.authority_name)
-        for column, stage in enumerate(STAGES, start=2):
-            item = row.cells[stage.key]
-            _text_cell(sheet, number, column, item.text).fill = fills[item.status]
-    last = len(rows) + 2
-    for column, value in enumerate(totals_row(dashboard), start=1):
-        _text_cell(sheet, last, column, value).font = Font(bold=True)
-    sheet.freeze_panes = "B2"
-    sheet.column_dimensions["A"].width = max([24] + [len(row.authority_name) + 2 for row in rows])
-    for column in range(2, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 22
+    for row in rows:
+        cells = [text(row.authority_name)]
+        cells += [
+            text(row.cells[stage.key].text, fill=fills[row.cells[stage.key].status]) for stage in STAGES
+        ]
+        sheet.append(cells)
+    sheet.append([text(value, font=bold) for value in totals_row(dashboard)])
+    return _saved(book)
+
+
+def _write_only_sheet(name: str, title: str):
+    """A workbook written row by row (openpyxl's write-only mode: no cell kept once written), its one sheet,
+    and a function making a text cell of it: a string, never a formula, whatever it starts with. The styles
+    given are shared by every cell, not copied for each (a copy per cell took most of an export's time)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+
+    book = Workbook(write_only=True)
     book.properties.title = title
+    sheet = book.create_sheet(name)
+
+    def text(value: str, **styles) -> Cell:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        for style, setting in styles.items():
+            setattr(cell, style, setting)
+        return cell
+
+    return book, sheet, text
+
+
+def _column_widths(sheet, widths: list[int], first: int = 1) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for column, width in enumerate(widths, start=first):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _saved(book) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _text_cell(sheet, row: int, column: int, value: str):
-    """A cell holding text, never a formula, whatever it starts with."""
-    cell = sheet.cell(row=row, column=column, value=value)
-    cell.data_type = "s"
-    return cell
 
 
 def ratings_table(cycle: Cycle) -> list[list[str]]:
@@ -159,24 +174,13 @@ def actions_csv(actions: list[Action], today: date) -> str:
 
 def actions_xlsx(actions: list[Action], today: date, title: str) -> bytes:
     """The actions as a workbook: bold frozen header, every cell text."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
 
-    book = Workbook()
-    sheet = book.active
-    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet, the active one
-    sheet.title = "Actions"
-    for column, value in enumerate(ACTIONS_HEADER, start=1):
-        _text_cell(sheet, 1, column, value).font = Font(bold=True)
-    for number, row in enumerate(actions_rows(actions, today), start=2):
-        for column, value in enumerate(row, start=1):
-            _text_cell(sheet, number, column, value).alignment = Alignment(wrap_text=True, vertical="top")
+    book, sheet, text = _write_only_sheet("Actions", title)
     sheet.freeze_panes = "A2"
-    for column, width in enumerate((28, 22, 50, 22, 40, 28, 12, 14, 10, 30, 24), start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    book.properties.title = title
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    _column_widths(sheet, [28, 22, 50, 22, 40, 28, 12, 14, 10, 30, 24])
+    bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    sheet.append([text(value, font=bold) for value in ACTIONS_HEADER])
+    for row in actions_rows(actions, today):
+        sheet.append([text(value, alignment=wrapped) for value in row])
+    return _saved(book)
