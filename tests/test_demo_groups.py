@@ -1,4 +1,4 @@
-"""The demo's South East cycle: peers in groups, five triads and a quartet, beside the Eastern Region's pairs."""
+"""The demo's South East cycle: peers in five triads and a quartet, beside the Eastern Region's pairs."""
 
 import sqlalchemy as sa
 
