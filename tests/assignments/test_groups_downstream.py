@@ -5,34 +5,23 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from peerchallenge.accounts.models import Role
 from peerchallenge.assignments import services as assignment_services
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.assignments.queries import cycle_assignments
-from peerchallenge.cycles.models import AssignmentModel, CycleState
+from peerchallenge.cycles.models import CycleState
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter, LetterState
 from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.monitoring.services import send_reminders
-from tests import factories
 from tests.monitoring.builders import read_dashboard
-from tests.scenarios import Region6, move_to, review_content, sign_off, submit
+from tests.scenarios import Region6, move_to, review_content, seven_in_groups, sign_off, submit
 
 
 @pytest.fixture
 def quartet(six) -> Region6:
     """Region A with a seventh authority, in groups of three: a quartet (the first four) and a triad,
     published, every self-assessment signed off, the cycle under review."""
-    seventh = factories.make_authority(six.region, "Gamma Vale")
-    seven = Region6(
-        six.region,
-        [*six.authorities, seventh],
-        [*six.directors, factories.make_user((Role.DIRECTOR, seventh), name="Greta Vale")],
-        [*six.contributors, factories.make_user((Role.CONTRIBUTOR, seventh))],
-        six.lead,
-        six.cycle,
-    )
-    seven.cycle.assignment_model, seven.cycle.group_size = AssignmentModel.GROUPS, 3
+    seven = seven_in_groups(six)
     sign_off(seven, seven.authorities)
     groups = [seven.authorities[:4], seven.authorities[4:]]
     assignment_services.save_adjusted_groups(seven.lead, seven.cycle, groups)
