@@ -41,8 +41,8 @@ from peerchallenge.themes import services as themes_services
 # (demo/groups.py, seeded without --national too) are under review.
 NATIONAL_STATES = {
     "East Midlands": CycleState.DRAFT,
-    "Greater London": CycleState.CLOSED,
-    "North East": CycleState.CONSOLIDATING,
+    "Greater London": CycleState.REVIEWING,
+    "North East": CycleState.CLOSED,  # the smallest region: closing its cycle does the most work
     "North West": CycleState.RELEASED,
     "South West": CycleState.OPEN,
     "West Midlands": CycleState.CONSOLIDATING,
