@@ -30,6 +30,7 @@ from peerchallenge.accounts.models import Role
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.demo.cycle import demo_cycle_title, seed_demo_cycle
+from peerchallenge.demo.groups import seed_groups_cycle
 from peerchallenge.demo.seed import DEMO_REGION, seed_demo
 from peerchallenge.extensions import db
 from peerchallenge.regions.models import Region
@@ -162,9 +163,10 @@ def app(database_url):
         yield app
 
 
-# The demo (`flask seed-demo`'s Eastern Region, this year's cycle and last year's) takes seconds to seed. It
-# is seeded once per run into a database of its own, and each test that reads it gets a fresh copy: SQLite
-# copies the file, PostgreSQL creates the copy from the seeded database as a template.
+# The demo (`flask seed-demo`'s Eastern Region, this year's cycle and last year's, and the South East's cycle
+# in triads) takes seconds to seed. It is seeded once per run into a database of its own, and each test that
+# reads it gets a fresh copy: SQLite copies the file, PostgreSQL creates the copy from the seeded database
+# as a template.
 DEMO_DAY = date(2026, 11, 26)
 DEMO_PASSWORD = "demo password"
 
@@ -180,7 +182,9 @@ def demo_snapshot_url(database_url, tmp_path_factory) -> str:
             "peerchallenge.accounts.models.generate_password_hash",
             lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
         )
-        seed_demo_cycle(seed_demo(DEMO_PASSWORD).region, DEMO_DAY)
+        seeded = seed_demo(DEMO_PASSWORD)
+        seed_demo_cycle(seeded.region, DEMO_DAY)
+        seed_groups_cycle(seeded.regions[1], DEMO_DAY)  # the South East, in triads
         db.session.commit()
         db.session.remove()
         db.engine.dispose()

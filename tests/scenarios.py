@@ -7,12 +7,13 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+from peerchallenge.accounts.models import Role
 from peerchallenge.assignments import services as assignment_services
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles import lifecycle
 from peerchallenge.cycles import services as cycle_services
 from peerchallenge.cycles.defaults import DEFAULT_TEMPLATE
-from peerchallenge.cycles.models import Cycle, CycleState
+from peerchallenge.cycles.models import AssignmentModel, Cycle, CycleState
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter
 from peerchallenge.reviews import services as review_services
@@ -20,6 +21,7 @@ from peerchallenge.reviews.models import Review
 from peerchallenge.submissions import services as submission_services
 from peerchallenge.submissions.models import SubmissionVersion
 from peerchallenge.submissions.queries import find_submission
+from tests import factories
 from tests.documents import builders
 
 # The default template's family help section, the one most tests write in.
@@ -97,6 +99,23 @@ class Region6:
     contributors: list
     lead: object
     cycle: object
+
+
+def seven_in_groups(six: Region6) -> Region6:
+    """Region A with a seventh authority (its director Greta Vale), its open cycle in groups of three: seven
+    authorities make a quartet and a triad."""
+    seventh = factories.make_authority(six.region, "Gamma Vale")
+    seven = Region6(
+        six.region,
+        [*six.authorities, seventh],
+        [*six.directors, factories.make_user((Role.DIRECTOR, seventh), name="Greta Vale")],
+        [*six.contributors, factories.make_user((Role.CONTRIBUTOR, seventh))],
+        six.lead,
+        six.cycle,
+    )
+    seven.cycle.assignment_model, seven.cycle.group_size = AssignmentModel.GROUPS, 3
+    db.session.commit()
+    return seven
 
 
 def current_pairs(cycle, state=AssignmentState.PROPOSED) -> set[tuple[int, int]]:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from peerchallenge.accounts.models import Role, RoleGrant, User
-from peerchallenge.demo.seed import ADMIN_EMAIL, DEMO_REGION, LEAD_EMAIL, demo_accounts
+from peerchallenge.demo.seed import ADMIN_EMAIL, DEMO_REGION, GROUPS_REGION, LEAD_EMAIL, demo_accounts
 from peerchallenge.extensions import db
 from peerchallenge.regions.loader import (
     AUTHORITIES_CSV,
@@ -194,8 +194,9 @@ def test_seed_demo_creates_the_eastern_region_and_its_people(app):
             .group_by(RoleGrant.role)
         ).all()
         assert sorted(holders) == [(Role.CONTRIBUTOR, 1), (Role.DIRECTOR, 1)], authority.name
-    assert count(User) == 2 + 2 * 11
-    assert count(RoleGrant) == 2 + 2 * 11
+    # The admin, the Eastern lead and its 11 authorities' people; the South East's lead and its 19's.
+    assert count(User) == 2 + 2 * 11 + 1 + 2 * 19
+    assert count(RoleGrant) == 2 + 2 * 11 + 1 + 2 * 19
 
 
 def test_the_demo_people_have_ordinary_names_the_same_each_time(demo_app):
@@ -207,8 +208,11 @@ def test_the_demo_people_have_ordinary_names_the_same_each_time(demo_app):
         assert first.isalpha() and last.replace("'", "").isalpha(), name
         assert not any(word in name for word in ("Director", "Contributor", "Lead", "Administrator")), name
         assert not any(authority in name for authority in EASTERN_AUTHORITIES), name
-    eastern = db.session.scalar(sa.select(Region).where(Region.name == DEMO_REGION))
-    again = {account.email: account.name for account in demo_accounts([eastern])}
+    regions = [
+        db.session.scalar(sa.select(Region).where(Region.name == name))
+        for name in (DEMO_REGION, GROUPS_REGION)
+    ]
+    again = {account.email: account.name for account in demo_accounts(regions)}
     assert again == names
 
 
@@ -242,12 +246,15 @@ def test_seed_demo_national_gives_every_region_a_lead_its_people_and_a_cycle_in_
             assert letters == []
     late = [review for review in db.session.scalars(sa.select(Review)) if review.is_late]
     assert [(review.assignment.cycle.region.name, review.assignment.cycle.state) for review in late] == []
+    # Close to 200 reviews submitted, the South East's cycle (under review) in groups.
     assert (
         db.session.scalar(
             sa.select(sa.func.count()).select_from(Review).where(Review.state == ReviewState.SUBMITTED)
         )
-        > 200
+        > 190
     )
+    south_east = next(cycle for cycle in cycles if cycle.region.name == "South East")
+    assert south_east.in_groups and south_east.state == CycleState.REVIEWING
     again = seed(app, "--national", password="another password")
     assert "Kept 'South East Region peer challenge" in again.output
     assert count(User) == 1 + 9 + 2 * 153

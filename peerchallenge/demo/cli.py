@@ -7,8 +7,9 @@ from datetime import date
 import click
 
 from peerchallenge.demo.cycle import seed_demo_cycle
+from peerchallenge.demo.groups import seed_groups_cycle
 from peerchallenge.demo.national import seed_national_cycles
-from peerchallenge.demo.seed import seed_demo
+from peerchallenge.demo.seed import GROUPS_REGION, seed_demo
 from peerchallenge.extensions import db
 
 
@@ -24,12 +25,15 @@ from peerchallenge.extensions import db
     help="Seed all nine regions, each with a lead, its people and a current cycle in one of the states.",
 )
 def seed_demo_command(reset_password: bool, national: bool) -> None:
-    """Load the Eastern Region: its people, this year's cycle under review and last year's, closed."""
+    """Load the Eastern Region (its people, this year's cycle under review and last year's, closed) and the
+    South East (its people and this year's cycle in triads, under review)."""
     password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
     today = date.today()
     result = seed_demo(password, reset_passwords=reset_password, national=national)
     cycle = seed_demo_cycle(result.region, today)
-    others = seed_national_cycles(result.regions, today) if national else []
+    south_east = next(region for region in result.regions if region.name == GROUPS_REGION)
+    others = [seed_groups_cycle(south_east, today)]
+    others += seed_national_cycles(result.regions, today) if national else []
     db.session.commit()
     if cycle is not None:
         click.echo(
@@ -48,6 +52,7 @@ def seed_demo_command(reset_password: bool, national: bool) -> None:
         )
     lead, admin = "lead.eastern@demo.example", "admin@demo.example"
     click.echo(f"Sign in as the regional lead: {lead} (administrator: {admin}).")
+    click.echo("The South East's cycle runs in triads: its lead is lead.south-east@demo.example.")
     if national:
         click.echo(
             "Each region's lead is lead.<region>@demo.example, for example lead.north-west@demo.example."

@@ -71,9 +71,10 @@ def demo_cycle_title(year: int, region: str = DEMO_REGION) -> str:
 
 
 def create_demo_cycle(
-    region: Region, title: str, year: int, opens_on: date, lead: User, *, draft: bool = False
+    region: Region, title: str, year: int, opens_on: date, lead: User, *, draft: bool = False, **settings
 ) -> Cycle:
-    """An open (or draft) cycle of the region, with the default template and the usual deadlines."""
+    """An open (or draft) cycle of the region, with the default template and the usual deadlines; `settings`
+    are other details of the cycle (the South East's `assignment_model="groups"`)."""
     cycle = cycle_services.create_cycle(
         lead,
         region,
@@ -86,6 +87,7 @@ def create_demo_cycle(
         letters_due_on=opens_on + timedelta(days=75),
         challenge_event_on=opens_on + timedelta(days=90),
         anonymous=False,
+        **settings,
     )
     if not draft:
         cycle_services.open_cycle(lead, cycle)
@@ -232,14 +234,16 @@ def publish_assignments(cycle: Cycle, lead: User, published_on: date) -> None:
     cycle.assignments_published_at = at(published_on)
 
 
-def review_content(cycle: Cycle, assignment: Assignment, reviewer: int) -> dict:
-    """The `reviewer`-th peer's review of the authority's self-assessment, as the demo writes it."""
+def review_content(cycle: Cycle, assignment: Assignment, reviewer: int, peers: int = 2) -> dict:
+    """The `reviewer`-th of its `peers`' review of the authority's self-assessment, as the demo writes it."""
     reviewed = assignment.reviewed
     profile = profile_for(reviewed.name, reviewed.authority_type)
     written = demo_sections(profile, [(section.title, section.suggested_words) for section in cycle.sections])
     positions = {scale.key: {level.label: level.position for level in scale.levels} for scale in cycle.scales}
     sections = [(section.id, section.title, section.scale_keys) for section in cycle.sections]
-    return reviewing.review_content(profile, written, sections, positions, reviewer, assignment.reviewer.name)
+    return reviewing.review_content(
+        profile, written, sections, positions, reviewer, assignment.reviewer.name, peers
+    )
 
 
 def submit_review(actor: User, assignment: Assignment, content: dict) -> None:
@@ -265,9 +269,10 @@ def delegate(authority: Authority, *, may_submit: bool) -> User:
     return contributor
 
 
-def write_reviews(cycle: Cycle, plans: Sequence[tuple[str, ...]]) -> None:
-    """Reviews of the signed-off self-assessments, in turn: each plan says what each peer has done."""
-    by_reviewed: dict[int, list[Assignment]] = {}
+def write_reviews(cycle: Cycle, plans: Sequence[tuple[str, ...]], first: Sequence[Authority] = ()) -> None:
+    """Reviews of the signed-off self-assessments, in turn (the `first` authorities' first): each plan says
+    what each peer has done."""
+    by_reviewed: dict[int, list[Assignment]] = {authority.id: [] for authority in first}
     for assignment in cycle_assignments(cycle, AssignmentState.PUBLISHED):
         submission = find_submission(cycle, assignment.reviewed)
         if submission is not None and submission.is_signed_off:
@@ -275,7 +280,7 @@ def write_reviews(cycle: Cycle, plans: Sequence[tuple[str, ...]]) -> None:
     for plan, assignments in zip(plans, by_reviewed.values(), strict=False):
         assignments.sort(key=lambda assignment: assignment.reviewer.name)
         for reviewer, (step, assignment) in enumerate(zip(plan, assignments, strict=False)):
-            content = review_content(cycle, assignment, reviewer)
+            content = review_content(cycle, assignment, reviewer, len(assignments))
             writer = director(assignment.reviewer)
             if step.startswith("delegate"):
                 may_submit = step == "delegate submits"

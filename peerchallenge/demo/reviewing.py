@@ -312,14 +312,15 @@ def practice_comment(
 
 
 class Wordings:
-    """Hands one review its wordings in turn: the first peer the even ones, the second peer the odd ones."""
+    """Hands one review its wordings in turn: of two peers, the first the even ones and the second the odd
+    ones (of three, every third)."""
 
-    def __init__(self, reviewer: int) -> None:
-        self.reviewer = reviewer
+    def __init__(self, reviewer: int, peers: int = 2) -> None:
+        self.reviewer, self.peers = reviewer, peers
         self.used: Counter[tuple[str, ...]] = Counter()
 
     def next(self, *key: str) -> int:
-        variant = 2 * self.used[key] + self.reviewer
+        variant = self.peers * self.used[key] + self.reviewer
         self.used[key] += 1
         return variant
 
@@ -451,15 +452,17 @@ def review_content(
     positions: Mapping[str, Mapping[str, int]],
     reviewer: int,
     reviewer_name: str,
+    peers: int = 2,
 ) -> dict:
-    """A complete review of the authority's self-assessment by its `reviewer`-th peer (0 or 1).
+    """A complete review of the authority's self-assessment by its `reviewer`-th peer (0 or 1; 0 to 2 for an
+    authority in a quartet, which has three).
 
     `sections` are the cycle's (id, title, keys of the scales it is rated on); `positions` the level positions
     by scale key and label.
     """
     rng = random.Random(f"review:{profile.name}:{reviewer_name}")  # noqa: S311 (demo text, not security)
     by_title = {section.title: section for section in written}
-    wordings = Wordings(reviewer)
+    wordings = Wordings(reviewer, peers)
     parts: dict[str, dict] = {}
     section_ratings: list[dict[str, str]] = []
     for section_id, title, scale_keys in sections:
@@ -490,6 +493,7 @@ def review_content(
     topics += [(profile.worries[reviewer % len(profile.worries)], False)]
     strengths, development = _comments(overall, OVERALL_SUBJECT, wordings, topics, overall=True)
     questions = _order(f"overall:{profile.name}", OVERALL_QUESTIONS)
+    asks = max(1, len(OVERALL_QUESTIONS) // peers)  # overall questions each peer asks, none asked twice
     strength, worry = topics[0][0].topic, topics[1][0].topic
     words = {
         "name": profile.name,
@@ -506,7 +510,7 @@ def review_content(
             "ratings": {scale: positions[scale][label] for scale, label in overall.items()},
             "strengths": _bullets(strengths),
             "development": _bullets(development),
-            "questions": questions[2 * reviewer : 2 * reviewer + 2],
+            "questions": questions[asks * reviewer : asks * reviewer + asks],
             "summary": SUMMARIES[reviewer % len(SUMMARIES)].format(**words),
         },
     }

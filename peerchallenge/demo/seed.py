@@ -1,6 +1,7 @@
 """The demo regions' people: an admin, a lead per region, and a director and contributor per authority.
 
-`flask seed-demo` seeds the Eastern Region; `--national` seeds all nine. People have ordinary fictional names,
+`flask seed-demo` seeds the Eastern Region and the South East (whose cycle runs in triads); `--national`
+seeds all nine. People have ordinary fictional names,
 the same each time (demo/names.py); their addresses say what they are (director.luton@demo.example).
 """
 
@@ -18,6 +19,7 @@ from peerchallenge.regions.loader import load_authorities, read_authorities
 from peerchallenge.regions.models import Region
 
 DEMO_REGION = "Eastern"
+GROUPS_REGION = "South East"  # its demo cycle runs in triads and a quartet (demo/groups.py)
 DEMO_DOMAIN = "demo.example"
 ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
 LEAD_EMAIL = f"lead.eastern@{DEMO_DOMAIN}"
@@ -56,7 +58,7 @@ def demo_accounts(regions: Sequence[Region]) -> list[DemoAccount]:
     """The demo people: an admin, each region's lead, and a director and contributor per authority.
 
     Names are handed out in the regions' order from one seed, so the Eastern Region's people (always first)
-    have the same names whether or not the other regions are seeded.
+    and the South East's (second) have the same names whether or not the other regions are seeded.
     """
     names = NameGiver(DEMO_REGION)
     accounts = [DemoAccount(ADMIN_EMAIL, names.name(), Role.ADMIN)]
@@ -73,8 +75,13 @@ def seed_demo(password: str, reset_passwords: bool = False, national: bool = Fal
     """Create whatever of the demo is missing; existing accounts keep their password unless reset."""
     load_authorities(read_authorities())
     regions = db.session.scalars(sa.select(Region).order_by(Region.name)).all()
-    eastern = next(region for region in regions if region.name == DEMO_REGION)
-    chosen = [eastern, *(region for region in regions if region is not eastern)] if national else [eastern]
+    # The Eastern Region first and the South East second, so that their people's names are the same whether
+    # or not the other regions are seeded.
+    first = [
+        next(region for region in regions if region.name == name) for name in (DEMO_REGION, GROUPS_REGION)
+    ]
+    eastern = first[0]
+    chosen = [*first, *(region for region in regions if region not in first)] if national else first
     result = SeedResult(region=eastern, regions=chosen, accounts=demo_accounts(chosen))
     for each in chosen:  # the name on its letters, as the ADCS regions sign them; a lead's own choice stays
         each.display_name = each.display_name or f"ADCS {each.name} Region"
