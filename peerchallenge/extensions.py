@@ -109,4 +109,8 @@ def lock_for_update(instance) -> None:
     the state the first left (SELECT ... FOR UPDATE; SQLite ignores it but lets one writer in at a time).
     """
     db.session.flush()  # reading it again must not lose what this request has changed so far
-    db.session.refresh(instance, with_for_update=True)
+    # FOR UPDATE OF its own table: an instance loaded with a joined eager load (a user with its grants, as
+    # signing a request in loads it) is read again the same way, and PostgreSQL cannot lock the nullable
+    # side of an outer join.
+    table = sa.inspect(instance).mapper.local_table
+    db.session.refresh(instance, with_for_update={"of": table})
