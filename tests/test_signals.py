@@ -147,3 +147,24 @@ def test_cli_extract_prints_each_parts_signals(app, tmp_path):
     assert sections["Care leavers"]["signals"] == []
     (unmatched,) = report["unmatched"]
     assert [signal["kind"] for signal in unmatched["signals"]] == ["business_as_usual"]
+
+
+def test_versions_saved_before_signals_are_measured_by_the_command(app, world, cycle):
+    version = submission_services.upload_version(
+        world.contributor, cycle, world.authority, "sa.md", self_assessment(FAMILY_HELP_TEXT)
+    )
+    for text in version.sections:
+        text.signals = text.marked_html = None
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["documents", "measure", "--cycle", str(cycle.id)])
+    assert result.exit_code == 0, result.output
+    assert f"Measured {len(version.sections)} parts of 1 version." in result.output
+    db.session.expire_all()
+    assert [signal["kind"] for signal in family_help(version).signals] == ["business_as_usual", "evidence"]
+    assert "app-mark--evidence" in family_help(version).marked_html
+    # Measuring again changes nothing.
+    before = [(text.signals, text.marked_html) for text in version.sections]
+    assert "Measured" in runner.invoke(args=["documents", "measure"]).output
+    db.session.expire_all()
+    assert [(text.signals, text.marked_html) for text in version.sections] == before

@@ -1,17 +1,21 @@
-"""`flask documents extract`: a dry run of an upload, on the same code path, printing JSON."""
+"""`flask documents extract`: a dry run of an upload, on the same code path, printing JSON; and `flask
+documents measure`: every version's signals measured again, as saving it would."""
 
 import json
 import sys
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.documents import analysis as documents
 from peerchallenge.extensions import db
-from peerchallenge.submissions.services import section_specs
+from peerchallenge.submissions.models import Submission, SubmissionVersion
+from peerchallenge.submissions.queries import last_year
+from peerchallenge.submissions.services import measure, section_specs
 
 documents_cli = AppGroup("documents", help="Self-assessment documents.")
 
@@ -51,3 +55,34 @@ def analyse(path: Path, specs: list[documents.SectionSpec]) -> documents.Documen
     except documents.DocumentRejected as error:
         click.echo(error.message, err=True)
         sys.exit(1)
+
+
+@documents_cli.command("measure")
+@click.option(
+    "--cycle", "cycle_id", type=int, help="Only this cycle's self-assessments (default: every cycle)."
+)
+def measure_command(cycle_id: int | None) -> None:
+    """Measure every version's parts again: signals (business as usual, evidence, repeated text) and marks.
+
+    Saving a version measures it; run this once after an upgrade that measures more, so that versions saved
+    before it show the same. Each version is measured as saving it would have been, against the authority's
+    self-assessment of the cycle before; measuring again gives the same result, so it can be run any time.
+    """
+    query = sa.select(SubmissionVersion.id).order_by(SubmissionVersion.id)
+    if cycle_id is not None:
+        query = query.join(Submission, SubmissionVersion.submission_id == Submission.id).where(
+            Submission.cycle_id == cycle_id
+        )
+    versions = texts = 0
+    for version_id in db.session.scalars(query).all():
+        version = db.session.get_one(SubmissionVersion, version_id)
+        previous = last_year(version.submission.cycle, version.submission.authority)
+        for text in version.sections:
+            measure(text, previous)
+            texts += 1
+        versions += 1
+        db.session.commit()  # one version at a time: a long run can be stopped and started again
+    click.echo(
+        f"Measured {texts} {'part' if texts == 1 else 'parts'} of {versions} "
+        f"{'version' if versions == 1 else 'versions'}."
+    )
