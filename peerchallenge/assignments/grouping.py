@@ -60,12 +60,16 @@ class GroupEvaluation:
         return sum(self.repeated_by_group)
 
 
-class NoGrouping(Exception):
-    """No grouping keeps the hard rules; `message` says why in one plain-English line."""
+class Unsolvable(Exception):
+    """No answer keeps the hard rules; `message` says why in one plain-English line."""
 
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class NoGrouping(Unsolvable):
+    """No grouping keeps the hard rules."""
 
 
 @dataclass

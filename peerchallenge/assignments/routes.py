@@ -100,29 +100,49 @@ def adjust(cycle_id: int):
         flash("The assignment has been published. To change it, withdraw an authority.", "error")
         return redirect(url_for("assignments.overview", cycle_id=cycle.id))
     if cycle.in_groups:
-        return _adjust_groups(cycle)
+        return _adjust_flow(
+            cycle,
+            posted=lambda: _posted_groups(cycle),
+            save=lambda groups: services.save_adjusted_groups(current_user, cycle, groups),
+            saved="Your changes to the groups have been saved.",
+            proposed=lambda: [group.members for group in cycle_groups(cycle, AssignmentState.PROPOSED)],
+            none_yet="Generate the groups first, then adjust them.",
+            page=lambda form, groups: _adjust_groups_page(cycle, form, groups),
+        )
+    return _adjust_flow(
+        cycle,
+        posted=lambda: _posted_pairs(cycle),
+        save=lambda pairs: services.save_adjusted_proposal(current_user, cycle, pairs),
+        saved="Your changes to the proposal have been saved.",
+        proposed=lambda: [
+            (item.reviewer, item.reviewed) for item in cycle_assignments(cycle, AssignmentState.PROPOSED)
+        ],
+        none_yet="Generate an assignment first, then adjust it.",
+        page=lambda form, pairs: render_template(
+            "assignments/adjust.html", cycle=cycle, form=form, **_adjust_context(cycle, pairs)
+        ),
+    )
+
+
+def _adjust_flow(cycle, *, posted, save, saved: str, proposed, none_yet: str, page):
+    """Adjusting a proposal by hand, in pairs or in groups: a post reads the proposal from the form and saves
+    it when asked (a 400 with the rules it breaks, if any); a get starts from the stored proposal."""
     form = ConfirmForm()
     status = 200
     if form.validate_on_submit():
-        pairs = _posted_pairs(cycle)
+        proposal = posted()
         if request.form.get("action") == "save":
-            if run_service(
-                lambda: services.save_adjusted_proposal(current_user, cycle, pairs),
-                "Your changes to the proposal have been saved.",
-            ):
+            if run_service(lambda: save(proposal), saved):
                 return redirect(url_for("assignments.overview", cycle_id=cycle.id))
             status = 400
     else:
         if request.method == "POST":
             abort(400)
-        proposal = cycle_assignments(cycle, AssignmentState.PROPOSED)
+        proposal = proposed()
         if not proposal:
-            flash("Generate an assignment first, then adjust it.", "error")
+            flash(none_yet, "error")
             return redirect(url_for("assignments.overview", cycle_id=cycle.id))
-        pairs = [(item.reviewer, item.reviewed) for item in proposal]
-    return render_template(
-        "assignments/adjust.html", cycle=cycle, form=form, **_adjust_context(cycle, pairs)
-    ), status
+    return page(form, proposal), status
 
 
 def _posted_groups(cycle) -> list[list[Authority]]:
@@ -136,26 +156,7 @@ def _posted_groups(cycle) -> list[list[Authority]]:
     return [groups[number] for number in sorted(groups)]
 
 
-def _adjust_groups(cycle):
-    """Move authorities between the proposed groups: check, then save."""
-    form = ConfirmForm()
-    status = 200
-    if form.validate_on_submit():
-        groups = _posted_groups(cycle)
-        if request.form.get("action") == "save":
-            if run_service(
-                lambda: services.save_adjusted_groups(current_user, cycle, groups),
-                "Your changes to the groups have been saved.",
-            ):
-                return redirect(url_for("assignments.overview", cycle_id=cycle.id))
-            status = 400
-    else:
-        if request.method == "POST":
-            abort(400)
-        groups = [group.members for group in cycle_groups(cycle, AssignmentState.PROPOSED)]
-        if not groups:
-            flash("Generate the groups first, then adjust them.", "error")
-            return redirect(url_for("assignments.overview", cycle_id=cycle.id))
+def _adjust_groups_page(cycle, form, groups: list[list[Authority]]) -> str:
     number_of = {member.id: number for number, members in enumerate(groups, start=1) for member in members}
     return render_template(
         "assignments/adjust_groups.html",
@@ -167,7 +168,7 @@ def _adjust_groups(cycle):
         # One more choice than there are groups, so that a lead can start a new group.
         choices=range(1, len(groups) + 2),
         evaluation=services.evaluate_grouping(cycle, groups),
-    ), status
+    )
 
 
 def _adjust_context(cycle, pairs) -> dict:

@@ -84,12 +84,8 @@ class Solution:
     changed: int = 0  # pairs not in `keep`; 0 when keep is empty
 
 
-class NoAssignment(Exception):
+class NoAssignment(grouping.Unsolvable):
     """No assignment keeps the hard rules; `message` says why in one plain-English line."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
