@@ -153,7 +153,9 @@ def delegated_authority_ids(user: User, *, submitting: bool = False) -> set[int]
     Asked several times a request (the menu, access checks, the page itself), so kept on `g` until the
     request's session next writes anything (a delegation or a role may have changed).
     """
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.authority_ids(Role.CONTRIBUTOR):
+        # Only a current contributor's delegations count (`current_delegations`): most people, and every
+        # page's menu for them, need no query.
         return set()
     cache: dict | None = g.setdefault(_DELEGATIONS_CACHE, {}) if has_app_context() else None
     delegations = cache.get(user.id) if cache is not None else None
