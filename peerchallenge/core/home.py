@@ -7,7 +7,7 @@ from peerchallenge.accounts.queries import count_users_in_region
 from peerchallenge.assignments.access import review_writer_authority_ids
 from peerchallenge.assignments.queries import groups_of_user
 from peerchallenge.cycles import lifecycle
-from peerchallenge.cycles.queries import current_cycles, cycles_for_regions
+from peerchallenge.cycles.queries import current_cycles, cycles_for_regions, newest_under_way
 from peerchallenge.dates import uk_today
 from peerchallenge.monitoring.lead_tasks import lead_tasks
 from peerchallenge.monitoring.reminders import urgency
@@ -35,9 +35,10 @@ def home_page(user: User) -> dict[str, Any]:
     all_regions = regions_with_authorities() if user.is_admin else []
     today = uk_today()
     your_tasks = [(task, urgency(task.due_on, today)) for task in user_tasks(user)]
-    lead_cycles = current_cycles(region.id for region in lead_regions)
+    lead_cycles = newest_under_way(region_cycles)
+    under_way = sorted((cycle for cycle in region_cycles if cycle.is_under_way), key=lambda cycle: cycle.id)
     region_tasks: dict[int, list] = {region.id: [] for region in lead_regions}
-    for task in lead_tasks(user, today):
+    for task in lead_tasks(user, today, under_way):
         region_tasks[task.region_id].append((task, urgency(task.due_on, today)))
     # What holds each lead cycle's next move, in words, by cycle id.
     holding = {cycle.id: lifecycle.holding(cycle) for cycle in lead_cycles.values()}

@@ -148,6 +148,11 @@ class Cycle(Model):
         return Tag(self.state.label, STATE_COLOURS[self.state])
 
     @property
+    def is_under_way(self) -> bool:
+        """Neither a draft nor closed: its tasks are open."""
+        return self.state not in (CycleState.DRAFT, CycleState.CLOSED)
+
+    @property
     def is_active(self) -> bool:
         """Between open for submissions and letters released: a region runs one such cycle at a time."""
         return self.state in ACTIVE_STATES

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from peerchallenge.cycles.models import Cycle, CycleState
+from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import db, scalars_where_in
 
 
@@ -16,9 +16,14 @@ def cycles_for_regions(region_ids: Iterable[int]) -> list[Cycle]:
 
 def current_cycles(region_ids: Iterable[int]) -> dict[int, Cycle]:
     """For each region, its newest cycle that is under way (not a draft, not closed)."""
+    return newest_under_way(cycles_for_regions(region_ids))
+
+
+def newest_under_way(cycles: Iterable[Cycle]) -> dict[int, Cycle]:
+    """`current_cycles` of cycles already loaded, newest first: by region, the first under way."""
     result: dict[int, Cycle] = {}
-    for cycle in cycles_for_regions(region_ids):
-        if cycle.state not in (CycleState.DRAFT, CycleState.CLOSED):
+    for cycle in cycles:
+        if cycle.is_under_way:
             result.setdefault(cycle.region_id, cycle)
     return result
 

@@ -9,6 +9,7 @@
 Each is due on the cycle's date for it and links to the page where the lead acts. Only cycles under way count.
 """
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -28,12 +29,16 @@ from peerchallenge.reviews.models import Review, ReviewState
 _CHASED = (TaskKind.UPLOAD, TaskKind.SIGN_OFF, TaskKind.REVIEW)
 
 
-def lead_tasks(user: User, today: date) -> list[Task]:
-    """The lead's tasks in the cycles under way of the regions they lead, most urgent first."""
+def lead_tasks(user: User, today: date, cycles: Sequence[Cycle] | None = None) -> list[Task]:
+    """The lead's tasks in the cycles under way of the regions they lead, most urgent first.
+
+    `cycles`: those regions' cycles under way, when the caller has them already.
+    """
     region_ids = user.lead_region_ids()
     if not region_ids or not user.is_active:
         return []
-    cycles = open_cycles(region_ids)
+    if cycles is None:
+        cycles = open_cycles(region_ids)
     if not cycles:
         return []
     tasks = _letter_tasks(cycles)

@@ -165,7 +165,7 @@ def _people(cycles: Sequence[Cycle]) -> _People:
 
 
 def _build_tasks(cycles: Sequence[Cycle], people: _People, only: set[int] | None = None) -> list[Task]:
-    """The tasks of the cycles; `only` limits them to the tasks of those authorities. Five queries."""
+    """The tasks of the cycles; `only` limits them to the tasks of those authorities. Four queries."""
     cycle_ids = [cycle.id for cycle in cycles]
     authorities = {
         authority.id: authority
@@ -194,18 +194,15 @@ def _build_tasks(cycles: Sequence[Cycle], people: _People, only: set[int] | None
             sa.or_(Review.id.is_(None), Review.state != ReviewState.SUBMITTED),
         )
     )
-    letters = sa.select(Letter.id, Letter.cycle_id, Letter.authority_id).where(
-        Letter.cycle_id.in_(cycle_ids), Letter.state == LetterState.RELEASED, Letter.responded_at.is_(None)
-    )
-    # Released letters none of whose actions has been updated since it was added (or that have none).
+    # Released letters, whether they have been responded to, and whether any of their actions has been
+    # updated since it was added (a letter with none has not been turned into actions).
     updated = sa.exists().where(Action.letter_id == Letter.id, Action.updated_at > Action.created_at)
-    unactioned = sa.select(Letter.id, Letter.cycle_id, Letter.authority_id).where(
-        Letter.cycle_id.in_(cycle_ids), Letter.state == LetterState.RELEASED, ~updated
-    )
+    letters = sa.select(
+        Letter.id, Letter.cycle_id, Letter.authority_id, Letter.responded_at.is_not(None), updated
+    ).where(Letter.cycle_id.in_(cycle_ids), Letter.state == LetterState.RELEASED)
     if only is not None:
         assignments = assignments.where(Assignment.reviewer_id.in_(only))
         letters = letters.where(Letter.authority_id.in_(only))
-        unactioned = unactioned.where(Letter.authority_id.in_(only))
     cycles_by_id = {cycle.id: cycle for cycle in cycles}
     tasks: list[Task] = []
     for cycle in cycles:
@@ -238,8 +235,12 @@ def _build_tasks(cycles: Sequence[Cycle], people: _People, only: set[int] | None
                 waiting_for="" if ready else f"Waiting for {possessive(reviewed.name)} sign-off",
             )
         )
-    for step, query in ((_RESPOND, letters), (_ACTIONS, unactioned)):
-        for letter_id, cycle_id, authority_id in db.session.execute(query.order_by(Letter.id)):
+    released = db.session.execute(letters.order_by(Letter.id)).all()
+    for step, done in ((_RESPOND, 3), (_ACTIONS, 4)):
+        for row in released:
+            if row[done]:
+                continue
+            letter_id, cycle_id, authority_id = row[:3]
             task = _letter_task(step, cycles_by_id[cycle_id], authorities[authority_id], letter_id, people)
             if task is not None:
                 tasks.append(task)
