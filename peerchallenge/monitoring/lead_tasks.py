@@ -50,7 +50,7 @@ def lead_tasks(user: User, today: date, cycles: Sequence[Cycle] | None = None) -
     return sorted(tasks, key=lambda task: most_urgent_first(task.due_on, task.title))
 
 
-def _letter_tasks(cycles: list[Cycle]) -> list[Task]:
+def _letter_tasks(cycles: Sequence[Cycle]) -> list[Task]:
     """Letters to approve (composed, every review in) and to release (approved). One query."""
     by_id = {cycle.id: cycle for cycle in cycles}
     review_missing = (
