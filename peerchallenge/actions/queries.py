@@ -134,7 +134,8 @@ def last_year(cycle: Cycle, authority: Authority) -> LastYear | None:
             db.session.scalars(
                 sa.select(Action)
                 .where(Action.letter_id.in_([letter.id for letter in letters]))
-                .options(*LOADED)
+                # Their letters (and those letters' cycle) are in the session already.
+                .options(selectinload(Action.point))
                 .order_by(Action.due_on, Action.id)
             )
         )

@@ -31,7 +31,7 @@ from peerchallenge.reviews.access import (
 )
 from peerchallenge.reviews.queries import assignments_of_reviewers, cycle_review_statuses, review_statuses
 from peerchallenge.routing import get_allowed
-from peerchallenge.submissions.queries import find_submission
+from peerchallenge.submissions.queries import find_submission, written_in
 
 bp = Blueprint("reviews", __name__)
 
@@ -63,7 +63,7 @@ def _page(assignment, review, values, *, errors=None, missing=None, conflict=Non
     submission = find_submission(cycle, assignment.reviewed)
     version = submission.current_version if submission else None
     texts = {text.template_section_id: text for text in version.sections} if version else {}
-    parts = services.review_parts(assignment)
+    parts = services.template_parts(cycle, written_in(version))
     return render_template(
         "reviews/review.html",
         assignment=assignment,

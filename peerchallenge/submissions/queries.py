@@ -70,7 +70,11 @@ def find_submission(cycle: Cycle, authority: Authority) -> Submission | None:
 def written_section_ids(cycle: Cycle, authority: Authority) -> set[int] | None:
     """The template sections the authority's self-assessment has text for (None before there is one)."""
     submission = find_submission(cycle, authority)
-    version = submission.current_version if submission else None
+    return written_in(submission.current_version if submission else None)
+
+
+def written_in(version: SubmissionVersion | None) -> set[int] | None:
+    """`written_section_ids` of a version already loaded."""
     if version is None:
         return None
     return {
