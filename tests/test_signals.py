@@ -153,8 +153,10 @@ def test_versions_saved_before_signals_are_measured_by_the_command(app, world, c
     version = submission_services.upload_version(
         world.contributor, cycle, world.authority, "sa.md", self_assessment(FAMILY_HELP_TEXT)
     )
+    stored = [text.figure_sentences for text in version.sections]
+    assert any(stored)  # saving found the sentences that can state a figure
     for text in version.sections:
-        text.signals = text.marked_html = None
+        text.signals = text.marked_html = text.figure_sentences = None
     db.session.commit()
     runner = app.test_cli_runner()
     result = runner.invoke(args=["documents", "measure", "--cycle", str(cycle.id)])
@@ -163,6 +165,7 @@ def test_versions_saved_before_signals_are_measured_by_the_command(app, world, c
     db.session.expire_all()
     assert [signal["kind"] for signal in family_help(version).signals] == ["business_as_usual", "evidence"]
     assert "app-mark--evidence" in family_help(version).marked_html
+    assert [text.figure_sentences for text in version.sections] == stored
     # Measuring again changes nothing.
     before = [(text.signals, text.marked_html) for text in version.sections]
     assert "Measured" in runner.invoke(args=["documents", "measure"]).output

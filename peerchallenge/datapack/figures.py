@@ -13,7 +13,7 @@ the first after the indicator's words (else the last before them) that is not a 
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from peerchallenge.datapack.catalogue import Indicator, Unit
@@ -25,6 +25,7 @@ COMPARATOR_BEFORE = re.compile(
 )
 COMPARATOR_AFTER = re.compile(r"^\s*(?:%|per\s?cent)?\s*(nationally|in england|across england|regionally)")
 PER = re.compile(r"per\s*$")
+DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -91,14 +92,28 @@ def _candidates(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
     return found
 
 
-def stated_figures(text: str, indicators: Iterable[Indicator]) -> list[StatedFigure]:
-    """Each (sentence, indicator) the text states a figure for, in order."""
+def figure_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of the text that holds a digit: the only ones that can state a figure.
+
+    Found once, when a version is saved, and stored with its text, so that a page checks the figures of a
+    long self-assessment without splitting it into sentences again.
+    """
+    return [
+        (found.start, found.end) for found in sentences(text) if DIGIT.search(text, found.start, found.end)
+    ]
+
+
+def stated_figures(
+    text: str, indicators: Iterable[Indicator], stored: Sequence[Sequence[int]] | None = None
+) -> list[StatedFigure]:
+    """Each (sentence, indicator) the text states a figure for, in order (`stored`: its `figure_sentences`,
+    when they were stored)."""
     pattern, owner = _phrases(indicators)
     if pattern is None:
         return []
     stated = []
-    for sentence in sentences(text):
-        raw = text[sentence.start : sentence.end]
+    for start, end in figure_sentences(text) if stored is None else stored:
+        raw = text[start:end]
         folded = raw.casefold()
         if len(folded) != len(raw):  # a rare character changes length when folded: keep positions honest
             folded = raw.lower()
@@ -126,11 +141,15 @@ def stated_figures(text: str, indicators: Iterable[Indicator]) -> list[StatedFig
 
 
 def check_figures(
-    text: str, indicators: Mapping[str, Indicator], latest: Mapping[str, tuple[str, float]]
+    text: str,
+    indicators: Mapping[str, Indicator],
+    latest: Mapping[str, tuple[str, float]],
+    stored: Sequence[Sequence[int]] | None = None,
 ) -> list[Mismatch]:
-    """The stated figures that differ from the pack's latest value (`latest`: key -> (period, value))."""
+    """The stated figures that differ from the pack's latest value (`latest`: key -> (period, value);
+    `stored`: the text's stored `figure_sentences`)."""
     mismatches = []
-    for figure in stated_figures(text, indicators.values()):
+    for figure in stated_figures(text, indicators.values(), stored):
         if figure.indicator not in latest:
             continue
         period, actual = latest[figure.indicator]

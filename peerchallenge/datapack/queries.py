@@ -24,7 +24,7 @@ from peerchallenge.dates import UK_TIME
 from peerchallenge.extensions import db
 from peerchallenge.inspections.models import Inspection
 from peerchallenge.regions.models import Authority, Region
-from peerchallenge.submissions.models import Submission
+from peerchallenge.submissions.models import SectionText, Submission
 
 COMPARATORS = (("england", "England"), ("region", "Region"), ("neighbours", "Statistical neighbours"))
 
@@ -150,10 +150,11 @@ def authority_values(cycle: Cycle, authority: Authority) -> dict[str, list[DataV
 
 
 def section_packs(
-    cycle: Cycle, authority: Authority, texts: Mapping[int | None, str]
+    cycle: Cycle, authority: Authority, texts: Mapping[int | None, SectionText | str]
 ) -> dict[int | None, SectionPack]:
     """Each template section's indicators for the authority, and the figures its text states that differ
-    from the pack's latest period (`texts`: the section's Markdown by template section id)."""
+    from the pack's latest period (`texts`: by template section id, a version's stored text, whose sentences
+    with figures were found when it was saved, or Markdown being edited)."""
     values = authority_values(cycle, authority)
     if not values:
         return {}
@@ -172,8 +173,9 @@ def section_packs(
         ]
         packs[section.id] = SectionPack(views)
     for section_id, text in texts.items():
-        if text:
-            mismatches = check_figures(text, known, latest)
+        markdown, spans = (text, None) if isinstance(text, str) else (text.markdown, text.figure_sentences)
+        if markdown:
+            mismatches = check_figures(markdown, known, latest, spans)
             if mismatches:
                 packs.setdefault(section_id, SectionPack()).mismatches = mismatches
     return packs

@@ -78,9 +78,7 @@ def _page(assignment, review, values, *, errors=None, missing=None, conflict=Non
         authority=assignment.reviewed,
         submission=submission,
         inspections=inspection_summary(cycle, assignment.reviewed),
-        data_pack=section_packs(
-            cycle, assignment.reviewed, {key: text.markdown for key, text in texts.items()}
-        ),
+        data_pack=section_packs(cycle, assignment.reviewed, texts),
         can_record_inspections=False,
         last_year=last_year(cycle, assignment.reviewed),
         today=uk_today(),

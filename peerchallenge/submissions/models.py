@@ -153,6 +153,9 @@ class SectionText(Model):
     repeated_year: Mapped[int | None]
     signals: Mapped[list | None] = mapped_column(sa.JSON)
     marked_html: Mapped[str | None] = mapped_column(sa.Text)
+    # Found once too: [start, end] of each sentence of the Markdown that holds a digit, the only ones the data
+    # pack's figure check reads (datapack.figures.figure_sentences; None for a version saved before).
+    figure_sentences: Mapped[list | None] = mapped_column(sa.JSON)
 
     version: Mapped[SubmissionVersion] = relationship(back_populates="sections")
     # Loaded with the version's texts, in one query for all of them: each text is shown under its section.

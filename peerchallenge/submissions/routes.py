@@ -25,7 +25,7 @@ from peerchallenge.submissions.access import (
     can_view_submission,
 )
 from peerchallenge.submissions.forms import SectionEditForm, UploadForm
-from peerchallenge.submissions.models import Submission, SubmissionVersion
+from peerchallenge.submissions.models import SectionText, Submission, SubmissionVersion
 from peerchallenge.submissions.queries import find_submission
 
 bp = Blueprint("submissions", __name__, url_prefix="/cycles/<int:cycle_id>/authorities/<int:authority_id>")
@@ -100,9 +100,9 @@ def view(cycle_id: int, authority_id: int):
     )
 
 
-def _texts(version: SubmissionVersion | None) -> dict[int | None, str]:
-    """Each template section's Markdown, for the figure check."""
-    return {part.template_section_id: part.markdown for part in version.sections} if version else {}
+def _texts(version: SubmissionVersion | None) -> dict[int | None, SectionText]:
+    """Each template section's text, for the figure check."""
+    return {part.template_section_id: part for part in version.sections} if version else {}
 
 
 def _require_editor(authority: Authority) -> None:

@@ -12,6 +12,7 @@ from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.services import record_about
 from peerchallenge.cycles import services as cycle_services
 from peerchallenge.cycles.models import Cycle, CycleState
+from peerchallenge.datapack.figures import figure_sentences
 from peerchallenge.dates import uk_date
 from peerchallenge.documents import analysis as documents
 from peerchallenge.documents.measure import measure_html
@@ -265,7 +266,8 @@ def edit_section(
 
 def measure(text: SectionText, previous: LastYearsText | None) -> None:
     """Store the part's signals (business as usual, evidence, and text repeated from the same section of
-    last year's self-assessment, when there is one) and its HTML with their passages marked."""
+    last year's self-assessment, when there is one), its HTML with their passages marked, and the sentences
+    that can state a figure."""
     title = text.template_section.title if text.template_section else None
     if previous is None:
         measured = measure_html(text.html)
@@ -275,6 +277,7 @@ def measure(text: SectionText, previous: LastYearsText | None) -> None:
     text.repeated_year = previous.year if previous is not None else None
     text.signals = measured.signals
     text.marked_html = measured.marked_html
+    text.figure_sentences = [list(span) for span in figure_sentences(text.markdown)]
 
 
 def version_warnings(cycle: Cycle, texts: list[SectionText]) -> list[str]:

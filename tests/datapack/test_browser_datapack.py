@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from peerchallenge.datapack import services as datapack_services
 from peerchallenge.extensions import db
+from peerchallenge.submissions import services as submission_services
 from peerchallenge.submissions.queries import find_submission
 from tests.browser import sign_in
 
@@ -21,6 +22,7 @@ def packed(reviewing):
     text = next(t for t in version.sections if t.template_section and t.template_section.title == FAMILY_HELP)
     # The signed-off text states a figure (set here as the author would have written it).
     text.markdown = "Re-referrals within 12 months were 30% of referrals (England: 22%). We audit each one."
+    submission_services.measure(text, None)  # as saving it would
     data = "\n".join(
         [
             "authority,indicator,period,value,england",

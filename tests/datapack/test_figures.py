@@ -6,7 +6,7 @@ import time
 import pytest
 
 from peerchallenge.datapack.catalogue import catalogue
-from peerchallenge.datapack.figures import check_figures, stated_figures
+from peerchallenge.datapack.figures import check_figures, figure_sentences, stated_figures
 
 CATALOGUE = catalogue()
 
@@ -62,6 +62,25 @@ def test_figures_that_differ_beyond_the_tolerance_are_flagged():
         ("cla_rate", "76 per 10,000", "74 per 10,000", "2025-26"),
     ]
     assert flagged[0].sentence == "Re-referrals were 22.6% of referrals."
+
+
+def test_stored_sentences_with_figures_give_the_same_answers():
+    text = (
+        "## Help and protection\n\nOur family hubs are busy. Re-referrals were 22.6% of referrals.\n\n"
+        "Partners meet monthly. We look after 76 children per 10,000 (England: 70)."
+    )
+    spans = figure_sentences(text)
+    assert [text[start:end].strip() for start, end in spans] == [
+        "Re-referrals were 22.6% of referrals.",
+        "We look after 76 children per 10,000 (England: 70).",
+    ]
+    latest = {"re_referrals": ("2025-26", 22.0), "cla_rate": ("2025-26", 74.0)}
+    stored = [list(span) for span in spans]  # as the JSON column gives them back
+    assert check_figures(text, CATALOGUE, latest, stored) == check_figures(text, CATALOGUE, latest)
+    assert len(check_figures(text, CATALOGUE, latest, stored)) == 2
+    # Only the stored sentences are read: a version's text is never split again on a page.
+    assert check_figures(text, CATALOGUE, latest, stored[:1])[0].indicator.key == "re_referrals"
+    assert check_figures(text, CATALOGUE, latest, []) == []
 
 
 def test_the_check_is_linear_in_the_text():
