@@ -14,7 +14,12 @@ from peerchallenge.monitoring.reminders import urgency
 from peerchallenge.monitoring.tasks import user_tasks
 from peerchallenge.regions.queries import authorities_by_ids, regions_with_authorities
 from peerchallenge.reviews.queries import assignments_of_reviewers
-from peerchallenge.submissions.queries import SubmissionStatus, authority_statuses, submissions_for
+from peerchallenge.submissions.queries import (
+    SubmissionStatus,
+    authority_statuses,
+    status_pairs,
+    submissions_for,
+)
 
 
 def home_page(user: User) -> dict[str, Any]:
@@ -23,11 +28,12 @@ def home_page(user: User) -> dict[str, Any]:
     region_user_counts = {region.id: count_users_in_region(region.id) for region in lead_regions}
     region_cycles = cycles_for_regions(region.id for region in lead_regions)
     own_authorities = authorities_by_ids(user.authority_ids())
-    statuses = authority_statuses(
-        current_cycles({authority.region_id for authority in own_authorities}), own_authorities
-    )
+    own_cycles = current_cycles({authority.region_id for authority in own_authorities})
     reviews = assignments_of_reviewers(review_writer_authority_ids(user))
-    reviewed = submissions_for({(item.cycle_id, item.reviewed_id) for item in reviews})
+    reviewed_pairs = {(item.cycle_id, item.reviewed_id) for item in reviews}
+    # Their own self-assessments and those they review, in one query.
+    reviewed = submissions_for(reviewed_pairs | status_pairs(own_cycles, own_authorities))
+    statuses = authority_statuses(own_cycles, own_authorities, reviewed)
     review_statuses = [
         (item, SubmissionStatus(item.reviewed, reviewed.get((item.cycle_id, item.reviewed_id))))
         for item in reviews

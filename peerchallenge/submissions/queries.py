@@ -100,12 +100,21 @@ def submissions_for(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Submis
     return {pair: submission for pair, submission in found.items() if pair in pairs}
 
 
+def status_pairs(cycles_by_region: dict[int, Cycle], authorities: list[Authority]) -> set[tuple[int, int]]:
+    """The (cycle id, authority id) pairs `authority_statuses` reads."""
+    return {(cycles_by_region[a.region_id].id, a.id) for a in authorities if a.region_id in cycles_by_region}
+
+
 def authority_statuses(
-    cycles_by_region: dict[int, Cycle], authorities: list[Authority]
+    cycles_by_region: dict[int, Cycle],
+    authorities: list[Authority],
+    submissions: dict[tuple[int, int], Submission] | None = None,
 ) -> dict[int, tuple[Cycle, SubmissionStatus]]:
-    """For each authority whose region has a cycle under way: that cycle and its self-assessment status."""
+    """For each authority whose region has a cycle under way: that cycle and its self-assessment status
+    (`submissions`: `submissions_for` at least their `status_pairs`, when the caller has read them)."""
     wanted = [(cycles_by_region[a.region_id], a) for a in authorities if a.region_id in cycles_by_region]
-    submissions = submissions_for({(cycle.id, authority.id) for cycle, authority in wanted})
+    if submissions is None:
+        submissions = submissions_for(status_pairs(cycles_by_region, authorities))
     return {
         authority.id: (cycle, SubmissionStatus(authority, submissions.get((cycle.id, authority.id))))
         for cycle, authority in wanted
