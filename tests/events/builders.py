@@ -67,14 +67,20 @@ def details(**changes) -> EventDetails:
     return EventDetails(**{**values, **changes})
 
 
-def event_scenario(world, *, groups: bool = False, letter: str | None = "released") -> EventScenario:
-    """Alpha's session: in pairs (Beta reviews Alpha) or in a group of Alpha and Beta with an observer."""
+def event_scenario(
+    world, *, groups: bool = False, letter: str | None = "released", suffix: str = "", extra: int = 0
+) -> EventScenario:
+    """Alpha's session: in pairs (Beta reviews Alpha) or in a group of Alpha and Beta with an observer;
+    with `extra` authorities more, each reviewed by Beta (a session each). `suffix` names a second
+    scenario's new authorities apart from the first's."""
     cycle = open_cycle(world, due=uk_today() + timedelta(days=10))
-    cedar = factories.make_authority(world.region, "Cedar")
-    delta = factories.make_authority(world.region, "Delta")
+    cedar = factories.make_authority(world.region, "Cedar" + suffix)
+    delta = factories.make_authority(world.region, "Delta" + suffix)
     chair = factories.make_user((Role.DIRECTOR, cedar), name="Cara Chair")
     bystander = factories.make_user((Role.DIRECTOR, delta), name="Del Delta")
+    extras = [factories.make_authority(world.region, f"Extra {number}{suffix}") for number in range(extra)]
     pairs = [(world.sibling, world.authority)] + ([(world.authority, world.sibling)] if groups else [])
+    pairs += [(world.sibling, authority) for authority in extras]
     for reviewer, reviewed in pairs:
         db.session.add(
             Assignment(
@@ -106,7 +112,9 @@ def event_scenario(world, *, groups: bool = False, letter: str | None = "release
     return EventScenario(
         cycle=cycle,
         event=event,
-        session=event.sessions[0],
+        session=next(
+            session for session in event.sessions if session.authority_id in (None, world.authority.id)
+        ),
         letter=found,
         lead=world.lead,
         host_director=world.director,

@@ -1,8 +1,8 @@
 """Who reaches which page of the event: one row per page, one column per person.
 
-A peer group of Alpha (director Dana "host_dcs", contributor Cal "host_contrib") and Beta (director Sid, who
+A peer group of Alpha (director Dana "host", contributor Cal "contrib") and Beta (director Sid, who
 reviews Alpha: "reviewer"), with an observer director; Cara (Cedar's director) chairs its session; Del
-("bystander", Delta's director) is of the region but not of the session; Otto ("other_dcs") is of region
+("bystand", Delta's director) is of the region but not of the session; Otto ("dcs_B") is of region
 B; Nora has no role. The session has finished: Alpha's outcome note is released, Beta's a draft. "login":
 a signed-out visitor is sent to sign in.
 """
@@ -15,24 +15,24 @@ from tests.events.builders import event_scenario, letter_with_enquiries, under_w
 from tests.pages import assert_outcome
 
 PAGES = """
-page                         anon  norole other_dcs bystander observer reviewer host_dcs host_contrib chair lead
-/cycles/{cycle}/event        login 404    404       404       200      200      200      200          200   200
-/cycles/{cycle}/event/new    login 403    403       403       403      403      403      403          403   200
-/events/{event}/edit         login 403    403       403       403      403      403      403          403   200
-/sessions/{session}          login 404    404       404       200      200      200      200          200   200
-/sessions/{session}/edit     login 404    404       404       403      403      403      403          403   200
-/sessions/{session}/finish   login 404    404       404       403      403      403      403          200   200
-/outcome-notes/{released}    login 404    404       404       200      200      200      200          200   200
-/outcome-notes/{released}/note.pdf login 404 404    404       200      200      200      200          200   200
-/outcome-notes/{draft}       login 404    404       404       404      404      404      404          200   200
-/outcome-notes/{draft}/note.docx login 404 404      404       404      404      404      404          200   200
+page                               anon  norole dcs_B bystand observer reviewer host contrib chair lead
+/cycles/{cycle}/event              login 404    404   404     200      200      200  200     200   200
+/cycles/{cycle}/event/new          login 403    403   403     403      403      403  403     403   200
+/events/{event}/edit               login 403    403   403     403      403      403  403     403   200
+/sessions/{session}                login 404    404   404     200      200      200  200     200   200
+/sessions/{session}/edit           login 404    404   404     403      403      403  403     403   200
+/sessions/{session}/finish         login 404    404   404     403      403      403  403     200   200
+/outcome-notes/{released}          login 404    404   404     200      200      200  200     200   200
+/outcome-notes/{released}/note.pdf login 404    404   404     200      200      200  200     200   200
+/outcome-notes/{draft}             login 404    404   404     404      404      404  404     200   200
+/outcome-notes/{draft}/note.docx   login 404    404   404     404      404      404  404     200   200
 """
 
 # Sent as a POST with a valid form; 302 means it was done (or refused with a message on the page).
 ACTIONS = """
-action                               anon  norole other_dcs bystander observer reviewer host_dcs host_contrib chair lead
-/sessions/{session}/start            login 404    404       404       403      403      403      403          302   302
-/outcome-notes/{draft}/approve       login 404    404       404       404      404      404      404          403   302
+action                         anon  norole dcs_B bystand observer reviewer host contrib chair lead
+/sessions/{session}/start      login 404    404   404     403      403      403  403     302   302
+/outcome-notes/{draft}/approve login 404    404   404     404      404      404  404     403   302
 """
 
 
@@ -60,12 +60,12 @@ def finished(world):
     db.session.commit()
     people = {
         "norole": world.no_role,
-        "other_dcs": world.other_director,
-        "bystander": scenario.bystander,
+        "dcs_B": world.other_director,
+        "bystand": scenario.bystander,
         "observer": scenario.observer,
         "reviewer": scenario.reviewer_director,
-        "host_dcs": scenario.host_director,
-        "host_contrib": scenario.host_contributor,
+        "host": scenario.host_director,
+        "contrib": scenario.host_contributor,
         "chair": scenario.chair,
         "lead": world.lead,
     }
