@@ -2,6 +2,7 @@
 actions (junk is a 400 with the message, a second tab a 409 with both texts), the outcome note's files, and
 the number of statements each page takes whatever the number of sessions."""
 
+import html
 import io
 from datetime import timedelta
 
@@ -216,3 +217,21 @@ def test_the_pages_take_as_many_statements_for_more_sessions_notes_and_actions(w
     large = measure(world, sign_in, released)
     assert len(released.session.event.sessions) == 7
     assert {key: (small[key], large[key]) for key in small if large[key] > small[key]} == {}
+
+
+def test_the_leads_home_lists_outcome_notes_to_approve_and_release(scenario, sign_in):
+    session = under_way(scenario)
+    services.finish_session(scenario.lead, session)
+    db.session.commit()
+    note = session.outcome_notes[0]
+    client = sign_in(scenario.lead)
+    home = html.unescape(client.get("/").get_data(as_text=True))
+    assert "Approve Alpha's challenge event outcome note" in home and f"/outcome-notes/{note.id}" in home
+    services.approve_outcome(scenario.lead, note)
+    db.session.commit()
+    home = html.unescape(client.get("/").get_data(as_text=True))
+    assert "Release Alpha's challenge event outcome note" in home
+    assert f"/outcome-notes/{note.id}/release" in home
+    services.release_outcome(scenario.lead, note)
+    db.session.commit()
+    assert "challenge event outcome note" not in client.get("/").get_data(as_text=True)
