@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from peerchallenge.dates import UK_TIME
 from peerchallenge.events.models import OutcomeFile, OutcomeNote
-from peerchallenge.extensions import db, lock_for_update, utcnow
-from peerchallenge.letters.files import RENDERERS, source_hash
+from peerchallenge.extensions import db
+from peerchallenge.letters.files import current_file
 from peerchallenge.letters.models import FileKind
 from peerchallenge.letters.output import LetterDetails
 
@@ -41,23 +41,13 @@ def _stored(note: OutcomeNote, kind: FileKind) -> OutcomeFile | None:
 
 def outcome_file(note: OutcomeNote, kind: FileKind) -> OutcomeFile:
     """The note's file of this kind, rendered and stored first if it is missing or out of date."""
-    details = outcome_details(note)
-    wanted = source_hash(details)
-    found = _stored(note, kind)
-    if found is not None and found.source_sha256 == wanted:
-        return found
-    lock_for_update(note)  # a second request for the same file waits here, then finds it stored
-    found = _stored(note, kind)
-    if found is not None and found.source_sha256 == wanted:
-        return found
-    data = RENDERERS[kind](details)
-    if found is None:
-        found = OutcomeFile(note=note, kind=kind, source_sha256=wanted, data=data)
-        db.session.add(found)
-    else:
-        found.source_sha256, found.data, found.rendered_at = wanted, data, utcnow()
-    db.session.flush()
-    return found
+    return current_file(
+        outcome_details(note),
+        kind,
+        note,
+        lambda: _stored(note, kind),
+        lambda sha256, data: OutcomeFile(note=note, kind=kind, source_sha256=sha256, data=data),
+    )
 
 
 def render_outcome_files(note: OutcomeNote) -> None:

@@ -6,8 +6,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from peerchallenge.actions.forms import shorten
-from peerchallenge.actions.models import MAX_OWNER, MAX_WHAT
+from peerchallenge.actions.forms import CommitmentForm, shorten
 from peerchallenge.events.models import MAX_LINK, MAX_NOTE, MAX_OUTCOME, MAX_PLACE, EventSession
 from peerchallenge.events.queries import AgendaItem
 from peerchallenge.events.services import AgreedFields, EventDetails
@@ -79,19 +78,8 @@ class NoteForm(FlaskForm):
     submit = button("Save the note")
 
 
-class AgreedActionForm(FlaskForm):
+class AgreedActionForm(CommitmentForm):
     answers = LenientSelect("The key line of enquiry it answers", widget=GovSelect(), validate_choice=False)
-    what = text_area(
-        "What will be done", MAX_WHAT, required="Enter what will be done", too_long="What will be done"
-    )
-    owner = text_input(
-        "Owner",
-        MAX_OWNER,
-        required="Enter who owns the action: a name or a role",
-        too_long="The owner",
-        description="A name or a role, for example Head of Service, Children in Care.",
-    )
-    due_on = UKDateField("Due", validators=[InputRequired("Enter the date the action is due")])
     submit = button("Add the agreed action")
 
     def offer_answers(self, items: list[AgendaItem]) -> None:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.actions import services as action_services
-from peerchallenge.actions.models import MAX_OWNER, MAX_WHAT, ActionStatus
+from peerchallenge.actions.models import ActionStatus
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.assignments.queries import cycle_groups
 from peerchallenge.audit.services import record_about
@@ -361,20 +361,9 @@ def add_agreed_action(actor: User, session: EventSession, fields: AgreedFields) 
     lock_for_update(session)
     _check_under_way(session)
     authority, point = _answers(session, fields.answers)
-    what = plain_text(fields.what).strip()
-    if not what:
-        raise ServiceError("Enter what will be done", field="what")
-    if len(what) > MAX_WHAT:
-        raise ServiceError(f"What will be done must be {MAX_WHAT:,} characters or fewer", field="what")
-    owner = one_line_within(fields.owner, MAX_OWNER, "The owner", "owner")
-    if not owner:
-        raise ServiceError("Enter who owns the action: a name or a role", field="owner")
-    if fields.due_on is None:
-        raise ServiceError("Enter the date the action is due", field="due_on")
-    if not 2000 <= fields.due_on.year <= 2100:
-        raise ServiceError("The due date must be between the years 2000 and 2100", field="due_on")
+    what, owner, due_on = action_services.clean_commitment(fields.what, fields.owner, fields.due_on)
     agreed = AgreedAction(
-        session=session, authority=authority, point=point, what=what, owner=owner, due_on=fields.due_on
+        session=session, authority=authority, point=point, what=what, owner=owner, due_on=due_on
     )
     agreed.created_by, agreed.created_at = actor, utcnow()
     db.session.add(agreed)

@@ -44,15 +44,15 @@ def test_the_chair_runs_a_session_and_the_lead_releases_its_outcome_note(world, 
     expect(page.locator(f"#note-{first.id}-text")).to_have_value(NOTE)
 
     # An agreed action answering the second line.
-    tab_to(page, "select#answers")
-    page.select_option("#answers", f"p-{second.id}")
-    assert tab(page) == "textarea what"
+    tab_to(page, "textarea what")
     page.keyboard.type(WHAT)
     assert tab(page) == "text owner"
     page.keyboard.type("Head of Service, Children in Care")
     for part in ("31", "3", "2031"):
         assert tab(page) == "text due_on"
         page.keyboard.type(part)
+    assert tab(page) == "select#answers"
+    page.select_option("#answers", f"p-{second.id}")
     assert tab(page) == "button Add the agreed action"
     page.keyboard.press("Enter")
     expect(banner).to_contain_text("The agreed action has been added.")
