@@ -1,5 +1,7 @@
 """The event's forms: its details, a session's times and chair, a note, an agreed action, the outcome note."""
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField
@@ -38,13 +40,18 @@ class EventForm(FlaskForm):
 
 
 class LenientSelect(SelectField):
-    """A select whose value the service checks, so that anything else sent gets the service's message."""
+    """A select whose value the service checks, so that anything else sent gets the service's message (a
+    value that is not even of the choices' type is sent on as one no choice has)."""
+
+    def __init__(self, *args, junk: Any = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.junk = junk
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            self.data = None
+            self.data = self.junk
 
 
 class SessionForm(FlaskForm):
@@ -62,7 +69,7 @@ class SessionForm(FlaskForm):
         too_long="The end time",
         description="A time of day after the start, like 10:45.",
     )
-    chair_id = LenientSelect("Chair", widget=GovSelect(), coerce=int, validate_choice=False)
+    chair_id = LenientSelect("Chair", widget=GovSelect(), coerce=int, validate_choice=False, junk=-1)
     base_version, _ = version_fields()
     submit = button("Save the session")
 

@@ -158,7 +158,8 @@ def _session_view(
     items = queries.agenda(session)
     notes = queries.notes_by_point(session)
     note_forms = {}
-    if runs and session.is_under_way:
+    recording = runs and session.is_under_way and not session.event.cycle.is_closed
+    if recording:
         for item in items:
             for point in item.points:
                 if point.id == note_point:
@@ -170,7 +171,7 @@ def _session_view(
                     data={"text": note.text if note else "", "base_version": note.version if note else 0},
                 )
                 note_forms[point.id] = form
-    if action_form is None and runs and session.is_under_way:
+    if action_form is None and recording:
         action_form = AgreedActionForm(formdata=None)
     if action_form is not None:
         action_form.offer_answers(items)

@@ -235,3 +235,31 @@ def test_the_leads_home_lists_outcome_notes_to_approve_and_release(scenario, sig
     services.release_outcome(scenario.lead, note)
     db.session.commit()
     assert "challenge event outcome note" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_chair_that_is_not_a_choice_is_refused_in_words(scenario, sign_in):
+    client = sign_in(scenario.lead)
+    url = f"/sessions/{scenario.session.id}/edit"
+    for junk in ("x", str(scenario.host_director.id), "99999999"):
+        data = {
+            "starts_at": "10:00",
+            "ends_at": "11:00",
+            "chair_id": junk,
+            "base_version": scenario.session.version,
+        }
+        refused = client.post(url, data=data)
+        assert refused.status_code == 400, junk
+        assert "not one of the session&#39;s hosts" in refused.get_data(as_text=True), junk
+
+
+def test_a_closed_cycles_session_shows_no_forms(scenario, sign_in):
+    under_way(scenario)
+    scenario.cycle.state = CycleState.CLOSED
+    db.session.commit()
+    page = sign_in(scenario.lead).get(f"/sessions/{scenario.session.id}").get_data(as_text=True)
+    assert ENQUIRIES[0] in page
+    assert (
+        "Save the note" not in page
+        and "Add the agreed action" not in page
+        and "Finish the session" not in page
+    )
