@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from peerchallenge.accounts.models import User
 from peerchallenge.assignments.models import ReviewGroup
-from peerchallenge.cycles.models import Cycle
+from peerchallenge.cycles.models import ACTIVE_STATES, Cycle
 from peerchallenge.events.models import (
     AgreedAction,
     ChallengeEvent,
@@ -115,3 +116,27 @@ def notes_waiting_for_approval(cycle_ids: list[int]) -> list[tuple[OutcomeNote, 
         cycle_ids,
     )
     return [(note, note.session.event.cycle_id) for note in rows]
+
+
+def current_events(user: User) -> list[ChallengeEvent]:
+    """The events of the cycles under way in the regions the user leads or belongs to (by an authority or a
+    peer group), newest first, with their sessions loaded: one per region at the most."""
+    region_ids = user.lead_region_ids() | {
+        grant.region_id for grant in user.grants if grant.review_group_id is not None and grant.region_id
+    }
+    authority_regions = sa.select(Authority.region_id).where(Authority.id.in_(user.authority_ids()))
+    return list(
+        db.session.scalars(
+            sa.select(ChallengeEvent)
+            .join(Cycle, Cycle.id == ChallengeEvent.cycle_id)
+            .where(
+                Cycle.state.in_(ACTIVE_STATES),
+                sa.or_(Cycle.region_id.in_(region_ids), Cycle.region_id.in_(authority_regions)),
+            )
+            .options(
+                selectinload(ChallengeEvent.cycle),
+                selectinload(ChallengeEvent.sessions).options(*SESSION_LOADS),
+            )
+            .order_by(Cycle.opens_on.desc())
+        )
+    )

@@ -41,6 +41,18 @@ def _run_session(session_id: int) -> EventSession:
     return session
 
 
+@bp.get("/events")
+@login_required
+def my_events():
+    """The menu's page: the sessions the signed-in person may read at the events of the cycles under way."""
+    shown = []
+    for event in queries.current_events(current_user):
+        readable = access.readable_session_ids(current_user, event, event.sessions)
+        if readable:
+            shown.append((event, [session for session in event.sessions if session.id in readable]))
+    return render_template("events/my_events.html", shown=shown)
+
+
 @bp.get("/cycles/<int:cycle_id>/event")
 @login_required
 def event_page(cycle_id: int):

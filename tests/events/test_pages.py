@@ -263,3 +263,16 @@ def test_a_closed_cycles_session_shows_no_forms(scenario, sign_in):
         and "Add the agreed action" not in page
         and "Finish the session" not in page
     )
+
+
+def test_the_menu_leads_the_chair_and_the_host_to_their_sessions(scenario, world, sign_in):
+    services.update_session(scenario.lead, scenario.session, "10:00", "11:00", scenario.chair.id, 1)
+    db.session.commit()
+    for person, words in ((scenario.chair, "You"), (scenario.host_director, "Cara Chair")):
+        client = sign_in(person)
+        assert 'href="/events"' in client.get("/").get_data(as_text=True)
+        page = client.get("/events").get_data(as_text=True)
+        assert f"/sessions/{scenario.session.id}" in page and words in page
+    page = sign_in(scenario.bystander).get("/events").get_data(as_text=True)
+    assert f"/sessions/{scenario.session.id}" not in page and "no challenge event you take part in" in page
+    assert 'href="/events"' not in sign_in(world.no_role).get("/").get_data(as_text=True)
