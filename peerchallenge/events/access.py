@@ -7,7 +7,8 @@
 - a session is read by those, by its authorities' own people (directors and contributors), by the people
   who review them in the cycle and, in groups, by the group's observer director and independent consultant;
 - an outcome note is read by the lead and the chair while a draft, and once released by everyone who reads
-  its session.
+  its session;
+- the event's page is the lead's, and that of anyone who reads one of its sessions: it lists only those.
 """
 
 from collections.abc import Iterable
@@ -71,11 +72,6 @@ def readable_session_ids(user: User, event: ChallengeEvent, sessions: Iterable[E
 
 def can_read_session(user: User, session: EventSession) -> bool:
     return session.id in readable_session_ids(user, session.event, [session])
-
-
-def can_read_event(user: User, event: ChallengeEvent) -> bool:
-    """The lead, and anyone who reads one of its sessions."""
-    return bool(readable_session_ids(user, event, event.sessions))
 
 
 def can_see_points(user: User, session: EventSession, letter: Letter | None) -> bool:

@@ -80,7 +80,7 @@ def event_page(cycle_id: int):
 @login_required
 def new_event(cycle_id: int):
     cycle = _managed_cycle(cycle_id)
-    form = EventForm(data=None if queries.event_for(cycle) else {"held_on": cycle.challenge_event_on})
+    form = prefilled(EventForm, held_on=cycle.challenge_event_on)  # the cycle's date, to begin with
     posted = run_form(
         form, lambda: services.create_event(current_user, cycle, form.details()), "The event has been set up."
     )
