@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from peerchallenge.cycles.routes import bp as cycles_bp
     from peerchallenge.datapack.routes import bp as datapack_bp
     from peerchallenge.error_pages import register_error_pages
+    from peerchallenge.events.routes import bp as events_bp
     from peerchallenge.inspections.routes import bp as inspections_bp
     from peerchallenge.letters.routes import bp as letters_bp
     from peerchallenge.mail.routes import bp as mail_bp
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reviews_bp)
     app.register_blueprint(letters_bp)
     app.register_blueprint(actions_bp)
+    app.register_blueprint(events_bp)
     app.register_blueprint(monitoring_bp)
     app.register_blueprint(themes_bp)
     app.register_blueprint(mail_bp)

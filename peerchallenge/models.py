@@ -12,6 +12,14 @@ from peerchallenge.datapack.models import (
     DevelopmentArea,
     RegionIndicator,
 )
+from peerchallenge.events.models import (
+    AgreedAction,
+    ChallengeEvent,
+    EventSession,
+    OutcomeFile,
+    OutcomeNote,
+    SessionNote,
+)
 from peerchallenge.inspections.models import Inspection, InspectionJudgement, OwnGrade
 from peerchallenge.letters.models import Letter, LetterFile, LetterRead, LetterVersion
 from peerchallenge.mail.models import OutboxEmail
@@ -23,6 +31,12 @@ from peerchallenge.themes.models import AskOffer, CycleThemes, RegionLexicon, Th
 
 __all__ = [
     "Action",
+    "AgreedAction",
+    "ChallengeEvent",
+    "EventSession",
+    "OutcomeFile",
+    "OutcomeNote",
+    "SessionNote",
     "AskOffer",
     "CycleThemes",
     "RegionLexicon",

@@ -57,6 +57,7 @@ ROUND = [
     "reviews",
     "letters",
     "actions",
+    "events",
     "monitoring",
     "themes",
 ]

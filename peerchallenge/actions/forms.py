@@ -25,7 +25,10 @@ class PointSelect(SelectField):
             raise ValueError(NO_POINT) from None
 
 
-class ActionForm(FlaskForm):
+class CommitmentForm(FlaskForm):
+    """What will be done, by whom, by when: an action's first fields, and an action agreed at the challenge
+    event."""
+
     what = text_area(
         "What will be done",
         MAX_WHAT,
@@ -41,6 +44,9 @@ class ActionForm(FlaskForm):
         description="A name or a role, for example Head of Service, Children in Care.",
     )
     due_on = UKDateField("Due", validators=[InputRequired("Enter the date the action is due")])
+
+
+class ActionForm(CommitmentForm):
     point_id = PointSelect(
         "The point of the letter it answers", widget=GovSelect(), coerce=int, validate_choice=False
     )

@@ -66,20 +66,27 @@ def check_editable(letter: Letter) -> None:
         raise ServiceError(reason)
 
 
-def _clean(letter: Letter, fields: ActionFields) -> dict:
-    """The fields as stored, or a refusal on the field that is wrong."""
-    what = plain_text(fields.what).strip()
+def clean_commitment(what: str, owner: str, due_on: date | None) -> tuple[str, str, date]:
+    """What will be done, its owner and due date as stored, or a refusal on the field that is wrong (an
+    action, and an action agreed at the challenge event before it becomes one)."""
+    what = plain_text(what).strip()
     if not what:
         raise ServiceError("Enter what will be done", field="what")
     if len(what) > MAX_WHAT:
         raise ServiceError(f"What will be done must be {MAX_WHAT:,} characters or fewer", field="what")
-    owner = one_line_within(fields.owner, MAX_OWNER, "The owner", "owner")
+    owner = one_line_within(owner, MAX_OWNER, "The owner", "owner")
     if not owner:
         raise ServiceError("Enter who owns the action: a name or a role", field="owner")
-    if fields.due_on is None:
+    if due_on is None:
         raise ServiceError("Enter the date the action is due", field="due_on")
-    if not 2000 <= fields.due_on.year <= 2100:
+    if not 2000 <= due_on.year <= 2100:
         raise ServiceError("The due date must be between the years 2000 and 2100", field="due_on")
+    return what, owner, due_on
+
+
+def _clean(letter: Letter, fields: ActionFields) -> dict:
+    """The fields as stored, or a refusal on the field that is wrong."""
+    what, owner, due_on = clean_commitment(fields.what, fields.owner, fields.due_on)
     status = next((status for status in ActionStatus if status.value == fields.status), None)
     if status is None:
         raise ServiceError("Choose the action's status", field="status")
@@ -96,7 +103,7 @@ def _clean(letter: Letter, fields: ActionFields) -> dict:
     return {
         "what": what,
         "owner": owner,
-        "due_on": fields.due_on,
+        "due_on": due_on,
         "point": point,
         "status": status,
         "dropped_reason": reason,

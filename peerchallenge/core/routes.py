@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.models import Role
-from peerchallenge.assignments.access import review_writer_authority_ids
+from peerchallenge.assignments.access import observed_group_ids, review_writer_authority_ids
 from peerchallenge.core.home import home_page
 from peerchallenge.dates import uk_date, uk_datetime
 from peerchallenge.extensions import db, limiter
@@ -112,6 +112,9 @@ def _navigation() -> dict:
             items.append(("Themes", url_for("themes.my_themes"), "themes.report"))
         if current_user.authority_ids(Role.DIRECTOR, Role.CONTRIBUTOR):
             items.append(("Letters", url_for("letters.my_letters"), "letters.my_letters"))
+        if lead_region_ids or current_user.authority_ids() or observed_group_ids(current_user):
+            # The sessions are found when followed, so that the menu costs no query on every page.
+            items.append(("Challenge event", url_for("events.my_events"), "events.my_events"))
         if current_user.is_admin or current_user.lead_region_ids():
             items.append(("Outbox", url_for("mail.outbox"), "mail.outbox"))
             items.append(("Audit log", url_for("audit.audit_log"), "audit.audit_log"))

@@ -5,7 +5,9 @@ member, and its 19 authorities make five triads and one quartet, whose members g
 cycle is under review, like the Eastern one: every self-assessment signed off, the groups published, the
 quartet's first authority reviewed by all three of its peers (so its letter is composed, co-signed by them),
 a few triads' authorities reviewed in full, in part or in draft, and the rest not started. It is seeded with
-the Eastern cycle's helpers (demo/cycle.py), without last year's cycle.
+the Eastern cycle's helpers (demo/cycle.py), without last year's cycle. Its challenge event is held today
+(demo/event.py): the first triad, every member's letter released, has finished its session; the second's is
+under way; the others are scheduled.
 """
 
 from datetime import date, timedelta
@@ -26,6 +28,7 @@ from peerchallenge.demo.cycle import (
     upload_self_assessment,
     write_reviews,
 )
+from peerchallenge.demo.event import seed_event
 from peerchallenge.demo.national import RegionCycle
 from peerchallenge.demo.seed import GROUPS_REGION, lead_email
 from peerchallenge.extensions import db
@@ -72,4 +75,5 @@ def seed_groups_cycle(region: Region, today: date) -> RegionCycle:
     triads = [group.members[0] for group in groups if group is not quartet]
     write_reviews(cycle, [("submit",) * GROUP_SIZE, *TRIAD_PLANS], first=[quartet.members[0], *triads])
     db.session.flush()
+    seed_event(cycle, lead, today)
     return RegionCycle(region.name, cycle, True)

@@ -10,6 +10,8 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import datetime
+from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
 
@@ -55,28 +57,58 @@ def _stored(version: LetterVersion, kind: FileKind) -> LetterFile | None:
     )
 
 
-def letter_file(letter: Letter, kind: FileKind) -> LetterFile:
-    """The current version's file of this kind, rendered and stored first if it is missing or out of date."""
-    version = letter.current_version
-    details = letter_details(letter)
+class StoredFile(Protocol):
+    """A rendered file kept in the database: a letter version's or an outcome note's."""
+
+    source_sha256: str
+    data: bytes
+    rendered_at: datetime
+
+
+F = TypeVar("F", bound=StoredFile)
+
+
+def current_file(
+    details: LetterDetails,
+    kind: FileKind,
+    lock_target: object,
+    find: Callable[[], F | None],
+    make: Callable[[str, bytes], F],
+) -> F:
+    """The file of this kind made from `details`: the stored one (`find`) if it was made from them, else
+    rendered now and stored (a new row from `make(hash, data)`, or the old row rendered again in place).
+
+    Missing or out of date, it takes `lock_target`'s row lock first, so that a second request for the same
+    file waits there, then looks again: it finds the file the first one stored and renders nothing.
+    """
     wanted = source_hash(details)
-    found = _stored(version, kind)
+    found = find()
     if found is not None and found.source_sha256 == wanted:
         return found
-    # Missing or out of date: take the version's row lock, so that a second request for the same file
-    # waits here, then look again: it finds the file the first one stored and renders nothing.
-    lock_for_update(version)
-    found = _stored(version, kind)
+    lock_for_update(lock_target)
+    found = find()
     if found is not None and found.source_sha256 == wanted:
         return found
     data = RENDERERS[kind](details)
     if found is None:
-        found = LetterFile(version=version, kind=kind, source_sha256=wanted, data=data)
+        found = make(wanted, data)
         db.session.add(found)
     else:
         found.source_sha256, found.data, found.rendered_at = wanted, data, utcnow()
     db.session.flush()
     return found
+
+
+def letter_file(letter: Letter, kind: FileKind) -> LetterFile:
+    """The current version's file of this kind, rendered and stored first if it is missing or out of date."""
+    version = letter.current_version
+    return current_file(
+        letter_details(letter),
+        kind,
+        version,
+        lambda: _stored(version, kind),
+        lambda sha256, data: LetterFile(version=version, kind=kind, source_sha256=sha256, data=data),
+    )
 
 
 def render_files(letter: Letter) -> None:

@@ -2,6 +2,8 @@
 
 - approve a letter: composed, and every review of its authority is in (a reopened review holds it back);
 - release a letter: approved, not released;
+- approve and release a challenge event's outcome note (a draft, or approved and not released; no deadline:
+  the cycle sets none for them);
 - a self-assessment not uploaded or not signed off once its due date has passed (chase its authority);
 - a review overdue whose self-assessment is signed off (chase its reviewer; one waiting for a sign-off is the
   sign-off's delay, which is listed itself).
@@ -18,6 +20,7 @@ import sqlalchemy as sa
 from peerchallenge.accounts.models import User
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.events.queries import notes_waiting_for_approval
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter, LetterState
 from peerchallenge.monitoring.reminders import most_urgent_first
@@ -41,7 +44,7 @@ def lead_tasks(user: User, today: date, cycles: Sequence[Cycle] | None = None) -
         cycles = open_cycles(region_ids)
     if not cycles:
         return []
-    tasks = _letter_tasks(cycles)
+    tasks = _letter_tasks(cycles) + _outcome_tasks(cycles)
     for task in cycle_tasks(cycles):
         overdue = task.due_on is not None and task.due_on < today
         if task.kind in _CHASED and overdue and not task.waiting_for:
@@ -93,6 +96,31 @@ def _letter_tasks(cycles: Sequence[Cycle]) -> list[Task]:
                 due_on=cycle.letters_due_on,
                 endpoint="letters.letter" if approve else "letters.release",
                 url_args=(("letter_id", letter_id),),
+            )
+        )
+    return tasks
+
+
+def _outcome_tasks(cycles: list[Cycle]) -> list[Task]:
+    """Outcome notes of the challenge events to approve (drafts) and to release (approved)."""
+    by_id = {cycle.id: cycle for cycle in cycles}
+    tasks = []
+    for note, cycle_id in notes_waiting_for_approval(list(by_id)):
+        approve = note.is_draft
+        verb = "Approve" if approve else "Release"
+        title = f"{verb} {possessive(note.authority.name)} challenge event outcome note"
+        tasks.append(
+            Task(
+                key=f"c{cycle_id}:{'approve' if approve else 'release'}:o{note.id}",
+                kind=TaskKind.APPROVE_OUTCOME if approve else TaskKind.RELEASE_OUTCOME,
+                title=title,
+                lead_title=title,
+                cycle_id=cycle_id,
+                region_id=by_id[cycle_id].region_id,
+                authority_id=note.authority_id,
+                due_on=None,
+                endpoint="events.outcome_note" if approve else "events.release_outcome",
+                url_args=(("note_id", note.id),),
             )
         )
     return tasks

@@ -49,6 +49,8 @@ class TaskKind(enum.StrEnum):
     # The regional lead's (monitoring/lead_tasks.py).
     APPROVE_LETTER = "approve"
     RELEASE_LETTER = "release"
+    APPROVE_OUTCOME = "approve_outcome"
+    RELEASE_OUTCOME = "release_outcome"
 
 
 @dataclass(frozen=True)
