@@ -50,6 +50,10 @@ def test_setting_up_by_the_form(world, sign_in):
     assert client.post(f"/cycles/{cycle.id}/event/new", data=MultiDict(form)).status_code == 302
     db.session.expire_all()
     assert cycle.challenge_event_on == EVENT_DAY
+    # The event page links to it (a link, not its HTML printed as text).
+    page = client.get(f"/cycles/{cycle.id}/event").get_data(as_text=True)
+    assert '<a class="govuk-link" href="https://meet.example/abc" rel="noopener noreferrer">' in page
+    assert "&lt;a" not in page
 
 
 def test_junk_on_the_session_form_is_a_400_and_a_second_tab_a_409(scenario, sign_in):
