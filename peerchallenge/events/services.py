@@ -473,7 +473,9 @@ def outcome_markdown(session: EventSession, authority: Authority) -> str:
         .order_by(Authority.name)
     ).all()
     event = session.event
-    where = ", ".join(part for part in (event.place, "online" if event.online_link else "") if part)
+    where = " and ".join(
+        part for part in (f"at {event.place}" if event.place else "", event.online_link and "online") if part
+    )
     lines = [
         "## Who met",
         "",
@@ -504,9 +506,9 @@ def outcome_markdown(session: EventSession, authority: Authority) -> str:
     lines += ["", "## Next steps", ""]
     update = cycle.actions_update_due_on
     lines.append(
-        f"{authority.name} keeps its actions up to date in the peer challenge service"
-        + (f"; the first update is due by {uk_date(update)}." if update else ".")
-        + " Its peers read the progress, and next year's self-assessment reports on it."
+        f"{authority.name} will report its progress on these actions to its peers"
+        + (f", with a first update by {uk_date(update)}" if update else "")
+        + ", and next year's self-assessment will say what has changed for children and families."
     )
     return "\n".join(lines) + "\n"
 

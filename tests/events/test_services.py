@@ -221,8 +221,11 @@ def test_finishing_makes_the_agreed_actions_the_authoritys_once_and_drafts_the_o
         "Agreed actions",
         "Report \\| pipes",
         "Next steps",
+        "at Kings Hall, Bury St Edmunds.",  # where, in words
+        "will report its progress on these actions to its peers",
     ):
         assert words in note.body
+    assert "service" not in note.body  # a note about children's services, not about the software
     assert "<table>" in note.body_html and "Report | pipes" in note.body_html
 
 
