@@ -15,6 +15,7 @@ from peerchallenge.datapack.models import (
 from peerchallenge.inspections.models import Inspection, InspectionJudgement, OwnGrade
 from peerchallenge.letters.models import Letter, LetterFile, LetterRead, LetterVersion
 from peerchallenge.mail.models import OutboxEmail
+from peerchallenge.moderation.models import ModerationAssignment
 from peerchallenge.monitoring.models import ReminderSent
 from peerchallenge.regions.models import Authority, AuthorityLink, Region
 from peerchallenge.reviews.models import Review
@@ -51,6 +52,7 @@ __all__ = [
     "InspectionJudgement",
     "RatingLevel",
     "RatingScale",
+    "ModerationAssignment",
     "ReminderSent",
     "Region",
     "Review",

@@ -1,0 +1,1 @@
+"""Moderation: moderators from other authorities comment on signed-off self-assessments before peers read them."""
