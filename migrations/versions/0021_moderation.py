@@ -34,7 +34,8 @@ GROUP_SCOPE = (
 OLD_SCOPE = (
     "(role = 'admin' AND region_id IS NULL AND authority_id IS NULL)"
     " OR (role = 'lead' AND region_id IS NOT NULL AND authority_id IS NULL)"
-    " OR (role IN ('director', 'contributor') AND region_id IS NULL AND authority_id IS NOT NULL)" + GROUP_SCOPE
+    " OR (role IN ('director', 'contributor') AND region_id IS NULL AND authority_id IS NOT NULL)"
+    + GROUP_SCOPE
 )
 NEW_SCOPE = (
     "(role = 'admin' AND region_id IS NULL AND authority_id IS NULL)"
@@ -78,7 +79,12 @@ def upgrade():
         sa.Column(
             "state",
             sa.Enum(
-                "proposed", "published", name="allocationstate", native_enum=False, create_constraint=True, length=20
+                "proposed",
+                "published",
+                name="allocationstate",
+                native_enum=False,
+                create_constraint=True,
+                length=20,
             ),
             nullable=False,
         ),
@@ -104,7 +110,9 @@ def upgrade():
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["authority_id"], ["authorities.id"], name=op.f("fk_moderation_assignments_authority_id_authorities")
+            ["authority_id"],
+            ["authorities.id"],
+            name=op.f("fk_moderation_assignments_authority_id_authorities"),
         ),
         sa.ForeignKeyConstraint(
             ["cycle_id"],

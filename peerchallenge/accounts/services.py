@@ -347,8 +347,8 @@ def grant_role(
     authority: Authority | None = None,
     review_group_id: int | None = None,
 ) -> RoleGrant:
-    """Give a user a role, scoped to a region (lead), an authority (director, contributor, moderator) or a peer group
-    of the region (observer, consultant)."""
+    """Give a user a role, scoped to a region (lead), an authority (director, contributor, moderator) or a
+    peer group of the region (observer, consultant)."""
     if role in GROUP_ROLES:
         if region is None or review_group_id is None:
             raise ServiceError("Select the peer group")

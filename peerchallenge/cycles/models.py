@@ -163,7 +163,9 @@ class Cycle(Model):
     def peers_may_read(self) -> bool:
         """Whether peers (reviewers, observers) may read signed-off self-assessments yet: with moderation on,
         not before reviews start, so that they read them with the moderators' comments."""
-        return not (self.moderation and self.state in (CycleState.DRAFT, CycleState.OPEN, CycleState.MODERATION))
+        return not (
+            self.moderation and self.state in (CycleState.DRAFT, CycleState.OPEN, CycleState.MODERATION)
+        )
 
     @property
     def accepts_reviews(self) -> bool:

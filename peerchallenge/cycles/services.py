@@ -128,7 +128,9 @@ def _moderation_settings(details: dict, cycle: Cycle | None = None) -> None:
     if due is None:
         raise ServiceError("Enter the date moderation is due", field="moderation_due_on")
     if not 2000 <= due.year <= 2100:
-        raise ServiceError("The date moderation is due must be between the years 2000 and 2100", field="moderation_due_on")
+        raise ServiceError(
+            "The date moderation is due must be between the years 2000 and 2100", field="moderation_due_on"
+        )
     if due < details["submissions_due_on"]:
         raise ServiceError(
             "The date moderation is due must be on or after the date self-assessments are due",
@@ -136,7 +138,8 @@ def _moderation_settings(details: dict, cycle: Cycle | None = None) -> None:
         )
     if due > details["reviews_due_on"]:
         raise ServiceError(
-            "The date moderation is due must be on or before the date reviews are due", field="moderation_due_on"
+            "The date moderation is due must be on or before the date reviews are due",
+            field="moderation_due_on",
         )
 
 

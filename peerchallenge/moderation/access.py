@@ -47,7 +47,12 @@ def can_view_moderation(user: User, row: ModerationAssignment) -> bool:
 
 def can_write_moderation(user: User, row: ModerationAssignment) -> bool:
     """Only the allocated moderator writes and submits the comments (the lead reads them)."""
-    return user.is_authenticated and row.is_published and row.moderator_id == user.id and holds_moderator_role(user)
+    return (
+        user.is_authenticated
+        and row.is_published
+        and row.moderator_id == user.id
+        and holds_moderator_role(user)
+    )
 
 
 def sees_comments(user: User, cycle: Cycle, authority: Authority, *, own: bool) -> bool:

@@ -2,9 +2,9 @@
 
 Each self-assessment (named by its authority's id) gets `k` distinct moderators (1 or 2). A moderator never
 moderates their own authority, nor one that their authority reviews: the moderation comes before the peers
-read it, and from someone who is not one of them. Loads are spread as evenly as the rules allow: the largest load is as small as it can
-be, and then the smallest as large as it can be, so that when any allocation has loads within one of each
-other this one does.
+read it, and from someone who is not one of them. Loads are spread as evenly as the rules allow: the largest
+load is as small as it can be, and then the smallest as large as it can be, so that when any allocation has
+loads within one of each other this one does.
 
 It is a flow problem. A source sends `k` units to each authority, each authority sends one unit to each of
 its eligible moderators, and each moderator sends between `low` and `high` units to the sink. A flow
@@ -155,7 +155,7 @@ def allocate(
         reviewers_of.setdefault(reviewed, set()).add(reviewer)
     authorities = sorted(set(authority_ids))
     moderator_ids = sorted(moderators)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (a reproducible order, not a secret)
     options: dict[int, list[int]] = {}
     for a in authorities:
         eligible = eligible_moderators(a, moderators, reviewers_of)

@@ -43,7 +43,11 @@ class ModerationAssignment(Model):
     __tablename__ = "moderation_assignments"
     __table_args__ = (
         sa.UniqueConstraint(
-            "cycle_id", "authority_id", "moderator_id", "state", name="uq_moderation_assignments_one_per_state"
+            "cycle_id",
+            "authority_id",
+            "moderator_id",
+            "state",
+            name="uq_moderation_assignments_one_per_state",
         ),
     )
     audit_key = "moderation_id"

@@ -64,7 +64,9 @@ def publish(cycle_id: int):
         "moderation/publish.html",
         lambda: services.publish(current_user, cycle),
         "The moderators have been published."
-        + (" They have been emailed." if cycle.in_moderation else " They are emailed when moderation starts."),
+        + (
+            " They have been emailed." if cycle.in_moderation else " They are emailed when moderation starts."
+        ),
         _overview_url(cycle.id),
         cycle=cycle,
         count=len({row.authority_id for row in proposed}),

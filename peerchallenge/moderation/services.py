@@ -39,7 +39,8 @@ def moderators_of_region(region_id: int) -> dict[int, int]:
     )
     found: dict[int, int] = {}
     for user_id, authority_id in rows:
-        found.setdefault(user_id, authority_id)
+        if authority_id is not None:  # always, for a moderator's grant
+            found.setdefault(user_id, authority_id)
     return found
 
 
@@ -88,25 +89,35 @@ def _check_allocating(cycle: Cycle) -> None:
 
 
 def generate(actor: User, cycle: Cycle) -> list[ModerationAssignment]:
-    """A new proposal: moderators for every signed-off self-assessment not yet allocated, in place of the last."""
+    """A new proposal, in place of the last: moderators for each signed-off self-assessment not allocated."""
     lock_for_update(cycle)
     _check_allocating(cycle)
     reviews = _published_reviews(cycle)
     if not reviews:
-        raise ServiceError("Publish who reviews whom first: a moderator may not come from a reviewing authority.")
+        raise ServiceError(
+            "Publish who reviews whom first: a moderator may not come from a reviewing authority."
+        )
     authority_ids = to_allocate(cycle)
     if not authority_ids:
-        raise ServiceError("Every signed-off self-assessment has its moderators. Nothing is left to allocate.")
+        raise ServiceError(
+            "Every signed-off self-assessment has its moderators. Nothing is left to allocate."
+        )
     moderators = moderators_of_region(cycle.region_id)
     if not moderators:
-        raise ServiceError("The region has no moderators. Add them on the Users page, with the role Moderator.")
+        raise ServiceError(
+            "The region has no moderators. Add them on the Users page, with the role Moderator."
+        )
     cycle.moderation_seed += 1
     try:
-        allocation = allocate(authority_ids, moderators, reviews, cycle.moderators_per_submission, cycle.moderation_seed)
+        allocation = allocate(
+            authority_ids, moderators, reviews, cycle.moderators_per_submission, cycle.moderation_seed
+        )
     except AllocationImpossible as impossible:
         name = db.session.get(Authority, impossible.authority_id).name  # type: ignore[union-attr]
-        have = "no moderator" if impossible.eligible == 0 else f"only {impossible.eligible} moderator" + (
-            "" if impossible.eligible == 1 else "s"
+        have = (
+            "no moderator"
+            if impossible.eligible == 0
+            else f"only {impossible.eligible} moderator" + ("" if impossible.eligible == 1 else "s")
         )
         raise ServiceError(
             f"{name} cannot be given {impossible.needed} moderator{'s' if impossible.needed > 1 else ''}: "
@@ -154,7 +165,9 @@ def publish(actor: User, cycle: Cycle) -> int:
         )
     )
     if any(row.authority_id not in signed_off for row in proposed):
-        raise ServiceError("A self-assessment in the proposal was reopened since. Generate the proposal again.")
+        raise ServiceError(
+            "A self-assessment in the proposal was reopened since. Generate the proposal again."
+        )
     for row in proposed:
         row.state = AllocationState.PUBLISHED
     db.session.flush()
@@ -216,14 +229,17 @@ def _check_writable(actor: User, row: ModerationAssignment) -> None:
         raise ServiceError(reason)
 
 
-def save_comments(actor: User, row: ModerationAssignment, *, evidence: str, data: str, base_version: int) -> int:
+def save_comments(
+    actor: User, row: ModerationAssignment, *, evidence: str, data: str, base_version: int
+) -> int:
     """Save the moderator's two comments as typed (rendered once); the version they are saved as."""
     lock_for_update(row)
     _check_writable(actor, row)
     if base_version != row.version:
         raise EditConflict(
-            "These comments were saved in another tab or window after you opened this page. Nothing you typed "
-            "has been lost: it is in the form below. Compare it with the saved comments, then save again."
+            "These comments were saved in another tab or window after you opened this page. Nothing "
+            "you typed has been lost: it is in the form below. Compare it with the saved comments, then "
+            "save again."
         )
     for (field, html_field, what, _), typed in zip(COMMENTS, (evidence, data), strict=True):
         text = plain_text(typed).strip()
@@ -268,8 +284,8 @@ def submit_comments(actor: User, row: ModerationAssignment) -> None:
             director,
             "moderation_submitted",
             f"{cycle.title}: moderation comments on your self-assessment",
-            f"Dear {director.how_to_address},\n\nA moderator has commented on your authority's self-assessment. "
-            "The comments are on its page, and your peers will see them beside it:\n"
+            f"Dear {director.how_to_address},\n\nA moderator has commented on your authority's "
+            "self-assessment. The comments are on its page, and your peers will see them beside it:\n"
             f"{public_url('submissions.view', cycle_id=cycle.id, authority_id=row.authority_id)}\n",
             region_id=cycle.region_id,
         )

@@ -69,9 +69,7 @@ class Submission(AuthorityInCycle, ReadyMark, Model):
     @property
     def accepts_changes(self) -> bool:
         """Uploads, edits and sign-off are allowed: the cycle is open, or the lead reopened it late."""
-        return self.cycle.accepts_submissions or (
-            self.reopened_late and self.cycle.reopens_late
-        )
+        return self.cycle.accepts_submissions or (self.reopened_late and self.cycle.reopens_late)
 
     @property
     def is_ready(self) -> bool:
