@@ -45,13 +45,12 @@ def moderators_of_region(region_id: int) -> dict[int, int]:
 
 
 def _published_reviews(cycle: Cycle) -> list[tuple[int, int]]:
-    return list(
-        db.session.execute(
-            sa.select(Assignment.reviewer_id, Assignment.reviewed_id).where(
-                Assignment.cycle_id == cycle.id, Assignment.state == AssignmentState.PUBLISHED
-            )
-        ).tuples()
+    rows = db.session.execute(
+        sa.select(Assignment.reviewer_id, Assignment.reviewed_id).where(
+            Assignment.cycle_id == cycle.id, Assignment.state == AssignmentState.PUBLISHED
+        )
     )
+    return [(reviewer_id, reviewed_id) for reviewer_id, reviewed_id in rows]
 
 
 def _rows(cycle: Cycle, state: AllocationState) -> list[ModerationAssignment]:
