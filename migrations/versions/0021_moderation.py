@@ -8,7 +8,7 @@ Create Date: 2026-12-01 20:30:00
 Cycles gain moderation (off for every existing cycle), moderators_per_submission (1, or 2), moderation_due_on
 and moderation_seed, and a state 'moderation' between 'open' and 'reviewing'. role_grants gain the role
 'moderator', scoped to an authority like a director or contributor. moderation_assignments holds each moderator
-allocated to a self-assessment, with the two comments (Markdown and sanitised HTML) and a version.
+allocated to a self-assessment (users gain a job title, shown beside a moderator's name), with the two comments (Markdown and sanitised HTML) and a version.
 
 A downgrade moves cycles in moderation back to open, removes moderator grants, then drops the table, the
 columns and the new values.
@@ -63,6 +63,8 @@ def upgrade():
         batch_op.drop_constraint(batch_op.f("ck_cycles_cyclestate"), type_="check")
         batch_op.create_check_constraint(batch_op.f("ck_cycles_cyclestate"), _in("state", NEW_STATES))
 
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.add_column(sa.Column("job_title", sa.String(length=150), server_default="", nullable=False))
     with op.batch_alter_table("role_grants") as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_role_grants_role"), type_="check")
         batch_op.create_check_constraint(batch_op.f("ck_role_grants_role"), _in("role", NEW_ROLES))
@@ -156,6 +158,8 @@ def downgrade():
         batch_op.create_check_constraint(batch_op.f("ck_role_grants_scope_matches_role"), OLD_SCOPE)
         batch_op.drop_constraint(batch_op.f("ck_role_grants_role"), type_="check")
         batch_op.create_check_constraint(batch_op.f("ck_role_grants_role"), _in("role", OLD_ROLES))
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.drop_column("job_title")
 
     op.execute("UPDATE cycles SET state = 'open' WHERE state = 'moderation'")
     with op.batch_alter_table("cycles") as batch_op:

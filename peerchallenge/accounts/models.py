@@ -71,6 +71,8 @@ class User(UserMixin, Model):
     name: Mapped[str] = mapped_column(sa.String(150))
     # How the user likes to be addressed in a letter ("Sarah"); empty for the first word of their name.
     salutation: Mapped[str] = mapped_column(sa.String(150), default="", server_default="")
+    # Their job, where it matters to others: a moderator's ("Quality assurance manager"); empty if not given.
+    job_title: Mapped[str] = mapped_column(sa.String(150), default="", server_default="")
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     # Part of every set-password link's fingerprint: changing it spends the links (as does a new password).

@@ -55,9 +55,11 @@ class ShownComment:
 
 
 def moderator_label(row: ModerationAssignment, number: int, *, named: bool) -> str:
-    """'Sam Patel, Suffolk', or 'Moderator 1' in an anonymous cycle (as peers are Peer 1 and Peer 2)."""
+    """'Sam Patel, Suffolk' (with their job title when they have one), or 'Moderator 1' in an anonymous cycle
+    (as peers are Peer 1 and Peer 2)."""
     if named:
-        return f"{row.moderator.name}, {row.moderator_authority.name}"
+        job = f" ({row.moderator.job_title})" if row.moderator.job_title else ""
+        return f"{row.moderator.name}{job}, {row.moderator_authority.name}"
     return f"Moderator {number}"
 
 
