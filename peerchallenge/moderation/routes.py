@@ -28,7 +28,7 @@ def _overview_url(cycle_id: int) -> str:
 def overview(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
     if not cycle.moderation:
-        abort(404)
+        return render_template("moderation/overview.html", cycle=cycle, off=True)
     published = allocation(cycle, AllocationState.PUBLISHED)
     authority_ids = sorted({row.authority_id for row in published})
     return render_template(

@@ -528,3 +528,10 @@ def test_the_moderators_of_a_region_are_those_granted_the_role(six):
     assert found == {
         user.id: authority.id for user, authority in zip(moderators, six.authorities, strict=True)
     }
+
+
+def test_the_moderation_page_of_a_cycle_without_moderation_says_so(published, sign_in):
+    response = sign_in(published.lead).get(f"/cycles/{published.cycle.id}/moderation")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="moderation-off"' in page and 'id="cycle-state"' in page
+    assert "Propose moderators" not in page
