@@ -24,7 +24,7 @@ from peerchallenge.extensions import db, lock_for_update
 from peerchallenge.letters.models import Letter, LetterState
 from peerchallenge.mail.services import public_url, queue_email
 from peerchallenge.moderation.models import AllocationState, ModerationAssignment, ModerationProgress
-from peerchallenge.moderation.services import tell_moderators
+from peerchallenge.moderation.services import signed_off_ids, tell_moderators
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review, ReviewState
 from peerchallenge.submissions.models import Submission, SubmissionState
@@ -228,11 +228,8 @@ def not_moderated(cycle: Cycle) -> int:
         ModerationAssignment.cycle_id == cycle.id, ModerationAssignment.state == AllocationState.PUBLISHED
     )
     unfinished = published.where(ModerationAssignment.progress != ModerationProgress.DONE)
-    signed_off = sa.select(Submission.authority_id).where(
-        Submission.cycle_id == cycle.id, Submission.state == SubmissionState.SIGNED_OFF
-    )
     return _count(
-        signed_off.where(
+        signed_off_ids(cycle).where(
             sa.or_(Submission.authority_id.not_in(published), Submission.authority_id.in_(unfinished))
         )
     )

@@ -63,20 +63,19 @@ def _rows(cycle: Cycle, state: AllocationState) -> list[ModerationAssignment]:
     )
 
 
+def signed_off_ids(cycle: Cycle) -> sa.Select:
+    """The authorities whose self-assessment in the cycle is signed off."""
+    return sa.select(Submission.authority_id).where(
+        Submission.cycle_id == cycle.id, Submission.state == SubmissionState.SIGNED_OFF
+    )
+
+
 def to_allocate(cycle: Cycle) -> list[int]:
     """The authorities with a signed-off self-assessment and no published moderators yet."""
     published = sa.select(ModerationAssignment.authority_id).where(
         ModerationAssignment.cycle_id == cycle.id, ModerationAssignment.state == AllocationState.PUBLISHED
     )
-    return list(
-        db.session.scalars(
-            sa.select(Submission.authority_id).where(
-                Submission.cycle_id == cycle.id,
-                Submission.state == SubmissionState.SIGNED_OFF,
-                Submission.authority_id.not_in(published),
-            )
-        )
-    )
+    return list(db.session.scalars(signed_off_ids(cycle).where(Submission.authority_id.not_in(published))))
 
 
 def _check_allocating(cycle: Cycle) -> None:
@@ -156,13 +155,7 @@ def publish(actor: User, cycle: Cycle) -> int:
     proposed = _rows(cycle, AllocationState.PROPOSED)
     if not proposed:
         raise ServiceError("There is no proposal to publish. Generate one first.")
-    signed_off = set(
-        db.session.scalars(
-            sa.select(Submission.authority_id).where(
-                Submission.cycle_id == cycle.id, Submission.state == SubmissionState.SIGNED_OFF
-            )
-        )
-    )
+    signed_off = set(db.session.scalars(signed_off_ids(cycle)))
     if any(row.authority_id not in signed_off for row in proposed):
         raise ServiceError(
             "A self-assessment in the proposal was reopened since. Generate the proposal again."
