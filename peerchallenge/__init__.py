@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from peerchallenge.inspections.routes import bp as inspections_bp
     from peerchallenge.letters.routes import bp as letters_bp
     from peerchallenge.mail.routes import bp as mail_bp
+    from peerchallenge.moderation.routes import bp as moderation_bp
     from peerchallenge.monitoring.routes import bp as monitoring_bp
     from peerchallenge.regions.routes import bp as regions_bp
     from peerchallenge.reviews.routes import bp as reviews_bp
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(inspections_bp)
     app.register_blueprint(datapack_bp)
     app.register_blueprint(assignments_bp)
+    app.register_blueprint(moderation_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(letters_bp)
     app.register_blueprint(actions_bp)

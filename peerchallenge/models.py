@@ -23,6 +23,7 @@ from peerchallenge.events.models import (
 from peerchallenge.inspections.models import Inspection, InspectionJudgement, OwnGrade
 from peerchallenge.letters.models import Letter, LetterFile, LetterRead, LetterVersion
 from peerchallenge.mail.models import OutboxEmail
+from peerchallenge.moderation.models import ModerationAssignment
 from peerchallenge.monitoring.models import ReminderSent
 from peerchallenge.regions.models import Authority, AuthorityLink, Region
 from peerchallenge.reviews.models import Review
@@ -65,6 +66,7 @@ __all__ = [
     "InspectionJudgement",
     "RatingLevel",
     "RatingScale",
+    "ModerationAssignment",
     "ReminderSent",
     "Region",
     "Review",

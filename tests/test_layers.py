@@ -42,6 +42,7 @@ PURE = {
     "datapack.figures",
     "datapack.chart",
     "datapack.calibration",
+    "moderation.allocation",
     "themes.lexicon",
     "themes.tagging",
     "themes.asks",
@@ -54,6 +55,7 @@ ROUND = [
     "submissions",
     "inspections",
     "datapack",
+    "moderation",
     "reviews",
     "letters",
     "actions",
@@ -79,6 +81,10 @@ KNOWN_EXCEPTIONS = {
     ("cycles.lifecycle", "reviews"),
     ("cycles.lifecycle", "letters"),
     ("cycles.lifecycle", "themes"),  # a cycle closing is tagged, if it never was
+    # Moderation: what holds the move on counts it, and starting it emails the moderators.
+    ("cycles.lifecycle", "moderation"),
+    ("submissions.access", "moderation"),  # an allocated moderator reads the signed-off self-assessment
+    ("submissions.routes", "moderation"),  # the author reads the moderators' comments on the page
 }
 
 

@@ -37,7 +37,7 @@ def can_manage_user(actor: User, user: User) -> bool:
 
 def grantable_roles(actor: User) -> list[Role]:
     """The roles this person may give to others."""
-    roles = [Role.DIRECTOR, Role.CONTRIBUTOR, Role.LEAD]
+    roles = [Role.DIRECTOR, Role.CONTRIBUTOR, Role.MODERATOR, Role.LEAD]
     return roles + [Role.ADMIN] if actor.is_admin else roles
 
 

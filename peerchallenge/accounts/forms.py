@@ -81,14 +81,15 @@ class AddUserForm(FlaskForm):
         "Role",
         widget=GovRadioInput(),
         choices=[
-            SelectChoice(role.value, role.label) for role in (Role.DIRECTOR, Role.CONTRIBUTOR, Role.LEAD)
+            SelectChoice(role.value, role.label)
+            for role in (Role.DIRECTOR, Role.CONTRIBUTOR, Role.MODERATOR, Role.LEAD)
         ],
         validators=[InputRequired("Select a role")],
     )
     authority = SelectField(
         "Authority",
         widget=GovSelect(),
-        description="For a director or contributor.",
+        description="For a director, contributor or moderator: the authority they work for.",
         coerce=int,
         validators=[Optional()],
     )

@@ -22,6 +22,9 @@ class Role(enum.StrEnum):
     # Held for one peer group of a cycle (groups model): they read the group's self-assessments and reviews.
     OBSERVER = "observer"
     CONSULTANT = "consultant"
+    # Quality-assurance or performance staff of an authority, who moderate other authorities' self-assessments
+    # in cycles with moderation on (scoped to the authority they work for).
+    MODERATOR = "moderator"
 
     @property
     def label(self) -> str:
@@ -35,9 +38,14 @@ ROLE_LABELS = {
     Role.CONTRIBUTOR: "Contributor",
     Role.OBSERVER: "Observer director",
     Role.CONSULTANT: "Independent consultant",
+    Role.MODERATOR: "Moderator",
 }
 
+# The roles of an authority's own people: they read and write its records.
 AUTHORITY_ROLES = (Role.DIRECTOR, Role.CONTRIBUTOR)
+# Every role granted on one authority: its own people's, and a moderator's (which says only whom they work
+# for: it gives no access to the authority's records).
+AUTHORITY_SCOPED_ROLES = (*AUTHORITY_ROLES, Role.MODERATOR)
 GROUP_ROLES = (Role.OBSERVER, Role.CONSULTANT)
 
 
@@ -63,6 +71,8 @@ class User(UserMixin, Model):
     name: Mapped[str] = mapped_column(sa.String(150))
     # How the user likes to be addressed in a letter ("Sarah"); empty for the first word of their name.
     salutation: Mapped[str] = mapped_column(sa.String(150), default="", server_default="")
+    # Their job, where it matters to others: a moderator's ("Quality assurance manager"); empty if not given.
+    job_title: Mapped[str] = mapped_column(sa.String(150), default="", server_default="")
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     # Part of every set-password link's fingerprint: changing it spends the links (as does a new password).
@@ -136,14 +146,15 @@ def _partial_unique_index(name: str, columns: tuple[str, ...], where: str) -> sa
 
 
 class RoleGrant(Model):
-    """One role of one user: admin everywhere, lead of a region, director or contributor of an authority."""
+    """One role of one user: admin everywhere, lead of a region, director, contributor or moderator of an
+    authority, observer or consultant of a peer group."""
 
     __tablename__ = "role_grants"
     __table_args__ = (
         sa.CheckConstraint(
             "(role = 'admin' AND region_id IS NULL AND authority_id IS NULL)"
             " OR (role = 'lead' AND region_id IS NOT NULL AND authority_id IS NULL)"
-            " OR (role IN ('director', 'contributor') AND region_id IS NULL"
+            " OR (role IN ('director', 'contributor', 'moderator') AND region_id IS NULL"
             " AND authority_id IS NOT NULL)"
             " OR (role IN ('observer', 'consultant') AND region_id IS NOT NULL AND authority_id IS NULL"
             " AND review_group_id IS NOT NULL)",

@@ -16,7 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from peerchallenge.accounts.access import can_manage_user
 from peerchallenge.accounts.models import (
-    AUTHORITY_ROLES,
+    AUTHORITY_SCOPED_ROLES,
     GROUP_ROLES,
     Role,
     RoleGrant,
@@ -347,13 +347,13 @@ def grant_role(
     authority: Authority | None = None,
     review_group_id: int | None = None,
 ) -> RoleGrant:
-    """Give a user a role, scoped to a region (lead), an authority (director, contributor) or a peer group
-    of the region (observer, consultant)."""
+    """Give a user a role, scoped to a region (lead), an authority (director, contributor, moderator) or a
+    peer group of the region (observer, consultant)."""
     if role in GROUP_ROLES:
         if region is None or review_group_id is None:
             raise ServiceError("Select the peer group")
         authority = None
-    elif role in AUTHORITY_ROLES:
+    elif role in AUTHORITY_SCOPED_ROLES:
         if authority is None:
             raise ServiceError("Select the authority", field="authority")
         region = None

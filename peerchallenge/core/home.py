@@ -9,6 +9,8 @@ from peerchallenge.assignments.queries import groups_of_user
 from peerchallenge.cycles import lifecycle
 from peerchallenge.cycles.queries import current_cycles, cycles_for_regions, newest_under_way
 from peerchallenge.dates import uk_today
+from peerchallenge.moderation.access import holds_moderator_role
+from peerchallenge.moderation.queries import moderation_of
 from peerchallenge.monitoring.lead_tasks import lead_tasks
 from peerchallenge.monitoring.reminders import urgency
 from peerchallenge.monitoring.tasks import user_tasks
@@ -38,6 +40,7 @@ def home_page(user: User) -> dict[str, Any]:
         (item, SubmissionStatus(item.reviewed, reviewed.get((item.cycle_id, item.reviewed_id))))
         for item in reviews
     ]
+    moderation_rows = moderation_of(user) if holds_moderator_role(user) else []
     all_regions = regions_with_authorities() if user.is_admin else []
     today = uk_today()
     your_tasks = [(task, urgency(task.due_on, today)) for task in user_tasks(user)]
@@ -56,7 +59,8 @@ def home_page(user: User) -> dict[str, Any]:
         statuses=statuses,
         review_statuses=review_statuses,
         all_regions=all_regions,
-        has_tasks_section=bool(own_authorities) or bool(reviews),
+        has_tasks_section=bool(own_authorities) or bool(reviews) or bool(moderation_rows),
+        moderation_rows=moderation_rows,
         your_tasks=your_tasks,
         lead_cycles=lead_cycles,
         region_tasks=region_tasks,

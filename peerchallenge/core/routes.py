@@ -11,6 +11,7 @@ from peerchallenge.assignments.access import observed_group_ids, review_writer_a
 from peerchallenge.core.home import home_page
 from peerchallenge.dates import uk_date, uk_datetime
 from peerchallenge.extensions import db, limiter
+from peerchallenge.moderation.access import holds_moderator_role
 
 bp = Blueprint("core", __name__)
 bp.add_app_template_filter(uk_datetime, "uk_datetime")
@@ -97,6 +98,8 @@ def _navigation() -> dict:
         items.append(("Home", url_for("core.home"), "core.home"))
         if review_writer_authority_ids(current_user):
             items.append(("Your reviews", url_for("reviews.my_reviews"), "reviews.my_reviews"))
+        if holds_moderator_role(current_user):
+            items.append(("Your moderation", url_for("moderation.my_moderation"), "moderation.my_moderation"))
         lead_region_ids = sorted(current_user.lead_region_ids())
         if lead_region_ids:
             # Found when followed, so that the menu costs no query on every page.

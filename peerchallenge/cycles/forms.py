@@ -10,6 +10,13 @@ from peerchallenge.cycles.models import DEFAULT_GROUP_SIZE, AssignmentModel
 from peerchallenge.forms import UKDateField, button, number_input, text_area, text_input
 
 
+def _yes_no(value):
+    """A cycle's moderation (True or False) as the radio's value; what was posted as it is."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
 class CycleForm(FlaskForm):
     title = text_input(
         "Title",
@@ -49,9 +56,32 @@ class CycleForm(FlaskForm):
         default=DEFAULT_GROUP_SIZE,
         validators=[Optional(), NumberRange(3, 5, "The group size must be between 3 and 5")],
     )
+    # Left out of a post (an older form), moderation and the number of moderators stay as they are.
+    moderation = RadioField(
+        "Moderation",
+        widget=GovRadioInput(),
+        description="Moderators from the QA and performance teams of other authorities comment on each "
+        "signed-off self-assessment's evidence and data accuracy before the peers read it.",
+        choices=[SelectChoice("no", "No moderation"), SelectChoice("yes", "Moderate the self-assessments")],
+        coerce=_yes_no,
+        default="no",
+        validators=[Optional()],
+    )
+    moderators_per_submission = RadioField(
+        "Moderators per self-assessment",
+        widget=GovRadioInput(),
+        choices=[SelectChoice("1", "One"), SelectChoice("2", "Two")],
+        default="1",
+        validators=[Optional()],
+    )
     opens_on = UKDateField("Opens for submissions", validators=[InputRequired("Enter the opening date")])
     submissions_due_on = UKDateField(
         "Self-assessments due", validators=[InputRequired("Enter the date self-assessments are due")]
+    )
+    moderation_due_on = UKDateField(
+        "Moderation due (with moderation only)",
+        validators=[Optional()],
+        description="After self-assessments are due and before reviews are due.",
     )
     reviews_due_on = UKDateField("Reviews due", validators=[InputRequired("Enter the date reviews are due")])
     letters_due_on = UKDateField("Letters due", validators=[InputRequired("Enter the date letters are due")])

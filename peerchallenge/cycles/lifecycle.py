@@ -1,5 +1,8 @@
 """The cycle's life: moving it on (draft, open, reviewing, consolidating, released, closed) and back a step.
 
+A cycle with moderation on passes through moderation between open and reviewing (`MODERATED_FORWARD` and
+`MODERATED_BACK` replace the moves either side of it).
+
 Each move checks the state, records an audit event and queues the emails it implies. What holds a move is said
 in words by `holding`: most holds only warn (the lead may move on with a late authority and says so on the
 confirmation page); a hold that would leave the data broken blocks the move (`blocking`).
@@ -20,6 +23,8 @@ from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, lock_for_update
 from peerchallenge.letters.models import Letter, LetterState
 from peerchallenge.mail.services import public_url, queue_email
+from peerchallenge.moderation.models import AllocationState, ModerationAssignment, ModerationProgress
+from peerchallenge.moderation.services import signed_off_ids, tell_moderators
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review, ReviewState
 from peerchallenge.submissions.models import Submission, SubmissionState
@@ -76,6 +81,51 @@ FORWARD = {
     ),
 }
 
+# With moderation on, the cycle goes open -> moderation -> reviewing, and back the same way.
+MODERATED_FORWARD = {
+    CycleState.OPEN: Move(
+        CycleState.MODERATION,
+        "Start moderation",
+        (
+            "Authorities can no longer upload or sign off their self-assessments, unless you reopen one.",
+            "Moderators can read the self-assessments allocated to them and write and submit their comments.",
+            "Peers cannot read the self-assessments or write reviews yet.",
+        ),
+        "Every moderator with a published allocation is emailed which self-assessments to moderate.",
+    ),
+    CycleState.MODERATION: Move(
+        CycleState.REVIEWING,
+        "Start reviews",
+        (
+            "Moderators can no longer change or submit their comments.",
+            "Peers can read the self-assessments, with the moderators' submitted comments beside them, and "
+            "write and submit their reviews.",
+        ),
+        "The directors of every reviewing authority are emailed that their reviews are open.",
+    ),
+}
+MODERATED_BACK = {
+    CycleState.MODERATION: Move(
+        CycleState.OPEN,
+        "Reopen for submissions",
+        (
+            "Authorities can upload and sign off their self-assessments again.",
+            "Moderators cannot change their comments until you start moderation again.",
+        ),
+        "Nobody is emailed.",
+    ),
+    CycleState.REVIEWING: Move(
+        CycleState.MODERATION,
+        "Back to moderation",
+        (
+            "Peers can no longer read the self-assessments or change their reviews until you start reviews "
+            "again.",
+            "Moderators who have not submitted can write and submit their comments again.",
+        ),
+        "Nobody is emailed.",
+    ),
+}
+
 BACK = {
     CycleState.REVIEWING: Move(
         CycleState.OPEN,
@@ -112,10 +162,14 @@ BACK = {
 
 def next_move(cycle: Cycle) -> Move | None:
     """The move on from the cycle's state (opening a draft is `services.open_cycle`, on its own page)."""
+    if cycle.moderation and cycle.state in MODERATED_FORWARD:
+        return MODERATED_FORWARD[cycle.state]
     return FORWARD.get(cycle.state)
 
 
 def back_move(cycle: Cycle) -> Move | None:
+    if cycle.moderation and cycle.state in MODERATED_BACK:
+        return MODERATED_BACK[cycle.state]
     return BACK.get(cycle.state)
 
 
@@ -158,10 +212,35 @@ def _letters_not_in(cycle: Cycle, *states: LetterState) -> int:
     return _count(_reviewed_ids(cycle).distinct().where(Assignment.reviewed_id.not_in(done)))
 
 
+def _reopened_not_signed_off(cycle: Cycle) -> int:
+    return _count(
+        sa.select(Submission.id).where(
+            Submission.cycle_id == cycle.id,
+            Submission.reopened_late,
+            Submission.state != SubmissionState.SIGNED_OFF,
+        )
+    )
+
+
+def not_moderated(cycle: Cycle) -> int:
+    """Signed-off self-assessments without a published moderator, or with one who has not submitted."""
+    published = sa.select(ModerationAssignment.authority_id).where(
+        ModerationAssignment.cycle_id == cycle.id, ModerationAssignment.state == AllocationState.PUBLISHED
+    )
+    unfinished = published.where(ModerationAssignment.progress != ModerationProgress.DONE)
+    return _count(
+        signed_off_ids(cycle).where(
+            sa.or_(Submission.authority_id.not_in(published), Submission.authority_id.in_(unfinished))
+        )
+    )
+
+
 def blocking(cycle: Cycle) -> list[str]:
     """What stops the next move outright, because moving would leave the data broken."""
     if cycle.state == CycleState.OPEN and not _count(_published(cycle)):
-        return ["The reviewers are not published: publish who reviews whom before reviews start"]
+        # Moderators are allocated away from each self-assessment's reviewers, so these come first too.
+        starts = "moderation starts" if cycle.moderation else "reviews start"
+        return [f"The reviewers are not published: publish who reviews whom before {starts}"]
     return []
 
 
@@ -170,15 +249,13 @@ def holding(cycle: Cycle) -> list[str]:
     held = list(blocking(cycle))
     if cycle.state == CycleState.OPEN:
         held += _counted(_not_signed_off(cycle), "self-assessment", "not signed off")
+    if cycle.state == CycleState.MODERATION:
+        held += _counted(not_moderated(cycle), "self-assessment", "not moderated")
+        held += _counted(_reopened_not_signed_off(cycle), "reopened self-assessment", "not signed off")
     if cycle.state in (CycleState.REVIEWING, CycleState.CONSOLIDATING):
         held += _counted(_reviews_not_submitted(cycle), "review", "not submitted")
     if cycle.state == CycleState.REVIEWING:
-        reopened = sa.select(Submission.id).where(
-            Submission.cycle_id == cycle.id,
-            Submission.reopened_late,
-            Submission.state != SubmissionState.SIGNED_OFF,
-        )
-        held += _counted(_count(reopened), "reopened self-assessment", "not signed off")
+        held += _counted(_reopened_not_signed_off(cycle), "reopened self-assessment", "not signed off")
     if cycle.state == CycleState.CONSOLIDATING:
         approved = _letters_not_in(cycle, LetterState.APPROVED, LetterState.RELEASED)
         held += _counted(approved, "letter", "not approved")
@@ -216,6 +293,8 @@ def move_on(actor: User, cycle: Cycle, expected: CycleState) -> CycleState:
         after=move.to.value,
         holding=held,
     )
+    if move.to == CycleState.MODERATION:
+        tell_moderators(cycle)
     if move.to == CycleState.REVIEWING:
         _tell_reviewers(cycle)
     if move.to == CycleState.CLOSED:

@@ -17,6 +17,8 @@ from peerchallenge.status import LabelledEnum, Tag
 class CycleState(LabelledEnum):
     DRAFT = "draft", "Draft"
     OPEN = "open", "Open for submissions"
+    # Only in a cycle with moderation on: moderators comment on the signed-off self-assessments.
+    MODERATION = "moderation", "Moderation"
     REVIEWING = "reviewing", "Reviewing"
     CONSOLIDATING = "consolidating", "Consolidating"
     RELEASED = "released", "Letters released"
@@ -34,12 +36,21 @@ DEFAULT_GROUP_SIZE = 3
 
 
 # The states in which a cycle is under way; a region has at most one cycle in them.
-ACTIVE_STATES = (CycleState.OPEN, CycleState.REVIEWING, CycleState.CONSOLIDATING, CycleState.RELEASED)
+ACTIVE_STATES = (
+    CycleState.OPEN,
+    CycleState.MODERATION,
+    CycleState.REVIEWING,
+    CycleState.CONSOLIDATING,
+    CycleState.RELEASED,
+)
+# The states after submissions close in which the lead may reopen one authority's self-assessment (late).
+LATE_STATES = (CycleState.MODERATION, CycleState.REVIEWING)
 
 
 STATE_COLOURS = {
     CycleState.DRAFT: "grey",
     CycleState.OPEN: "blue",
+    CycleState.MODERATION: "yellow",
     CycleState.REVIEWING: "purple",
     CycleState.CONSOLIDATING: "turquoise",
     CycleState.RELEASED: "green",
@@ -51,6 +62,7 @@ class Cycle(Model):
     __tablename__ = "cycles"
     __table_args__ = (
         sa.CheckConstraint("peers_per_authority > 0", name="peers_per_authority_positive"),
+        sa.CheckConstraint("moderators_per_submission IN (1, 2)", name="moderators_per_submission_1_or_2"),
         sa.UniqueConstraint("region_id", "title"),
     )
 
@@ -77,6 +89,13 @@ class Cycle(Model):
     anonymous: Mapped[bool] = mapped_column(default=False)
     # Whether a reviewer sees the co-reviewer's review once it has submitted its own, or only in the letter.
     co_reviews_visible_after_submission: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Moderation (optional): after sign-off and before the peers see them, moderators from other authorities
+    # comment on each self-assessment's evidence and data accuracy, by moderation_due_on.
+    moderation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    moderators_per_submission: Mapped[int] = mapped_column(default=1, server_default="1")
+    moderation_due_on: Mapped[date | None]
+    # The seed of the latest generated moderator allocation: "generate another" moves it on.
+    moderation_seed: Mapped[int] = mapped_column(default=0, server_default="0")
     state: Mapped[CycleState] = mapped_column(string_enum(CycleState), default=CycleState.DRAFT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -115,6 +134,10 @@ class Cycle(Model):
         return end_of_uk_day(self.reviews_due_on)
 
     @property
+    def moderation_due_at(self) -> datetime | None:
+        return end_of_uk_day(self.moderation_due_on) if self.moderation_due_on else None
+
+    @property
     def submissions_overdue(self) -> bool:
         """The self-assessment deadline has passed."""
         return utcnow() > self.submissions_due_at
@@ -126,6 +149,23 @@ class Cycle(Model):
     @property
     def accepts_submissions(self) -> bool:
         return self.state == CycleState.OPEN
+
+    @property
+    def reopens_late(self) -> bool:
+        """Submissions have closed, but the lead may reopen one authority's self-assessment (a late one)."""
+        return self.state in LATE_STATES
+
+    @property
+    def in_moderation(self) -> bool:
+        return self.state == CycleState.MODERATION
+
+    @property
+    def peers_may_read(self) -> bool:
+        """Whether peers (reviewers, observers) may read signed-off self-assessments yet: with moderation on,
+        not before reviews start, so that they read them with the moderators' comments."""
+        return not (
+            self.moderation and self.state in (CycleState.DRAFT, CycleState.OPEN, CycleState.MODERATION)
+        )
 
     @property
     def accepts_reviews(self) -> bool:

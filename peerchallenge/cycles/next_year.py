@@ -18,6 +18,8 @@ COPIED_SETTINGS = (
     "peers_per_authority",
     "assignment_model",
     "group_size",
+    "moderation",
+    "moderators_per_submission",
     "anonymous",
     "co_reviews_visible_after_submission",
     "letter_annex",

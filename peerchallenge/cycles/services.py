@@ -28,8 +28,11 @@ DETAIL_FIELDS = (
     "peers_per_authority",
     "assignment_model",
     "group_size",
+    "moderation",
+    "moderators_per_submission",
     "opens_on",
     "submissions_due_on",
+    "moderation_due_on",
     "reviews_due_on",
     "letters_due_on",
     "challenge_event_on",
@@ -108,10 +111,43 @@ def _assignment_settings(details: dict) -> None:
         details["assignment_model"] = models[details["assignment_model"]]
 
 
+def _moderation_settings(details: dict, cycle: Cycle | None = None) -> None:
+    """Read moderation's settings (left out of the form: as they are), and its due date: required with
+    moderation on, on or after the date self-assessments are due and on or before the date reviews are due."""
+    for key in ("moderation", "moderators_per_submission"):
+        if details.get(key) in (None, ""):
+            details.pop(key, None)
+    if "moderation" in details and not isinstance(details["moderation"], bool):
+        details["moderation"] = details["moderation"] == "yes"
+    if "moderators_per_submission" in details:
+        details["moderators_per_submission"] = int(details["moderators_per_submission"])
+    on = details.get("moderation", cycle.moderation if cycle is not None else False)
+    due: date | None = details.get("moderation_due_on")
+    if not on:
+        return
+    if due is None:
+        raise ServiceError("Enter the date moderation is due", field="moderation_due_on")
+    if not 2000 <= due.year <= 2100:
+        raise ServiceError(
+            "The date moderation is due must be between the years 2000 and 2100", field="moderation_due_on"
+        )
+    if due < details["submissions_due_on"]:
+        raise ServiceError(
+            "The date moderation is due must be on or after the date self-assessments are due",
+            field="moderation_due_on",
+        )
+    if due > details["reviews_due_on"]:
+        raise ServiceError(
+            "The date moderation is due must be on or before the date reviews are due",
+            field="moderation_due_on",
+        )
+
+
 def create_cycle(actor: User, region: Region, **details) -> Cycle:
     """A draft cycle for the region, with the default template and rating scales copied in."""
     _assignment_settings(details)
     check_dates(details)
+    _moderation_settings(details)
     check_title_free(region.id, details["title"])
     check_signatory(details)
     cycle = Cycle(
@@ -171,7 +207,13 @@ def update_cycle(actor: User, cycle: Cycle, **details) -> None:
             "The number of peers can only be changed before the cycle opens", field="peers_per_authority"
         )
     _assignment_settings(details)
-    for key, what in (("assignment_model", "How peers are assigned"), ("group_size", "The group size")):
+    _moderation_settings(details, cycle)
+    for key, what in (
+        ("assignment_model", "How peers are assigned"),
+        ("group_size", "The group size"),
+        ("moderation", "Moderation"),
+        ("moderators_per_submission", "The number of moderators"),
+    ):
         if key in details and details[key] != getattr(cycle, key) and not cycle.is_draft:
             raise ServiceError(f"{what} can only be changed before the cycle opens", field=key)
     check_dates(details)

@@ -52,7 +52,10 @@ def seed_demo_command(reset_password: bool, national: bool) -> None:
         )
     lead, admin = "lead.eastern@demo.example", "admin@demo.example"
     click.echo(f"Sign in as the regional lead: {lead} (administrator: {admin}).")
-    click.echo("The South East's cycle runs in triads: its lead is lead.south-east@demo.example.")
+    click.echo(
+        "The South East's cycle runs in triads and was moderated: its lead is lead.south-east@demo.example, "
+        "its moderators moderator.<authority>@demo.example."
+    )
     if national:
         click.echo(
             "Each region's lead is lead.<region>@demo.example, for example lead.north-west@demo.example."

@@ -44,6 +44,7 @@ class DemoAccount:
     role: Role
     authority: str | None = None
     region: str | None = None
+    job_title: str = ""
 
 
 @dataclass
@@ -68,6 +69,36 @@ def demo_accounts(regions: Sequence[Region]) -> list[DemoAccount]:
             for role in (Role.DIRECTOR, Role.CONTRIBUTOR):
                 email = person_email(role, authority.name)
                 accounts.append(DemoAccount(email, names.name(), role, authority.name, region.name))
+    groups_region = next((region for region in regions if region.name == GROUPS_REGION), None)
+    if groups_region is not None:
+        accounts += moderator_accounts(groups_region, {account.name for account in accounts})
+    return accounts
+
+
+# The job titles of the South East's moderators, in turn: the QA and performance people of its authorities.
+MODERATOR_JOB_TITLES = (
+    "Quality assurance manager",
+    "Head of performance and intelligence",
+    "Principal social worker and QA lead",
+    "Performance and data analyst",
+    "Audit and quality assurance lead",
+    "Practice improvement manager",
+    "Senior performance officer",
+)
+
+
+def moderator_accounts(region: Region, taken: set[str]) -> list[DemoAccount]:
+    """A moderator from each of the region's authorities (demo/moderation.py), named from a sequence of their
+    own after everyone else, so that adding them changed no other demo person's name."""
+    names = NameGiver("moderators")
+    accounts = []
+    for number, authority in enumerate(sorted(region.authorities, key=lambda authority: authority.name)):
+        name = names.name()
+        while name in taken:
+            name = names.name()
+        title = MODERATOR_JOB_TITLES[number % len(MODERATOR_JOB_TITLES)]
+        email = person_email(Role.MODERATOR, authority.name)
+        accounts.append(DemoAccount(email, name, Role.MODERATOR, authority.name, region.name, title))
     return accounts
 
 
@@ -99,7 +130,7 @@ def seed_demo(password: str, reset_passwords: bool = False, national: bool = Fal
     for account in result.accounts:
         user = existing.get(account.email)
         if user is None:
-            user = User(email=account.email, name=account.name)
+            user = User(email=account.email, name=account.name, job_title=account.job_title)
             db.session.add(user)
             result.created.append(account.email)
         if user.password_hash is None or reset_passwords:

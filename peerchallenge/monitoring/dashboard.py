@@ -6,7 +6,8 @@ many authorities the region has, and builds the rows, the totals per column and 
 deadline.
 
 Deadlines per stage: uploading and signing off the self-assessment are due on the cycle's self-assessment
-date; giving and receiving reviews on its review date; composing, approving and releasing the letter on its
+date; moderation (in a cycle with moderation on) on its moderation date; giving and receiving reviews on its
+review date; composing, approving and releasing the letter on its
 letter date. Reading and responding to a letter have no due date: they are "not yet due" until the letter
 is released, then "waiting" until the authority reads or responds, and never overdue.
 """
@@ -22,6 +23,7 @@ from peerchallenge.cycles.models import Cycle
 from peerchallenge.dates import end_of_uk_day
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter, LetterRead
+from peerchallenge.moderation.models import AllocationState, ModerationAssignment, ModerationProgress
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review, ReviewState
 from peerchallenge.status import LabelledEnum
@@ -112,6 +114,15 @@ STAGES = (
     Stage("responded", "Letter", "Responded", None),
 )
 STAGE_GROUPS = ("Self-assessment", "Reviews", "Letter")
+# A cycle with moderation on has a stage between the self-assessment and the reviews.
+MODERATED = Stage("moderated", "Moderation", "Moderated", "moderation_due_on")
+MODERATED_STAGES = (*STAGES[:2], MODERATED, *STAGES[2:])
+MODERATED_GROUPS = ("Self-assessment", "Moderation", "Reviews", "Letter")
+
+
+def stages_of(cycle: Cycle) -> tuple[tuple[Stage, ...], tuple[str, ...]]:
+    """The stages the cycle's dashboard shows, and their groups."""
+    return (MODERATED_STAGES, MODERATED_GROUPS) if cycle.moderation else (STAGES, STAGE_GROUPS)
 
 
 @dataclass
@@ -175,6 +186,8 @@ class Dashboard:
     rows: list[Row]
     totals: dict[str, Total]
     deadlines: list[Deadline]
+    stages: tuple[Stage, ...] = STAGES
+    stage_groups: tuple[str, ...] = STAGE_GROUPS
 
     @property
     def overdue_rows(self) -> list[Row]:
@@ -274,6 +287,51 @@ class _Letter:
     first_read_at: datetime | None
 
 
+def _moderation(cycle: Cycle) -> dict[int, list[tuple[ModerationProgress, datetime | None]]]:
+    """Each authority's published moderators: their progress and when they submitted (one query)."""
+    found: dict[int, list[tuple[ModerationProgress, datetime | None]]] = {}
+    if not cycle.moderation:
+        return found
+    query = sa.select(
+        ModerationAssignment.authority_id, ModerationAssignment.progress, ModerationAssignment.submitted_at
+    ).where(
+        ModerationAssignment.cycle_id == cycle.id, ModerationAssignment.state == AllocationState.PUBLISHED
+    )
+    for authority_id, progress, submitted_at in db.session.execute(query):
+        found.setdefault(authority_id, []).append((progress, submitted_at))
+    return found
+
+
+def _moderation_cell(cycle: Cycle, moderators: list[tuple[ModerationProgress, datetime | None]], today: date):
+    """Moderation received: not started, in progress or done, with "1 of 2" submitted."""
+    if not moderators:
+        return Cell(
+            Status.NOT_APPLICABLE,
+            "Not allocated",
+            endpoint="moderation.overview",
+            params={"cycle_id": cycle.id},
+        )
+    due_on = cycle.moderation_due_on
+    submitted = [at for progress, at in moderators if progress == ModerationProgress.DONE]
+    status = classify(
+        done=len(submitted) == len(moderators),
+        done_late=due_on is not None and any(_late(at, due_on) for at in submitted),
+        due_on=due_on,
+        today=today,
+    )
+    label = ""
+    if status in (Status.NOT_YET_DUE, Status.DUE_SOON):
+        started = submitted or any(progress != ModerationProgress.NOT_STARTED for progress, _ in moderators)
+        label = f"{'In progress' if started else 'Not started'}, {status.label.lower()}"
+    return Cell(
+        status,
+        label,
+        count=f"{len(submitted)} of {len(moderators)}",
+        endpoint="moderation.overview",
+        params={"cycle_id": cycle.id},
+    )
+
+
 def _letters(cycle: Cycle) -> dict[int, _Letter]:
     query = _with_earliest(
         (
@@ -337,6 +395,7 @@ def _row(
     received: list[_Review],
     letter: _Letter | None,
     today: date,
+    moderators: list[tuple[ModerationProgress, datetime | None]] | None = None,
 ) -> Row:
     submission_link: _Link = {
         "endpoint": "submissions.view",
@@ -347,6 +406,7 @@ def _row(
     cells = {
         "uploaded": Cell(_by_deadline(uploaded_at, cycle.submissions_due_on, today), **submission_link),
         "signed_off": Cell(_by_deadline(signed_off_at, cycle.submissions_due_on, today), **submission_link),
+        **({"moderated": _moderation_cell(cycle, moderators or [], today)} if cycle.moderation else {}),
         "reviews_given": _review_cell(cycle, given, today),
         "reviews_received": _review_cell(cycle, received, today),
     }
@@ -367,8 +427,8 @@ def _row(
     return Row(authority.id, authority.name, cells)
 
 
-def _totals(rows: list[Row]) -> dict[str, Total]:
-    totals = {stage.key: Total() for stage in STAGES}
+def _totals(rows: list[Row], stages: tuple[Stage, ...] = STAGES) -> dict[str, Total]:
+    totals = {stage.key: Total() for stage in stages}
     for row in rows:
         for key, cell in row.cells.items():
             total = totals[key]
@@ -387,6 +447,11 @@ def _deadlines(cycle: Cycle, today: date) -> list[Deadline]:
         Deadline(title, due_on, days_left_words(due_on, today), today > due_on)
         for title, due_on in (
             ("Self-assessments", cycle.submissions_due_on),
+            *(
+                [("Moderation", cycle.moderation_due_on)]
+                if cycle.moderation and cycle.moderation_due_on
+                else []
+            ),
             ("Reviews", cycle.reviews_due_on),
             ("Letters", cycle.letters_due_on),
         )
@@ -399,6 +464,7 @@ def cycle_dashboard(cycle: Cycle, today: date) -> Dashboard:
     submissions = _submissions(cycle)
     reviews = _reviews(cycle)
     letters = _letters(cycle)
+    moderation = _moderation(cycle)
     given: dict[int, list[_Review]] = {}
     received: dict[int, list[_Review]] = {}
     for review in reviews:
@@ -413,7 +479,9 @@ def cycle_dashboard(cycle: Cycle, today: date) -> Dashboard:
             received.get(authority.id, []),
             letters.get(authority.id),
             today,
+            moderation.get(authority.id, []),
         )
         for authority in authorities
     ]
-    return Dashboard(cycle.id, today, rows, _totals(rows), _deadlines(cycle, today))
+    stages, groups = stages_of(cycle)
+    return Dashboard(cycle.id, today, rows, _totals(rows, stages), _deadlines(cycle, today), stages, groups)

@@ -12,7 +12,7 @@ from datetime import date
 from peerchallenge.actions.models import Action
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.dates import uk_datetime
-from peerchallenge.monitoring.dashboard import STAGES, Dashboard, Row, Status
+from peerchallenge.monitoring.dashboard import Dashboard, Row, Status
 from peerchallenge.monitoring.overview import cycle_parts, cycle_scales, part_ratings, submitted_reviews
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,22 +32,22 @@ def _csv(rows: list[list]) -> str:
     return out.getvalue()
 
 
-def dashboard_header() -> list[str]:
-    return ["Authority"] + [f"{stage.group}: {stage.title}" for stage in STAGES]
+def dashboard_header(dashboard: Dashboard) -> list[str]:
+    return ["Authority"] + [f"{stage.group}: {stage.title}" for stage in dashboard.stages]
 
 
 def dashboard_rows(dashboard: Dashboard, rows: list[Row]) -> list[list[str]]:
     """The dashboard's table as words: one row per authority, then the totals of all authorities."""
-    table = [[row.authority_name] + [row.cells[stage.key].text for stage in STAGES] for row in rows]
+    table = [[row.authority_name] + [row.cells[stage.key].text for stage in dashboard.stages] for row in rows]
     return [*table, totals_row(dashboard)]
 
 
 def totals_row(dashboard: Dashboard) -> list[str]:
-    return ["Total (all authorities)"] + [dashboard.totals[stage.key].text for stage in STAGES]
+    return ["Total (all authorities)"] + [dashboard.totals[stage.key].text for stage in dashboard.stages]
 
 
 def dashboard_csv(dashboard: Dashboard, rows: list[Row]) -> str:
-    return _csv([dashboard_header(), *dashboard_rows(dashboard, rows)])
+    return _csv([dashboard_header(dashboard), *dashboard_rows(dashboard, rows)])
 
 
 def dashboard_xlsx(dashboard: Dashboard, rows: list[Row], title: str) -> bytes:
@@ -55,7 +55,7 @@ def dashboard_xlsx(dashboard: Dashboard, rows: list[Row], title: str) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     book, sheet, text = _write_only_sheet("Dashboard", title)
-    header = dashboard_header()
+    header = dashboard_header(dashboard)
     sheet.freeze_panes = "B2"
     sheet.column_dimensions["A"].width = max([24] + [len(row.authority_name) + 2 for row in rows])
     _column_widths(sheet, [22] * (len(header) - 1), first=2)
@@ -67,7 +67,8 @@ def dashboard_xlsx(dashboard: Dashboard, rows: list[Row], title: str) -> bytes:
     for row in rows:
         cells = [text(row.authority_name)]
         cells += [
-            text(row.cells[stage.key].text, fill=fills[row.cells[stage.key].status]) for stage in STAGES
+            text(row.cells[stage.key].text, fill=fills[row.cells[stage.key].status])
+            for stage in dashboard.stages
         ]
         sheet.append(cells)
     sheet.append([text(value, font=bold) for value in totals_row(dashboard)])

@@ -15,7 +15,7 @@ from peerchallenge.dates import uk_today
 from peerchallenge.forms import run_form, run_service
 from peerchallenge.monitoring import exports, services
 from peerchallenge.monitoring.calibration import calibration_rows
-from peerchallenge.monitoring.dashboard import STAGE_GROUPS, STAGES, Dashboard, Row, cycle_dashboard
+from peerchallenge.monitoring.dashboard import Dashboard, Row, cycle_dashboard
 from peerchallenge.monitoring.forms import ActionFilterForm, SendRemindersForm
 from peerchallenge.monitoring.overview import regional_overview
 from peerchallenge.monitoring.reminders import due_in_words
@@ -60,8 +60,8 @@ def dashboard(cycle_id: int):
         dashboard=board,
         rows=rows,
         overdue_only=overdue_only,
-        stages=STAGES,
-        stage_groups=STAGE_GROUPS,
+        stages=board.stages,
+        stage_groups=board.stage_groups,
         link=UrlPatterns(),
         next_move=lifecycle.next_move(cycle),
         holds=lifecycle.holding(cycle),

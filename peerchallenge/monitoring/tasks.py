@@ -9,6 +9,8 @@ A task is open while the thing it asks for is not done:
 - write a review: the reviewing authority's director and delegates, for each published assignment whose
   review is not submitted, due on the reviews due date (a task even while waiting for the other authority's
   sign-off); once a delegate marks the draft ready, it asks for the review to be submitted;
+- moderate a self-assessment: each published moderator who has not submitted their comments, while the cycle
+  is in moderation, due on the cycle's moderation due date;
 - read and respond to the challenge letter: the authority's director and contributors, once released and until
   they respond, due on the cycle's response due date (reminded only when the cycle sets one);
 - turn the letter into actions and update them: the same people, once released and until one of the letter's
@@ -26,6 +28,7 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
+from sqlalchemy.orm import aliased
 
 from peerchallenge.accounts.models import Role, RoleGrant, User
 from peerchallenge.actions.models import Action
@@ -34,6 +37,7 @@ from peerchallenge.assignments.queries import current_delegations, delegated_aut
 from peerchallenge.cycles.models import Cycle, CycleState
 from peerchallenge.extensions import db
 from peerchallenge.letters.models import Letter, LetterState
+from peerchallenge.moderation.models import AllocationState, ModerationAssignment, ModerationProgress
 from peerchallenge.monitoring.reminders import most_urgent_first
 from peerchallenge.regions.models import Authority
 from peerchallenge.reviews.models import Review, ReviewState
@@ -44,6 +48,7 @@ class TaskKind(enum.StrEnum):
     UPLOAD = "upload"
     SIGN_OFF = "signoff"
     REVIEW = "review"
+    MODERATE = "moderate"
     LETTER = "letter"
     ACTIONS = "actions"
     # The regional lead's (monitoring/lead_tasks.py).
@@ -104,22 +109,26 @@ def cycle_tasks(cycles: Sequence[Cycle]) -> list[Task]:
 
 def user_tasks(user: User) -> list[Task]:
     """The open tasks of one person, most urgent first (for the home page)."""
+    if not user.is_active:
+        return []
+    moderating = moderation_tasks(user)
     directing = user.authority_ids(Role.DIRECTOR)
     contributing = user.authority_ids(Role.CONTRIBUTOR)
     delegated = delegated_authority_ids(user)
     own = directing | contributing | delegated
-    if not own or not user.is_active:
-        return []
+    if not own:
+        return moderating
     region_ids = set(db.session.scalars(sa.select(Authority.region_id).where(Authority.id.in_(own))))
     cycles = open_cycles(region_ids)
     if not cycles:
-        return []
+        return moderating
     people = _People(
         directors={authority_id: {user.id} for authority_id in directing},
         contributors={authority_id: {user.id} for authority_id in contributing},
         delegates={authority_id: {user.id} for authority_id in delegated},
     )
-    return [task for task in _build_tasks(cycles, people, only=own) if user.id in task.user_ids]
+    tasks = [task for task in _build_tasks(cycles, people, only=own) if user.id in task.user_ids]
+    return sorted(tasks + moderating, key=lambda task: most_urgent_first(task.due_on, task.title))
 
 
 @dataclass
@@ -210,6 +219,8 @@ def _build_tasks(cycles: Sequence[Cycle], people: _People, only: set[int] | None
     for cycle in cycles:
         if cycle.state == CycleState.OPEN:
             tasks += _submission_tasks(cycle, authorities, submissions, people, only)
+    if only is None:  # a person's own moderation is added by user_tasks
+        tasks += _moderation_tasks(cycles)
     for assignment_id, cycle_id, reviewer_id, reviewed_id, marked_ready_by in db.session.execute(
         assignments.order_by(Assignment.id)
     ):
@@ -247,6 +258,56 @@ def _build_tasks(cycles: Sequence[Cycle], people: _People, only: set[int] | None
             if task is not None:
                 tasks.append(task)
     return sorted(tasks, key=lambda task: most_urgent_first(task.due_on, task.title))
+
+
+def moderation_tasks(user: User) -> list[Task]:
+    """A moderator's own tasks: the comments they have not submitted in cycles in moderation (one query)."""
+    if not any(grant.role == Role.MODERATOR for grant in user.grants):
+        return []
+    return _moderation_tasks(None, moderator_id=user.id)
+
+
+def _moderation_tasks(cycles: Sequence[Cycle] | None, moderator_id: int | None = None) -> list[Task]:
+    """Moderate a self-assessment: each published, unsubmitted allocation of the cycles (or of the one
+    moderator) while its cycle is in moderation, for its moderator if active. One query."""
+    moderated = aliased(Authority)
+    query = (
+        sa.select(ModerationAssignment, Cycle, moderated.name, User.name, User.active)
+        .join(Cycle, Cycle.id == ModerationAssignment.cycle_id)
+        .join(moderated, moderated.id == ModerationAssignment.authority_id)
+        .join(User, User.id == ModerationAssignment.moderator_id)
+        .where(
+            Cycle.state == CycleState.MODERATION,
+            ModerationAssignment.state == AllocationState.PUBLISHED,
+            ModerationAssignment.progress != ModerationProgress.DONE,
+        )
+        .order_by(ModerationAssignment.id)
+    )
+    if cycles is not None:
+        if not cycles:
+            return []
+        query = query.where(ModerationAssignment.cycle_id.in_([cycle.id for cycle in cycles]))
+    if moderator_id is not None:
+        query = query.where(ModerationAssignment.moderator_id == moderator_id)
+    tasks = []
+    for row, cycle, authority_name, moderator_name, active in db.session.execute(query):
+        tasks.append(
+            Task(
+                key=f"c{cycle.id}:moderate:m{row.id}",
+                kind=TaskKind.MODERATE,
+                title=f"Moderate {possessive(authority_name)} self-assessment",
+                lead_title=f"{moderator_name} has not submitted moderation comments on "
+                f"{possessive(authority_name)} self-assessment",
+                cycle_id=cycle.id,
+                region_id=cycle.region_id,
+                authority_id=row.moderator_authority_id,
+                due_on=cycle.moderation_due_on,
+                endpoint="moderation.comments",
+                url_args=(("row_id", row.id),),
+                user_ids=frozenset({row.moderator_id}) if active else frozenset(),
+            )
+        )
+    return tasks
 
 
 class _LetterStep(NamedTuple):

@@ -20,6 +20,7 @@ from peerchallenge.errors import EditConflict, ServiceError
 from peerchallenge.extensions import csrf, db
 from peerchallenge.forms import ConfirmForm, run_form, run_service
 from peerchallenge.inspections.queries import inspection_summary
+from peerchallenge.moderation.queries import submitted_comments
 from peerchallenge.reviews import content as review_content
 from peerchallenge.reviews import services
 from peerchallenge.reviews.access import (
@@ -86,6 +87,7 @@ def _page(assignment, review, values, *, errors=None, missing=None, conflict=Non
         missing=missing or {},
         conflict=conflict,
         co_reviews=visible_co_reviews(current_user, assignment, review),
+        moderation_comments=submitted_comments(cycle, assignment.reviewed_id) if cycle.moderation else [],
         part=review_content.part,
         limits=review_content,
         form=ConfirmForm(),

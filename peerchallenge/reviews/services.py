@@ -144,6 +144,8 @@ def closed_reason(cycle: Cycle) -> str | None:
         return closed
     if cycle.state in (CycleState.DRAFT, CycleState.OPEN):
         return "Reviews have not started yet. Your regional lead starts them once self-assessments are in."
+    if cycle.state == CycleState.MODERATION:
+        return "Reviews have not started yet: the self-assessments are being moderated."
     return "Letters have been released, so reviews can no longer be changed."
 
 

@@ -5,20 +5,24 @@ from peerchallenge.accounts.models import Role, User
 from peerchallenge.assignments.access import observes, review_writer_authority_ids
 from peerchallenge.assignments.queries import reviewer_authority_ids
 from peerchallenge.cycles.models import Cycle
+from peerchallenge.moderation.access import is_allocated_moderator
 from peerchallenge.regions.models import Authority
 
 
 def can_view_submission(user: User, cycle: Cycle, authority: Authority, submission=None) -> bool:
-    """The authority's people, the region's leads and admins; once signed off, its assigned reviewers and the
-    observer and consultant of its peer group."""
+    """The authority's people, the region's leads and admins; once signed off, its allocated moderators, and
+    its assigned reviewers and the observer and consultant of its peer group (with moderation on, only once
+    reviews start)."""
     if authority.region_id != cycle.region_id or not user.is_authenticated:
         return False
     if can_view_authority(user, authority):
         return True
-    return bool(
-        submission is not None
-        and submission.is_signed_off
-        and (is_assigned_reviewer(user, cycle, authority) or observes(user, cycle, authority))
+    if submission is None or not submission.is_signed_off:
+        return False
+    if is_allocated_moderator(user, cycle, authority):
+        return True
+    return cycle.peers_may_read and (
+        is_assigned_reviewer(user, cycle, authority) or observes(user, cycle, authority)
     )
 
 

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import ReadyMark, User
-from peerchallenge.cycles.models import AuthorityInCycle, CycleState, TemplateSection
+from peerchallenge.cycles.models import AuthorityInCycle, TemplateSection
 from peerchallenge.documents.measure import signal_summary
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
 from peerchallenge.status import LabelledEnum
@@ -69,9 +69,7 @@ class Submission(AuthorityInCycle, ReadyMark, Model):
     @property
     def accepts_changes(self) -> bool:
         """Uploads, edits and sign-off are allowed: the cycle is open, or the lead reopened it late."""
-        return self.cycle.accepts_submissions or (
-            self.reopened_late and self.cycle.state == CycleState.REVIEWING
-        )
+        return self.cycle.accepts_submissions or (self.reopened_late and self.cycle.reopens_late)
 
     @property
     def is_ready(self) -> bool:

@@ -15,6 +15,8 @@ from peerchallenge.extensions import db
 from peerchallenge.forms import confirmation, run_form, run_service, save_edit
 from peerchallenge.inspections.access import can_record_inspections
 from peerchallenge.inspections.queries import inspection_summary
+from peerchallenge.moderation.access import can_manage_moderation, sees_comments
+from peerchallenge.moderation.queries import submitted_comments
 from peerchallenge.regions.models import Authority
 from peerchallenge.submissions import services
 from peerchallenge.submissions.access import (
@@ -97,7 +99,16 @@ def view(cycle_id: int, authority_id: int):
         can_record_inspections=can_record_inspections(current_user, authority),
         data_pack=section_packs(cycle, authority, _texts(version)),
         development=development_summary(cycle, authority, current_user),
+        moderation_comments=_moderation_comments(cycle, authority, own),
     )
+
+
+def _moderation_comments(cycle: Cycle, authority: Authority, own: bool) -> list:
+    """The moderators' submitted comments, for the author, the lead and (once reviews start) the peers."""
+    if not cycle.moderation or not sees_comments(current_user, cycle, authority, own=own):
+        return []
+    lead = can_manage_moderation(current_user, cycle)
+    return submitted_comments(cycle, authority.id, names=True if lead else None)
 
 
 def _texts(version: SubmissionVersion | None) -> dict[int | None, SectionText]:

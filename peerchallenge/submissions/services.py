@@ -55,6 +55,8 @@ def closed_reason(cycle: Cycle) -> str:
     """Why an authority cannot change its self-assessment in this cycle's state."""
     if closed := cycle_services.closed_reason(cycle, "self-assessments are read-only"):
         return closed
+    if cycle.state == CycleState.MODERATION:
+        return "Moderation has started. Ask your regional lead to reopen your self-assessment to change it."
     if cycle.state == CycleState.REVIEWING:
         return "Reviews have started. Ask your regional lead to reopen your self-assessment to change it."
     return "This cycle is not open for self-assessments"
@@ -365,7 +367,7 @@ def reopen(actor: User, submission: Submission) -> None:
     """
     lock_for_update(submission)
     cycle = submission.cycle
-    late = cycle.state == CycleState.REVIEWING
+    late = cycle.reopens_late
     if not (cycle.accepts_submissions or late):
         raise ServiceError(_not_reopenable(cycle))
     if late and not submission.is_signed_off:
@@ -397,7 +399,7 @@ def reopen_for(actor: User, cycle: Cycle, authority: Authority) -> Submission:
     if submission is None:
         if cycle.accepts_submissions:
             raise ServiceError("Nothing has been uploaded, so there is nothing to reopen")
-        if cycle.state != CycleState.REVIEWING:
+        if not cycle.reopens_late:
             raise ServiceError(_not_reopenable(cycle))
         submission = _new_submission(cycle, authority)
     reopen(actor, submission)
@@ -408,7 +410,7 @@ def reopenable(cycle: Cycle, submission: Submission | None) -> bool:
     """Whether the lead may reopen it now: signed off while open; while reviewing, not yet open to them."""
     if cycle.accepts_submissions:
         return submission is not None and submission.is_signed_off
-    if cycle.state == CycleState.REVIEWING:
+    if cycle.reopens_late:
         return submission is None or submission.is_signed_off or not submission.reopened_late
     return False
 
