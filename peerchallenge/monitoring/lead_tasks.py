@@ -101,7 +101,7 @@ def _letter_tasks(cycles: Sequence[Cycle]) -> list[Task]:
     return tasks
 
 
-def _outcome_tasks(cycles: list[Cycle]) -> list[Task]:
+def _outcome_tasks(cycles: Sequence[Cycle]) -> list[Task]:
     """Outcome notes of the challenge events to approve (drafts) and to release (approved)."""
     by_id = {cycle.id: cycle for cycle in cycles}
     tasks = []
