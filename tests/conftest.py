@@ -21,6 +21,7 @@ from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import settings
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
@@ -45,6 +46,12 @@ from tests.scenarios import (
     reviewing_of,
     sign_off,
 )
+
+# Properties say what is true, not how fast: one example of the repeated-text properties ran past hypothesis's
+# 200 ms deadline on a busy machine. Time linear in the input is asserted by the growth tests
+# (tests/test_pathological.py), measured as ratios, not by a deadline.
+settings.register_profile("peerchallenge", deadline=None)
+settings.load_profile("peerchallenge")
 
 pytest_plugins = ("tests.accessibility",)
 
