@@ -11,10 +11,11 @@
    reviews). One URL per page (endpoint, and the names of its query arguments). Each page's SQL statements are
    counted there (a SQLAlchemy `before_cursor_execute` event), and the same walk is made as the Greater London
    region's people: both regions have a cycle under review, with 11 and 33 authorities.
-3. gunicorn serves the app (2 workers x 4 threads, production settings) on a local port; each role signs in
-   through the sign-in form (with its CSRF token), then every page of every role is asked for by 20 concurrent
-   users (4 processes of 5 threads, each thread with its own keep-alive connection) for a few seconds, with
-   `/healthz` measured first and last in the same run. The ratios compare each page with `/healthz`'s mean.
+3. gunicorn serves the app (2 workers x 4 threads, production settings, gunicorn.conf.py's hooks) on a local
+   port; each role signs in through the sign-in form (with its CSRF token), then every page of every role is
+   asked for by 20 concurrent users (4 processes of 5 threads, each thread with its own keep-alive connection)
+   for a few seconds, with `/healthz` measured first and last in the same run. The ratios compare each page
+   with `/healthz`'s mean.
 
 Targets (issue 22): every page at least 1/3 of /healthz's requests per second, exports and downloads at least
 1/10, and every page's p95 at most 3 times /healthz's. Absolute times on a shared machine are noise; the
@@ -298,14 +299,20 @@ class Load:
         return Measured(label, kind, statistics.median(latencies), p95, len(latencies) / self.seconds, errors)
 
 
-def worker_rss_mb(master: int) -> list[float]:
+def worker_rss_mb(master: int, field: str = "VmRSS") -> list[float]:
+    """Each worker's resident memory in MB: all of it (VmRSS), or only its own (RssAnon: not the pages of
+    shared libraries, which every worker shares with the others)."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     sizes = []
     for child in children:
         for line in Path(f"/proc/{child}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 sizes.append(int(line.split()[1]) / 1024)
     return sizes
+
+
+def mb(sizes: list[float]) -> str:
+    return ", ".join(f"{size:.0f}" for size in sizes)
 
 
 def start_gunicorn(url: str, port: int) -> subprocess.Popen:
@@ -385,6 +392,7 @@ def main() -> None:
     server = start_gunicorn(arguments.database_url, arguments.port)
     try:
         idle = worker_rss_mb(server.pid)
+        idle_own = worker_rss_mb(server.pid, "RssAnon")
         load = Load(arguments.port, arguments.users, arguments.seconds)
         healthz_runs = []
         results = []
@@ -409,10 +417,10 @@ def main() -> None:
         print("\n/healthz, before each role and at the end: ", end="")
         print(", ".join(f"{run.rate:.0f} req/s (p95 {run.p95 * 1000:.0f} ms)" for run in healthz_runs))
         print_load(results, healthz)
-        after = worker_rss_mb(server.pid)
         print(
-            f"\nWorkers' memory (RSS): {', '.join(f'{size:.0f}' for size in idle)} MB idle, "
-            f"{', '.join(f'{size:.0f}' for size in after)} MB after the benchmark"
+            f"\nWorkers' memory (RSS): {mb(idle)} MB idle, {mb(worker_rss_mb(server.pid))} MB after the "
+            f"benchmark; their own (anonymous) memory: {mb(idle_own)} MB idle, "
+            f"{mb(worker_rss_mb(server.pid, 'RssAnon'))} MB after"
         )
         load.pool.shutdown()
     finally:
