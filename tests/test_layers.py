@@ -24,6 +24,7 @@ FOUNDATION = {
     "status",
     "routing",
     "text_limits",
+    "memory",
 }
 # Pure domain code: plain values in, plain values out.
 PURE = {
