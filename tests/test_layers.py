@@ -25,6 +25,7 @@ FOUNDATION = {
     "routing",
     "text_limits",
     "memory",
+    "components",
 }
 # Pure domain code: plain values in, plain values out.
 PURE = {

@@ -1,0 +1,65 @@
+"""GOV.UK Frontend components rendered once for each set of parameters, then reused.
+
+The review form shows each section's rating scales as radios: about 30 groups of 4 or 5 choices, each with its
+level's definition as a hint. govuk-frontend-jinja's `govukRadios` macro took 43% of the form's time
+(`benchmarks/profile_pages.py`), and the same groups come back on every view of every review in a cycle: a
+section, a scale, the level chosen and the error shown decide the HTML.
+
+`ComponentCache` renders a component's macro with the parameters given, exactly as a template calling the
+macro would, and keeps the HTML under those parameters (written out as JSON, so two equal sets of parameters
+are one key). Nothing can be stale: any change to what is shown is a new key. The cache holds at most `size`
+results, dropping the least recently used. Only parameters of plain text, numbers, booleans, lists and dicts
+are kept: anything else (HTML marked safe, an object) is rendered each time, as the JSON key could not tell
+it apart from text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+MACROS = {
+    "govukRadios": "govuk_frontend_jinja/components/radios/macro.html",
+}
+SIZE = 2048
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, Markup):
+        return False
+    if value is None or isinstance(value, str | int | float | bool):
+        return True
+    if isinstance(value, list | tuple):
+        return all(_plain(item) for item in value)
+    if isinstance(value, Mapping):
+        return all(isinstance(key, str) and _plain(item) for key, item in value.items())
+    return False
+
+
+class ComponentCache:
+    """`cache("govukRadios", params)` in a template: the component's HTML, rendered once per params."""
+
+    def __init__(self, environment: Environment, size: int = SIZE) -> None:
+        self.environment = environment
+        self.rendered = lru_cache(maxsize=size)(self._render_key)
+
+    def __call__(self, name: str, params: Mapping[str, Any]) -> Markup:
+        if name not in MACROS:
+            raise KeyError(f"{name} is not a cached component")
+        if not _plain(params):
+            return self._render(name, params)
+        return self.rendered(name, json.dumps(params, sort_keys=True, separators=(",", ":")))
+
+    def _render_key(self, name: str, key: str) -> Markup:
+        return self._render(name, json.loads(key))
+
+    def _render(self, name: str, params: Mapping[str, Any]) -> Markup:
+        macro = getattr(self.environment.get_template(MACROS[name]).module, name)
+        html = macro(params)
+        assert isinstance(html, Markup)  # the macros' templates are .html, so autoescaped: they return Markup
+        return html
