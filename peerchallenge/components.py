@@ -11,21 +11,31 @@ are one key). Nothing can be stale: any change to what is shown is a new key. Th
 results, dropping the least recently used. Only parameters of plain text, numbers, booleans, lists and dicts
 are kept: anything else (HTML marked safe, an object) is rendered each time, as the JSON key could not tell
 it apart from text.
+
+The text areas and character counts hold what the person typed. That text is never part of a key nor
+kept: the component is rendered and kept with a placeholder where the text goes (`SLOTS`), and each request
+puts its own text, escaped, in the placeholder's place. A component whose HTML does not show the placeholder
+exactly once is rendered each time instead.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 MACROS = {
     "govukRadios": "govuk_frontend_jinja/components/radios/macro.html",
+    "govukCharacterCount": "govuk_frontend_jinja/components/character-count/macro.html",
+    "govukTextarea": "govuk_frontend_jinja/components/textarea/macro.html",
 }
+# The parameter that carries the person's own text, for the components that show it.
+SLOTS = {"govukCharacterCount": "value", "govukTextarea": "value"}
 SIZE = 2048
 
 
@@ -47,10 +57,23 @@ class ComponentCache:
     def __init__(self, environment: Environment, size: int = SIZE) -> None:
         self.environment = environment
         self.rendered = lru_cache(maxsize=size)(self._render_key)
+        # Letters and digits only, so that escaping leaves it as it is; new in each process.
+        self.placeholder = f"slot{secrets.token_hex(12)}"
 
     def __call__(self, name: str, params: Mapping[str, Any]) -> Markup:
         if name not in MACROS:
             raise KeyError(f"{name} is not a cached component")
+        slot = SLOTS.get(name, "")
+        text = params.get(slot)
+        if not isinstance(text, str):
+            return self._kept(name, params)
+        html = self._kept(name, {**params, slot: self.placeholder})
+        before, found, after = html.partition(self.placeholder)
+        if not found or self.placeholder in after:
+            return self._render(name, params)
+        return before + escape(text) + after  # Markup's parts: only the text is escaped
+
+    def _kept(self, name: str, params: Mapping[str, Any]) -> Markup:
         if not _plain(params):
             return self._render(name, params)
         return self.rendered(name, json.dumps(params, sort_keys=True, separators=(",", ":")))

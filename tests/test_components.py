@@ -74,3 +74,80 @@ def test_html_marked_safe_is_rendered_each_time_not_kept(app):
 def test_only_the_components_listed_are_served(app):
     with pytest.raises(KeyError):
         app.jinja_env.globals["govuk_component"]("govukButton", {"text": "Save"})
+
+
+COUNT = "govuk_frontend_jinja/components/character-count/macro.html"
+TEXTAREA = "govuk_frontend_jinja/components/textarea/macro.html"
+
+
+def text_box(value, error=None) -> dict:
+    return {
+        "name": "s1-strengths",
+        "id": "s1-strengths",
+        "rows": 4,
+        "label": {"text": "Strengths: Help & protection", "classes": "govuk-label--s"},
+        "maxlength": 3000,
+        "value": value,
+        "errorMessage": {"text": error} if error else None,
+    }
+
+
+def macro_html(app, name: str, path: str, params) -> str:
+    template = '{% from "' + path + '" import ' + name + " %}{{ " + name + "(params) }}"
+    with app.app_context():
+        return app.jinja_env.from_string(template).render(params=params)
+
+
+TYPED = [
+    "Strong multi-agency working </textarea><script>alert(1)</script> & more",
+    "\nStarts on a new line,\r\nwith \"quotes\" and 'apostrophes'",
+    "",
+]
+
+
+@pytest.mark.parametrize(("name", "path"), [("govukCharacterCount", COUNT), ("govukTextarea", TEXTAREA)])
+def test_a_text_box_is_the_macros_own_html_with_the_typed_text_escaped(app, name, path):
+    cache = ComponentCache(app.jinja_env)
+    for value in TYPED:
+        for error in (None, "Strengths must be 3,000 characters or fewer"):
+            html = cache(name, text_box(value, error))
+            assert html == macro_html(app, name, path, text_box(value, error))
+            assert cache.placeholder not in html
+    assert "&lt;/textarea&gt;&lt;script&gt;" in cache(name, text_box(TYPED[0]))
+
+
+def test_the_typed_text_is_not_kept_and_the_box_is_rendered_once(app):
+    cache = ComponentCache(app.jinja_env)
+    first = cache("govukCharacterCount", text_box("Private note about Alpha"))
+    second = cache("govukCharacterCount", text_box("Another director's words"))
+    assert "Private note about Alpha" in first and "Another director's words" not in first
+    assert "Another director&#39;s words" in second and "Alpha" not in second
+    info = cache.rendered.cache_info()
+    assert (info.currsize, info.hits, info.misses) == (1, 1, 1)
+    # What is kept is the box with the placeholder, not anyone's text.
+    kept = cache._kept("govukCharacterCount", text_box(cache.placeholder))
+    assert kept.count(cache.placeholder) == 1
+
+
+def test_text_that_holds_the_placeholder_is_still_shown_as_typed(app):
+    cache = ComponentCache(app.jinja_env)
+    typed = f"{cache.placeholder} <b>{cache.placeholder}</b>"
+    html = cache("govukTextarea", text_box(typed))
+    assert html == macro_html(app, "govukTextarea", TEXTAREA, text_box(typed))
+    assert html.count(cache.placeholder) == 2
+
+
+def test_a_box_that_shows_the_placeholder_twice_is_rendered_whole(app):
+    cache = ComponentCache(app.jinja_env)
+    params = text_box("What they typed")
+    params["label"] = {"text": cache.placeholder}  # only a test could give it: the placeholder is random
+    html = cache("govukCharacterCount", params)
+    assert html == macro_html(app, "govukCharacterCount", COUNT, params)
+    assert "What they typed" in html
+
+
+def test_a_box_without_text_is_rendered_as_the_macro_renders_it(app):
+    cache = ComponentCache(app.jinja_env)
+    params = text_box(None)
+    del params["value"]
+    assert cache("govukTextarea", params) == macro_html(app, "govukTextarea", TEXTAREA, params)
