@@ -9,7 +9,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from peerchallenge.components import ComponentCache
+from peerchallenge.components import ComponentCache, TemplateEnvironment
 from peerchallenge.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +18,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
     """Build the application: config, extensions, templates, blueprints, commands, error pages."""
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    app.jinja_environment = TemplateEnvironment  # before anything asks for app.jinja_env
     configure(app, config_name, overrides)
     trust_proxies(app)
     init_extensions(app)

@@ -16,16 +16,26 @@ The text areas and character counts hold what the person typed. That text is nev
 kept: the component is rendered and kept with a placeholder where the text goes (`SLOTS`), and each request
 puts its own text, escaped, in the placeholder's place. A component whose HTML does not show the placeholder
 exactly once is rendered each time instead.
+
+`TemplateEnvironment` is the app's Jinja environment. Each call of a GOV.UK macro imports the macros it is
+built from (the label, the hint, the error message), and on each import Jinja works out which of the
+caller's globals the imported template lacks: the caller's keys less the template's `globals.keys()`. The
+template's globals are a ChainMap (its own over the environment's), whose keys view makes that a Python loop
+over every key and every map; here the keys are a dict's keys, and the difference is one step in C. The lead's
+compose page imports about 1,700 times a request: 92 ms a request in-process, 78 with this.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping
+from collections import ChainMap
+from collections.abc import KeysView, Mapping, MutableMapping
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
+from flask.templating import Environment as FlaskEnvironment
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
@@ -86,3 +96,17 @@ class ComponentCache:
         html = macro(params)
         assert isinstance(html, Markup)  # the macros' templates are .html, so autoescaped: they return Markup
         return html
+
+
+class TemplateGlobals(ChainMap):
+    """A template's globals, its own over the environment's, as Jinja keeps them, with quick keys."""
+
+    def keys(self) -> KeysView:
+        return dict.fromkeys(chain.from_iterable(self.maps)).keys()
+
+
+class TemplateEnvironment(FlaskEnvironment):
+    """Flask's Jinja environment, whose templates' globals are `TemplateGlobals`."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> TemplateGlobals:
+        return TemplateGlobals({} if d is None else d, self.globals)

@@ -1,9 +1,11 @@
 """GOV.UK components rendered once per set of parameters (peerchallenge/components.py)."""
 
+from collections import ChainMap
+
 import pytest
 from markupsafe import Markup
 
-from peerchallenge.components import ComponentCache
+from peerchallenge.components import ComponentCache, TemplateGlobals
 
 RADIOS = "govuk_frontend_jinja/components/radios/macro.html"
 TEMPLATE = '{% from "' + RADIOS + '" import govukRadios %}{{ govukRadios(params) }}'
@@ -151,3 +153,18 @@ def test_a_box_without_text_is_rendered_as_the_macro_renders_it(app):
     params = text_box(None)
     del params["value"]
     assert cache("govukTextarea", params) == macro_html(app, "govukTextarea", TEXTAREA, params)
+
+
+def test_templates_globals_keep_jinjas_meaning_with_quick_keys(app):
+    template = app.jinja_env.get_template("base.html")
+    assert isinstance(template.globals, TemplateGlobals)
+    assert set(template.globals.keys()) == set(ChainMap(*template.globals.maps).keys())
+    own = app.jinja_env.from_string("{{ greeting }} {{ shared }}", globals={"greeting": "Hello"})
+    app.jinja_env.globals["shared"] = "everyone"  # the environment's, added after the template was loaded
+    try:
+        assert own.render() == "Hello everyone"
+        assert {"greeting", "shared", "url_for"} <= own.globals.keys()
+        assert "greeting" not in app.jinja_env.globals  # a template's own globals stay its own
+        assert {"x", "greeting"} - own.globals.keys() == {"x"}  # what Jinja asks on each import
+    finally:
+        del app.jinja_env.globals["shared"]
