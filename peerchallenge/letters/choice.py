@@ -99,9 +99,14 @@ def default_points(ranked: Sequence[Candidate], kind: PointKind) -> tuple[Point,
     order = {candidate.key: position for position, candidate in enumerate(ranked)}
     chosen: list[Candidate] = []
     picks: Counter[str] = Counter()
+    # The candidates that repeat a point already chosen, found as each is chosen: compared once with each
+    # choice, not again on every round.
+    said: set[str] = set()
+    normalised = {candidate.key: normalise(candidate.text) for candidate in ranked}
 
-    def said(candidate: Candidate) -> bool:
-        return any(is_near_duplicate(candidate.text, other.text) for other in chosen)
+    def repeats(candidate: Candidate, best: Candidate) -> bool:
+        keys = (normalised[candidate.key], normalised[best.key])
+        return is_near_duplicate(candidate.text, best.text, keys=keys)
 
     def pick(eligible: list[Candidate]) -> None:
         best = min(
@@ -114,15 +119,16 @@ def default_points(ranked: Sequence[Candidate], kind: PointKind) -> tuple[Point,
         )
         chosen.append(best)
         picks.update(best.sources)
+        said.update(c.key for c in ranked if c.key not in said and repeats(c, best))
 
     while len(chosen) < most:
         sections = {candidate.section for candidate in chosen}
-        eligible = [c for c in ranked if c not in chosen and c.section not in sections and not said(c)]
+        eligible = [c for c in ranked if c.key not in said and c.section not in sections]
         if not eligible:
             break
         pick(eligible)
     while len(chosen) < fewest:  # too few sections to reach the fewest: a second point from a section
-        eligible = [c for c in ranked if c not in chosen and not said(c)]
+        eligible = [c for c in ranked if c.key not in said]
         if not eligible:
             break
         pick(eligible)

@@ -37,6 +37,8 @@ NEGATING_PREFIXES = ("un", "in", "im", "ir", "il", "non", "dis", "mis")
 MAX_MERGED_ITEMS = 100
 _BULLET = re.compile(r"^\s*(?:[-*•–]\s+|•|\d{1,3}[.)]\s+)")
 _APOSTROPHES = re.compile(r"['’‘`]")
+# What is not a letter or a digit: str.isalnum's characters are re's word characters less the underscore.
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def normalise(text: str) -> str:
     """Text reduced for comparison: casefolded, without punctuation or repeated whitespace."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _APOSTROPHES.sub("", text)  # "children's" and "childrens" are the same word
-    text = "".join(char if char.isalnum() else " " for char in text)  # "multi-agency" is "multi agency"
+    text = _NOT_WORD.sub(" ", text)  # "multi-agency" is "multi agency"
     return " ".join(text.split())
 
 
@@ -109,9 +111,14 @@ def _near_duplicates(first: str, second: str, threshold: float) -> bool:
     return _words_accounted_for(only_first, only_second) and _words_accounted_for(only_second, only_first)
 
 
-def is_near_duplicate(first: str, second: str, threshold: float = SIMILARITY_THRESHOLD) -> bool:
-    """Whether two texts say the same thing closely enough to be shown once."""
-    first_key, second_key = normalise(first), normalise(second)
+def is_near_duplicate(
+    first: str, second: str, threshold: float = SIMILARITY_THRESHOLD, *, keys: tuple[str, str] | None = None
+) -> bool:
+    """Whether two texts say the same thing closely enough to be shown once.
+
+    `keys`: the two texts normalised, when the caller has them already (compares one text with many).
+    """
+    first_key, second_key = keys or (normalise(first), normalise(second))
     if not first_key or not second_key:  # punctuation only: only the very same text is a duplicate
         return first.strip().casefold() == second.strip().casefold()
     return _near_duplicates(first_key, second_key, threshold)

@@ -124,6 +124,12 @@ def test_near_duplicates_merge(first, second):
     assert merged[0].sources == ("Norfolk", "Suffolk")
 
 
+def test_texts_normalised_beforehand_compare_as_the_texts_do():
+    for first, second in MUST_MERGE + MUST_NOT_MERGE + [("!!", "!!"), ("!!", "?"), ("", "Workforce")]:
+        keys = (normalise(first), normalise(second))
+        assert is_near_duplicate(first, second, keys=keys) == is_near_duplicate(first, second)
+
+
 @pytest.mark.parametrize(("first", "second"), MUST_NOT_MERGE)
 def test_different_points_stay_apart(first, second):
     assert not is_near_duplicate(first, second)
