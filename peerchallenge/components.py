@@ -50,14 +50,15 @@ SIZE = 2048
 
 
 def _plain(value: Any) -> bool:
-    if isinstance(value, Markup):
-        return False
-    if value is None or isinstance(value, str | int | float | bool):
+    """Data that JSON gives back as it was: exact types only, so that HTML marked safe (a str subclass), an
+    enum or a tuple (a list after JSON) is never taken for it."""
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool):
         return True
-    if isinstance(value, list | tuple):
+    if kind is list:
         return all(_plain(item) for item in value)
-    if isinstance(value, Mapping):
-        return all(isinstance(key, str) and _plain(item) for key, item in value.items())
+    if kind is dict:
+        return all(type(key) is str and _plain(item) for key, item in value.items())
     return False
 
 
@@ -73,10 +74,12 @@ class ComponentCache:
     def __call__(self, name: str, params: Mapping[str, Any]) -> Markup:
         if name not in MACROS:
             raise KeyError(f"{name} is not a cached component")
-        slot = SLOTS.get(name, "")
-        text = params.get(slot)
-        if not isinstance(text, str):
+        slot = SLOTS.get(name)
+        if slot is None or slot not in params:
             return self._kept(name, params)
+        text = params[slot]
+        if type(text) is not str:  # HTML marked safe, or not text: rendered as it is, never kept
+            return self._render(name, params)
         html = self._kept(name, {**params, slot: self.placeholder})
         before, found, after = html.partition(self.placeholder)
         if not found or self.placeholder in after:

@@ -168,3 +168,24 @@ def test_templates_globals_keep_jinjas_meaning_with_quick_keys(app):
         assert {"x", "greeting"} - own.globals.keys() == {"x"}  # what Jinja asks on each import
     finally:
         del app.jinja_env.globals["shared"]
+
+
+def test_a_box_with_html_marked_safe_or_no_text_is_rendered_as_it_is_and_not_kept(app):
+    cache = ComponentCache(app.jinja_env)
+    for value in (Markup("<em>kept as marked</em>"), None, 42):
+        html = cache("govukTextarea", text_box(value))
+        assert html == macro_html(app, "govukTextarea", TEXTAREA, text_box(value))
+    assert "<em>kept as marked</em>" in cache("govukTextarea", text_box(Markup("<em>kept as marked</em>")))
+    assert cache.rendered.cache_info().currsize == 0
+
+
+def test_parameters_json_would_change_are_rendered_not_kept(app):
+    class Label(str):
+        def __str__(self) -> str:
+            return "shown differently"
+
+    cache = ComponentCache(app.jinja_env)
+    for changed in ({"text": Label("Strengths")}, {"text": "Strengths", "classes": ("a", "b")}):
+        params = {**text_box("typed"), "label": changed}
+        assert cache("govukCharacterCount", params) == macro_html(app, "govukCharacterCount", COUNT, params)
+    assert cache.rendered.cache_info().currsize == 0

@@ -94,7 +94,7 @@ def candidates(composition: Composition) -> dict[PointKind, list[Candidate]]:
 def default_points(ranked: Sequence[Candidate], kind: PointKind) -> tuple[Point, ...]:
     """The service's choice of one kind: up to the most a letter holds; points both peers made first, then
     each peer in turn; one point a section while that lasts; never the same point twice (peers often make
-    one point in several sections)."""
+    one point in several sections). The candidates' keys are distinct, as `candidates` gives them."""
     fewest, most = RANGES[kind]
     order = {candidate.key: position for position, candidate in enumerate(ranked)}
     chosen: list[Candidate] = []
