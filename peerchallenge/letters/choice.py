@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from peerchallenge.letters.compose import Agreement, Composition, PartComposition
-from peerchallenge.letters.merge import MergedItem, is_near_duplicate, normalise
+from peerchallenge.letters.merge import MergedItem, near_duplicate_forms, normalise
 from peerchallenge.status import LabelledEnum
 
 
@@ -105,8 +105,9 @@ def default_points(ranked: Sequence[Candidate], kind: PointKind) -> tuple[Point,
     normalised = {candidate.key: normalise(candidate.text) for candidate in ranked}
 
     def repeats(candidate: Candidate, best: Candidate) -> bool:
-        keys = (normalised[candidate.key], normalised[best.key])
-        return is_near_duplicate(candidate.text, best.text, keys=keys)
+        return near_duplicate_forms(
+            candidate.text, normalised[candidate.key], best.text, normalised[best.key]
+        )
 
     def pick(eligible: list[Candidate]) -> None:
         best = min(

@@ -111,14 +111,15 @@ def _near_duplicates(first: str, second: str, threshold: float) -> bool:
     return _words_accounted_for(only_first, only_second) and _words_accounted_for(only_second, only_first)
 
 
-def is_near_duplicate(
-    first: str, second: str, threshold: float = SIMILARITY_THRESHOLD, *, keys: tuple[str, str] | None = None
-) -> bool:
-    """Whether two texts say the same thing closely enough to be shown once.
+def is_near_duplicate(first: str, second: str, threshold: float = SIMILARITY_THRESHOLD) -> bool:
+    """Whether two texts say the same thing closely enough to be shown once."""
+    return near_duplicate_forms(first, normalise(first), second, normalise(second), threshold)
 
-    `keys`: the two texts normalised, when the caller has them already (compares one text with many).
-    """
-    first_key, second_key = keys or (normalise(first), normalise(second))
+
+def near_duplicate_forms(
+    first: str, first_key: str, second: str, second_key: str, threshold: float = SIMILARITY_THRESHOLD
+) -> bool:
+    """`is_near_duplicate` for texts already normalised (their keys), when one text is compared with many."""
     if not first_key or not second_key:  # punctuation only: only the very same text is a duplicate
         return first.strip().casefold() == second.strip().casefold()
     return _near_duplicates(first_key, second_key, threshold)
@@ -141,9 +142,7 @@ class _Group:
 
 
 def _duplicates(first: _Group, second: _Group, threshold: float) -> bool:
-    if not first.key or not second.key:
-        return first.text.casefold() == second.text.casefold()
-    return _near_duplicates(first.key, second.key, threshold)
+    return near_duplicate_forms(first.text, first.key, second.text, second.key, threshold)
 
 
 def merge_items(

@@ -26,6 +26,7 @@ from peerchallenge.letters.merge import (
     MergedItem,
     is_near_duplicate,
     merge_items,
+    near_duplicate_forms,
     normalise,
     split_points,
 )
@@ -126,8 +127,8 @@ def test_near_duplicates_merge(first, second):
 
 def test_texts_normalised_beforehand_compare_as_the_texts_do():
     for first, second in MUST_MERGE + MUST_NOT_MERGE + [("!!", "!!"), ("!!", "?"), ("", "Workforce")]:
-        keys = (normalise(first), normalise(second))
-        assert is_near_duplicate(first, second, keys=keys) == is_near_duplicate(first, second)
+        forms = (first, normalise(first), second, normalise(second))
+        assert near_duplicate_forms(*forms) == is_near_duplicate(first, second)
 
 
 @pytest.mark.parametrize(("first", "second"), MUST_NOT_MERGE)
