@@ -87,7 +87,8 @@ def init_templates(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.jinja_env.globals["govuk_component"] = ComponentCache(app.jinja_env)
+    components = app.extensions["govuk_components"] = ComponentCache(app.jinja_env)
+    app.jinja_env.globals["govuk_component"] = components
     WTFormsHelpers(app)
 
 

@@ -12,10 +12,17 @@ results, dropping the least recently used. Only parameters of plain text, number
 are kept: anything else (HTML marked safe, an object) is rendered each time, as the JSON key could not tell
 it apart from text.
 
-The text areas and character counts hold what the person typed. That text is never part of a key nor
-kept: the component is rendered and kept with a placeholder where the text goes (`SLOTS`), and each request
-puts its own text, escaped, in the placeholder's place. A component whose HTML does not show the placeholder
-exactly once is rendered each time instead.
+Text boxes, text areas and character counts hold what the person typed. That text is never part of a key
+nor kept: the component is rendered and kept with a placeholder where the text goes (`SLOTS`), and each
+request puts its own text, escaped, in the placeholder's place. A component whose HTML does not show the
+placeholder exactly once is rendered each time instead, and so is one showing an error (a message may quote
+what was typed) or a date (its day, month and year are typed).
+
+The header's menu is kept the same way: it differs between people and pages only by its links, and its
+sign-out form (with the request's CSRF token) goes in its slot as HTML marked safe.
+
+Templates call the cache as `govuk_component(name, params)`; form fields reach it through the widgets in
+`peerchallenge/widgets.py`, which build the same parameters as govuk-frontend-wtf's.
 
 `TemplateEnvironment` is the app's Jinja environment. Each call of a GOV.UK macro imports the macros it is
 built from (the label, the hint, the error message), and on each import Jinja works out which of the
@@ -40,12 +47,30 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 MACROS = {
-    "govukRadios": "govuk_frontend_jinja/components/radios/macro.html",
+    "govukButton": "govuk_frontend_jinja/components/button/macro.html",
     "govukCharacterCount": "govuk_frontend_jinja/components/character-count/macro.html",
+    "govukCheckboxes": "govuk_frontend_jinja/components/checkboxes/macro.html",
+    "govukDateInput": "govuk_frontend_jinja/components/date-input/macro.html",
+    "govukFileUpload": "govuk_frontend_jinja/components/file-upload/macro.html",
+    "govukInput": "govuk_frontend_jinja/components/input/macro.html",
+    "govukPasswordInput": "govuk_frontend_jinja/components/password-input/macro.html",
+    "govukRadios": "govuk_frontend_jinja/components/radios/macro.html",
+    "govukSelect": "govuk_frontend_jinja/components/select/macro.html",
+    "govukServiceNavigation": "govuk_frontend_jinja/components/service-navigation/macro.html",
     "govukTextarea": "govuk_frontend_jinja/components/textarea/macro.html",
 }
-# The parameter that carries the person's own text, for the components that show it.
-SLOTS = {"govukCharacterCount": "value", "govukTextarea": "value"}
+# Where a component shows what differs from one request to the next, and what may go there: the person's own
+# text (escaped where it goes), or HTML marked safe (the header's sign-out form, with the request's token).
+SLOTS: dict[str, tuple[tuple[str, ...], type]] = {
+    "govukCharacterCount": (("value",), str),
+    "govukInput": (("value",), str),
+    "govukPasswordInput": (("value",), str),
+    "govukTextarea": (("value",), str),
+    "govukServiceNavigation": (("slots", "navigationEnd"), Markup),
+}
+# Components whose parameters hold typed text elsewhere than one slot (a date's day, month and year): always
+# rendered, never kept.
+NEVER_KEPT = {"govukDateInput"}
 SIZE = 2048
 
 
@@ -62,6 +87,25 @@ def _plain(value: Any) -> bool:
     return False
 
 
+_ABSENT = object()
+
+
+def _find(params: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    """The value at a path of keys, or _ABSENT where there is none."""
+    value: Any = params
+    for key in path:
+        if not isinstance(value, Mapping) or key not in value:
+            return _ABSENT
+        value = value[key]
+    return value
+
+
+def _with(params: Mapping[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    """A copy of the parameters with the value at the path replaced (the dicts on the way copied too)."""
+    key, *rest = path
+    return {**params, key: _with(params[key], tuple(rest), value) if rest else value}
+
+
 class ComponentCache:
     """`cache("govukRadios", params)` in a template: the component's HTML, rendered once per params."""
 
@@ -74,17 +118,23 @@ class ComponentCache:
     def __call__(self, name: str, params: Mapping[str, Any]) -> Markup:
         if name not in MACROS:
             raise KeyError(f"{name} is not a cached component")
-        slot = SLOTS.get(name)
-        if slot is None or slot not in params:
-            return self._kept(name, params)
-        text = params[slot]
-        if type(text) is not str:  # HTML marked safe, or not text: rendered as it is, never kept
+        if name in NEVER_KEPT or params.get("errorMessage"):  # an error may quote what was typed
             return self._render(name, params)
-        html = self._kept(name, {**params, slot: self.placeholder})
+        if name not in SLOTS:
+            return self._kept(name, params)
+        path, kind = SLOTS[name]
+        value = _find(params, path)
+        if value is _ABSENT:
+            return self._kept(name, params)
+        if type(value) is not kind:  # text marked safe, HTML not marked, or neither: rendered, never kept
+            return self._render(name, params)
+        if not value:  # nothing there: a macro may leave out what would hold it (an input's value="")
+            return self._kept(name, _with(params, path, ""))
+        html = self._kept(name, _with(params, path, self.placeholder))
         before, found, after = html.partition(self.placeholder)
         if not found or self.placeholder in after:
             return self._render(name, params)
-        return before + escape(text) + after  # Markup's parts: only the text is escaped
+        return before + escape(value) + after  # Markup's parts: text is escaped, HTML marked safe is not
 
     def _kept(self, name: str, params: Mapping[str, Any]) -> Markup:
         if not _plain(params):

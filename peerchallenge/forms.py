@@ -6,18 +6,18 @@ from typing import Generic, TypeVar
 
 from flask import abort, flash, redirect, render_template, request
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from peerchallenge.errors import EditConflict, ServiceError
+from peerchallenge.extensions import db
+from peerchallenge.widgets import (
     GovDateInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
-
-from peerchallenge.errors import EditConflict, ServiceError
-from peerchallenge.extensions import db
 
 T = TypeVar("T")
 F = TypeVar("F", bound=FlaskForm)

@@ -59,7 +59,7 @@ def test_equal_parameters_are_rendered_once_and_different_ones_again(app):
     other = cache("govukRadios", radios(chosen=3))
     assert other != first and 'value="3" checked' in other
     assert cache.rendered.cache_info().misses == 2
-    cache("govukRadios", radios(error="Choose a level"))
+    cache("govukRadios", radios(chosen=4))
     assert cache.rendered.cache_info().currsize == 2  # the least recently used is dropped
 
 
@@ -75,7 +75,7 @@ def test_html_marked_safe_is_rendered_each_time_not_kept(app):
 
 def test_only_the_components_listed_are_served(app):
     with pytest.raises(KeyError):
-        app.jinja_env.globals["govuk_component"]("govukButton", {"text": "Save"})
+        app.jinja_env.globals["govuk_component"]("govukTable", {"rows": []})
 
 
 COUNT = "govuk_frontend_jinja/components/character-count/macro.html"
@@ -188,4 +188,56 @@ def test_parameters_json_would_change_are_rendered_not_kept(app):
     for changed in ({"text": Label("Strengths")}, {"text": "Strengths", "classes": ("a", "b")}):
         params = {**text_box("typed"), "label": changed}
         assert cache("govukCharacterCount", params) == macro_html(app, "govukCharacterCount", COUNT, params)
+    assert cache.rendered.cache_info().currsize == 0
+
+
+NAVIGATION = "govuk_frontend_jinja/components/service-navigation/macro.html"
+
+
+def header(navigation_end) -> dict:
+    return {
+        "serviceName": "Peer challenge",
+        "serviceUrl": "/",
+        "navigation": [
+            {"text": "Home", "href": "/", "active": True},
+            {"text": "Letters", "href": "/letters"},
+        ],
+        "navigationLabel": "Menu",
+        "slots": {"navigationEnd": navigation_end},
+    }
+
+
+def sign_out_form(token: str) -> Markup:
+    return Markup(
+        '<li><form method="post"><input type="hidden" name="csrf_token" value="{}"></form></li>'
+    ).format(token)
+
+
+def test_the_header_is_kept_once_and_each_request_shows_its_own_sign_out_form(app):
+    cache = ComponentCache(app.jinja_env)
+    pages = [cache("govukServiceNavigation", header(sign_out_form(token))) for token in ("first", "second")]
+    for token, html in zip(("first", "second"), pages, strict=True):
+        assert html == macro_html(app, "govukServiceNavigation", NAVIGATION, header(sign_out_form(token)))
+        assert f'value="{token}"' in html and cache.placeholder not in html
+    assert 'value="second"' not in pages[0]
+    info = cache.rendered.cache_info()
+    assert (info.currsize, info.hits) == (1, 1)
+
+
+def test_a_header_without_a_sign_out_form_is_the_macros_own(app):
+    cache = ComponentCache(app.jinja_env)
+    for empty in (Markup(""), "", None):
+        params = header(empty)
+        assert cache("govukServiceNavigation", params) == macro_html(
+            app, "govukServiceNavigation", NAVIGATION, params
+        )
+    assert cache.rendered.cache_info().currsize == 1  # empty either way: one header; None is rendered
+
+
+def test_html_not_marked_safe_in_the_headers_slot_is_rendered_as_the_macro_would_and_not_kept(app):
+    cache = ComponentCache(app.jinja_env)
+    params = header("<li>not marked safe</li>")
+    assert cache("govukServiceNavigation", params) == macro_html(
+        app, "govukServiceNavigation", NAVIGATION, params
+    )
     assert cache.rendered.cache_info().currsize == 0

@@ -26,6 +26,7 @@ FOUNDATION = {
     "text_limits",
     "memory",
     "components",
+    "widgets",
 }
 # Pure domain code: plain values in, plain values out.
 PURE = {

@@ -1,7 +1,6 @@
 """Forms for signing in, passwords and managing users."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSelect
 from wtforms import PasswordField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
@@ -9,6 +8,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 from peerchallenge.accounts.models import Role
 from peerchallenge.accounts.services import MAX_SALUTATION, MIN_PASSWORD_LENGTH
 from peerchallenge.forms import button, text_input
+from peerchallenge.widgets import GovPasswordInput, GovRadioInput, GovSelect
 
 # Generous upper bounds: they stop junk, not people.
 MAX_PASSWORD_LENGTH = 200

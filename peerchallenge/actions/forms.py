@@ -1,7 +1,6 @@
 """The form for an action: what, who owns it, when it is due, the letter's point it answers and its status."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
 from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
@@ -10,6 +9,7 @@ from peerchallenge.actions.models import MAX_OWNER, MAX_REASON, MAX_WHAT, Action
 from peerchallenge.actions.services import ActionFields
 from peerchallenge.forms import UKDateField, button, text_area, text_input, version_fields
 from peerchallenge.letters.models import Letter
+from peerchallenge.widgets import GovRadioInput, GovSelect
 
 NO_POINT = "Choose one of the letter's points, or none"
 

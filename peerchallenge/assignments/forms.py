@@ -1,7 +1,6 @@
 """Forms for conflicts, delegation and a peer group's observer and consultant."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput
 from wtforms import BooleanField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired
@@ -9,6 +8,7 @@ from wtforms.validators import Email, InputRequired
 from peerchallenge.accounts.models import GROUP_ROLES
 from peerchallenge.assignments.services import MAX_REASON
 from peerchallenge.forms import button, id_select, text_area, text_input
+from peerchallenge.widgets import GovCheckboxInput, GovRadioInput
 
 
 def authority_choices(authorities, prompt: str) -> list[SelectChoice]:

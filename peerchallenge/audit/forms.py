@@ -1,7 +1,6 @@
 """The audit log's filters: a GET form, so a filtered view has an address that can be shared or bookmarked."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
@@ -9,6 +8,7 @@ from wtforms.validators import Length, StopValidation, ValidationError
 from peerchallenge.audit.queries import EventFilters
 from peerchallenge.forms import UKDateField
 from peerchallenge.regions.models import Authority
+from peerchallenge.widgets import GovSelect, GovTextInput
 
 FILTER_NAMES = ("authority", "user", "kind", "from_date", "to_date")
 FIRST_YEAR, LAST_YEAR = 2000, 2100

@@ -1,13 +1,13 @@
 """Forms for a cycle's details, its template sections and its rubric."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovTextArea, GovTextInput
 from wtforms import BooleanField, IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from peerchallenge.cycles.models import DEFAULT_GROUP_SIZE, AssignmentModel
 from peerchallenge.forms import UKDateField, button, number_input, text_area, text_input
+from peerchallenge.widgets import GovCheckboxInput, GovRadioInput, GovTextArea, GovTextInput
 
 
 def _yes_no(value):

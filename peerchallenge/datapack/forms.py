@@ -2,7 +2,6 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovRadioInput, GovTextArea
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -11,6 +10,7 @@ from peerchallenge.cycles.defaults import DEFAULT_TEMPLATE
 from peerchallenge.datapack.catalogue import Unit
 from peerchallenge.datapack.reading import MAX_BYTES
 from peerchallenge.forms import button, text_input
+from peerchallenge.widgets import GovCheckboxInput, GovFileInput, GovRadioInput, GovTextArea
 
 
 class PackUploadForm(FlaskForm):

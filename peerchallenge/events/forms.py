@@ -3,7 +3,6 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
@@ -13,6 +12,7 @@ from peerchallenge.events.models import MAX_LINK, MAX_NOTE, MAX_OUTCOME, MAX_PLA
 from peerchallenge.events.queries import AgendaItem
 from peerchallenge.events.services import AgreedFields, EventDetails
 from peerchallenge.forms import UKDateField, button, text_area, text_input, version_fields
+from peerchallenge.widgets import GovSelect
 
 
 class EventForm(FlaskForm):

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovTextArea
 from wtforms import Field, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -11,6 +10,7 @@ from wtforms.validators import InputRequired, Length
 from peerchallenge.forms import UKDateField, button
 from peerchallenge.inspections.framework import AREA_ORDER, Grade, InspectionKind, JudgementArea
 from peerchallenge.inspections.services import grade_field
+from peerchallenge.widgets import GovRadioInput, GovSelect, GovTextArea
 
 GRADE_CHOICES = [SelectChoice(grade.value, grade.label) for grade in Grade]
 # When Ofsted made each judgement, for the areas it did not always make.

@@ -2,7 +2,6 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField
 from wtforms.validators import Length, ValidationError
 
@@ -19,6 +18,7 @@ from peerchallenge.letters.services import (
 )
 from peerchallenge.letters.template import MAX_TEMPLATE_CHARS as MAX_TEMPLATE
 from peerchallenge.letters.upload import MAX_LETTER_FILE
+from peerchallenge.widgets import GovCheckboxInput, GovFileInput
 
 
 class TemplateForm(FlaskForm):

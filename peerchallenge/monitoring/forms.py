@@ -1,7 +1,6 @@
 """Forms of the monitoring pages."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
 from wtforms import BooleanField, HiddenField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -12,6 +11,7 @@ from peerchallenge.audit.forms import ListChoiceField
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.forms import button
 from peerchallenge.regions.models import Authority
+from peerchallenge.widgets import GovCheckboxInput
 
 
 class SendRemindersForm(FlaskForm):

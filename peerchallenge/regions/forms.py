@@ -1,12 +1,12 @@
 """Forms for a region's name on its letters, and for adding, renaming, merging and splitting authorities."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired
 
 from peerchallenge.forms import UKDateField, button, text_input
 from peerchallenge.regions.services import MAX_AUTHORITY_NAME, MAX_DISPLAY_NAME, NewAuthority
+from peerchallenge.widgets import GovCheckboxesInput, GovSelect
 
 
 class DisplayNameForm(FlaskForm):

@@ -2,10 +2,10 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 
 from peerchallenge.forms import button, text_area, version_fields
 from peerchallenge.submissions.services import MAX_SECTION_CHARACTERS
+from peerchallenge.widgets import GovFileInput
 
 
 class UploadForm(FlaskForm):

@@ -1,7 +1,6 @@
 """The themes' forms: a theme's terms, the quotes setting, an ask or offer."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
 from wtforms import BooleanField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
@@ -9,6 +8,7 @@ from wtforms.validators import InputRequired
 from peerchallenge.forms import button, text_area, version_fields
 from peerchallenge.themes.lexicon import MAX_TERM_LENGTH, MAX_TERMS, THEME_KEYS, THEME_NAMES
 from peerchallenge.themes.models import MAX_ASK_TEXT, AskKind
+from peerchallenge.widgets import GovCheckboxesInput, GovRadioInput
 
 
 class TermsForm(FlaskForm):
