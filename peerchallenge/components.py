@@ -16,7 +16,9 @@ Text boxes, text areas and character counts hold what the person typed. That tex
 nor kept: the component is rendered and kept with a placeholder where the text goes (`SLOTS`), and each
 request puts its own text, escaped, in the placeholder's place. A component whose HTML does not show the
 placeholder exactly once is rendered each time instead, and so is one showing an error (a message may quote
-what was typed) or a date (its day, month and year are typed).
+what was typed) or a date (its day, month and year are typed). A button's value is a slot too (a request can
+post any value for it), and parameters longer than `MAX_KEY` as JSON are rendered, never kept, so that no
+request can fill the cache with what it posted.
 
 The header's menu is kept the same way: it differs between people and pages only by its links, and its
 sign-out form (with the request's CSRF token) goes in its slot as HTML marked safe.
@@ -62,6 +64,7 @@ MACROS = {
 # Where a component shows what differs from one request to the next, and what may go there: the person's own
 # text (escaped where it goes), or HTML marked safe (the header's sign-out form, with the request's token).
 SLOTS: dict[str, tuple[tuple[str, ...], type]] = {
+    "govukButton": (("value",), str),  # a submit button's value is what the request posted
     "govukCharacterCount": (("value",), str),
     "govukInput": (("value",), str),
     "govukPasswordInput": (("value",), str),
@@ -72,6 +75,10 @@ SLOTS: dict[str, tuple[tuple[str, ...], type]] = {
 # rendered, never kept.
 NEVER_KEPT = {"govukDateInput"}
 SIZE = 2048
+# Parameters longer than this as JSON are rendered, never kept: a field may carry what a request posted (a
+# checkbox's value), and the cache's memory stays bounded (the longest on the demo's pages, the audit log's
+# select of event kinds, is about 2,900).
+MAX_KEY = 4000
 
 
 def _plain(value: Any) -> bool:
@@ -139,7 +146,10 @@ class ComponentCache:
     def _kept(self, name: str, params: Mapping[str, Any]) -> Markup:
         if not _plain(params):
             return self._render(name, params)
-        return self.rendered(name, json.dumps(params, sort_keys=True, separators=(",", ":")))
+        key = json.dumps(params, sort_keys=True, separators=(",", ":"))
+        if len(key) > MAX_KEY:
+            return self._render(name, params)
+        return self.rendered(name, key)
 
     def _render_key(self, name: str, key: str) -> Markup:
         return self._render(name, json.loads(key))

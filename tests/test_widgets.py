@@ -152,3 +152,25 @@ def test_a_hint_marked_safe_is_shown_as_html(app):
             Form(meta={"csrf": False}).title(params={"hint": {"html": Markup("<strong>Hint</strong>")}})
         )
     assert "<strong>Hint</strong>" in html
+
+
+def test_what_a_request_posts_for_a_button_or_a_checkbox_is_not_kept(app):
+    cache = app.extensions["govuk_components"]
+    cache.rendered.cache_clear()
+    attributes = {
+        "agree": BooleanField("Agree", widget=widgets.GovCheckboxInput()),
+        "save": SubmitField("Save", widget=widgets.GovSubmitInput()),
+    }
+    Form = type("Form", (FlaskForm,), attributes)
+    posted = "x" * 100_000
+    with app.test_request_context(method="POST", data={"agree": posted, "save": posted}):
+        form = Form(meta={"csrf": False})
+        agree, save = str(form.agree()), str(form.save())
+    assert posted in agree and posted in save  # shown as the library shows it
+    # The checkbox is too long to keep; the button is kept once, with a placeholder where its value goes.
+    assert cache.rendered.cache_info().currsize == 1
+    with app.test_request_context(method="POST", data={"save": "Posted words"}):
+        html = str(Form(meta={"csrf": False}).save())
+    assert 'value="Posted words"' in html and cache.placeholder not in html
+    info = cache.rendered.cache_info()
+    assert (info.currsize, info.hits) == (1, 1)
