@@ -24,12 +24,13 @@ LOADED = (
 
 
 def letter_actions(letter: Letter) -> list[Action]:
-    """The letter's actions, soonest due first."""
+    """The letter's actions, soonest due first. Each action's letter is `letter` itself, found in the
+    session by its key, so only the points they answer are loaded with them."""
     return list(
         db.session.scalars(
             sa.select(Action)
             .where(Action.letter_id == letter.id)
-            .options(*LOADED)
+            .options(selectinload(Action.point))
             .order_by(Action.due_on, Action.id)
         )
     )

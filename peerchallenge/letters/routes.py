@@ -402,11 +402,12 @@ def download(letter_id: int, kind: str):
 
 def letter_file_response(letter: Letter, what: str, kind: FileKind, make: Callable[[], bytes]):
     """A file about a letter ("letter", "pack") made by an audited service, as a download named for it."""
+    # Named before the service commits: after it, the letter, its authority and cycle would be read again.
+    authority = letter.authority.name.lower().replace(" ", "-")
+    filename = f"peer-challenge-{what}-{authority}-{letter.cycle.year}.{kind}"
     data = run_service(make).value
     if data is None:  # the services refuse nothing a reader may ask for; an error page rather than no file
         abort(404)
-    authority = letter.authority.name.lower().replace(" ", "-")
-    filename = f"peer-challenge-{what}-{authority}-{letter.cycle.year}.{kind}"
     return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True, download_name=filename)
 
 
