@@ -1,7 +1,7 @@
 """Every model, imported in one place so that the metadata and migrations see them all."""
 
 from peerchallenge.accounts.models import RoleGrant, SignInThrottle, User, UserSession
-from peerchallenge.actions.models import Action, ActionStatusChange
+from peerchallenge.actions.models import Action, ActionStatusChange, PackFile
 from peerchallenge.assignments.models import Assignment, Conflict, Delegation, ReviewGroup
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.cycles.models import Cycle, RatingLevel, RatingScale, TemplateSection
@@ -58,6 +58,7 @@ __all__ = [
     "LetterVersion",
     "OutboxEmail",
     "OwnGrade",
+    "PackFile",
     "AuditEvent",
     "Authority",
     "AuthorityLink",

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from markupsafe import escape
 
 from peerchallenge.accounts.models import User
+from peerchallenge.actions.models import PackFile
 from peerchallenge.assignments import services as assignment_services
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.models import AuditEvent
@@ -27,6 +28,7 @@ from peerchallenge.reviews import services as review_services
 from peerchallenge.reviews.models import Review, ReviewState
 from peerchallenge.submissions.models import Submission, SubmissionState, SubmissionVersion
 from peerchallenge.submissions.queries import find_submission
+from tests.actions.builders import released_letter
 from tests.scenarios import (
     NEWCOMER_EMAIL,
     open_cycle,
@@ -249,6 +251,20 @@ def test_the_same_missing_letter_file_asked_for_twice_at_once_is_rendered_once(
     assert len(rendered) == 1  # the second request waited for the first one's file
     assert db.session.scalar(sa.select(sa.func.count(LetterFile.id))) == 1
     assert events("letter_downloaded") == 2
+
+
+def test_the_same_pack_asked_for_twice_at_once_is_made_once(world, sign_in):
+    letter = released_letter(world)  # released, with no pack made yet
+    director, lead = sign_in(world.director), sign_in(world.lead)
+    url = f"/letters/{letter.id}/pack.docx"
+
+    responses = at_once(lambda: director.get(url), lambda: lead.get(url))
+
+    assert statuses(responses) == [200, 200]
+    assert responses[0].data == responses[1].data and responses[0].data.startswith(b"PK")
+    # One row: a second pack made beside the first would have broken the one-pack-a-letter constraint.
+    assert db.session.scalar(sa.select(sa.func.count(PackFile.id))) == 1
+    assert events("pack_downloaded") == 2
 
 
 def test_assignments_published_twice_at_once_are_published_once(six, world, sign_in):

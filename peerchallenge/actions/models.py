@@ -123,3 +123,22 @@ class ActionStatusChange(Model):
 
     action: Mapped[Action] = relationship(back_populates="changes")
     changed_by: Mapped[User] = relationship()
+
+
+class PackFile(Model):
+    """A letter's scrutiny pack as last made, kept so that downloading it again makes nothing.
+
+    The pack changes through the year with the actions and the response: `source_sha256` is the hash of
+    everything it was made from, so a pack made from anything else is made again, in place.
+    """
+
+    __tablename__ = "pack_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"), unique=True)
+    source_sha256: Mapped[str] = mapped_column(sa.String(64))
+    # Deferred: checking whether the pack is current does not load its bytes.
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    letter: Mapped[Letter] = relationship()

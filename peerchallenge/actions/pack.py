@@ -1,11 +1,20 @@
-"""The scrutiny pack of a released letter: its summary, the actions on it, the letter and the response."""
+"""The scrutiny pack of a released letter: its summary, the actions on it, the letter and the response.
+
+It is made at its first download and kept (PackFile) with the hash of what it was made from; a download
+after an action, the response or the letter changed makes it again, in place, under the letter's row lock so
+that two workers make it once.
+"""
+
+import sqlalchemy as sa
 
 from peerchallenge.accounts.models import User
+from peerchallenge.actions.models import PackFile
 from peerchallenge.actions.queries import letter_actions
 from peerchallenge.audit.services import record_about
+from peerchallenge.extensions import db
 from peerchallenge.letters import services as letter_services
 from peerchallenge.letters.choice import PointKind
-from peerchallenge.letters.files import letter_details
+from peerchallenge.letters.files import current_file, letter_details
 from peerchallenge.letters.models import Letter
 from peerchallenge.letters.pack import ActionLine, PackDetails, pack_docx
 
@@ -13,18 +22,13 @@ from peerchallenge.letters.pack import ActionLine, PackDetails, pack_docx
 def pack_details(letter: Letter) -> PackDetails:
     """What the pack is made from: the letter's headline and points (as the lead chose them, or the service's
     first choice for a letter composed before points were chosen), its actions and its response."""
-    composed, ranked = letter_services.candidates_for(letter)
-    headline, rows = letter_services.compose_rows(letter, composed, ranked)
-
-    def chosen(kind: PointKind) -> list[str]:
-        return [row.text for row in rows[kind] if row.include]
-
+    headline, points = letter_services.letter_points(letter)
     return PackDetails(
         letter=letter_details(letter),
         cycle_title=letter.cycle.title,
         headline=headline,
-        strengths=chosen(PointKind.STRENGTH),
-        areas=chosen(PointKind.CONSIDERATION),
+        strengths=points[PointKind.STRENGTH],
+        areas=points[PointKind.CONSIDERATION],
         actions=[
             ActionLine(action.what, action.owner, action.due_on, action.status_text)
             for action in letter_actions(letter)
@@ -33,9 +37,27 @@ def pack_details(letter: Letter) -> PackDetails:
     )
 
 
+def _stored(letter: Letter) -> PackFile | None:
+    return db.session.scalar(
+        sa.select(PackFile).where(PackFile.letter_id == letter.id).execution_options(populate_existing=True)
+    )
+
+
+def pack_file(letter: Letter) -> PackFile:
+    """The pack as the letter, its actions and its response stand now: the kept one, or made now and kept."""
+    details = pack_details(letter)
+    return current_file(
+        details,
+        lambda: pack_docx(details),
+        letter,
+        lambda: _stored(letter),
+        lambda sha256, data: PackFile(letter=letter, source_sha256=sha256, data=data),
+    )
+
+
 def download_pack(actor: User, letter: Letter) -> bytes:
-    """The pack as a Word file, made now (the actions change through the year), audited."""
-    data = pack_docx(pack_details(letter))
+    """The pack as a Word file, as things stand now (the actions change through the year), audited."""
+    data = pack_file(letter).data
     record_about(
         "pack_downloaded", f"{actor.name} downloaded {letter.authority.name}'s scrutiny pack", actor, letter
     )

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from peerchallenge.dates import UK_TIME
 from peerchallenge.events.models import OutcomeFile, OutcomeNote
 from peerchallenge.extensions import db
-from peerchallenge.letters.files import current_file
+from peerchallenge.letters.files import RENDERERS, current_file
 from peerchallenge.letters.models import FileKind
 from peerchallenge.letters.output import LetterDetails
 
@@ -41,9 +41,10 @@ def _stored(note: OutcomeNote, kind: FileKind) -> OutcomeFile | None:
 
 def outcome_file(note: OutcomeNote, kind: FileKind) -> OutcomeFile:
     """The note's file of this kind, rendered and stored first if it is missing or out of date."""
+    details = outcome_details(note)
     return current_file(
-        outcome_details(note),
-        kind,
+        details,
+        lambda: RENDERERS[kind](details),
         note,
         lambda: _stored(note, kind),
         lambda sha256, data: OutcomeFile(note=note, kind=kind, source_sha256=sha256, data=data),

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 
@@ -43,8 +43,9 @@ def letter_details(letter: Letter) -> LetterDetails:
     )
 
 
-def source_hash(details: LetterDetails) -> str:
-    """The SHA-256 of everything a file is made from: a stored file with another hash is out of date."""
+def source_hash(details: Any) -> str:
+    """The SHA-256 of everything a file is made from (a dataclass, such as LetterDetails): a stored file with
+    another hash is out of date."""
     text = json.dumps(asdict(details), sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -69,14 +70,14 @@ F = TypeVar("F", bound=StoredFile)
 
 
 def current_file(
-    details: LetterDetails,
-    kind: FileKind,
+    details: Any,
+    render: Callable[[], bytes],
     lock_target: object,
     find: Callable[[], F | None],
     make: Callable[[str, bytes], F],
 ) -> F:
-    """The file of this kind made from `details`: the stored one (`find`) if it was made from them, else
-    rendered now and stored (a new row from `make(hash, data)`, or the old row rendered again in place).
+    """The file made from `details` (a dataclass): the stored one (`find`) if it was made from them, else
+    rendered now (`render`) and stored (a new row from `make(hash, data)`, or the old row again, in place).
 
     Missing or out of date, it takes `lock_target`'s row lock first, so that a second request for the same
     file waits there, then looks again: it finds the file the first one stored and renders nothing.
@@ -89,7 +90,7 @@ def current_file(
     found = find()
     if found is not None and found.source_sha256 == wanted:
         return found
-    data = RENDERERS[kind](details)
+    data = render()
     if found is None:
         found = make(wanted, data)
         db.session.add(found)
@@ -102,9 +103,10 @@ def current_file(
 def letter_file(letter: Letter, kind: FileKind) -> LetterFile:
     """The current version's file of this kind, rendered and stored first if it is missing or out of date."""
     version = letter.current_version
+    details = letter_details(letter)
     return current_file(
-        letter_details(letter),
-        kind,
+        details,
+        lambda: RENDERERS[kind](details),
         version,
         lambda: _stored(version, kind),
         lambda sha256, data: LetterFile(version=version, kind=kind, source_sha256=sha256, data=data),

@@ -523,6 +523,22 @@ def candidates_for(letter: Letter) -> tuple[composition.Composition, dict[PointK
     return composed, candidates(composed)
 
 
+def letter_points(letter: Letter) -> tuple[str, dict[PointKind, list[str]]]:
+    """The letter's headline and its points' words, kind by kind, in order: as the lead chose them, or, for a
+    letter whose points were never chosen, the service's first choice from the reviews as they are now.
+
+    What the compose page shows ticked (`compose_rows`), without composing the reviews where the lead chose.
+    """
+    if letter.points_chosen_at is None:
+        composed = compose_reviews(letter.cycle, peer_reviews(letter.cycle, letter.authority))
+        chosen = default_choice(composed)
+        return composed.headline, {kind: [point.text for point in chosen[kind]] for kind in PointKind}
+    texts: dict[PointKind, list[str]] = {kind: [] for kind in PointKind}
+    for point in sorted(letter.points, key=lambda point: point.position):
+        texts[point.kind].append(point.text)
+    return letter.headline, texts
+
+
 def _as_point(point: LetterPoint) -> Point:
     return Point(point.text, point.candidate_key, tuple(point.sources.splitlines()), point.section)
 

@@ -396,3 +396,39 @@ def test_an_error_names_the_point_it_is_about(reviewing, sign_in):
     assert response.status_code == 400
     assert '<a href="#strength-2-text">Write the wording of strength 3, or untick it</a>' in text
     assert '<a href="#enquiry-0-text">Write the wording of key line of enquiry 1, or untick it</a>' in text
+
+
+def ticked(letter) -> tuple[str, dict]:
+    """The headline and the words of the rows the compose page shows ticked, kind by kind."""
+    composed_, ranked = services.candidates_for(letter)
+    headline, page_rows = services.compose_rows(letter, composed_, ranked)
+    return headline, {kind: [row.text for row in page_rows[kind] if row.include] for kind in PointKind}
+
+
+def test_the_letter_s_points_are_what_the_compose_page_shows_ticked_before_and_after_choosing(
+    reviewing, sign_in
+):
+    letter = composed(reviewing)
+    assert letter.points_chosen_at is None
+    first = services.letter_points(letter)
+    assert first == ticked(letter) and all(first[1].values())  # the service's first choice
+
+    page_rows = rows(letter)
+    ticks = {
+        PointKind.STRENGTH: {2: (1, "Reworded strength."), 0: (2, page_rows[PointKind.STRENGTH][0].text)},
+        PointKind.ENQUIRY: {1: (None, page_rows[PointKind.ENQUIRY][1].text)},
+    }
+    client = sign_in(reviewing.lead)
+    response = client.post(f"/letters/{letter.id}/compose", data=form_data(letter, page_rows, ticks))
+    assert response.status_code == 302
+    letter = letter_of(reviewing)
+    chosen = services.letter_points(letter)
+    assert chosen == ticked(letter)
+    assert chosen == (
+        "Our headline.",
+        {
+            PointKind.STRENGTH: ["Reworded strength.", page_rows[PointKind.STRENGTH][0].text],
+            PointKind.CONSIDERATION: [],
+            PointKind.ENQUIRY: [page_rows[PointKind.ENQUIRY][1].text],
+        },
+    )
