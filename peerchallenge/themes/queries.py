@@ -141,11 +141,27 @@ class Anonymiser:
         return self.pattern.sub("[an authority]", text)
 
 
-def _tags(cycle: Cycle, theme: str | None = None) -> list[ThemeTag]:
-    query = sa.select(ThemeTag).where(ThemeTag.cycle_id == cycle.id).order_by(ThemeTag.id)
+# What the report and a theme's page read of each tag: rows of these, not tags as objects, which cost several
+# times as much to build and are thousands in a large region's cycle.
+TAG_COLUMNS = (
+    ThemeTag.id,
+    ThemeTag.authority_id,
+    ThemeTag.theme,
+    ThemeTag.source,
+    ThemeTag.stance,
+    ThemeTag.section,
+    ThemeTag.sentence,
+    ThemeTag.term,
+    ThemeTag.origin,
+)
+TagRow = sa.Row[tuple[int, int, str, Source, Stance, str, str, str, str]]
+
+
+def _tags(cycle: Cycle, theme: str | None = None) -> list[TagRow]:
+    query = sa.select(*TAG_COLUMNS).where(ThemeTag.cycle_id == cycle.id).order_by(ThemeTag.id)
     if theme is not None:
         query = query.where(ThemeTag.theme == theme)
-    return list(db.session.scalars(query))
+    return list(db.session.execute(query))
 
 
 def _previous_counts(previous: Cycle) -> dict[tuple[str, Stance], int]:
@@ -171,7 +187,7 @@ def themes_report(cycle: Cycle, *, named: bool) -> ThemesReport:
 
     raised: dict[tuple[str, Stance], set[int]] = {}
     cells: dict[int, dict[str, set[str]]] = {}
-    candidates: dict[tuple[str, Stance], list[ThemeTag]] = {}
+    candidates: dict[tuple[str, Stance], list[TagRow]] = {}
     for tag in tags:
         raised.setdefault((tag.theme, tag.stance), set()).add(tag.authority_id)
         if tag.stance in (Stance.STRENGTH, Stance.DEVELOPMENT):
@@ -215,7 +231,7 @@ def themes_report(cycle: Cycle, *, named: bool) -> ThemesReport:
     )
 
 
-def _quotes(tags: list[ThemeTag], names: Anonymiser) -> list[Quote]:
+def _quotes(tags: list[TagRow], names: Anonymiser) -> list[Quote]:
     """A few quotes for a theme and stance: one an authority, the letters' points first."""
     chosen: list[Quote] = []
     authorities: set[int] = set()
