@@ -28,7 +28,7 @@ from peerchallenge.monitoring.models import ReminderSent
 from peerchallenge.regions.models import Authority, AuthorityLink, Region
 from peerchallenge.reviews.models import Review
 from peerchallenge.submissions.models import SectionText, StoredFile, Submission, SubmissionVersion
-from peerchallenge.themes.models import AskOffer, CycleThemes, RegionLexicon, ThemeTag
+from peerchallenge.themes.models import AskOffer, CycleThemes, RegionLexicon, ThemesPaper, ThemeTag
 
 __all__ = [
     "Action",
@@ -41,6 +41,7 @@ __all__ = [
     "AskOffer",
     "CycleThemes",
     "RegionLexicon",
+    "ThemesPaper",
     "ThemeTag",
     "ActionStatusChange",
     "Assignment",

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerchallenge.accounts.models import User
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
-from peerchallenge.letters.models import Letter, LetterPoint
+from peerchallenge.letters.models import KeptFile, Letter, LetterPoint
 from peerchallenge.regions.models import Authority
 from peerchallenge.status import LabelledEnum, Tag
 
@@ -125,7 +125,7 @@ class ActionStatusChange(Model):
     changed_by: Mapped[User] = relationship()
 
 
-class PackFile(Model):
+class PackFile(KeptFile, Model):
     """A letter's scrutiny pack as last made, kept so that downloading it again makes nothing.
 
     The pack changes through the year with the actions and the response: `source_sha256` is the hash of
@@ -136,9 +136,5 @@ class PackFile(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"), unique=True)
-    source_sha256: Mapped[str] = mapped_column(sa.String(64))
-    # Deferred: checking whether the pack is current does not load its bytes.
-    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     letter: Mapped[Letter] = relationship()

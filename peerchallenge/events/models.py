@@ -12,7 +12,7 @@ from peerchallenge.actions.models import MAX_OWNER, MAX_WHAT, Action
 from peerchallenge.assignments.models import ReviewGroup
 from peerchallenge.cycles.models import Cycle, scope_in_cycle
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
-from peerchallenge.letters.models import FileKind, LetterPoint
+from peerchallenge.letters.models import FileKind, KeptFile, LetterPoint
 from peerchallenge.regions.models import Authority
 from peerchallenge.status import LabelledEnum, Tag
 
@@ -296,7 +296,7 @@ class OutcomeNote(Model):
         )
 
 
-class OutcomeFile(Model):
+class OutcomeFile(KeptFile, Model):
     """An outcome note as PDF or Word, rendered once (at approval and release) and kept; `source_sha256`
     is the hash of what it was made from, so a file made from an older text or date is rendered again."""
 
@@ -306,8 +306,5 @@ class OutcomeFile(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     note_id: Mapped[int] = mapped_column(sa.ForeignKey("outcome_notes.id", ondelete="CASCADE"))
     kind: Mapped[FileKind] = mapped_column(string_enum(FileKind))
-    source_sha256: Mapped[str] = mapped_column(sa.String(64))
-    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     note: Mapped[OutcomeNote] = relationship()

@@ -10,15 +10,14 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
 from peerchallenge.dates import UK_TIME
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters.compose import letter_title
-from peerchallenge.letters.models import FileKind, Letter, LetterFile, LetterVersion
+from peerchallenge.letters.models import FileKind, KeptFile, Letter, LetterFile, LetterVersion
 from peerchallenge.letters.output import LetterDetails, letter_docx, letter_pdf
 
 RENDERERS: dict[FileKind, Callable[[LetterDetails], bytes]] = {
@@ -46,8 +45,16 @@ def letter_details(letter: Letter) -> LetterDetails:
 def source_hash(details: Any) -> str:
     """The SHA-256 of everything a file is made from (a dataclass, such as LetterDetails): a stored file with
     another hash is out of date."""
-    text = json.dumps(asdict(details), sort_keys=True, default=str, ensure_ascii=False)
+    text = json.dumps(asdict(details), sort_keys=True, default=_plain, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """What JSON does not take, as it is hashed: a set in order (its own order differs between processes),
+    anything else (dates, enums) as its text."""
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    return str(value)
 
 
 def _stored(version: LetterVersion, kind: FileKind) -> LetterFile | None:
@@ -58,15 +65,7 @@ def _stored(version: LetterVersion, kind: FileKind) -> LetterFile | None:
     )
 
 
-class StoredFile(Protocol):
-    """A rendered file kept in the database: a letter version's or an outcome note's."""
-
-    source_sha256: str
-    data: bytes
-    rendered_at: datetime
-
-
-F = TypeVar("F", bound=StoredFile)
+F = TypeVar("F", bound=KeptFile)  # a letter version's file, an outcome note's, a pack, a themes paper
 
 
 def current_file(

@@ -188,7 +188,17 @@ class FileKind(enum.StrEnum):
     DOCX = "docx"
 
 
-class LetterFile(Model):
+class KeptFile:
+    """The columns of a file made from other records and kept: the hash of what it was made from (a file made
+    from anything else is made again, in place), its bytes and when it was made."""
+
+    source_sha256: Mapped[str] = mapped_column(sa.String(64))
+    # Deferred: checking whether a file is there and current does not load its bytes.
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LetterFile(KeptFile, Model):
     """A letter version as a PDF or Word file, rendered once and kept, so that a download never waits for it.
 
     A file is made from more than the version's text: the cycle's title, the names and, once released, the
@@ -202,9 +212,5 @@ class LetterFile(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("letter_versions.id", ondelete="CASCADE"))
     kind: Mapped[FileKind] = mapped_column(string_enum(FileKind))
-    source_sha256: Mapped[str] = mapped_column(sa.String(64))
-    # Deferred: checking whether a file is there and current does not load its bytes.
-    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     version: Mapped[LetterVersion] = relationship()

@@ -7,11 +7,13 @@ spreadsheet does not run it (monitoring's `csv_safe`).
 
 import csv
 import io
+from dataclasses import dataclass
+from datetime import datetime
 
 from peerchallenge.dates import uk_datetime
 from peerchallenge.monitoring.exports import csv_safe
-from peerchallenge.themes.chart import DEVELOPMENT, STRENGTH, chart_png, themes_chart
-from peerchallenge.themes.queries import ThemesReport
+from peerchallenge.themes.chart import DEVELOPMENT, STRENGTH, ChartRow, chart_png, themes_chart
+from peerchallenge.themes.queries import MatchRow, ThemesReport, ThemeSummary
 
 CSV_HEADER = [
     "Theme",
@@ -58,6 +60,25 @@ def themes_csv(report: ThemesReport) -> tuple[str, int]:
         write([match.ask_authority, match.ask, match.offer_authority, match.offer, "; ".join(match.themes)])
         rows += 1
     return out.getvalue(), rows
+
+
+@dataclass(frozen=True)
+class PaperSource:
+    """Everything the Word paper prints, hashed to tell whether a kept paper is current (themes_docx reads
+    nothing of the report beyond these)."""
+
+    title: str
+    named: bool
+    tagged_at: datetime | None
+    themes: list[ThemeSummary]
+    rows: list[ChartRow]
+    matches: list[MatchRow]
+
+
+def paper_source(report: ThemesReport) -> PaperSource:
+    return PaperSource(
+        report.cycle.title, report.named, report.tagged_at, report.themes, report.rows, report.matches
+    )
 
 
 def chart_title(report: ThemesReport) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from peerchallenge.accounts.models import User
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.extensions import Model, UTCDateTime, string_enum, utcnow
+from peerchallenge.letters.models import KeptFile
 from peerchallenge.regions.models import Authority, Region
 from peerchallenge.status import LabelledEnum
 
@@ -147,3 +148,18 @@ class AskOffer(Model):
     @property
     def is_own(self) -> bool:
         return self.origin == "own"
+
+
+class ThemesPaper(KeptFile, Model):
+    """A cycle's themes report as a Word paper, as last made, kept so that downloading it again makes nothing.
+
+    `source_sha256` is the hash of everything the paper prints (exports.PaperSource): a paper made from
+    anything else (tags changed, the names setting flipped, an ask withdrawn) is made again, in place.
+    """
+
+    __tablename__ = "themes_papers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id", ondelete="CASCADE"), unique=True)
+
+    cycle: Mapped[Cycle] = relationship()

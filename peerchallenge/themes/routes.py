@@ -41,12 +41,9 @@ def _quotes_named(cycle: Cycle) -> bool:
     return bool(record and record.quotes_named)
 
 
-def _download(data, mimetype: str, cycle: Cycle, extension: str) -> Response:
+def _filename(cycle: Cycle, extension: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", cycle.title.lower()).strip("-") or f"cycle-{cycle.id}"
-    filename = f"{slug}-themes-{uk_today().isoformat()}.{extension}"
-    return Response(
-        data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
+    return f"{slug}-themes-{uk_today().isoformat()}.{extension}"
 
 
 @bp.get("/themes")
@@ -124,15 +121,20 @@ def download(cycle_id: int, file_format: str):
     """The report as CSV or Word, with names as the cycle's setting says (a paper for the board); audited."""
     cycle = _report_cycle(cycle_id)
     themes_report = queries.themes_report(cycle, named=_quotes_named(cycle))
-    data: str | bytes
+    filename = _filename(cycle, file_format)  # before the audit commits: after it the cycle is read again
+    data: str | bytes | None
     if file_format == "csv":
         data, rows = exports.themes_csv(themes_report)
+        run_service(lambda: services.record_report_export(current_user, cycle, file_format, rows))
         mimetype = "text/csv; charset=utf-8"
     else:
-        data, rows = exports.themes_docx(themes_report), len(themes_report.themes)
+        data = run_service(lambda: services.export_paper(current_user, themes_report)).value
         mimetype = DOCX
-    run_service(lambda: services.record_report_export(current_user, cycle, file_format, rows))
-    return _download(data, mimetype, cycle, file_format)
+    if data is None:  # the services refuse nothing a reader may ask for; an error page rather than no file
+        abort(404)
+    return Response(
+        data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 @bp.route("/cycles/<int:cycle_id>/themes/tag", methods=["GET", "POST"])

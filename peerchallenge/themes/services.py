@@ -14,7 +14,9 @@ from peerchallenge.cycles.models import Cycle
 from peerchallenge.cycles.services import check_not_closed
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
+from peerchallenge.letters.files import current_file
 from peerchallenge.regions.models import Authority, Region
+from peerchallenge.themes import exports
 from peerchallenge.themes.asks import AUTHORITY, find_asks_offers, themes_of
 from peerchallenge.themes.gathering import Passage, passages
 from peerchallenge.themes.lexicon import THEME_KEYS, THEME_NAMES, Theme, default_lexicon, parse_terms
@@ -24,8 +26,10 @@ from peerchallenge.themes.models import (
     AskOffer,
     CycleThemes,
     RegionLexicon,
+    ThemesPaper,
     ThemeTag,
 )
+from peerchallenge.themes.queries import ThemesReport
 from peerchallenge.themes.tagging import Tagger
 
 OWN = "own"
@@ -243,6 +247,30 @@ def record_report_export(actor: User, cycle: Cycle, file_format: str, rows: int)
         cycle,
         rows=rows,
     )
+
+
+def export_paper(actor: User, report: ThemesReport) -> bytes:
+    """The report as a Word paper, audited as a download."""
+    data = themes_paper(report)
+    record_report_export(actor, report.cycle, "docx", len(report.themes))
+    return data
+
+
+def themes_paper(report: ThemesReport) -> bytes:
+    """The report as a Word paper: the kept one if it was made from what the report says now, else made now
+    and kept (under the cycle's row lock, so that two workers make it once)."""
+    cycle = report.cycle
+    return current_file(
+        exports.paper_source(report),
+        lambda: exports.themes_docx(report),
+        cycle,
+        lambda: db.session.scalar(
+            sa.select(ThemesPaper)
+            .where(ThemesPaper.cycle_id == cycle.id)
+            .execution_options(populate_existing=True)
+        ),
+        lambda sha256, data: ThemesPaper(cycle=cycle, source_sha256=sha256, data=data),
+    ).data
 
 
 # An authority's asks and offers -----------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 and rendered on demand for a version without them. Two downloads at once: tests/test_concurrent_writes.py."""
 
 import io
+import os
+import subprocess
+import sys
 import time
 
 import docx
@@ -186,3 +189,25 @@ def test_typst_syntax_in_every_review_field_is_plain_text_in_the_letters_files(r
         assert "".join(shown.split()) in pdf_words, text
         assert shown in word_text, text
     assert "root:" not in pdf_words
+
+
+def test_what_a_kept_file_is_made_from_hashes_the_same_in_every_process():
+    """A set's order differs between processes (string hashing is seeded per process): a hash that followed it
+    would have each worker make a kept file (the themes paper's chart rows hold sets) again and again."""
+    program = (
+        "from peerchallenge.letters.files import source_hash\n"
+        "from peerchallenge.themes.chart import ChartRow\n"
+        "cells = {'workforce': frozenset({'strength', 'development', 'a', 'b', 'c', 'd', 'e', 'f'})}\n"
+        "print(source_hash(ChartRow('Essex', cells)))\n"
+    )
+    hashes = {
+        subprocess.run(  # noqa: S603 (this interpreter, running the program above)
+            [sys.executable, "-c", program],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(hashes) == 1 and len(hashes.pop()) == 64

@@ -15,7 +15,7 @@ from peerchallenge.extensions import db
 from peerchallenge.regions.models import Authority, Region
 from peerchallenge.submissions.models import SectionText
 from peerchallenge.themes import queries, services
-from peerchallenge.themes.models import AskKind, AskOffer, CycleThemes, ThemeTag
+from peerchallenge.themes.models import AskKind, AskOffer, CycleThemes, ThemesPaper, ThemeTag
 from tests.conftest import DEMO_PASSWORD
 
 
@@ -226,6 +226,48 @@ def test_the_downloads_are_audited_safe_and_carry_the_chart(demo, demo_app):
     assert any(part.content_type == "image/png" for part in document.part.package.parts)
     events = db.session.scalars(sa.select(AuditEvent.kind).where(AuditEvent.kind == "themes_exported")).all()
     assert len(events) == 2
+
+
+NO_MATCHES = "No ask of one authority matches another's offer on the same theme."
+
+
+def kept_paper(cycle) -> list[tuple[int, str, object]]:
+    """The cycle's kept Word papers as (id, hash of what it prints, when it was made)."""
+    db.session.expire_all()
+    rows = db.session.scalars(sa.select(ThemesPaper).where(ThemesPaper.cycle_id == cycle.id))
+    return [(row.id, row.source_sha256, row.rendered_at) for row in rows]
+
+
+def test_the_word_paper_is_kept_and_made_again_in_place_when_what_it_prints_changes(demo, demo_app):
+    url = f"/cycles/{demo.cycle.id}/themes.docx"
+    lead, admin = signed_in(demo_app, LEAD), signed_in(demo_app, "admin@demo.example")
+    first = lead.get(url)
+    ((paper_id, made_from, made_at),) = kept_paper(demo.cycle)
+    assert db.session.get(ThemesPaper, paper_id).data == first.data
+
+    # Asked for again, by anyone who may: the kept paper, made nothing.
+    assert lead.get(url).data == first.data and admin.get(url).data == first.data
+    assert kept_paper(demo.cycle) == [(paper_id, made_from, made_at)]
+
+    # The lead names the authorities in quotes: the next paper says so, from the same row made again.
+    assert lead.post(f"/cycles/{demo.cycle.id}/themes/quotes", data={"named": "y"}).status_code == 302
+    named = Document(io.BytesIO(lead.get(url).data))
+    assert any("Quotes name their authorities." in paragraph.text for paragraph in named.paragraphs)
+    ((same_id, named_hash, _),) = kept_paper(demo.cycle)
+    assert same_id == paper_id and named_hash != made_from
+
+    # Every ask and offer withdrawn: the paper matches none.
+    for item in db.session.scalars(sa.select(AskOffer).where(AskOffer.cycle_id == demo.cycle.id)):
+        item.withdrawn = True
+    db.session.commit()
+    paper = Document(io.BytesIO(lead.get(url).data))
+    assert any(NO_MATCHES in paragraph.text for paragraph in paper.paragraphs)
+    assert not any(NO_MATCHES in paragraph.text for paragraph in named.paragraphs)
+    ((same_id, withdrawn_hash, _),) = kept_paper(demo.cycle)
+    assert same_id == paper_id and withdrawn_hash not in (made_from, named_hash)
+
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.kind == "themes_exported")).all()
+    assert len(events) == 5
 
 
 def test_statements_for_the_report_do_not_grow_with_the_authorities(demo, demo_app):
