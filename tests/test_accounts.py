@@ -140,7 +140,7 @@ def test_user_who_has_not_set_a_password_cannot_sign_in(world, client):
 def test_empty_sign_in_form_asks_for_both_fields(world, client):
     response = attempt_sign_in(client, "", "")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = text(response)
     assert "Enter your email address" in page
     assert "Enter your password" in page
@@ -525,7 +525,7 @@ def test_weak_password_through_the_link_is_refused_and_changes_nothing(
 
     response = client.post(link, data=new_passwords(password, confirmation))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in text(response)
     assert "<title>Error: Set your password" in text(response)
     assert fresh(newcomer).password_hash is None
@@ -572,7 +572,7 @@ def test_change_password_needs_the_current_password(world, sign_in):
 
     response = director_client.post("/account/password", data=change_password_form("wrong", NEW_PASSWORD))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Your current password is not correct" in text(response)
     assert fresh(world.director).check_password(factories.PASSWORD)
     assert is_signed_in(director_client)
@@ -592,7 +592,7 @@ def test_change_password_refuses_a_weak_password(world, sign_in, new, message):
 
     response = director_client.post("/account/password", data=change_password_form(factories.PASSWORD, new))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in text(response)
     assert fresh(world.director).check_password(factories.PASSWORD)
 

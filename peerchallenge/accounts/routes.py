@@ -73,8 +73,8 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(next_path or url_for("core.home"))
     form = SignInForm()
-    if not form.validate_on_submit():
-        return render_template("accounts/sign_in.html", form=form, error=None)
+    if not form.validate_on_submit():  # a form with errors (a field left empty) is a 400
+        return render_template("accounts/sign_in.html", form=form, error=None), 400 if form.errors else 200
     outcome = run_service(lambda: services.sign_in(form.email.data, form.password.data), show_error=False)
     if isinstance(outcome.error, services.MustWait):
         page = render_template("accounts/sign_in.html", form=form, error=outcome.error.message)
@@ -145,13 +145,14 @@ def sign_out_everywhere():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit() and run_service(
+    posted = run_form(
+        form,
         lambda: services.change_password(current_user, form.current_password.data, form.new_password.data),
-        form=form,
-    ):
-        flash("Your password has been changed. You have been signed out on other devices.", "success")
+        "Your password has been changed. You have been signed out on other devices.",
+    )
+    if posted.done:
         return redirect(url_for("accounts.account"))
-    return render_template("accounts/change_password.html", form=form)
+    return render_template("accounts/change_password.html", form=form), posted.status
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
@@ -163,14 +164,16 @@ def set_password(token: str):
     form = SetPasswordForm()
     # Someone else may be signed in on this browser: their session ends as this person's starts.
     previous = current_user._get_current_object() if current_user.is_authenticated else None
-    if form.validate_on_submit() and run_service(
-        lambda: services.set_password_and_sign_in(user, form.new_password.data, previous), form=form
-    ):
+    posted = run_form(
+        form,
+        lambda: services.set_password_and_sign_in(user, form.new_password.data, previous),
+        "Your password has been set. You are signed in.",
+    )
+    if posted.done:
         logout_user()
         login_user(user)
-        flash("Your password has been set. You are signed in.", "success")
         return redirect(url_for("core.home"))
-    return render_template("accounts/set_password.html", form=form, user=user)
+    return render_template("accounts/set_password.html", form=form, user=user), posted.status
 
 
 def _load_region(region_id: int) -> Region:
