@@ -4,13 +4,12 @@ from dataclasses import dataclass
 
 from peerchallenge.cycles.models import Cycle
 from peerchallenge.datapack.queries import Calibration, calibrations
-from peerchallenge.monitoring.dashboard import cycle_authorities
 from peerchallenge.monitoring.overview import (
     PEERS_DIFFER,
+    CycleRatings,
     consolidate,
-    cycle_scales,
+    cycle_ratings,
     part_ratings,
-    submitted_reviews,
 )
 from peerchallenge.regions.models import Authority
 
@@ -24,16 +23,18 @@ class CalibrationRow:
     calibrations: list[Calibration]
 
 
-def calibration_rows(cycle: Cycle) -> list[CalibrationRow]:
-    """Each authority: its peers' overall self-knowledge rating and its inspections matched since sign-off."""
-    scale = next((scale for scale in cycle_scales(cycle) if scale.key == SELF_KNOWLEDGE), None)
+def calibration_rows(cycle: Cycle, ratings: CycleRatings | None = None) -> list[CalibrationRow]:
+    """Each authority: its peers' overall self-knowledge rating and its inspections matched since sign-off
+    (`ratings`: what the overview read for the same page, when it has)."""
+    ratings = ratings or cycle_ratings(cycle)
+    scale = next((scale for scale in ratings.scales if scale.key == SELF_KNOWLEDGE), None)
     labels = {level.position: level.label for level in scale.levels} if scale else {}
     given: dict[int, list[int]] = {}
-    for review in submitted_reviews(cycle):
+    for review in ratings.reviews:
         position = part_ratings(review.content, None).get(SELF_KNOWLEDGE)
         if position in labels:
             given.setdefault(review.reviewed_id, []).append(position)
-    authorities = cycle_authorities(cycle)
+    authorities = ratings.authorities
     matched = calibrations(cycle, [authority.id for authority in authorities])
     rows = []
     for authority in authorities:

@@ -227,13 +227,33 @@ def cell(
     return OverviewCell(label, final_shade, result.ratings)
 
 
-def regional_overview(cycle: Cycle) -> Overview:
-    """The consolidated evidence strength per authority and section, and the region's counts per rating."""
-    parts = cycle_parts(cycle)
-    scales = cycle_scales(cycle)
+@dataclass(frozen=True)
+class CycleRatings:
+    """What the overview and its calibration table both read, read once for the page: the cycle's scales,
+    its authorities, its submitted reviews and how many reviews each authority has coming."""
+
+    scales: list[RatingScale]
+    authorities: list[Authority]
+    reviews: list[SubmittedReview]
+    expected: dict[int, int]
+
+
+def cycle_ratings(cycle: Cycle) -> CycleRatings:
     expected: dict[int, int] = {}
     reviews = submitted_reviews(cycle, expected)
-    authorities = cycle_authorities(cycle)
+    return CycleRatings(cycle_scales(cycle), cycle_authorities(cycle), reviews, expected)
+
+
+def regional_overview(cycle: Cycle, ratings: CycleRatings | None = None) -> Overview:
+    """The consolidated evidence strength per authority and section, and the region's counts per rating."""
+    parts = cycle_parts(cycle)
+    ratings = ratings or cycle_ratings(cycle)
+    scales, authorities, reviews, expected = (
+        ratings.scales,
+        ratings.authorities,
+        ratings.reviews,
+        ratings.expected,
+    )
     left_out = left_out_sections(cycle)
     by_authority: dict[int, list[SubmittedReview]] = {}
     for review in reviews:

@@ -17,7 +17,7 @@ from peerchallenge.monitoring import exports, services
 from peerchallenge.monitoring.calibration import calibration_rows
 from peerchallenge.monitoring.dashboard import Dashboard, Row, cycle_dashboard
 from peerchallenge.monitoring.forms import ActionFilterForm, SendRemindersForm
-from peerchallenge.monitoring.overview import regional_overview
+from peerchallenge.monitoring.overview import cycle_ratings, regional_overview
 from peerchallenge.monitoring.reminders import due_in_words
 from peerchallenge.regions.models import Region
 from peerchallenge.routing import UrlPatterns, get_allowed
@@ -103,11 +103,12 @@ def ratings_csv(cycle_id: int):
 @login_required
 def overview(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
+    ratings = cycle_ratings(cycle)  # the reviews, scales and authorities both tables read
     return render_template(
         "monitoring/overview.html",
         cycle=cycle,
-        overview=regional_overview(cycle),
-        calibration=calibration_rows(cycle),
+        overview=regional_overview(cycle, ratings),
+        calibration=calibration_rows(cycle, ratings),
     )
 
 
