@@ -102,15 +102,17 @@ def string_enum(enum_class: type[enum.Enum], length: int = 20) -> sa.Enum:
     )
 
 
-def lock_for_update(instance) -> None:
+def lock_for_update(instance, *, key_share: bool = False) -> None:
     """Lock the object's row until the request commits, and read it again: call it before any change.
 
     Two requests making the same change at the same moment then take turns, and the second one checks
     the state the first left (SELECT ... FOR UPDATE; SQLite ignores it but lets one writer in at a time).
+    With `key_share`, FOR NO KEY UPDATE: the same turns, but rows that refer to this one can still be added
+    meanwhile (for a lock taken to make a file, not to change the row).
     """
     db.session.flush()  # reading it again must not lose what this request has changed so far
     # FOR UPDATE OF its own table: an instance loaded with a joined eager load (a user with its grants, as
     # signing a request in loads it) is read again the same way, and PostgreSQL cannot lock the nullable
     # side of an outer join.
     table = sa.inspect(instance).mapper.local_table
-    db.session.refresh(instance, with_for_update={"of": table})
+    db.session.refresh(instance, with_for_update={"of": table, "key_share": key_share})

@@ -20,15 +20,17 @@ from peerchallenge.assignments import services as assignment_services
 from peerchallenge.assignments.models import Assignment, AssignmentState
 from peerchallenge.audit.models import AuditEvent
 from peerchallenge.errors import ServiceError
-from peerchallenge.extensions import db
+from peerchallenge.extensions import db, utcnow
 from peerchallenge.letters import files as letter_files
-from peerchallenge.letters.models import FileKind, Letter, LetterFile, LetterState, LetterVersion
+from peerchallenge.letters.models import FileKind, Letter, LetterFile, LetterRead, LetterState, LetterVersion
 from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.reviews import services as review_services
 from peerchallenge.reviews.models import Review, ReviewState
 from peerchallenge.submissions.models import Submission, SubmissionState, SubmissionVersion
 from peerchallenge.submissions.queries import find_submission
+from peerchallenge.themes.models import ThemesPaper
 from tests.actions.builders import released_letter
+from tests.conftest import DEMO_PASSWORD
 from tests.scenarios import (
     NEWCOMER_EMAIL,
     open_cycle,
@@ -56,7 +58,7 @@ def at_once(*actions) -> list:
     def wait_for_the_others(connection, cursor, statement, parameters, context, executemany):
         if getattr(racing, "waiting", False):
             text = statement.lstrip().upper()
-            if text.startswith(WRITES) or "FOR UPDATE" in text:
+            if text.startswith(WRITES) or "FOR UPDATE" in text or "FOR NO KEY UPDATE" in text:
                 racing.waiting = False
                 barrier.wait()
 
@@ -82,6 +84,12 @@ def at_once(*actions) -> list:
         if isinstance(result, Exception):
             raise result
     return results
+
+
+def demo_client(app, email: str):
+    client = app.test_client()
+    assert client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD}).status_code == 302
+    return client
 
 
 def post(client, path, data=None):
@@ -265,6 +273,51 @@ def test_the_same_pack_asked_for_twice_at_once_is_made_once(world, sign_in):
     # One row: a second pack made beside the first would have broken the one-pack-a-letter constraint.
     assert db.session.scalar(sa.select(sa.func.count(PackFile.id))) == 1
     assert events("pack_downloaded") == 2
+
+
+def test_the_same_themes_paper_asked_for_twice_at_once_is_made_once(demo, demo_app):
+    lead, admin = (
+        demo_client(demo_app, email) for email in ("lead.eastern@demo.example", "admin@demo.example")
+    )
+    url = f"/cycles/{demo.cycle.id}/themes.docx"
+
+    responses = at_once(lambda: lead.get(url), lambda: admin.get(url))
+
+    assert statuses(responses) == [200, 200]
+    assert responses[0].data == responses[1].data and responses[0].data.startswith(b"PK")
+    assert db.session.scalar(sa.select(sa.func.count(ThemesPaper.id))) == 1
+    assert events("themes_exported") == 2
+
+
+def test_while_a_file_is_made_rows_that_refer_to_its_record_can_still_be_added(world):
+    """A file is made under its record's row lock, taken FOR NO KEY UPDATE: another transaction can add a row
+    referring to the record meanwhile (its foreign key takes a key share), where FOR UPDATE would hold it up
+    until the file was made (here it would give up after its lock timeout)."""
+    letter = released_letter(world)
+    added = []
+
+    def render() -> bytes:
+        # Made while this session holds the letter's lock: another connection records a read of the letter.
+        with db.engine.connect() as other:
+            other.execute(sa.text("SET lock_timeout = '2s'"))
+            other.execute(
+                sa.insert(LetterRead).values(letter_id=letter.id, user_id=world.director.id, read_at=utcnow())
+            )
+            other.commit()
+        added.append(letter.id)
+        return b"the file"
+
+    kept = letter_files.current_file(
+        letter_files.letter_details(letter),
+        render,
+        letter,
+        lambda: None,
+        lambda sha256, data: PackFile(letter=letter, source_sha256=sha256, data=data),
+    )
+    db.session.commit()
+
+    assert added == [letter.id] and kept.data == b"the file"
+    assert db.session.scalar(sa.select(sa.func.count(LetterRead.id)).where(LetterRead.letter_id == letter.id))
 
 
 def test_assignments_published_twice_at_once_are_published_once(six, world, sign_in):

@@ -85,7 +85,9 @@ def current_file(
     found = find()
     if found is not None and found.source_sha256 == wanted:
         return found
-    lock_for_update(lock_target)
+    # FOR NO KEY UPDATE: a second request for the file waits here, but rows referring to the locked one (an
+    # action on the letter, a tag of the cycle) can still be added while the file is made.
+    lock_for_update(lock_target, key_share=True)
     found = find()
     if found is not None and found.source_sha256 == wanted:
         return found

@@ -29,8 +29,15 @@ class ActionLine:
     status: str  # in words: "In progress", "Dropped: no longer needed"
 
 
+# How the pack is written: one more whenever pack_docx (or the letter's Word writer) writes it differently, so
+# that packs kept from before are made again at their next download rather than served as they were.
+PACK_LAYOUT = 1
+
+
 @dataclass(frozen=True)
 class PackDetails:
+    """What a pack is written from, and how (`layout`): their hash tells whether a kept pack is current."""
+
     letter: LetterDetails
     cycle_title: str
     headline: str  # the lead's headline, plain text in paragraphs
@@ -38,6 +45,7 @@ class PackDetails:
     areas: list[str]
     actions: list[ActionLine]
     response_html: str  # sanitised; empty when the authority has not responded
+    layout: int = PACK_LAYOUT
 
     @property
     def title(self) -> str:

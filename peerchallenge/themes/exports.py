@@ -62,10 +62,15 @@ def themes_csv(report: ThemesReport) -> tuple[str, int]:
     return out.getvalue(), rows
 
 
+# How the paper is written: one more whenever themes_docx (or the chart) writes it differently, so that papers
+# kept from before are made again at their next download rather than served as they were.
+PAPER_LAYOUT = 1
+
+
 @dataclass(frozen=True)
 class PaperSource:
-    """Everything the Word paper prints, hashed to tell whether a kept paper is current (themes_docx reads
-    nothing of the report beyond these)."""
+    """Everything the Word paper prints, and how it is written: hashed to tell whether a kept paper is
+    current, and what themes_docx writes it from."""
 
     title: str
     named: bool
@@ -73,6 +78,11 @@ class PaperSource:
     themes: list[ThemeSummary]
     rows: list[ChartRow]
     matches: list[MatchRow]
+    layout: int = PAPER_LAYOUT
+
+    @property
+    def theme_columns(self) -> list[tuple[str, str]]:
+        return [(theme.key, theme.name) for theme in self.themes]
 
 
 def paper_source(report: ThemesReport) -> PaperSource:
@@ -81,31 +91,34 @@ def paper_source(report: ThemesReport) -> PaperSource:
     )
 
 
-def chart_title(report: ThemesReport) -> str:
-    return f"Themes by authority, {report.cycle.title}"
+def chart_title(cycle_title: str) -> str:
+    return f"Themes by authority, {cycle_title}"
 
 
 def chart_svg(report: ThemesReport) -> str:
-    return themes_chart(chart_title(report), report.theme_columns, report.rows)
+    return themes_chart(chart_title(report.cycle.title), report.theme_columns, report.rows)
 
 
-def themes_docx(report: ThemesReport) -> bytes:
+def themes_docx(paper: PaperSource) -> bytes:
+    """The themes report as a Word paper, written from what its kept file is checked against (PaperSource)."""
     from docx import Document  # imported where used: importing the app stays lean
     from docx.shared import Cm, Pt
 
-    """The report as a Word paper."""
     document = Document()
-    document.core_properties.title = f"{report.cycle.title}: themes"
+    document.core_properties.title = f"{paper.title}: themes"
     document.core_properties.language = "en-GB"
-    document.add_heading(f"{report.cycle.title}: what the region's self-assessments and reviews say", 0)
-    tagged = f"Tagged {uk_datetime(report.tagged_at)}." if report.tagged_at else "Not tagged yet."
+    document.add_heading(f"{paper.title}: what the region's self-assessments and reviews say", 0)
+    tagged = f"Tagged {uk_datetime(paper.tagged_at)}." if paper.tagged_at else "Not tagged yet."
     document.add_paragraph(
         f"{tagged} Each theme counts the authorities whose peer reviews, letters or self-assessment "
-        "raised it. " + ("Quotes name their authorities." if report.named else "Quotes are anonymised.")
+        "raised it. " + ("Quotes name their authorities." if paper.named else "Quotes are anonymised.")
     )
 
     document.add_heading("Themes by authority", 1)
-    picture = document.add_picture(io.BytesIO(chart_png(chart_svg(report))), width=Cm(16))
+    picture = document.add_picture(
+        io.BytesIO(chart_png(themes_chart(chart_title(paper.title), paper.theme_columns, paper.rows))),
+        width=Cm(16),
+    )
     picture._inline.docPr.set(  # the picture's alternative text, read out in Word
         "descr",
         "Chart of themes by authority: a triangle where an authority raised the theme as a strength, a "
@@ -120,7 +133,7 @@ def themes_docx(report: ThemesReport) -> bytes:
     ):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
-    for theme in report.themes:
+    for theme in paper.themes:
         change = "; ".join(
             part
             for part in (
@@ -136,7 +149,7 @@ def themes_docx(report: ThemesReport) -> bytes:
         cells[3].text = change or "not compared"
 
     document.add_heading("Themes", 1)
-    for theme in report.themes:
+    for theme in paper.themes:
         if not theme.raised:
             continue
         document.add_heading(theme.name, 2)
@@ -151,9 +164,9 @@ def themes_docx(report: ThemesReport) -> bytes:
             paragraph.add_run(f" ({quote.attribution}; {quote.source.label.lower()})").italic = False
 
     document.add_heading("Asks matched to offers", 1)
-    if not report.matches:
+    if not paper.matches:
         document.add_paragraph("No ask of one authority matches another's offer on the same theme.")
-    for match in report.matches:
+    for match in paper.matches:
         paragraph = document.add_paragraph(style="List Bullet")
         paragraph.add_run(f"{match.ask_authority} asks: ").bold = True
         paragraph.add_run(match.ask)

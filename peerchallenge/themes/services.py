@@ -259,10 +259,10 @@ def export_paper(actor: User, report: ThemesReport) -> bytes:
 def themes_paper(report: ThemesReport) -> bytes:
     """The report as a Word paper: the kept one if it was made from what the report says now, else made now
     and kept (under the cycle's row lock, so that two workers make it once)."""
-    cycle = report.cycle
+    cycle, source = report.cycle, exports.paper_source(report)
     return current_file(
-        exports.paper_source(report),
-        lambda: exports.themes_docx(report),
+        source,
+        lambda: exports.themes_docx(source),
         cycle,
         lambda: db.session.scalar(
             sa.select(ThemesPaper)
