@@ -311,7 +311,7 @@ def test_while_a_file_is_made_rows_that_refer_to_its_record_can_still_be_added(w
         letter_files.letter_details(letter),
         render,
         letter,
-        lambda: None,
+        sa.select(PackFile).where(PackFile.letter_id == letter.id),
         lambda sha256, data: PackFile(letter=letter, source_sha256=sha256, data=data),
     )
     db.session.commit()

@@ -11,7 +11,6 @@ from peerchallenge.accounts.models import User
 from peerchallenge.actions.models import PackFile
 from peerchallenge.actions.queries import letter_actions
 from peerchallenge.audit.services import record_about
-from peerchallenge.extensions import db
 from peerchallenge.letters import services as letter_services
 from peerchallenge.letters.choice import PointKind
 from peerchallenge.letters.files import current_file, letter_details
@@ -37,12 +36,6 @@ def pack_details(letter: Letter) -> PackDetails:
     )
 
 
-def _stored(letter: Letter) -> PackFile | None:
-    return db.session.scalar(
-        sa.select(PackFile).where(PackFile.letter_id == letter.id).execution_options(populate_existing=True)
-    )
-
-
 def pack_file(letter: Letter) -> PackFile:
     """The pack as the letter, its actions and its response stand now: the kept one, or made now and kept."""
     details = pack_details(letter)
@@ -50,7 +43,7 @@ def pack_file(letter: Letter) -> PackFile:
         details,
         lambda: pack_docx(details),
         letter,
-        lambda: _stored(letter),
+        sa.select(PackFile).where(PackFile.letter_id == letter.id),
         lambda sha256, data: PackFile(letter=letter, source_sha256=sha256, data=data),
     )
 

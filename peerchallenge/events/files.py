@@ -10,7 +10,6 @@ import sqlalchemy as sa
 
 from peerchallenge.dates import UK_TIME
 from peerchallenge.events.models import OutcomeFile, OutcomeNote
-from peerchallenge.extensions import db
 from peerchallenge.letters.files import RENDERERS, current_file
 from peerchallenge.letters.models import FileKind
 from peerchallenge.letters.output import LetterDetails
@@ -31,14 +30,6 @@ def outcome_details(note: OutcomeNote) -> LetterDetails:
     )
 
 
-def _stored(note: OutcomeNote, kind: FileKind) -> OutcomeFile | None:
-    return db.session.scalar(
-        sa.select(OutcomeFile)
-        .where(OutcomeFile.note_id == note.id, OutcomeFile.kind == kind)
-        .execution_options(populate_existing=True)
-    )
-
-
 def outcome_file(note: OutcomeNote, kind: FileKind) -> OutcomeFile:
     """The note's file of this kind, rendered and stored first if it is missing or out of date."""
     details = outcome_details(note)
@@ -46,7 +37,7 @@ def outcome_file(note: OutcomeNote, kind: FileKind) -> OutcomeFile:
         details,
         lambda: RENDERERS[kind](details),
         note,
-        lambda: _stored(note, kind),
+        sa.select(OutcomeFile).where(OutcomeFile.note_id == note.id, OutcomeFile.kind == kind),
         lambda sha256, data: OutcomeFile(note=note, kind=kind, source_sha256=sha256, data=data),
     )
 

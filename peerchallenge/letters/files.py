@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from peerchallenge.dates import UK_TIME
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters.compose import letter_title
-from peerchallenge.letters.models import FileKind, KeptFile, Letter, LetterFile, LetterVersion
+from peerchallenge.letters.models import FileKind, KeptFile, Letter, LetterFile
 from peerchallenge.letters.output import LetterDetails, letter_docx, letter_pdf
 
 RENDERERS: dict[FileKind, Callable[[LetterDetails], bytes]] = {
@@ -57,14 +57,6 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _stored(version: LetterVersion, kind: FileKind) -> LetterFile | None:
-    return db.session.scalar(
-        sa.select(LetterFile)
-        .where(LetterFile.version_id == version.id, LetterFile.kind == kind)
-        .execution_options(populate_existing=True)
-    )
-
-
 F = TypeVar("F", bound=KeptFile)  # a letter version's file, an outcome note's, a pack, a themes paper
 
 
@@ -72,16 +64,20 @@ def current_file(
     details: Any,
     render: Callable[[], bytes],
     lock_target: object,
-    find: Callable[[], F | None],
+    query: sa.Select[F],
     make: Callable[[str, bytes], F],
 ) -> F:
-    """The file made from `details` (a dataclass): the stored one (`find`) if it was made from them, else
-    rendered now (`render`) and stored (a new row from `make(hash, data)`, or the old row again, in place).
+    """The file made from `details` (a dataclass): the kept one (what `query` finds) if it was made from them,
+    else rendered now (`render`) and kept (a new row from `make(hash, data)`, or the old row again, in place).
 
     Missing or out of date, it takes `lock_target`'s row lock first, so that a second request for the same
     file waits there, then looks again: it finds the file the first one stored and renders nothing.
     """
     wanted = source_hash(details)
+
+    def find() -> F | None:
+        return db.session.scalar(query.execution_options(populate_existing=True))
+
     found = find()
     if found is not None and found.source_sha256 == wanted:
         return found
@@ -109,7 +105,7 @@ def letter_file(letter: Letter, kind: FileKind) -> LetterFile:
         details,
         lambda: RENDERERS[kind](details),
         version,
-        lambda: _stored(version, kind),
+        sa.select(LetterFile).where(LetterFile.version_id == version.id, LetterFile.kind == kind),
         lambda sha256, data: LetterFile(version=version, kind=kind, source_sha256=sha256, data=data),
     )
 

@@ -529,18 +529,25 @@ def letter_points(letter: Letter) -> tuple[str, dict[PointKind, list[str]]]:
 
     What the compose page shows ticked (`compose_rows`), without composing the reviews where the lead chose.
     """
+    chosen: Mapping[PointKind, Sequence[Point]]
     if letter.points_chosen_at is None:
         composed = compose_reviews(letter.cycle, peer_reviews(letter.cycle, letter.authority))
-        chosen = default_choice(composed)
-        return composed.headline, {kind: [point.text for point in chosen[kind]] for kind in PointKind}
-    texts: dict[PointKind, list[str]] = {kind: [] for kind in PointKind}
-    for point in sorted(letter.points, key=lambda point: point.position):
-        texts[point.kind].append(point.text)
-    return letter.headline, texts
+        headline, chosen = composed.headline, default_choice(composed)
+    else:
+        headline, chosen = letter.headline, _stored_points(letter)
+    return headline, {kind: [point.text for point in chosen[kind]] for kind in PointKind}
 
 
 def _as_point(point: LetterPoint) -> Point:
     return Point(point.text, point.candidate_key, tuple(point.sources.splitlines()), point.section)
+
+
+def _stored_points(letter: Letter) -> dict[PointKind, list[Point]]:
+    """The points the lead chose, kind by kind, in their order."""
+    stored: dict[PointKind, list[Point]] = {kind: [] for kind in PointKind}
+    for point in sorted(letter.points, key=lambda point: point.position):
+        stored[point.kind].append(_as_point(point))
+    return stored
 
 
 def compose_rows(
@@ -551,9 +558,7 @@ def compose_rows(
     if letter.points_chosen_at is None:
         chosen = default_choice(composed)
         return composed.headline, {kind: rows(chosen[kind], ranked[kind]) for kind in PointKind}
-    stored: dict[PointKind, list[Point]] = {kind: [] for kind in PointKind}
-    for point in sorted(letter.points, key=lambda point: point.position):
-        stored[point.kind].append(_as_point(point))
+    stored = _stored_points(letter)
     return letter.headline, {kind: rows(stored[kind], ranked[kind]) for kind in PointKind}
 
 

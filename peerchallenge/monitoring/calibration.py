@@ -8,7 +8,6 @@ from peerchallenge.monitoring.overview import (
     PEERS_DIFFER,
     CycleRatings,
     consolidate,
-    cycle_ratings,
     part_ratings,
 )
 from peerchallenge.regions.models import Authority
@@ -23,10 +22,9 @@ class CalibrationRow:
     calibrations: list[Calibration]
 
 
-def calibration_rows(cycle: Cycle, ratings: CycleRatings | None = None) -> list[CalibrationRow]:
+def calibration_rows(cycle: Cycle, ratings: CycleRatings) -> list[CalibrationRow]:
     """Each authority: its peers' overall self-knowledge rating and its inspections matched since sign-off
-    (`ratings`: what the overview read for the same page, when it has)."""
-    ratings = ratings or cycle_ratings(cycle)
+    (`ratings`: what the overview read for the same page)."""
     scale = next((scale for scale in ratings.scales if scale.key == SELF_KNOWLEDGE), None)
     labels = {level.position: level.label for level in scale.levels} if scale else {}
     given: dict[int, list[int]] = {}

@@ -244,16 +244,10 @@ def cycle_ratings(cycle: Cycle) -> CycleRatings:
     return CycleRatings(cycle_scales(cycle), cycle_authorities(cycle), reviews, expected)
 
 
-def regional_overview(cycle: Cycle, ratings: CycleRatings | None = None) -> Overview:
+def regional_overview(cycle: Cycle, ratings: CycleRatings) -> Overview:
     """The consolidated evidence strength per authority and section, and the region's counts per rating."""
     parts = cycle_parts(cycle)
-    ratings = ratings or cycle_ratings(cycle)
-    scales, authorities, reviews, expected = (
-        ratings.scales,
-        ratings.authorities,
-        ratings.reviews,
-        ratings.expected,
-    )
+    scales, reviews = ratings.scales, ratings.reviews
     left_out = left_out_sections(cycle)
     by_authority: dict[int, list[SubmittedReview]] = {}
     for review in reviews:
@@ -273,7 +267,7 @@ def regional_overview(cycle: Cycle, ratings: CycleRatings | None = None) -> Over
             if evidence.ordered
             else None
         )
-        for authority in authorities:
+        for authority in ratings.authorities:
             given = by_authority.get(authority.id, [])
             cells = []
             for part in shown:
@@ -286,8 +280,8 @@ def regional_overview(cycle: Cycle, ratings: CycleRatings | None = None) -> Over
                     if (position := part_ratings(review.content, part.key).get(evidence.key)) in labels
                 ]
                 result = consolidate(positions, ordered=evidence.ordered)
-                cells.append(cell(result, labels, shades, len(given), expected.get(authority.id, 0)))
-            partial = partial or 0 < len(given) < expected.get(authority.id, 0)
+                cells.append(cell(result, labels, shades, len(given), ratings.expected.get(authority.id, 0)))
+            partial = partial or 0 < len(given) < ratings.expected.get(authority.id, 0)
             rows.append((authority, cells))
 
     counts = []

@@ -264,11 +264,7 @@ def themes_paper(report: ThemesReport) -> bytes:
         source,
         lambda: exports.themes_docx(source),
         cycle,
-        lambda: db.session.scalar(
-            sa.select(ThemesPaper)
-            .where(ThemesPaper.cycle_id == cycle.id)
-            .execution_options(populate_existing=True)
-        ),
+        sa.select(ThemesPaper).where(ThemesPaper.cycle_id == cycle.id),
         lambda sha256, data: ThemesPaper(cycle=cycle, source_sha256=sha256, data=data),
     ).data
 

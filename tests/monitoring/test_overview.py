@@ -6,7 +6,14 @@ from html.parser import HTMLParser
 import pytest
 
 from peerchallenge.extensions import db
-from peerchallenge.monitoring.overview import Consolidated, cell, consolidate, regional_overview, shade
+from peerchallenge.monitoring.overview import (
+    Consolidated,
+    cell,
+    consolidate,
+    cycle_ratings,
+    regional_overview,
+    shade,
+)
 from peerchallenge.monitoring.routes import uk_today
 from peerchallenge.submissions.queries import find_submission
 from tests.monitoring.builders import evidence_sections, make_cycle, rated_cycle
@@ -234,7 +241,7 @@ def test_a_section_left_out_is_not_included_and_one_nobody_rated_is_not_rated(re
     overall_only["sections"] = {}  # section ratings are optional: only the overall part is rated
     submit_both(r, first=overall_only, second=overall_only)
 
-    overview = regional_overview(cycle)
+    overview = regional_overview(cycle, cycle_ratings(cycle))
     [(_authority, cells)] = [row for row in overview.rows if row[0].id == r.assignment.reviewed_id]
     by_part = {part: found.label for part, found in zip(overview.parts, cells, strict=True)}
     assert by_part[send.title] == "Not included"
