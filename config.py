@@ -65,6 +65,12 @@ class Config:
     MAIL_SMTP_TIMEOUT = 10  # seconds
     MAIL_FROM = "Peer challenge <peerchallenge@localhost>"
 
+    # Pages a signed-in session asked for, kept by each worker until the data changes
+    # (peerchallenge/page_cache.py): at most this much compressed HTML a worker (0 keeps none), each at most
+    # this many seconds.
+    PAGE_CACHE_BYTES = 16 * 1024 * 1024
+    PAGE_CACHE_SECONDS = 300
+
 
 class DevelopmentConfig(Config):
     DEBUG = False

@@ -16,7 +16,9 @@
    port; each role signs in through the sign-in form (with its CSRF token), then every page of every role is
    asked for by 20 concurrent users (4 processes of 5 threads, each thread with its own keep-alive connection)
    for a few seconds, with `/healthz` measured first and last in the same run. The ratios compare each page
-   with `/healthz`'s mean.
+   with `/healthz`'s mean. Each role's session asks for the same page again and again, so after its first
+   view a page that writes nothing is served as kept (peerchallenge/page_cache.py); `--no-page-cache`
+   measures every page rendered, as on its first view after a change.
 
 Targets (issue 22): every page at least 1/3 of /healthz's requests per second, exports and downloads at least
 1/10, and every page's p95 at most 3 times /healthz's. Absolute times on a shared machine are noise; the
@@ -118,9 +120,15 @@ def in_process_app(url: str):
         def open(self, *args, **kwargs):
             return contextvars.Context().run(super().open, *args, **kwargs)
 
+    # Without kept pages: what is counted and profiled here is the rendering of each page.
     app = create_app(
         "development",
-        {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False},
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "PAGE_CACHE_BYTES": 0,
+        },
     )
     app.test_client_class = IsolatedClient
     return app
@@ -322,13 +330,15 @@ def mb(sizes: list[float]) -> str:
     return ", ".join(f"{size:.0f}" for size in sizes)
 
 
-def start_gunicorn(url: str, port: int) -> subprocess.Popen:
+def start_gunicorn(url: str, port: int, page_cache: bool) -> subprocess.Popen:
     environment = {
         **os.environ,
         "PEERCHALLENGE_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": url,
     }
+    if not page_cache:
+        environment["PEERCHALLENGE_PAGE_CACHE_BYTES"] = "0"
     server = subprocess.Popen(  # noqa: S603 (gunicorn from our own environment, fixed arguments)
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -390,13 +400,18 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=2.0, help="how long each page is measured")
     parser.add_argument("--only", help="measure only pages whose role and page contain this text")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="keep no pages (PAGE_CACHE_BYTES=0): every request renders its page, as a first view does",
+    )
     arguments = parser.parse_args()
 
     prepare_database(arguments.database_url, arguments.fresh)
     eastern, london = walk_everyone(arguments.database_url)
     grows = print_statements(eastern, london)
 
-    server = start_gunicorn(arguments.database_url, arguments.port)
+    server = start_gunicorn(arguments.database_url, arguments.port, not arguments.no_page_cache)
     try:
         idle = worker_rss_mb(server.pid)
         idle_own = worker_rss_mb(server.pid, "RssAnon")

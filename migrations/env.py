@@ -42,6 +42,9 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     with migrate_extension.db.engine.connect() as connection:
+        # A migration's writes do not raise the data stamp (peerchallenge/page_cache.py): the table may not be
+        # there yet, and a deploy restarts the workers, whose kept pages go with them.
+        connection.execution_options(unseen_by_pages=True)
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

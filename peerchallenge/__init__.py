@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config as config_module
 from peerchallenge.components import ComponentCache, TemplateEnvironment
 from peerchallenge.extensions import csrf, db, limiter, login_manager, migrate
+from peerchallenge.page_cache import init_page_cache
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     init_templates(app)
     init_routing(app)
     register_blueprints(app)
+    init_page_cache(app)
     register_commands(app)
     return app
 

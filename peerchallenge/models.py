@@ -25,6 +25,7 @@ from peerchallenge.letters.models import Letter, LetterFile, LetterRead, LetterV
 from peerchallenge.mail.models import OutboxEmail
 from peerchallenge.moderation.models import ModerationAssignment
 from peerchallenge.monitoring.models import ReminderSent
+from peerchallenge.page_cache import DataStamp
 from peerchallenge.regions.models import Authority, AuthorityLink, Region
 from peerchallenge.reviews.models import Review
 from peerchallenge.submissions.models import SectionText, StoredFile, Submission, SubmissionVersion
@@ -34,6 +35,7 @@ __all__ = [
     "Action",
     "AgreedAction",
     "ChallengeEvent",
+    "DataStamp",
     "EventSession",
     "OutcomeFile",
     "OutcomeNote",

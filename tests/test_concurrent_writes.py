@@ -24,6 +24,7 @@ from peerchallenge.extensions import db, utcnow
 from peerchallenge.letters import files as letter_files
 from peerchallenge.letters.models import FileKind, Letter, LetterFile, LetterRead, LetterState, LetterVersion
 from peerchallenge.mail.models import OutboxEmail
+from peerchallenge.page_cache import DataStamp
 from peerchallenge.reviews import services as review_services
 from peerchallenge.reviews.models import Review, ReviewState
 from peerchallenge.submissions.models import Submission, SubmissionState, SubmissionVersion
@@ -426,3 +427,29 @@ def test_two_uploads_at_once_are_two_versions_or_a_clear_refusal(world, sign_in,
         assert statuses(responses) == [302, 302]
         assert saved == 3
     assert events("submission_uploaded") == saved
+
+
+# Kept pages (peerchallenge/page_cache.py)
+
+
+def test_two_writes_at_once_each_raise_the_data_stamp_and_show_on_kept_pages(world, sign_in):
+    """Both commits take the stamp's row in turn: neither raise is lost, so neither change hides behind a page
+    kept before it."""
+    director, lead = sign_in(world.director), sign_in(world.lead)
+    for client in (director, lead):
+        for _ in range(3):
+            client.get("/account")  # kept from the second view on
+    before = db.session.scalar(sa.select(DataStamp.value))
+    db.session.rollback()
+
+    responses = at_once(
+        post(director, "/account/address", {"salutation": "Dr Director"}),
+        post(lead, "/account/address", {"salutation": "Lee the Lead"}),
+    )
+
+    assert statuses(responses) == [302, 302]
+    assert db.session.scalar(sa.select(DataStamp.value)) == before + 2
+    director.get("/account")  # the message flashed after saving
+    lead.get("/account")
+    assert "Dear Dr Director," in director.get("/account").get_data(as_text=True)
+    assert "Dear Lee the Lead," in lead.get("/account").get_data(as_text=True)

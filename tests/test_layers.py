@@ -27,6 +27,7 @@ FOUNDATION = {
     "memory",
     "components",
     "widgets",
+    "page_cache",
 }
 # Pure domain code: plain values in, plain values out.
 PURE = {

@@ -93,7 +93,10 @@ class User(UserMixin, Model):
     # (Declared for the type checker only: SQLAlchemy would read a class annotation as a column.)
     if TYPE_CHECKING:
         current_session_id: str | None
+        data_stamp: int | None
     current_session_id = None
+    # The data stamp read with this user by the user loader, for the page cache (peerchallenge/page_cache.py).
+    data_stamp = None
 
     @property
     def is_active(self) -> bool:

@@ -29,6 +29,7 @@ from peerchallenge.audit.services import record_event
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, lock_for_update, row_count, utcnow
 from peerchallenge.mail.services import public_url, queue_email
+from peerchallenge.page_cache import READ_STAMP, UNSEEN_BY_PAGES
 from peerchallenge.regions.models import Authority, Region
 from peerchallenge.sanitise import one_line_within
 
@@ -166,7 +167,8 @@ def user_for_session(session_id: str, idle_limit: timedelta) -> User | None:
     row = db.session.execute(_USER_FOR_SESSION, {"session_id": session_id}).unique().first()
     if row is None:
         return None
-    user, last_seen_at = row
+    user: User = row[0]
+    last_seen_at, user.data_stamp = row[1], row[2]
     if not user.active:
         return None
     now = utcnow()
@@ -178,10 +180,11 @@ def user_for_session(session_id: str, idle_limit: timedelta) -> User | None:
     return user
 
 
-# The user, their roles (every page asks for them: the menu) and when the session was last seen, in one query,
-# built once: on every request of everyone signed in. A session's own record is not needed.
+# The user, their roles (every page asks for them: the menu), when the session was last seen and the data
+# stamp (a kept page is served only while it is unchanged), in one query, built once: on every request of
+# everyone signed in. A session's own record is not needed.
 _USER_FOR_SESSION = (
-    sa.select(User, UserSession.last_seen_at)
+    sa.select(User, UserSession.last_seen_at, READ_STAMP.scalar_subquery())
     .join(UserSession, UserSession.user_id == User.id)
     .where(UserSession.id == sa.bindparam("session_id"))
     .options(joinedload(User.grants))
@@ -190,9 +193,11 @@ _USER_FOR_SESSION = (
 
 def _note_session_seen(session_id: str, now: datetime) -> None:
     # On a connection of its own: the request may not commit, and must not commit half a change for this.
+    # No page shows it, so kept pages stay current (peerchallenge/page_cache.py).
     with db.engine.begin() as connection:
         connection.execute(
-            sa.update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now)
+            sa.update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now),
+            execution_options={UNSEEN_BY_PAGES: True},
         )
 
 

@@ -1,0 +1,236 @@
+"""Pages kept for the session that saw them, until anything in the database changes.
+
+Most page views change nothing: a director opening their home page again, a lead going back to the cycle's
+page between two letters. Rendering such a page costs 5 to 30 times what the framework costs (benchmarks/
+README.md); serving it again as it was costs about one query more than `/healthz`.
+
+**The data stamp.** `data_stamps` holds one number. Every transaction that writes anything, through any
+worker or `flask` command, raises it as its last statement before it commits (`raise_stamp`, a SQLAlchemy
+`commit` event), so the new number and the change are committed together. A page is kept with the stamp read
+at the start of its request, before anything the page shows was read; it is served again only while the stamp
+is unchanged. A page cannot therefore lack anything committed before it is served: a change commits with a new
+stamp, and the kept page has an older one.
+
+**What is kept.** The HTML of a 200 answer to a GET by a signed-in person, under the session and what it
+holds, the person, the URL and the UK date (a page may say what is due or overdue today). It is kept only if
+its request wrote nothing (a view that records a read or an audit event renders every time), changed nothing
+in the session (no message flashed, no CSRF token made), and set no header of its own. Pages that change with
+the time of day are never kept (`UNKEPT`: the outbox says whether a message's next try is due).
+
+**Served again.** After the same checks a request would make before its view: the session is looked up (an
+ended or idle session, or a deactivated person, is signed out as before), and a hit answers from here instead
+of the view. The page's CSP nonce is replaced by this response's own. Each entry lasts `PAGE_CACHE_SECONDS`
+(well inside a form's 8-hour CSRF token) and each worker keeps at most `PAGE_CACHE_BYTES` of compressed HTML,
+dropping the least recently used; 0 turns the cache off.
+
+**Writes that change no page.** A statement run with the execution option `unseen_by_pages` does not raise
+the stamp: noting that a session was seen (which no page shows), and the migrations (a deploy restarts the
+workers, and their caches with them). Anything else that writes raises it: there is no list of tables to keep
+true. A change made by hand in the database, outside the app, shows when entries expire or workers restart.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, g, has_app_context, request, session
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from peerchallenge.dates import uk_today
+from peerchallenge.extensions import Model, db
+
+# Endpoints never kept: pages that change with the time of day, not only with the data (the outbox), and
+# what answers without looking anyone up (the load balancer's check, the static files).
+UNKEPT = frozenset({"mail.outbox", "mail.email_detail", "core.healthz", "static", None})
+# The first word of statements that write nothing: anything else raises the stamp.
+READING = frozenset(
+    {"SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SHOW", "SET", "PRAGMA"}
+)
+RAISE_STAMP = "UPDATE data_stamps SET value = value + 1 WHERE id = 1"
+WROTE = "peerchallenge.wrote"  # on a connection's info: it wrote in its open transaction
+UNSEEN_BY_PAGES = "unseen_by_pages"
+
+
+class DataStamp(Model):
+    """One row: a number raised by every transaction that writes, so a kept page can tell it is current."""
+
+    __tablename__ = "data_stamps"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+READ_STAMP = sa.select(DataStamp.value).where(DataStamp.id == 1)
+
+
+# Raising the stamp ------------------------------------------------------------------------------------------
+
+
+def watch_writes(engine: sa.Engine) -> None:
+    """Raise the stamp in every transaction on `engine` that writes, as its last statement before commit."""
+    if event.contains(engine, "before_cursor_execute", _note_write):
+        return
+    event.listen(engine, "before_cursor_execute", _note_write)
+    event.listen(engine, "commit", _raise_stamp)
+    event.listen(engine, "rollback", _forget_write)
+    event.listen(engine, "checkin", _forget_write_on_checkin)  # the pool rolls back without the event above
+
+
+def _note_write(connection, cursor, statement, parameters, context, executemany) -> None:
+    words = statement[:40].split(None, 1)
+    if not words or words[0].upper() in READING:
+        return
+    if connection.get_execution_options().get(UNSEEN_BY_PAGES) or (
+        context is not None and context.execution_options.get(UNSEEN_BY_PAGES)
+    ):
+        return
+    connection.info[WROTE] = True
+    if has_app_context():
+        g.page_cache_wrote = True
+
+
+def _raise_stamp(connection) -> None:
+    if connection.info.pop(WROTE, False):
+        connection.exec_driver_sql(RAISE_STAMP)
+        connection.info.pop(WROTE, None)  # set again by the statement just run
+
+
+def _forget_write(connection) -> None:
+    connection.info.pop(WROTE, None)
+
+
+def _forget_write_on_checkin(dbapi_connection, connection_record) -> None:
+    if connection_record is not None:
+        connection_record.info.pop(WROTE, None)
+
+
+# Keeping pages ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    stamp: int
+    kept_at: float
+    nonce: bytes
+    content_type: str
+    compressed: bytes
+
+
+class PageCache:
+    """The pages one worker keeps: the least recently used go first when their size passes `max_bytes`."""
+
+    def __init__(self, max_bytes: int, seconds: float) -> None:
+        self.max_bytes = max_bytes
+        self.seconds = seconds
+        self.size = 0
+        self.pages: OrderedDict[tuple, KeptPage] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, stamp: int) -> KeptPage | None:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is None:
+                return None
+            if page.stamp != stamp or time.monotonic() - page.kept_at > self.seconds:
+                self._drop(key)
+                return None
+            self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: tuple, page: KeptPage) -> None:
+        if len(page.compressed) > self.max_bytes // 8:
+            return  # one page may not push out most of the others
+        with self.lock:
+            if key in self.pages:
+                self._drop(key)
+            self.pages[key] = page
+            self.size += len(page.compressed)
+            while self.size > self.max_bytes:
+                self._drop(next(iter(self.pages)))
+
+    def _drop(self, key: tuple) -> None:
+        self.size -= len(self.pages.pop(key).compressed)
+
+
+def init_page_cache(app: Flask) -> None:
+    """Watch the app's database for writes and keep its pages.
+
+    Called after the blueprints, so that these hooks run after the CSRF check, the rate limits and the CSP
+    nonce, and see the view's answer before any other after-request hook.
+    """
+    with app.app_context():
+        watch_writes(db.engine)
+    cache = PageCache(
+        int(app.config.get("PAGE_CACHE_BYTES", 0)), float(app.config.get("PAGE_CACHE_SECONDS", 300))
+    )
+    app.extensions["page_cache"] = cache
+    app.before_request(_serve_kept_page)
+    app.after_request(_keep_page)
+
+
+def _cache() -> PageCache | None:
+    """The app's cache, or None where PAGE_CACHE_BYTES is 0: the setting is read each time, so that it can be
+    changed on a running app (as the tests and benchmarks do)."""
+    max_bytes = current_app.config.get("PAGE_CACHE_BYTES", 0)
+    if max_bytes <= 0:
+        return None
+    cache: PageCache = current_app.extensions["page_cache"]
+    cache.max_bytes = max_bytes
+    return cache
+
+
+def _serve_kept_page() -> Response | None:
+    if request.method != "GET" or request.endpoint in UNKEPT:
+        return None
+    cache = _cache()
+    if cache is None or not current_user.is_authenticated or "_flashes" in session:
+        return None
+    if not current_user.current_session_id or "csp_nonce" not in g:
+        return None
+    # Read with the person by the user loader (one query), before anything the page shows.
+    stamp = current_user.data_stamp
+    if stamp is None:
+        return None  # an empty table: keep nothing rather than guess
+    # The session's contents too: a page may show what the session holds (a set-password link shown once).
+    key = (
+        current_user.current_session_id,
+        current_user.id,
+        request.url,
+        uk_today(),
+        repr(sorted(session.items())),
+    )
+    g.page_cache_key = (key, stamp)
+    page = cache.get(key, stamp)
+    if page is None:
+        return None
+    g.page_cache_served = True
+    body = zlib.decompress(page.compressed).replace(page.nonce, g.csp_nonce.encode())
+    return Response(body, status=200, content_type=page.content_type)
+
+
+def _keep_page(response: Response) -> Response:
+    wanted = g.pop("page_cache_key", None)
+    if wanted is None or g.get("page_cache_served") or g.get("page_cache_wrote") or session.modified:
+        return response
+    cache = _cache()
+    if (
+        cache is None
+        or response.status_code != 200
+        or response.mimetype != "text/html"
+        or response.is_streamed
+        or response.direct_passthrough
+        or set(response.headers.keys()) - {"Content-Type", "Content-Length"}
+    ):
+        return response
+    key, stamp = wanted
+    body = response.get_data()
+    nonce = g.csp_nonce.encode()  # there, or no key was made
+    cache.put(key, KeptPage(stamp, time.monotonic(), nonce, response.content_type, zlib.compress(body, 1)))
+    return response
