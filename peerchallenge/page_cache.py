@@ -15,7 +15,8 @@ stamp, and the kept page has an older one.
 holds, the person, the URL and the UK date (a page may say what is due or overdue today). It is kept only if
 its request wrote nothing (a view that records a read or an audit event renders every time), changed nothing
 in the session (no message flashed, no CSRF token made), and set no header of its own. Pages that change with
-the time of day are never kept (`UNKEPT`: the outbox says whether a message's next try is due).
+the time of day say until when they hold (`keep_page_until`: the outbox, when a failed message's next try is
+due).
 
 **Served again.** After the same checks a request would make before its view: the session is looked up (an
 ended or idle session, or a deactivated person, is signed out as before), and a hit answers from here instead
@@ -36,6 +37,7 @@ import time
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, has_app_context, request, session
@@ -44,11 +46,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from peerchallenge.dates import uk_today
-from peerchallenge.extensions import Model, db
+from peerchallenge.extensions import Model, db, utcnow
 
-# Endpoints never kept: pages that change with the time of day, not only with the data (the outbox), and
-# what answers without looking anyone up (the load balancer's check, the static files).
-UNKEPT = frozenset({"mail.outbox", "mail.email_detail", "core.healthz", "static", None})
+# Endpoints never kept: what answers without looking anyone up (the load balancer's check, the static files).
+UNKEPT = frozenset({"core.healthz", "static", None})
 # The first word of statements that write nothing: anything else raises the stamp.
 READING = frozenset(
     {"SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SHOW", "SET", "PRAGMA"}
@@ -117,7 +118,7 @@ def _forget_write_on_checkin(dbapi_connection, connection_record) -> None:
 @dataclass(frozen=True)
 class KeptPage:
     stamp: int
-    kept_at: float
+    expires: float  # on time.monotonic()'s clock
     nonce: bytes
     content_type: str
     compressed: bytes
@@ -138,7 +139,7 @@ class PageCache:
             page = self.pages.get(key)
             if page is None:
                 return None
-            if page.stamp != stamp or time.monotonic() - page.kept_at > self.seconds:
+            if page.stamp != stamp or time.monotonic() > page.expires:
                 self._drop(key)
                 return None
             self.pages.move_to_end(key)
@@ -230,7 +231,20 @@ def _keep_page(response: Response) -> Response:
     ):
         return response
     key, stamp = wanted
+    seconds = cache.seconds
+    if "page_cache_until" in g:
+        seconds = min(seconds, (g.page_cache_until - utcnow()).total_seconds())
+    if seconds <= 0:
+        return response
     body = response.get_data()
     nonce = g.csp_nonce.encode()  # there, or no key was made
-    cache.put(key, KeptPage(stamp, time.monotonic(), nonce, response.content_type, zlib.compress(body, 1)))
+    page = KeptPage(stamp, time.monotonic() + seconds, nonce, response.content_type, zlib.compress(body, 1))
+    cache.put(key, page)
     return response
+
+
+def keep_page_until(moment: datetime) -> None:
+    """Say that this request's page changes at `moment` without anything being written (a retry falls due):
+    it is kept until then at most."""
+    if "page_cache_until" not in g or moment < g.page_cache_until:
+        g.page_cache_until = moment

@@ -1,5 +1,7 @@
 """The outbox pages: every message the service has sent or will send, for admins and regional leads."""
 
+from datetime import datetime
+
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -9,6 +11,7 @@ from peerchallenge.forms import ConfirmForm, button_action
 from peerchallenge.mail import delivery
 from peerchallenge.mail.models import EmailStatus, OutboxEmail
 from peerchallenge.mail.queries import can_read_email, can_read_outbox, outbox_page
+from peerchallenge.page_cache import keep_page_until
 from peerchallenge.routing import pagination
 
 bp = Blueprint("mail", __name__)
@@ -29,6 +32,9 @@ def outbox():
     if listing.page > listing.page_count:
         abort(404)
     status_arg = listing.status.value if listing.status else None
+    now = utcnow()
+    for email in listing.emails:
+        _keep_page_until_retry(email, now)
     return render_template(
         "mail/outbox.html",
         listing=listing,
@@ -39,8 +45,14 @@ def outbox():
             nearby=2,
         ),
         smtp_configured=bool(current_app.config.get("MAIL_SMTP_HOST")),
-        now=utcnow(),
+        now=now,
     )
+
+
+def _keep_page_until_retry(email: OutboxEmail, now: datetime) -> None:
+    """A failed message's status says when it will be tried again, until that time (mail/_status.html)."""
+    if email.is_failed and email.next_attempt_at and email.next_attempt_at > now:
+        keep_page_until(email.next_attempt_at)
 
 
 def _load_readable_email(email_id: int) -> OutboxEmail:
@@ -58,12 +70,14 @@ def _load_readable_email(email_id: int) -> OutboxEmail:
 @login_required
 def email_detail(email_id: int):
     email = _load_readable_email(email_id)
+    now = utcnow()
+    _keep_page_until_retry(email, now)
     return render_template(
         "mail/email.html",
         email=email,
         form=ConfirmForm(),
         smtp_configured=bool(current_app.config.get("MAIL_SMTP_HOST")),
-        now=utcnow(),
+        now=now,
     )
 
 

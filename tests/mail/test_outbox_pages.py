@@ -1,6 +1,7 @@
 """The outbox pages: who reads which message, what the pages show, and asking for another try."""
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -306,3 +307,29 @@ def test_trying_again_needs_the_form_token(make_site, messages, world):
     with_token = client.post(f"/outbox/{messages['A'].id}/retry", data={"csrf_token": token})
     assert with_token.status_code == 302
     assert reload(messages["A"]).next_attempt_at < LATER
+
+
+def test_a_kept_outbox_page_lasts_only_until_a_failed_message_is_due(queue, sign_in, world, smtp_set_up):
+    """Nothing is written when a retry falls due, so the page kept before says until when it holds
+    (peerchallenge/page_cache.py keep_page_until)."""
+    due = utcnow() + timedelta(seconds=1.5)
+    queue(subject="Failed one", status=EmailStatus.FAILED, attempts=1, next_attempt_at=due)
+    client = sign_in(world.lead)
+    client.get("/outbox")  # shows the message flashed at sign-in
+    page = client.get("/outbox").get_data(as_text=True)
+    if utcnow() < due:
+        assert "will retry at" in page and "next delivery run" not in page
+    time.sleep(max(0.0, (due - utcnow()).total_seconds()) + 0.1)
+    page = client.get("/outbox").get_data(as_text=True)
+    assert "will retry at the next delivery run" in page
+
+
+def test_the_outbox_is_kept_between_changes(queue, sign_in, world, smtp_set_up):
+    queue(subject="Failed one", status=EmailStatus.FAILED, attempts=1, next_attempt_at=LATER)
+    client = sign_in(world.lead)
+    client.get("/outbox")  # shows the message flashed at sign-in
+    client.get("/outbox")
+    assert count_queries(client, "/outbox") == 1  # the person, with the data stamp
+    queue(subject="Another")
+    assert count_queries(client, "/outbox") > 1
+    assert "Another" in client.get("/outbox").get_data(as_text=True)
