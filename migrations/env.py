@@ -3,8 +3,11 @@
 import logging
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from alembic import context
 from flask import current_app
+
+from peerchallenge.page_cache import RAISE_STAMP, UNSEEN_BY_PAGES, DataStamp
 
 config = context.config
 # Leave the host's logging alone when it has its own (the tests, a running app).
@@ -42,9 +45,9 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     with migrate_extension.db.engine.connect() as connection:
-        # A migration's writes do not raise the data stamp (peerchallenge/page_cache.py): the table may not be
-        # there yet, and a deploy restarts the workers, whose kept pages go with them.
-        connection.execution_options(unseen_by_pages=True)
+        # The migrations' statements do not raise the data stamp (peerchallenge/page_cache.py): its table may
+        # not be there yet. It is raised once at the end, so that workers still running drop their kept pages.
+        connection.execution_options(**{UNSEEN_BY_PAGES: True})
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -54,6 +57,9 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+        if sa.inspect(connection).has_table(DataStamp.__tablename__):
+            connection.exec_driver_sql(RAISE_STAMP)
+            connection.commit()
 
 
 if context.is_offline_mode():

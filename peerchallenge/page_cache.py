@@ -25,9 +25,14 @@ of the view. The page's CSP nonce is replaced by this response's own. Each entry
 dropping the least recently used; 0 turns the cache off.
 
 **Writes that change no page.** A statement run with the execution option `unseen_by_pages` does not raise
-the stamp: noting that a session was seen (which no page shows), and the migrations (a deploy restarts the
-workers, and their caches with them). Anything else that writes raises it: there is no list of tables to keep
-true. A change made by hand in the database, outside the app, shows when entries expire or workers restart.
+the stamp: noting that a session was seen (which no page shows), and the migrations' own statements (the
+table may not be there yet; `migrations/env.py` raises it once when they have run). Anything else that writes
+raises it: there is no list of tables to keep true. A change made by hand in the database, outside the app,
+shows when entries expire or workers restart.
+
+**What it costs writers.** Every writing commit updates the one row, so commits take turns from that update
+to the end of the commit. It is the last lock a transaction takes, so it cannot close a deadlock; the turn
+lasts one UPDATE and the commit's write to disk. How long writers waited under load was not measured.
 """
 
 from __future__ import annotations
@@ -48,8 +53,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from peerchallenge.dates import uk_today
 from peerchallenge.extensions import Model, db, utcnow
 
-# Endpoints never kept: what answers without looking anyone up (the load balancer's check, the static files).
-UNKEPT = frozenset({"core.healthz", "static", None})
+# Endpoints never kept: what answers without looking anyone up (the load balancer's check, the static files),
+# and the set-password form, which a link's age closes without anything written.
+UNKEPT = frozenset({"core.healthz", "static", "accounts.set_password", None})
 # The first word of statements that write nothing: anything else raises the stamp.
 READING = frozenset(
     {"SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SHOW", "SET", "PRAGMA"}

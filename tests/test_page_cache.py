@@ -5,11 +5,14 @@ import re
 import time
 
 import sqlalchemy as sa
+from alembic import command
 
+from peerchallenge.accounts.services import make_set_password_token
 from peerchallenge.extensions import db
 from peerchallenge.page_cache import UNSEEN_BY_PAGES, DataStamp, KeptPage, PageCache
 from peerchallenge.regions.models import Region
 from tests import factories
+from tests.migrating import alembic_config
 from tests.monitoring.builders import counting_queries
 from tests.scenarios import approve_and_release, submit_both
 
@@ -219,3 +222,18 @@ def test_a_kept_page_of_another_stamp_or_too_old_is_dropped():
     assert cache.get(("a",), 2) is None and cache.get(("a",), 1) is None and cache.size == 0
     cache.put(("b",), page(1, 10, seconds=-1))  # expired a second ago
     assert cache.get(("b",), 1) is None and cache.size == 0
+
+
+def test_the_migrations_raise_the_stamp_once_when_they_have_run(migrations_app):
+    """So that workers still running the old code drop the pages they kept (migrations/env.py)."""
+    before = stamp()
+    command.upgrade(alembic_config(), "head")
+    assert stamp() == before + 1
+
+
+def test_a_set_password_form_is_never_kept(world, sign_in):
+    """A link's age closes the form without anything written."""
+    client = sign_in(world.director)
+    url = f"/set-password/{make_set_password_token(world.contributor)}"
+    _, statements = kept(client, url)
+    assert len(statements) > 1
