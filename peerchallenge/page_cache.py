@@ -1,11 +1,11 @@
 """Pages kept for the session that saw them, until anything in the database changes.
 
 Most page views change nothing: a director opening their home page again, a lead going back to the cycle's
-page between two letters. Rendering such a page costs 5 to 30 times what the framework costs (benchmarks/
-README.md); serving it again as it was costs about one query more than `/healthz`.
+page between two letters. Rendering a page costs up to 35 times what `/healthz` costs in-process; serving it
+again as it was costs about twice (benchmarks/README.md, the seventh round).
 
 **The data stamp.** `data_stamps` holds one number. Every transaction that writes anything, through any
-worker or `flask` command, raises it as its last statement before it commits (`raise_stamp`, a SQLAlchemy
+worker or `flask` command, raises it as its last statement before it commits (`_raise_stamp`, a SQLAlchemy
 `commit` event), so the new number and the change are committed together. A page is kept with the stamp read
 at the start of its request, before anything the page shows was read; it is served again only while the stamp
 is unchanged. A page cannot therefore lack anything committed before it is served: a change commits with a new
