@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic import context
 from flask import current_app
 
-from peerchallenge.page_cache import RAISE_STAMP, UNSEEN_BY_PAGES, DataStamp
+from peerchallenge.page_cache import RAISE_BOTH_STAMPS, UNSEEN_BY_PAGES, DataStamp
 
 config = context.config
 # Leave the host's logging alone when it has its own (the tests, a running app).
@@ -45,8 +45,9 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     with migrate_extension.db.engine.connect() as connection:
-        # The migrations' statements do not raise the data stamp (peerchallenge/page_cache.py): its table may
-        # not be there yet. It is raised once at the end, so that workers still running drop their kept pages.
+        # The migrations' statements do not raise the stamps (peerchallenge/page_cache.py): their table may
+        # not be there yet. They are raised once at the end, so that workers still running drop what they
+        # kept.
         connection.execution_options(**{UNSEEN_BY_PAGES: True})
         context.configure(
             connection=connection,
@@ -58,7 +59,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         if sa.inspect(connection).has_table(DataStamp.__tablename__):
-            connection.exec_driver_sql(RAISE_STAMP)
+            connection.exec_driver_sql(RAISE_BOTH_STAMPS)
             connection.commit()
 
 

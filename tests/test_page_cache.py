@@ -7,19 +7,22 @@ import time
 import sqlalchemy as sa
 from alembic import command
 
+from peerchallenge.accounts.models import Role
 from peerchallenge.accounts.services import make_set_password_token
+from peerchallenge.audit.models import AuditEvent
 from peerchallenge.extensions import db
-from peerchallenge.page_cache import UNSEEN_BY_PAGES, DataStamp, KeptPage, PageCache
+from peerchallenge.page_cache import AUDIT, DATA, UNSEEN_BY_PAGES, DataStamp, KeptPage, PageCache
 from peerchallenge.regions.models import Region
 from tests import factories
+from tests.actions.builders import add, released_letter
 from tests.migrating import alembic_config
 from tests.monitoring.builders import counting_queries
 from tests.scenarios import approve_and_release, submit_both
 
 
-def stamp() -> int:
+def stamp(which: int = DATA) -> int:
     with db.engine.connect() as connection:
-        return connection.scalar(sa.select(DataStamp.value))
+        return connection.scalar(sa.select(DataStamp.value).where(DataStamp.id == which))
 
 
 def nonce_of(response) -> str:
@@ -199,29 +202,38 @@ def test_the_stamp_rises_once_for_each_commit_that_writes(app, world):
     assert stamp() == before + 2
 
 
-def page(stamp: int, size: int, seconds: float = 60) -> KeptPage:
-    return KeptPage(stamp, time.monotonic() + seconds, b"nonce", "text/html", b"x" * size)
+def page(stamp: int, size: int, seconds: float = 60, audit: int | None = None) -> KeptPage:
+    body = b"x" * size
+    return KeptPage((stamp, audit), time.monotonic() + seconds, size, b"nonce", "text/html", body)
 
 
 def test_the_cache_keeps_to_its_size_dropping_the_least_recently_used():
     cache = PageCache(max_bytes=1000, seconds=60)
     cache.put(("a",), page(1, 100))
     cache.put(("b",), page(1, 100))
-    assert cache.get(("a",), 1) is not None  # a is now the most recently used
+    assert cache.get(("a",), (1, 0)) is not None  # a is now the most recently used
     for name in "cdefghijk":  # eleven pages of 100 bytes in 1,000
         cache.put((name,), page(1, 100))
     assert cache.size <= 1000
-    assert cache.get(("b",), 1) is None and cache.get(("a",), 1) is not None
+    assert cache.get(("b",), (1, 0)) is None and cache.get(("a",), (1, 0)) is not None
     cache.put(("big",), page(1, 200))  # more than an eighth of the whole: not kept
-    assert cache.get(("big",), 1) is None
+    assert cache.get(("big",), (1, 0)) is None
 
 
 def test_a_kept_page_of_another_stamp_or_too_old_is_dropped():
     cache = PageCache(max_bytes=1000, seconds=60)
     cache.put(("a",), page(1, 10))
-    assert cache.get(("a",), 2) is None and cache.get(("a",), 1) is None and cache.size == 0
+    assert cache.get(("a",), (2, 0)) is None and cache.get(("a",), (1, 0)) is None and cache.size == 0
     cache.put(("b",), page(1, 10, seconds=-1))  # expired a second ago
-    assert cache.get(("b",), 1) is None and cache.size == 0
+    assert cache.get(("b",), (1, 0)) is None and cache.size == 0
+
+
+def test_only_a_page_that_read_audit_events_compares_the_audit_stamp():
+    cache = PageCache(max_bytes=1000, seconds=60)
+    cache.put(("page",), page(1, 10))
+    cache.put(("audit log",), page(1, 10, audit=5))
+    assert cache.get(("page",), (1, 6)) is not None  # audit events written since: still current
+    assert cache.get(("audit log",), (1, 6)) is None
 
 
 def test_the_migrations_raise_the_stamp_once_when_they_have_run(migrations_app):
@@ -237,3 +249,74 @@ def test_a_set_password_form_is_never_kept(world, sign_in):
     url = f"/set-password/{make_set_password_token(world.contributor)}"
     _, statements = kept(client, url)
     assert len(statements) > 1
+
+
+def test_an_audit_event_raises_the_audit_stamp_and_not_the_data_stamp(app, world):
+    data, audit = stamp(), stamp(AUDIT)
+    db.session.add(AuditEvent(kind="test", summary="Only an event"))
+    db.session.commit()
+    assert (stamp(), stamp(AUDIT)) == (data, audit + 1)
+    db.session.add(AuditEvent(kind="test", summary="An event and a change"))
+    world.region.display_name = "East"
+    db.session.commit()
+    assert (stamp(), stamp(AUDIT)) == (data + 1, audit + 2)
+
+
+def test_an_audited_download_drops_no_kept_page_but_shows_on_the_audit_log(world, sign_in):
+    lead = sign_in(world.lead)
+    kept(lead, "/account")
+    kept(lead, "/audit")
+    assert "exported the region" not in lead.get("/audit").get_data(as_text=True).lower()
+    data = stamp()
+    assert lead.get(f"/regions/{world.region.id}/actions.csv").status_code == 200
+    assert stamp() == data  # only its audit event was written
+    with counting_queries() as statements:
+        assert lead.get("/account").status_code == 200
+    assert len(statements) == 1  # still kept
+    with counting_queries() as statements:
+        log = lead.get("/audit").get_data(as_text=True)
+    assert len(statements) > 1 and "Downloaded" in log and "actions" in log
+
+
+def test_a_download_asked_for_again_is_not_made_again_but_is_audited_each_time(world, sign_in):
+    letter = released_letter(world)
+    add(world.director, letter, what="Audit supervision")
+    lead = sign_in(world.lead)
+    url = f"/regions/{world.region.id}/actions.csv"
+    first = lead.get(url)
+    with counting_queries() as statements:
+        second = lead.get(url)
+    assert second.data == first.data and "Audit supervision" in second.get_data(as_text=True)
+    assert not any("FROM actions" in statement for statement in statements)  # not made again
+    exported = sa.select(sa.func.count()).where(AuditEvent.kind == "actions_exported")
+    assert db.session.scalar(exported) == 2
+    other = sign_in(world.lead)  # signing in writes: signed in before the change and the download
+    add(world.director, letter, what="Publish the offer")  # a change: made again
+    assert "Publish the offer" in lead.get(url).get_data(as_text=True)
+    with counting_queries() as statements:
+        response = other.get(url)  # another session of the same person shares it
+    assert "Publish the offer" in response.get_data(as_text=True)
+    assert not any("FROM actions" in statement for statement in statements)
+
+
+def test_a_kept_download_is_for_the_person_who_asked(world, sign_in):
+    letter = released_letter(world)
+    add(world.director, letter, what="Audit supervision")
+    second_lead = factories.make_user((Role.LEAD, world.region))
+    first, second = sign_in(world.lead), sign_in(second_lead)
+    url = f"/regions/{world.region.id}/actions.csv"
+    first.get(url)
+    with counting_queries() as statements:
+        response = second.get(url)
+    assert "Audit supervision" in response.get_data(as_text=True)
+    assert any("FROM actions" in statement for statement in statements)
+
+
+def test_no_statement_after_a_download_commits_reads_the_person_again(world, sign_in):
+    lead = sign_in(world.lead)
+    url = f"/regions/{world.region.id}/actions.csv"
+    lead.get(url)
+    with counting_queries() as statements:
+        lead.get(url)
+    after = statements[[s.split()[0] for s in statements].index("UPDATE") + 1 :]
+    assert not any("FROM users" in statement for statement in after)

@@ -94,13 +94,22 @@ class User(UserMixin, Model):
     if TYPE_CHECKING:
         current_session_id: str | None
         data_stamp: int | None
+        audit_stamp: int | None
     current_session_id = None
-    # The data stamp read with this user by the user loader, for the page cache (peerchallenge/page_cache.py).
+    # The stamps read with this user by the user loader, for the page cache (peerchallenge/page_cache.py).
     data_stamp = None
+    audit_stamp = None
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        """A person is signed in as whoever the user loader found (it refuses a deactivated person), the
+        anonymous visitor being another class. Flask-Login's default asks `active`, which reads the person
+        again after every commit (a hook asks after the view has committed)."""
+        return True
 
     def get_id(self) -> str | None:
         """What Flask-Login keeps in the cookie: the id of the server's record of this session."""

@@ -29,7 +29,7 @@ from peerchallenge.audit.services import record_event
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, lock_for_update, row_count, utcnow
 from peerchallenge.mail.services import public_url, queue_email
-from peerchallenge.page_cache import READ_STAMP, UNSEEN_BY_PAGES
+from peerchallenge.page_cache import READ_AUDIT_STAMP, READ_STAMP, UNSEEN_BY_PAGES
 from peerchallenge.regions.models import Authority, Region
 from peerchallenge.sanitise import one_line_within
 
@@ -168,7 +168,7 @@ def user_for_session(session_id: str, idle_limit: timedelta) -> User | None:
     if row is None:
         return None
     user: User = row[0]
-    last_seen_at, user.data_stamp = row[1], row[2]
+    last_seen_at, user.data_stamp, user.audit_stamp = row[1], row[2], row[3]
     if not user.active:
         return None
     now = utcnow()
@@ -181,10 +181,12 @@ def user_for_session(session_id: str, idle_limit: timedelta) -> User | None:
 
 
 # The user, their roles (every page asks for them: the menu), when the session was last seen and the data
-# stamp (a kept page is served only while it is unchanged), in one query, built once: on every request of
-# everyone signed in. A session's own record is not needed.
+# and audit stamps (a kept page is served only while they are unchanged), in one query, built once: on every
+# request of everyone signed in. A session's own record is not needed.
 _USER_FOR_SESSION = (
-    sa.select(User, UserSession.last_seen_at, READ_STAMP.scalar_subquery())
+    sa.select(
+        User, UserSession.last_seen_at, READ_STAMP.scalar_subquery(), READ_AUDIT_STAMP.scalar_subquery()
+    )
     .join(UserSession, UserSession.user_id == User.id)
     .where(UserSession.id == sa.bindparam("session_id"))
     .options(joinedload(User.grants))

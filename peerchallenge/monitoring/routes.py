@@ -1,11 +1,14 @@
 """The lead's dashboard of a cycle, its downloads, and the regional overview of the ratings."""
 
 import re
+from collections.abc import Callable
+from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from peerchallenge.accounts.access import can_manage_region
+from peerchallenge.actions.models import Action
 from peerchallenge.actions.queries import region_actions
 from peerchallenge.cycles import lifecycle
 from peerchallenge.cycles.models import Cycle
@@ -19,6 +22,7 @@ from peerchallenge.monitoring.dashboard import Dashboard, Row, cycle_dashboard
 from peerchallenge.monitoring.forms import ActionFilterForm, SendRemindersForm
 from peerchallenge.monitoring.overview import cycle_ratings, regional_overview
 from peerchallenge.monitoring.reminders import due_in_words
+from peerchallenge.page_cache import kept_file
 from peerchallenge.regions.models import Region
 from peerchallenge.routing import UrlPatterns, get_allowed
 
@@ -176,7 +180,8 @@ def region_actions_page(region_id: int):
     return page, 200 if valid else 400
 
 
-ACTION_FORMATS = {
+ActionsWriter = Callable[[list[Action], date, str], str | bytes]
+ACTION_FORMATS: dict[str, tuple[ActionsWriter, str]] = {
     "csv": (lambda actions, today, title: exports.actions_csv(actions, today), "text/csv; charset=utf-8"),
     "xlsx": (exports.actions_xlsx, XLSX),
 }
@@ -191,10 +196,13 @@ def region_actions_download(region_id: int, file_format: str):
     if not form.validate():
         abort(400)
     filters, today = form.filters(), uk_today()
-    actions = region_actions(region.id, filters, today)
     write, mimetype = ACTION_FORMATS[file_format]
-    data = write(actions, today, f"Actions of {region.name}")
-    run_service(
-        lambda: services.record_actions_export(current_user, region, filters, file_format, len(actions))
-    )
-    return _download(data, mimetype, _named(region.name, f"region-{region.id}", "actions", file_format))
+
+    def made() -> tuple[str | bytes, int]:
+        actions = region_actions(region.id, filters, today)
+        return write(actions, today, f"Actions of {region.name}"), len(actions)
+
+    data, count = kept_file(("region actions", region.id, file_format, filters), made)
+    filename = _named(region.name, f"region-{region.id}", "actions", file_format)  # before the commit
+    run_service(lambda: services.record_actions_export(current_user, region, filters, file_format, count))
+    return _download(data, mimetype, filename)

@@ -120,18 +120,12 @@ def highlight(sentence: str, term: str) -> Markup:
 def download(cycle_id: int, file_format: str):
     """The report as CSV or Word, with names as the cycle's setting says (a paper for the board); audited."""
     cycle = _report_cycle(cycle_id)
-    themes_report = queries.themes_report(cycle, named=_quotes_named(cycle))
     filename = _filename(cycle, file_format)  # before the audit commits: after it the cycle is read again
-    data: str | bytes | None
-    if file_format == "csv":
-        data, rows = exports.themes_csv(themes_report)
-        run_service(lambda: services.record_report_export(current_user, cycle, file_format, rows))
-        mimetype = "text/csv; charset=utf-8"
-    else:
-        data = run_service(lambda: services.export_paper(current_user, themes_report)).value
-        mimetype = DOCX
+    named = _quotes_named(cycle)
+    data = run_service(lambda: services.export_report(current_user, cycle, file_format, named)).value
     if data is None:  # the services refuse nothing a reader may ask for; an error page rather than no file
         abort(404)
+    mimetype = "text/csv; charset=utf-8" if file_format == "csv" else DOCX
     return Response(
         data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
