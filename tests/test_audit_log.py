@@ -12,9 +12,11 @@ import sqlalchemy as sa
 from peerchallenge.accounts import services as account_services
 from peerchallenge.accounts.models import Role
 from peerchallenge.audit.models import AuditEvent, AuditLogIsAppendOnly
+from peerchallenge.audit.queries import CsvLines
 from peerchallenge.audit.services import record_event
 from peerchallenge.extensions import db
 from tests.factories import PASSWORD
+from tests.monitoring.builders import counting_queries
 from tests.scenarios import open_cycle, page_url, self_assessment_md, upload
 
 
@@ -336,6 +338,31 @@ def test_csv_with_a_bad_filter_is_refused_and_not_recorded(world, sign_in):
     before = event_count()
     assert get(admin, "/audit.csv?from_date=31&from_date=2&from_date=2026").status_code == 400
     assert event_count() == before
+
+
+def test_csv_lines_are_made_once_and_again_when_a_name_they_show_changes(world, sign_in):
+    for number in range(3):
+        add_event("review_saved", f"Saved {number}", actor=world.director, authority=world.authority)
+    admin = sign_in(world.admin)
+    query = "/audit.csv?kind=review_saved"
+    first = get(admin, query)
+    with counting_queries() as statements:
+        again = get(admin, query)
+    assert again.data == first.data
+    assert not any("AS stored_at" in statement for statement in statements)  # no event read whole
+    world.director.name, world.authority.name = "Dana Renamed", "Alpha Renamed"
+    db.session.commit()
+    rows = read_csv(get(admin, query))
+    assert {(row["Who"], row["Authority"]) for row in rows} == {("Dana Renamed", "Alpha Renamed")}
+
+
+def test_kept_csv_lines_are_dropped_together_when_they_would_pass_their_size():
+    lines = CsvLines(max_bytes=25)
+    lines.put((1, "2026-01-01 09:00:00", "Ann", "ann@example.org", None), "1,one line of ten\r\n")
+    assert lines.get((1, "2026-01-01 09:00:00", "Ann", "ann@example.org", None)) is not None
+    assert lines.get((1, "2026-01-01 09:00:01", "Ann", "ann@example.org", None)) is None  # an id given again
+    lines.put((2, "2026-01-01 09:00:00", "Ann", "ann@example.org", None), "2,another line\r\n")
+    assert len(lines.lines) == 1 and lines.size == len("2,another line\r\n")
 
 
 # Append-only ----------------------------------------------------------------------------------------------

@@ -77,12 +77,12 @@ def audit_log_csv():
         abort(400)
     filters = form.filters()
     statement = queries.filtered_events(current_user, filters)
-    export = run_service(
-        lambda: services.record_export(current_user, filters, queries.count_events(statement))
-    )
-    if export.value is None:
+    # Its id, read before the commit would have it read again.
+    export_id = run_service(
+        lambda: services.record_export(current_user, filters, queries.count_events(statement)).id
+    ).value
+    if export_id is None:
         abort(400)
-    export_id = export.value.id
     # Exactly the events there were when the export was asked for, without the export's own event.
     rows = queries.events_csv(statement.where(AuditEvent.id < export_id))
     return Response(
