@@ -18,7 +18,8 @@
    for a few seconds, with `/healthz` measured first and last in the same run. The ratios compare each page
    with `/healthz`'s mean. Each role's session asks for the same page again and again, so after its first
    view a page that writes nothing is served as kept (peerchallenge/page_cache.py); `--no-page-cache`
-   measures every page rendered, as on its first view after a change.
+   measures every page rendered, as on its first view after a change; `--writes-per-second N` has someone
+   save a change N times a second throughout, which drops every kept page and file each time.
 
 Targets (issue 22): every page at least 1/3 of /healthz's requests per second, exports and downloads at least
 1/10, and every page's p95 at most 3 times /healthz's. Absolute times on a shared machine are noise; the
@@ -233,6 +234,52 @@ def sign_in_over_http(port: int, email: str) -> str:
     return response.getheader("Set-Cookie", "").split(";")[0]
 
 
+# Who saves changes while pages are measured (--writes-per-second): someone in no measured role's region.
+WRITER = "director.barnet@demo.example"
+
+
+class Writer(threading.Thread):
+    """Someone saving a change through a form `rate` times a second while pages are measured: each save
+    raises the data stamp, so every worker drops its kept pages and files as often as that."""
+
+    def __init__(self, port: int, rate: float) -> None:
+        super().__init__(daemon=True)
+        self.port, self.rate = port, rate
+        self.saved = 0
+        self.stopped = threading.Event()
+        self.started_at = self.stopped_at = 0.0
+
+    def run(self) -> None:
+        cookie = sign_in_over_http(self.port, WRITER)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection.request("GET", "/account/address", headers={"Cookie": cookie})
+        response = connection.getresponse()
+        page = response.read().decode()
+        cookie = (response.getheader("Set-Cookie") or cookie).split(";")[0]
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        if token is None:
+            raise SystemExit("no CSRF token on the writer's form")
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        self.started_at = time.perf_counter()
+        while not self.stopped.wait(1 / self.rate):
+            salutation = f"Dr W{self.saved % 2}"
+            body = urllib.parse.urlencode({"csrf_token": token.group(1), "salutation": salutation})
+            connection.request("POST", "/account/address", body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 302:
+                raise SystemExit(f"the writer's save answered {response.status}")
+            self.saved += 1
+        self.stopped_at = time.perf_counter()
+        connection.close()
+
+    def stop(self) -> str:
+        self.stopped.set()
+        self.join()
+        seconds = self.stopped_at - self.started_at
+        return f"{self.saved} changes saved in {seconds:.0f} s ({self.saved / seconds:.1f} a second)"
+
+
 def hammer(port: int, url: str, cookie: str, seconds: float, threads: int, start_at: float) -> tuple:
     """One process's share: `threads` users asking for `url` until the time is up. (latencies, errors)."""
     latencies: list[float] = []
@@ -405,6 +452,12 @@ def main() -> None:
         action="store_true",
         help="keep no pages (PAGE_CACHE_BYTES=0): every request renders its page, as a first view does",
     )
+    parser.add_argument(
+        "--writes-per-second",
+        type=float,
+        default=0.0,
+        help=f"while pages are measured, {WRITER} saves a change this often (each drops every kept page)",
+    )
     arguments = parser.parse_args()
 
     prepare_database(arguments.database_url, arguments.fresh)
@@ -416,6 +469,9 @@ def main() -> None:
         idle = worker_rss_mb(server.pid)
         idle_own = worker_rss_mb(server.pid, "RssAnon")
         load = Load(arguments.port, arguments.users, arguments.seconds)
+        writer = Writer(arguments.port, arguments.writes_per_second) if arguments.writes_per_second else None
+        if writer is not None:
+            writer.start()
         healthz_runs = []
         results = []
         for role, email, _ in PEOPLE:
@@ -428,6 +484,8 @@ def main() -> None:
                 results.append(load.measure(label, page.kind, page.url, cookie))
                 print(".", end="", flush=True)
         healthz_runs.append(load.measure("- /healthz", "page", "/healthz", ""))
+        if writer is not None:
+            print(f"\nWhile pages were measured, {WRITER} had {writer.stop()}.")
         healthz = Measured(
             "/healthz",
             "page",
