@@ -356,6 +356,17 @@ def test_csv_lines_are_made_once_and_again_when_a_name_they_show_changes(world, 
     assert {(row["Who"], row["Authority"]) for row in rows} == {("Dana Renamed", "Alpha Renamed")}
 
 
+def test_csv_checks_a_kind_against_the_log_and_reads_no_kinds_without_one(world, sign_in, spread):
+    admin = sign_in(world.admin)
+    before = event_count()
+    assert get(admin, "/audit.csv?kind=no_such_kind").status_code == 400
+    assert event_count() == before  # refused, not recorded
+    assert len(read_csv(get(admin, "/audit.csv?kind=sign_in_failed"))) == 1
+    with counting_queries() as statements:
+        assert get(admin, "/audit.csv").status_code == 200
+    assert not any("DISTINCT audit_events.kind" in statement for statement in statements)
+
+
 def test_kept_csv_lines_are_dropped_together_when_they_would_pass_their_size():
     lines = CsvLines(max_bytes=25)
     lines.put((1, "2026-01-01 09:00:00", "Ann", "ann@example.org", None), "1,one line of ten\r\n")

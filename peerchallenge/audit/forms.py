@@ -7,7 +7,6 @@ from wtforms.validators import Length, StopValidation, ValidationError
 
 from peerchallenge.audit.queries import EventFilters
 from peerchallenge.forms import UKDateField
-from peerchallenge.regions.models import Authority
 from peerchallenge.widgets import GovSelect, GovTextInput
 
 FILTER_NAMES = ("authority", "user", "kind", "from_date", "to_date")
@@ -93,9 +92,9 @@ class AuditFilterForm(FlaskForm):
         "To date", validators=[_optional_date, _year_in_range], description="Includes this day."
     )
 
-    def __init__(self, formdata, authorities: list[Authority], kinds: list[str]):
+    def __init__(self, formdata, authorities: list[tuple[int, str]], kinds: list[str]):
         super().__init__(formdata=formdata)
-        self.authority.choices = [(0, "All authorities")] + [(a.id, a.name) for a in authorities]
+        self.authority.choices = [(0, "All authorities"), *authorities]
         self.kind.choices = [("", "All kinds")] + [(kind, kind_label(kind)) for kind in kinds]
 
     def validate(self, extra_validators=None) -> bool:

@@ -19,13 +19,16 @@ PER_PAGE = 50
 MAX_PAGE_DIGITS = 7
 
 
-def _filter_form() -> AuditFilterForm:
-    """The filters from the address, checked; 403 for anyone who may not read the log."""
+def _filter_form(shown: bool = True) -> AuditFilterForm:
+    """The filters from the address, checked; 403 for anyone who may not read the log.
+
+    The kinds of event the person's part of the log holds are read for a form that is shown, or to check a
+    kind asked for; a CSV download without one needs none (it is a scan of the log).
+    """
     if not queries.can_view_audit_log(current_user):
         abort(403)
-    return AuditFilterForm(
-        request.args, queries.visible_authorities(current_user), queries.kinds_present(current_user)
-    )
+    kinds = queries.kinds_present(current_user) if shown or request.args.get("kind") else []
+    return AuditFilterForm(request.args, queries.visible_authorities(current_user), kinds)
 
 
 def _filter_args() -> dict[str, list[str]]:
@@ -72,7 +75,7 @@ def audit_log():
 @bp.get("/audit.csv")
 @login_required
 def audit_log_csv():
-    form = _filter_form()
+    form = _filter_form(shown=False)
     if not form.validate():
         abort(400)
     filters = form.filters()
