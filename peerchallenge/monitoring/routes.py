@@ -33,8 +33,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _shown(dashboard: Dashboard) -> tuple[bool, list[Row]]:
     """Whether only overdue authorities are asked for (any other value shows them all), and the rows."""
-    overdue_only = request.args.get("show") == "overdue"
+    overdue_only = _overdue_only()
     return overdue_only, dashboard.overdue_rows if overdue_only else dashboard.rows
+
+
+def _overdue_only() -> bool:
+    return request.args.get("show") == "overdue"
 
 
 def _filename(cycle: Cycle, what: str, extension: str) -> str:
@@ -73,7 +77,8 @@ def dashboard(cycle_id: int):
 
 
 # Each download format: how to write the rows, and the file's type.
-DASHBOARD_FORMATS = {
+DashboardWriter = Callable[[Dashboard, list[Row], Cycle], str | bytes]
+DASHBOARD_FORMATS: dict[str, tuple[DashboardWriter, str]] = {
     "csv": (lambda board, rows, cycle: exports.dashboard_csv(board, rows), "text/csv; charset=utf-8"),
     "xlsx": (lambda board, rows, cycle: exports.dashboard_xlsx(board, rows, cycle.title), XLSX),
 }
@@ -84,23 +89,30 @@ DASHBOARD_FORMATS = {
 def dashboard_download(cycle_id: int, file_format: str):
     """The dashboard's table as shown (all or overdue only), as CSV or Excel; the download is audited."""
     cycle = load_managed_cycle(cycle_id)
-    board = cycle_dashboard(cycle, uk_today())
-    overdue_only, rows = _shown(board)
     write, mimetype = DASHBOARD_FORMATS[file_format]
-    data = write(board, rows, cycle)
+    overdue_only = _overdue_only()
+
+    def made() -> tuple[str | bytes, int]:
+        board = cycle_dashboard(cycle, uk_today())
+        rows = _shown(board)[1]
+        return write(board, rows, cycle), len(rows)
+
+    data, count = kept_file(("dashboard", cycle.id, file_format, overdue_only), made)
+    filename = _filename(cycle, "dashboard", file_format)  # before the commit
     run_service(
-        lambda: services.record_dashboard_export(current_user, cycle, file_format, overdue_only, len(rows))
+        lambda: services.record_dashboard_export(current_user, cycle, file_format, overdue_only, count)
     )
-    return _download(data, mimetype, _filename(cycle, "dashboard", file_format))
+    return _download(data, mimetype, filename)
 
 
 @bp.get("/cycles/<int:cycle_id>/ratings.csv")
 @login_required
 def ratings_csv(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
-    data, rows = exports.ratings_csv(cycle)
+    data, rows = kept_file(("ratings", cycle.id), lambda: exports.ratings_csv(cycle))
+    filename = _filename(cycle, "ratings", "csv")  # before the commit
     run_service(lambda: services.record_ratings_export(current_user, cycle, rows))
-    return _download(data, "text/csv; charset=utf-8", _filename(cycle, "ratings", "csv"))
+    return _download(data, "text/csv; charset=utf-8", filename)
 
 
 @bp.get("/cycles/<int:cycle_id>/overview")

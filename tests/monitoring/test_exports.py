@@ -17,6 +17,7 @@ from tests.monitoring.builders import (
     add_assignment,
     add_review,
     at,
+    counting_queries,
     every_state,
     make_cycle,
     rated_cycle,
@@ -92,6 +93,22 @@ def test_the_overdue_only_csv_holds_the_rows_the_filtered_page_shows(world, sign
 
     assert [row[0] for row in rows[1:]] == ["Beta", "Cedar", "Delta", "Total (all authorities)"]
     assert events("dashboard_exported")[0].details["overdue_only"] is True
+
+
+def test_downloads_asked_for_again_are_kept_apart_for_their_filter_and_audited_each_time(world, sign_in):
+    """Kept files (peerchallenge/page_cache.py): the whole table and the overdue rows are two files."""
+    scenario = every_state(world)
+    client = sign_in(world.lead)
+    base = f"/cycles/{scenario.cycle.id}"
+    counts = []
+    for _ in range(2):
+        with counting_queries() as statements:
+            everyone = read_csv(client.get(f"{base}/dashboard.csv"))
+            overdue = read_csv(client.get(f"{base}/dashboard.csv?show=overdue"))
+        counts.append(len(statements))
+        assert len(everyone) == 7 and [row[0] for row in overdue[1:]] == ["Beta", "Cedar", "Delta", TOTALS[0]]
+    assert counts[1] < counts[0]  # made once each, then kept
+    assert [event.details["overdue_only"] for event in events("dashboard_exported")] == [False, True] * 2
 
 
 def test_the_dashboard_as_excel_has_the_words_a_bold_frozen_header_and_the_colours(world, sign_in):
