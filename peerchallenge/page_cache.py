@@ -223,6 +223,12 @@ class PageCache:
     def _drop(self, key: tuple) -> None:
         self.size -= self.pages.pop(key).size
 
+    def clear(self) -> None:
+        """Keep nothing, as a worker just started (after a database is restored, whose stamps go back)."""
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
 
 def init_page_cache(app: Flask) -> None:
     """Watch the app's database for writes and keep its pages.

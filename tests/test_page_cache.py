@@ -228,6 +228,13 @@ def test_a_kept_page_of_another_stamp_or_too_old_is_dropped():
     assert cache.get(("b",), (1, 0)) is None and cache.size == 0
 
 
+def test_a_cleared_cache_keeps_nothing():
+    cache = PageCache(max_bytes=1000, seconds=60)
+    cache.put(("a",), page(1, 10))
+    cache.clear()
+    assert cache.get(("a",), (1, 0)) is None and cache.size == 0
+
+
 def test_only_a_page_that_read_audit_events_compares_the_audit_stamp():
     cache = PageCache(max_bytes=1000, seconds=60)
     cache.put(("page",), page(1, 10))
