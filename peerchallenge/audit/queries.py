@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -127,7 +128,7 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def csv_row(row: sa.Row) -> list[str]:
-    """One event as CSV cells, from a row of `_csv_columns`."""
+    """One event as CSV cells, from a row of `CSV_COLUMNS`."""
     cells = [
         str(row.id),
         row.occurred_at.astimezone(UK_TIME).strftime("%Y-%m-%d %H:%M:%S"),
@@ -141,44 +142,32 @@ def csv_row(row: sa.Row) -> list[str]:
     return [spreadsheet_safe(cell) for cell in cells]
 
 
-def _csv_columns(statement: sa.Select) -> sa.Select:
-    """The events' columns and the names they refer to, as plain rows: building an object per event (and
-    per actor and authority) took most of a large export's time."""
-    actor = sa.orm.aliased(User)
+# The person who acted, joined to each event by the export's queries.
+ACTOR = sa.orm.aliased(User, name="actor")
+
+
+def _with_names(statement: sa.Select, *columns: sa.SQLColumnExpression[Any]) -> sa.Select:
+    """The statement's events as plain rows of these columns, joined to the person who acted and to the
+    authority: building an object per event (and per actor and authority) took most of a large export's
+    time."""
     return (
-        statement.with_only_columns(
-            AuditEvent.id,
-            AuditEvent.occurred_at,
-            AuditEvent.kind,
-            AuditEvent.summary,
-            AuditEvent.details,
-            actor.name.label("actor_name"),
-            actor.email.label("actor_email"),
-            Authority.name.label("authority_name"),
-            sa.cast(AuditEvent.occurred_at, sa.String).label("stored_at"),
-            maintain_column_froms=True,
-        )
-        .outerjoin_from(AuditEvent, actor, AuditEvent.actor_id == actor.id)
+        statement.with_only_columns(*columns, maintain_column_froms=True)
+        .outerjoin_from(AuditEvent, ACTOR, AuditEvent.actor_id == ACTOR.id)
         .outerjoin(Authority, AuditEvent.authority_id == Authority.id)
     )
 
 
-def _line_keys(statement: sa.Select) -> sa.Select:
-    """What makes each event's line what it is, in the export's order: the event (its id, and its time as
-    stored, since an emptied database gives ids out again) and the names it shows, which can change."""
-    actor = sa.orm.aliased(User)
-    return (
-        statement.with_only_columns(
-            AuditEvent.id,
-            sa.cast(AuditEvent.occurred_at, sa.String),
-            actor.name,
-            actor.email,
-            Authority.name,
-            maintain_column_froms=True,
-        )
-        .outerjoin_from(AuditEvent, actor, AuditEvent.actor_id == actor.id)
-        .outerjoin(Authority, AuditEvent.authority_id == Authority.id)
-    )
+# What makes each event's line what it is: the event (its id, and its time as stored, since an emptied
+# database gives ids out again) and the names it shows, which can change.
+LINE_KEY = (
+    AuditEvent.id,
+    sa.cast(AuditEvent.occurred_at, sa.String).label("stored_at"),
+    ACTOR.name.label("actor_name"),
+    ACTOR.email.label("actor_email"),
+    Authority.name.label("authority_name"),
+)
+# Everything a line shows, its key's columns last.
+CSV_COLUMNS = (AuditEvent.occurred_at, AuditEvent.kind, AuditEvent.summary, AuditEvent.details, *LINE_KEY)
 
 
 LineKey = tuple[int, str, str | None, str | None, str | None]
@@ -233,16 +222,17 @@ def events_csv(statement: sa.Select) -> Iterator[str]:
     # The byte order mark makes Excel read the file as UTF-8 (names with accents, curly apostrophes).
     yield "\ufeff" + last.line
     # Through the session's connection: the ORM's handling of each row cost more than reading it.
-    keys = db.session.connection().execute(_line_keys(statement).execution_options(yield_per=KEY_BATCH))
+    keys = db.session.connection().execute(
+        _with_names(statement, *LINE_KEY).execution_options(yield_per=KEY_BATCH)
+    )
     for batch in keys.partitions():
         kept = [CSV_LINES.get(tuple(row)) for row in batch]
         made: dict[int, str] = {}
         missing = [row[0] for row, line in zip(batch, kept, strict=True) if line is None]
         if missing:
             events = sa.select(AuditEvent).where(AuditEvent.id.in_(missing))
-            for row in db.session.execute(_csv_columns(events)):
+            for row in db.session.execute(_with_names(events, *CSV_COLUMNS)):
                 writer.writerow(csv_row(row))
                 made[row.id] = last.line
-                key = (row.id, row.stored_at, row.actor_name, row.actor_email, row.authority_name)
-                CSV_LINES.put(key, last.line)
+                CSV_LINES.put(tuple(row[-len(LINE_KEY) :]), last.line)
         yield "".join(made[row[0]] if line is None else line for row, line in zip(batch, kept, strict=True))
