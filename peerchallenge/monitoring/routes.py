@@ -31,14 +31,13 @@ bp = Blueprint("monitoring", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _shown(dashboard: Dashboard) -> tuple[bool, list[Row]]:
-    """Whether only overdue authorities are asked for (any other value shows them all), and the rows."""
-    overdue_only = _overdue_only()
-    return overdue_only, dashboard.overdue_rows if overdue_only else dashboard.rows
-
-
 def _overdue_only() -> bool:
+    """Whether only overdue authorities are asked for (any other value shows them all)."""
     return request.args.get("show") == "overdue"
+
+
+def _shown(dashboard: Dashboard, overdue_only: bool) -> list[Row]:
+    return dashboard.overdue_rows if overdue_only else dashboard.rows
 
 
 def _filename(cycle: Cycle, what: str, extension: str) -> str:
@@ -61,12 +60,12 @@ def _download(data, mimetype: str, filename: str) -> Response:
 def dashboard(cycle_id: int):
     cycle = load_managed_cycle(cycle_id)
     board = cycle_dashboard(cycle, uk_today())
-    overdue_only, rows = _shown(board)
+    overdue_only = _overdue_only()
     return render_template(
         "monitoring/dashboard.html",
         cycle=cycle,
         dashboard=board,
-        rows=rows,
+        rows=_shown(board, overdue_only),
         overdue_only=overdue_only,
         stages=board.stages,
         stage_groups=board.stage_groups,
@@ -94,7 +93,7 @@ def dashboard_download(cycle_id: int, file_format: str):
 
     def made() -> tuple[str | bytes, int]:
         board = cycle_dashboard(cycle, uk_today())
-        rows = _shown(board)[1]
+        rows = _shown(board, overdue_only)
         return write(board, rows, cycle), len(rows)
 
     data, count = kept_file(("dashboard", cycle.id, file_format, overdue_only), made)
