@@ -139,10 +139,11 @@ def _note_write(connection, cursor, statement, parameters, context, executemany)
 def _raise_stamp(connection) -> None:
     wrote, wrote_audit = connection.info.pop(WROTE, False), connection.info.pop(WROTE_AUDIT, False)
     if wrote or wrote_audit:
+        # Raising a stamp is not itself a write anything kept could show.
         connection.exec_driver_sql(
-            RAISE_BOTH_STAMPS if wrote and wrote_audit else RAISE_STAMP if wrote else RAISE_AUDIT_STAMP
+            RAISE_BOTH_STAMPS if wrote and wrote_audit else RAISE_STAMP if wrote else RAISE_AUDIT_STAMP,
+            execution_options={UNSEEN_BY_PAGES: True},
         )
-        _forget_write(connection)  # set again by the statement just run
 
 
 def _forget_write(connection) -> None:
@@ -352,7 +353,7 @@ def kept_file(key: tuple, make: Callable[[], T]) -> T:
     stamps = _request_stamps() if cache is not None and current_user.is_authenticated else None
     if cache is None or stamps is None:
         return make()
-    full_key = (KeptFile, current_user.id, uk_today(), *key)
+    full_key = (KeptFile, _person_id(), uk_today(), *key)
     kept = cache.get(full_key, stamps)
     if isinstance(kept, KeptFile):
         return cast(T, kept.value)
@@ -368,6 +369,44 @@ def kept_file(key: tuple, make: Callable[[], T]) -> T:
         kept_stamps = stamps if read_audit else (stamps[0], None)
         cache.put(full_key, KeptFile(kept_stamps, time.monotonic() + seconds, _size(value), value))
     return value
+
+
+def _kept_value_key(key: tuple) -> tuple[PageCache, tuple, Stamps] | None:
+    cache = _cache() if has_request_context() else None
+    stamps = _request_stamps() if cache is not None and current_user.is_authenticated else None
+    if cache is None or stamps is None:
+        return None
+    return cache, ("while data unchanged", _person_id(), *key), stamps
+
+
+def _person_id() -> int:
+    """The signed-in person's id, without reading them again: after a commit they are expired, and a
+    streamed response is sent after their session has ended."""
+    person_id: int = sa.inspect(current_user._get_current_object()).identity[0]
+    return person_id
+
+
+def kept_value(key: tuple) -> Any:
+    """What `keep_value` kept under `key` for the signed-in person, if no data has been written since (audit
+    events aside: whoever keeps a value that shows them checks for themselves what was added); else None."""
+    where = _kept_value_key(key)
+    if where is None:
+        return None
+    cache, full_key, stamps = where
+    kept = cache.get(full_key, stamps)
+    return kept.value if isinstance(kept, KeptFile) else None
+
+
+def keep_value(key: tuple, value: object, size: int) -> None:
+    """Keep `value` (of about `size` bytes) for the signed-in person under `key`, for `kept_value`, with the
+    data stamp read at the start of the request: not if this request wrote data it could have read."""
+    where = _kept_value_key(key)
+    if where is None or g.get("page_cache_wrote_data"):
+        return
+    cache, full_key, stamps = where
+    seconds = _seconds(cache)
+    if seconds > 0:
+        cache.put(full_key, KeptFile((stamps[0], None), time.monotonic() + seconds, size, value))
 
 
 def _size(value: object) -> int:

@@ -367,6 +367,67 @@ def test_csv_checks_a_kind_against_the_log_and_reads_no_kinds_without_one(world,
     assert not any("DISTINCT audit_events.kind" in statement for statement in statements)
 
 
+def made_whole(app, admin, query):
+    """The export made from nothing kept: what a later export must match."""
+    app.extensions["page_cache"].clear()
+    return read_csv(get(admin, query))
+
+
+def test_a_later_export_reads_only_the_events_after_the_kept_file_and_matches_one_made_whole(
+    app, world, sign_in
+):
+    for number in range(3):
+        add_event("review_saved", f"Before {number}", actor=world.director, authority=world.authority)
+    admin = sign_in(world.admin)
+    first = read_csv(get(admin, "/audit.csv"))
+    add_event("review_saved", "After", actor=world.director, authority=world.authority)
+    with counting_queries() as statements:
+        again = read_csv(get(admin, "/audit.csv"))
+    # The new event, the first export's own, then the first file's lines as they were.
+    assert again[0]["What"] == "After" and again[1]["Kind"] == "audit_exported" and again[2:] == first
+    assert any("audit_events.id >=" in statement for statement in statements)  # only the later events' keys
+    # The file made whole a moment later holds the second export's own event, then the same lines.
+    assert made_whole(app, admin, "/audit.csv")[1:] == again
+    # Other filters, another file.
+    assert {row["What"] for row in read_csv(get(admin, "/audit.csv?kind=review_saved"))} == {
+        "Before 0",
+        "Before 1",
+        "Before 2",
+        "After",
+    }
+
+
+def test_an_event_committed_late_with_a_lower_id_is_in_the_next_export(app, world, sign_in):
+    first_id = add_event("review_saved", "First", actor=world.director, authority=world.authority).id
+    # An event ten ids on leaves a gap below it, as transactions that commit out of order do.
+    db.session.add(AuditEvent(id=first_id + 10, kind="review_saved", summary="Tenth on", details={}))
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(
+            sa.text("SELECT setval(pg_get_serial_sequence('audit_events', 'id'), :id)"), {"id": first_id + 10}
+        )
+        db.session.commit()
+    admin = sign_in(world.admin)
+    get(admin, "/audit.csv")  # kept, up to its own event
+    db.session.add(AuditEvent(id=first_id + 5, kind="review_saved", summary="Committed late", details={}))
+    db.session.commit()
+    again = read_csv(get(admin, "/audit.csv"))
+    assert "Committed late" in {row["What"] for row in again}
+    assert made_whole(app, admin, "/audit.csv")[1:] == again
+
+
+def test_a_later_event_dated_before_the_kept_ones_is_put_in_its_place(app, world, sign_in):
+    add_event("review_saved", "Recent", actor=world.director, authority=world.authority)
+    admin = sign_in(world.admin)
+    get(admin, "/audit.csv")
+    earlier = datetime.now(UTC) - timedelta(days=3)
+    add_event("review_saved", "Dated earlier", at=earlier, actor=world.director, authority=world.authority)
+    again = read_csv(get(admin, "/audit.csv"))
+    whats = [row["What"] for row in again]
+    assert whats.index("Dated earlier") > whats.index("Recent")
+    assert made_whole(app, admin, "/audit.csv")[1:] == again
+
+
 def test_kept_csv_lines_are_dropped_together_when_they_would_pass_their_size():
     lines = CsvLines(max_bytes=25)
     lines.put((1, "2026-01-01 09:00:00", "Ann", "ann@example.org", None), "1,one line of ten\r\n")

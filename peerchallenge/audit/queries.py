@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,11 +22,14 @@ from peerchallenge.accounts.queries import user_ids_in_regions
 from peerchallenge.audit.models import AuditEvent, typed_email, who_did_it
 from peerchallenge.dates import UK_TIME, start_of_uk_day
 from peerchallenge.extensions import db
+from peerchallenge.page_cache import keep_value, kept_value
 from peerchallenge.regions.models import Authority
 
 CSV_HEADER = ("Event", "When (UK time)", "Who", "Email", "What", "Kind", "Authority", "Details")
 CSV_BATCH = 500
 KEY_BATCH = 2000  # events' keys read at a time: a key is small
+# The largest export kept whole for its person (characters): a larger one is made again each time.
+KEPT_EXPORT_MAX = 2 * 1024 * 1024
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -210,23 +213,29 @@ class _LastLine:
         self.line = text
 
 
-def events_csv(statement: sa.Select) -> Iterator[str]:
-    """The events of a query as CSV text, read from the database and sent in batches.
+def _header() -> str:
+    last = _LastLine()
+    csv.writer(last).writerow(CSV_HEADER)
+    # The byte order mark makes Excel read the file as UTF-8 (names with accents, curly apostrophes).
+    return "\ufeff" + last.line
+
+
+def _line_batches(statement: sa.Select, stream: bool = True) -> Iterator[tuple[str, list[sa.Row]]]:
+    """The statement's events as CSV lines, a batch at a time, each with its events' keys and times.
 
     Each batch reads the events' keys; only the events whose lines are not kept yet (CSV_LINES) are read
-    whole and made into lines.
+    whole and made into lines. The keys are streamed from the database (on PostgreSQL a server-side cursor,
+    which costs round trips of its own), unless `stream` is false: for a few events.
     """
     last = _LastLine()
     writer = csv.writer(last)
-    writer.writerow(CSV_HEADER)
-    # The byte order mark makes Excel read the file as UTF-8 (names with accents, curly apostrophes).
-    yield "\ufeff" + last.line
+    keys_of = _with_names(statement, *LINE_KEY, AuditEvent.occurred_at.label("at"))
     # Through the session's connection: the ORM's handling of each row cost more than reading it.
     keys = db.session.connection().execute(
-        _with_names(statement, *LINE_KEY).execution_options(yield_per=KEY_BATCH)
+        keys_of.execution_options(yield_per=KEY_BATCH) if stream else keys_of
     )
-    for batch in keys.partitions():
-        kept = [CSV_LINES.get(tuple(row)) for row in batch]
+    for batch in keys.partitions(KEY_BATCH):
+        kept = [CSV_LINES.get(tuple(row[: len(LINE_KEY)])) for row in batch]
         made: dict[int, str] = {}
         missing = [row[0] for row, line in zip(batch, kept, strict=True) if line is None]
         if missing:
@@ -235,4 +244,55 @@ def events_csv(statement: sa.Select) -> Iterator[str]:
                 writer.writerow(csv_row(row))
                 made[row.id] = last.line
                 CSV_LINES.put(tuple(row[-len(LINE_KEY) :]), last.line)
-        yield "".join(made[row[0]] if line is None else line for row, line in zip(batch, kept, strict=True))
+        lines = (made[row[0]] if line is None else line for row, line in zip(batch, kept, strict=True))
+        yield "".join(lines), list(batch)
+
+
+@dataclass(frozen=True)
+class KeptExport:
+    """A person's export as it was made: the lines (newest first) of the `count` events before `up_to`, and
+    the newest one's time."""
+
+    up_to: int
+    count: int
+    newest: datetime | None
+    body: str
+
+
+def events_csv(statement: sa.Select, export_id: int, filters: EventFilters) -> Iterator[str]:
+    """The events of a query before the export's own, as CSV text, read from the database and sent in
+    batches.
+
+    The file last made for this person with these filters is kept while no data is written (a name it shows,
+    a role that lets them see an event). A later export reads only the events after it, and sends them before
+    it if two things hold:
+    - the events before it are as many as it holds (so no event has appeared among them since: one
+      committed late, with a lower id than one committed earlier);
+    - the later events all come before it in the file's order, newest first.
+    Otherwise it makes the whole file again.
+    """
+    yield _header()
+    key = ("audit csv", filters)
+    kept: KeptExport | None = kept_value(key)
+    if kept is not None and count_events(statement.where(AuditEvent.id < kept.up_to)) == kept.count:
+        later = statement.where(AuditEvent.id >= kept.up_to, AuditEvent.id < export_id)
+        batches = list(_line_batches(later, stream=False))  # those since the last export: few
+        rows = [row for _, batch in batches for row in batch]
+        if not rows or kept.newest is None or rows[-1].at >= kept.newest:
+            body = "".join(text for text, _ in batches) + kept.body
+            yield body
+            newest = rows[0].at if rows else kept.newest
+            keep_value(key, KeptExport(export_id, kept.count + len(rows), newest, body), len(body))
+            return
+    parts: list[str] = []
+    count, size, newest = 0, 0, None
+    for text, batch in _line_batches(statement.where(AuditEvent.id < export_id)):
+        yield text
+        if newest is None and batch:
+            newest = batch[0].at
+        count, size = count + len(batch), size + len(text)
+        if size <= KEPT_EXPORT_MAX:
+            parts.append(text)
+    if size <= KEPT_EXPORT_MAX:
+        body = "".join(parts)
+        keep_value(key, KeptExport(export_id, count, newest, body), len(body))

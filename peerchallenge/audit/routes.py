@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from peerchallenge.audit import queries, services
 from peerchallenge.audit.forms import FILTER_NAMES, AuditFilterForm, kind_label
-from peerchallenge.audit.models import AuditEvent
 from peerchallenge.dates import UK_TIME
 from peerchallenge.forms import run_service
 from peerchallenge.routing import pagination
@@ -87,7 +86,7 @@ def audit_log_csv():
     if export_id is None:
         abort(400)
     # Exactly the events there were when the export was asked for, without the export's own event.
-    rows = queries.events_csv(statement.where(AuditEvent.id < export_id))
+    rows = queries.events_csv(statement, export_id, filters)
     return Response(
         stream_with_context(rows),
         mimetype="text/csv",
