@@ -32,7 +32,9 @@ both numbers and served only while both are unchanged. So a download drops no ot
 **Files kept.** A download's view runs every time, because it audits the download. `kept_file` keeps what
 making the file returned, for the person and the day, with the stamps read at the start of the request, and
 gives it back while they are unchanged: the view still checks access and records its audit event, and skips
-only the making. The same sizes and times bound it as kept pages (they share the cache).
+only the making. The same sizes and times bound it as kept pages (they share the cache). `kept_value` and
+`keep_value` keep a value while the data stamp alone is unchanged, for a caller that checks for itself what
+audit events were added since (the audit log's CSV).
 
 **Writes that change no page.** A statement run with the execution option `unseen_by_pages` does not raise
 the stamp: noting that a session was seen (which no page shows), and the migrations' own statements (the

@@ -428,6 +428,17 @@ def test_a_later_event_dated_before_the_kept_ones_is_put_in_its_place(app, world
     assert made_whole(app, admin, "/audit.csv")[1:] == again
 
 
+def test_a_kept_export_is_its_own_person_s(world, sign_in, spread):
+    admin, lead = sign_in(world.admin), sign_in(world.lead)  # signing in writes: both before the export
+    admin_file = read_csv(get(admin, "/audit.csv"))
+    with counting_queries() as statements:
+        lead_file = read_csv(get(lead, "/audit.csv"))
+    # Only the count its audit event records: the admin's kept file was not even looked at.
+    assert sum("count(*)" in statement for statement in statements) == 1
+    assert "Gamma thing" in {row["What"] for row in admin_file}
+    assert "Gamma thing" not in {row["What"] for row in lead_file}  # another region's event
+
+
 def test_kept_csv_lines_are_dropped_together_when_they_would_pass_their_size():
     lines = CsvLines(max_bytes=25)
     lines.put((1, "2026-01-01 09:00:00", "Ann", "ann@example.org", None), "1,one line of ten\r\n")
