@@ -11,8 +11,9 @@ import sqlalchemy as sa
 
 from peerchallenge.accounts import services as account_services
 from peerchallenge.accounts.models import Role
+from peerchallenge.audit import queries
 from peerchallenge.audit.models import AuditEvent, AuditLogIsAppendOnly
-from peerchallenge.audit.queries import CsvLines
+from peerchallenge.audit.queries import CsvLines, KeptExport
 from peerchallenge.audit.services import record_event
 from peerchallenge.extensions import db
 from tests.factories import PASSWORD
@@ -437,6 +438,51 @@ def test_a_kept_export_is_its_own_person_s(world, sign_in, spread):
     assert sum("count(*)" in statement for statement in statements) == 1
     assert "Gamma thing" in {row["What"] for row in admin_file}
     assert "Gamma thing" not in {row["What"] for row in lead_file}  # another region's event
+
+
+def kept_exports(app) -> list[KeptExport]:
+    return [
+        kept.value
+        for kept in app.extensions["page_cache"].pages.values()
+        if isinstance(kept.value, KeptExport)
+    ]
+
+
+def test_a_kept_export_in_compressed_blocks_grows_export_by_export_as_one_made_whole(
+    app, world, sign_in, monkeypatch
+):
+    monkeypatch.setattr(queries, "KEPT_BLOCK", 400)  # two or three lines a block
+    for number in range(8):
+        add_event("review_saved", f"Before {number}", actor=world.director, authority=world.authority)
+    admin = sign_in(world.admin)
+    files = [read_csv(get(admin, "/audit.csv"))]
+    for number in range(4):
+        for late in range(2):
+            add_event(
+                "review_saved", f"After {number}.{late}", actor=world.director, authority=world.authority
+            )
+        with counting_queries() as statements:
+            files.append(read_csv(get(admin, "/audit.csv")))
+        assert any("audit_events.id >=" in statement for statement in statements)  # kept: only the later keys
+        # The two new events, the last export's own event, then the last file as it was.
+        assert [row["What"] for row in files[-1][:2]] == [f"After {number}.1", f"After {number}.0"]
+        assert files[-1][2]["Kind"] == "audit_exported" and files[-1][3:] == files[-2]
+    [kept] = kept_exports(app)
+    assert len(kept.blocks) >= 3 and kept.count == len(files[-1])  # the first file, then added ones
+    assert made_whole(app, admin, "/audit.csv")[1:] == files[-1]
+
+
+def test_an_export_too_large_to_keep_is_made_whole_each_time(app, world, sign_in, monkeypatch):
+    monkeypatch.setattr(queries, "KEPT_EXPORT_MAX", 100)  # compressed bytes: less than any file here
+    for number in range(3):
+        add_event("review_saved", f"Before {number}", actor=world.director, authority=world.authority)
+    admin = sign_in(world.admin)
+    first = read_csv(get(admin, "/audit.csv"))
+    assert kept_exports(app) == []
+    with counting_queries() as statements:
+        again = read_csv(get(admin, "/audit.csv"))
+    assert not any("audit_events.id >=" in statement for statement in statements)
+    assert again[0]["Kind"] == "audit_exported" and again[1:] == first
 
 
 def test_kept_csv_lines_are_dropped_together_when_they_would_pass_their_size():
