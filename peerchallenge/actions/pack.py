@@ -16,7 +16,6 @@ from peerchallenge.letters.choice import PointKind
 from peerchallenge.letters.files import current_file, letter_details
 from peerchallenge.letters.models import Letter
 from peerchallenge.letters.pack import ActionLine, PackDetails, pack_docx
-from peerchallenge.page_cache import kept_file
 
 
 def pack_details(letter: Letter) -> PackDetails:
@@ -49,10 +48,8 @@ def pack_file(letter: Letter) -> PackFile:
     )
 
 
-def download_pack(actor: User, letter: Letter) -> bytes:
-    """The pack as a Word file, as things stand now (the actions change through the year), audited."""
-    data = kept_file(("pack", letter.id), lambda: pack_file(letter).data)
+def record_pack_download(actor: User, letter: Letter) -> None:
+    """Audit a download of the pack (the route keeps the file: `page_cache.kept_file`)."""
     record_about(
         "pack_downloaded", f"{actor.name} downloaded {letter.authority.name}'s scrutiny pack", actor, letter
     )
-    return data

@@ -13,6 +13,7 @@ from peerchallenge.cycles.queries import cycles_for_regions
 from peerchallenge.dates import uk_today
 from peerchallenge.extensions import db
 from peerchallenge.forms import ConfirmForm, button_action, confirmation, prefilled, run_form, run_service
+from peerchallenge.page_cache import kept_file
 from peerchallenge.regions.models import Authority, Region
 from peerchallenge.routing import get_allowed
 from peerchallenge.themes import access, exports, queries, services
@@ -122,7 +123,16 @@ def download(cycle_id: int, file_format: str):
     cycle = _report_cycle(cycle_id)
     filename = _filename(cycle, file_format)  # before the audit commits: after it the cycle is read again
     named = _quotes_named(cycle)
-    data = run_service(lambda: services.export_report(current_user, cycle, file_format, named)).value
+
+    def downloaded() -> str | bytes:
+        data, rows = kept_file(
+            ("themes report", cycle.id, file_format, named),
+            lambda: services.report_file(cycle, file_format, named),
+        )
+        services.record_report_export(current_user, cycle, file_format, rows)
+        return data
+
+    data = run_service(downloaded).value
     if data is None:  # the services refuse nothing a reader may ask for; an error page rather than no file
         abort(404)
     mimetype = "text/csv; charset=utf-8" if file_format == "csv" else DOCX

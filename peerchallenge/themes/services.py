@@ -15,7 +15,6 @@ from peerchallenge.cycles.services import check_not_closed
 from peerchallenge.errors import ServiceError
 from peerchallenge.extensions import db, lock_for_update, utcnow
 from peerchallenge.letters.files import current_file
-from peerchallenge.page_cache import kept_file
 from peerchallenge.regions.models import Authority, Region
 from peerchallenge.themes import exports
 from peerchallenge.themes.asks import AUTHORITY, find_asks_offers, themes_of
@@ -250,18 +249,12 @@ def record_report_export(actor: User, cycle: Cycle, file_format: str, rows: int)
     )
 
 
-def export_report(actor: User, cycle: Cycle, file_format: str, named: bool) -> str | bytes:
-    """The report as CSV or as a Word paper, with names or without, audited as a download."""
-
-    def made() -> tuple[str | bytes, int]:
-        report = themes_report(cycle, named=named)
-        if file_format == "csv":
-            return exports.themes_csv(report)
-        return themes_paper(report), len(report.themes)
-
-    data, rows = kept_file(("themes report", cycle.id, file_format, named), made)
-    record_report_export(actor, cycle, file_format, rows)
-    return data
+def report_file(cycle: Cycle, file_format: str, named: bool) -> tuple[str | bytes, int]:
+    """The report as CSV or as a Word paper, with names or without, and how many rows or themes it holds."""
+    report = themes_report(cycle, named=named)
+    if file_format == "csv":
+        return exports.themes_csv(report)
+    return themes_paper(report), len(report.themes)
 
 
 def themes_paper(report: ThemesReport) -> bytes:
