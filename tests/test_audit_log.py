@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_login import login_user
 
 from peerchallenge.accounts import services as account_services
 from peerchallenge.accounts.models import Role
@@ -16,6 +17,7 @@ from peerchallenge.audit.models import AuditEvent, AuditLogIsAppendOnly
 from peerchallenge.audit.queries import CsvLines, KeptExport
 from peerchallenge.audit.services import record_event
 from peerchallenge.extensions import db
+from peerchallenge.page_cache import AUDIT, DATA, DataStamp
 from tests.factories import PASSWORD
 from tests.monitoring.builders import counting_queries
 from tests.scenarios import open_cycle, page_url, self_assessment_md, upload
@@ -427,6 +429,26 @@ def test_a_later_event_dated_before_the_kept_ones_is_put_in_its_place(app, world
     whats = [row["What"] for row in again]
     assert whats.index("Dated earlier") > whats.index("Recent")
     assert made_whole(app, admin, "/audit.csv")[1:] == again
+
+
+def test_an_export_sent_after_a_later_one_is_not_given_the_later_one_s_file(app, world):
+    """A second click, or another tab: two exports are recorded, and the later one's file may be sent (and
+    kept) before the earlier one's. The earlier one must not send the later one's file, which holds its own
+    event. (The order of two threads' sending is the one thing a test client cannot ask for, so the export's
+    lines are read here as its route reads them.)"""
+    add_event("review_saved", "Before both", actor=world.director, authority=world.authority)
+    earlier = add_event("audit_exported", "The first click", actor=world.admin).id
+    later = add_event("audit_exported", "The second click", actor=world.admin).id
+    stamps = {row.id: row.value for row in db.session.execute(sa.select(DataStamp.id, DataStamp.value))}
+    with app.app_context(), app.test_request_context("/audit.csv"):  # a request's own, as yet unwritten
+        login_user(world.admin)
+        world.admin.data_stamp, world.admin.audit_stamp = stamps[DATA], stamps[AUDIT]
+        filters = queries.EventFilters()
+        statement = queries.filtered_events(world.admin, filters)
+        later_file = "".join(queries.events_csv(statement, later, filters))
+        earlier_file = "".join(queries.events_csv(statement, earlier, filters))
+    assert "The first click" in later_file and "The second click" not in later_file
+    assert "The first click" not in earlier_file and "Before both" in earlier_file
 
 
 def test_a_kept_export_is_its_own_person_s(world, sign_in, spread):

@@ -291,7 +291,8 @@ def events_csv(statement: sa.Select, export_id: int, filters: EventFilters) -> I
 
     The file last made for this person with these filters is kept while no data is written (a name it shows,
     a role that lets them see an event). A later export reads only the events after it, and sends them before
-    it if two things hold:
+    it if three things hold:
+    - the kept file was made by an earlier export (two exports asked for at once may be sent in either order);
     - the events before it are as many as it holds (so no event has appeared among them since: one
       committed late, with a lower id than one committed earlier);
     - the later events all come before it in the file's order, newest first.
@@ -300,7 +301,11 @@ def events_csv(statement: sa.Select, export_id: int, filters: EventFilters) -> I
     yield _header()
     key = ("audit csv", filters)
     kept: KeptExport | None = kept_value(key)
-    if kept is not None and count_events(statement.where(AuditEvent.id < kept.up_to)) == kept.count:
+    if (
+        kept is not None
+        and kept.up_to < export_id  # not kept by a later export sent first (a second click, another tab)
+        and count_events(statement.where(AuditEvent.id < kept.up_to)) == kept.count
+    ):
         later = statement.where(AuditEvent.id >= kept.up_to, AuditEvent.id < export_id)
         batches = list(_line_batches(later, stream=False))  # those since the last export: few
         rows = [row for _, batch in batches for row in batch]
