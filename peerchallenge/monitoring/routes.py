@@ -78,7 +78,7 @@ def dashboard(cycle_id: int):
 # Each download format: how to write the rows, and the file's type.
 DashboardWriter = Callable[[Dashboard, list[Row], Cycle], str | bytes]
 DASHBOARD_FORMATS: dict[str, tuple[DashboardWriter, str]] = {
-    "csv": (lambda board, rows, cycle: exports.dashboard_csv(board, rows), "text/csv; charset=utf-8"),
+    "csv": (lambda board, rows, cycle: exports.dashboard_csv(board, rows), "text/csv"),
     "xlsx": (lambda board, rows, cycle: exports.dashboard_xlsx(board, rows, cycle.title), XLSX),
 }
 
@@ -111,7 +111,7 @@ def ratings_csv(cycle_id: int):
     data, rows = kept_file(("ratings", cycle.id), lambda: exports.ratings_csv(cycle))
     filename = _filename(cycle, "ratings", "csv")  # before the commit
     run_service(lambda: services.record_ratings_export(current_user, cycle, rows))
-    return _download(data, "text/csv; charset=utf-8", filename)
+    return _download(data, "text/csv", filename)
 
 
 @bp.get("/cycles/<int:cycle_id>/overview")
@@ -193,7 +193,7 @@ def region_actions_page(region_id: int):
 
 ActionsWriter = Callable[[list[Action], date, str], str | bytes]
 ACTION_FORMATS: dict[str, tuple[ActionsWriter, str]] = {
-    "csv": (lambda actions, today, title: exports.actions_csv(actions, today), "text/csv; charset=utf-8"),
+    "csv": (lambda actions, today, title: exports.actions_csv(actions, today), "text/csv"),
     "xlsx": (exports.actions_xlsx, XLSX),
 }
 

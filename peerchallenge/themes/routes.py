@@ -135,7 +135,7 @@ def download(cycle_id: int, file_format: str):
     data = run_service(downloaded).value
     if data is None:  # the services refuse nothing a reader may ask for; an error page rather than no file
         abort(404)
-    mimetype = "text/csv; charset=utf-8" if file_format == "csv" else DOCX
+    mimetype = "text/csv" if file_format == "csv" else DOCX
     return Response(
         data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )

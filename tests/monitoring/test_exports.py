@@ -53,7 +53,7 @@ INJECTED = '=HYPERLINK("http://example.com/steal","Click")'
 
 def read_csv(response) -> list[list[str]]:
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.content_type == "text/csv; charset=utf-8"  # the charset said once
     return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
 
 

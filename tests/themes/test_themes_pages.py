@@ -215,7 +215,9 @@ def test_the_downloads_are_audited_safe_and_carry_the_chart(demo, demo_app):
     item = db.session.scalars(sa.select(AskOffer).where(AskOffer.cycle_id == demo.cycle.id)).first()
     item.text, item.kind, item.themes = '=HYPERLINK("http://x")', AskKind.ASK, ["sufficiency"]
     db.session.commit()
-    csv_text = client.get(f"/cycles/{demo.cycle.id}/themes.csv").get_data(as_text=True)
+    csv_response = client.get(f"/cycles/{demo.cycle.id}/themes.csv")
+    assert csv_response.content_type == "text/csv; charset=utf-8"  # the charset said once
+    csv_text = csv_response.get_data(as_text=True)
     assert "Theme,Kind" in csv_text.splitlines()[0]
     assert "'=HYPERLINK" in csv_text and ',"=HYPERLINK' not in csv_text
     response = client.get(f"/cycles/{demo.cycle.id}/themes.docx")
