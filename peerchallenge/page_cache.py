@@ -351,10 +351,10 @@ def kept_file(key: tuple, make: Callable[[], T]) -> T:
     `key` names the file and whatever it depends on besides the data, the person and the day (a format, the
     filters). A making that writes (a file made and stored for the first time) is not kept.
     """
-    cache = _cache() if has_request_context() else None  # a `flask` command keeps nothing
-    stamps = _request_stamps() if cache is not None and current_user.is_authenticated else None
-    if cache is None or stamps is None:
+    where = _cache_and_stamps()
+    if where is None:
         return make()
+    cache, stamps = where
     full_key = (KeptFile, _person_id(), uk_today(), *key)
     kept = cache.get(full_key, stamps)
     if isinstance(kept, KeptFile):
@@ -366,18 +366,29 @@ def kept_file(key: tuple, make: Callable[[], T]) -> T:
     # Kept only if what it read was committed: nothing written in this request that it could have read.
     if g.get("page_cache_wrote_data") or (read_audit and g.get("page_cache_wrote_audit")):
         return value
-    seconds = _seconds(cache)
-    if seconds > 0:
-        kept_stamps = stamps if read_audit else (stamps[0], None)
-        cache.put(full_key, KeptFile(kept_stamps, time.monotonic() + seconds, _size(value), value))
+    _put_file(cache, full_key, stamps if read_audit else (stamps[0], None), value, _size(value))
     return value
 
 
-def _kept_value_key(key: tuple) -> tuple[PageCache, tuple, Stamps] | None:
+def _cache_and_stamps() -> tuple[PageCache, Stamps] | None:
+    """The cache and the stamps read at the start of the request, if something can be kept for the signed-in
+    person (a `flask` command keeps nothing)."""
     cache = _cache() if has_request_context() else None
     stamps = _request_stamps() if cache is not None and current_user.is_authenticated else None
-    if cache is None or stamps is None:
+    return None if cache is None or stamps is None else (cache, stamps)
+
+
+def _put_file(cache: PageCache, key: tuple, stamps: Stamps, value: object, size: int) -> None:
+    seconds = _seconds(cache)
+    if seconds > 0:
+        cache.put(key, KeptFile(stamps, time.monotonic() + seconds, size, value))
+
+
+def _kept_value_key(key: tuple) -> tuple[PageCache, tuple, Stamps] | None:
+    where = _cache_and_stamps()
+    if where is None:
         return None
+    cache, stamps = where
     return cache, ("while data unchanged", _person_id(), *key), stamps
 
 
@@ -406,9 +417,7 @@ def keep_value(key: tuple, value: object, size: int) -> None:
     if where is None or g.get("page_cache_wrote_data"):
         return
     cache, full_key, stamps = where
-    seconds = _seconds(cache)
-    if seconds > 0:
-        cache.put(full_key, KeptFile((stamps[0], None), time.monotonic() + seconds, size, value))
+    _put_file(cache, full_key, (stamps[0], None), value, size)
 
 
 def _size(value: object) -> int:
